@@ -1,0 +1,13 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace spreadcast::cli {
+
+// Each subcommand lives in its own file and adds itself to the application; its callback
+// returns through CLI::RuntimeError(code) so that main() owns the exit path.
+void addRunCommand(CLI::App& app);
+void addBenchCommand(CLI::App& app);
+void addDevicesCommand(CLI::App& app);
+
+}  // namespace spreadcast::cli

@@ -1,0 +1,187 @@
+#include "run/RunSpec.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+
+#include "model/PhysicalConstants.h"
+
+namespace spreadcast {
+namespace {
+
+const std::vector<std::string>& caseNames()
+{
+    static const std::vector<std::string> names{"williamson2", "williamson5", "williamson6", "galewsky"};
+    return names;
+}
+
+bool isWholeMultiple(double value, double divisor)
+{
+    const double ratio = value / divisor;
+    return std::abs(ratio - std::round(ratio)) < 1e-9 * std::max(1.0, ratio);
+}
+
+}  // namespace
+
+nlohmann::json toJson(const RunSpec& spec)
+{
+    return {
+        {"initial_condition", spec.initialCondition},
+        {"initial_condition_time", spec.initialConditionTime},
+        {"initial_condition_level", spec.initialConditionLevel},
+        {"rotation_degrees", spec.rotationDegrees},
+        {"galewsky_perturbation", spec.galewskyPerturbation},
+        {"truncation", spec.truncation},
+        {"lead_seconds", spec.leadSeconds},
+        {"output_interval_seconds", spec.outputIntervalSeconds},
+        {"time_step_seconds", effectiveTimeStep(spec)},
+        {"members", spec.members},
+        {"seed", spec.seed},
+        {"output_precision", spec.precision == OutputPrecision::Double ? "double" : "float"},
+    };
+}
+
+RunSpec runSpecFromJson(const nlohmann::json& json)
+{
+    RunSpec spec;
+    spec.initialCondition = json.at("initial_condition").get<std::string>();
+    spec.initialConditionTime = json.value("initial_condition_time", 0);
+    spec.initialConditionLevel = json.value("initial_condition_level", 0);
+    spec.rotationDegrees = json.value("rotation_degrees", 0.0);
+    spec.galewskyPerturbation = json.value("galewsky_perturbation", true);
+    spec.truncation = json.at("truncation").get<int>();
+    spec.leadSeconds = json.at("lead_seconds").get<double>();
+    spec.outputIntervalSeconds = json.at("output_interval_seconds").get<double>();
+    spec.timeStepSeconds = json.value("time_step_seconds", 0.0);
+    spec.members = json.at("members").get<int>();
+    spec.seed = json.value("seed", std::uint64_t{0});
+    spec.precision = json.value("output_precision", std::string("float")) == "double" ? OutputPrecision::Double
+                                                                                        : OutputPrecision::Float;
+    return spec;
+}
+
+double maxStableTimeStep(int truncation)
+{
+    return constants::earthRadius / (referenceWindSpeed * truncation);
+}
+
+double effectiveTimeStep(const RunSpec& spec)
+{
+    if (spec.timeStepSeconds > 0.0) {
+        return spec.timeStepSeconds;
+    }
+    const double steps = std::ceil(spec.outputIntervalSeconds / maxStableTimeStep(spec.truncation) - 1e-9);
+    return spec.outputIntervalSeconds / std::max(1.0, steps);
+}
+
+bool isBuiltInCase(std::string_view name)
+{
+    const auto& names = caseNames();
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::vector<std::string> builtInCaseNames()
+{
+    return caseNames();
+}
+
+std::vector<std::string> validate(const RunSpec& spec)
+{
+    std::vector<std::string> problems;
+    if (spec.initialCondition.empty()) {
+        problems.push_back("no initial condition: give --ic with a built-in case (williamson2, williamson5, "
+                           "williamson6, galewsky) or a NetCDF file");
+    }
+    if (spec.truncation < minTruncation || spec.truncation > maxTruncation) {
+        problems.push_back("truncation T" + std::to_string(spec.truncation) + " is out of range: give --truncation " +
+                           std::to_string(minTruncation) + " … " + std::to_string(maxTruncation));
+    }
+    if (spec.members < 1 || spec.members > maxMembers) {
+        problems.push_back("ensemble size " + std::to_string(spec.members) + " is out of range: give --members 1 … " +
+                           std::to_string(maxMembers));
+    }
+    if (!(spec.leadSeconds > 0.0) || spec.leadSeconds > maxLeadSeconds) {
+        problems.push_back("lead time " + formatDuration(spec.leadSeconds) +
+                           " is out of range: give --lead more than 0 and at most " + formatDuration(maxLeadSeconds));
+    }
+    if (!(spec.outputIntervalSeconds > 0.0)) {
+        problems.push_back("output interval " + formatDuration(spec.outputIntervalSeconds) +
+                           " must be positive (--output-every)");
+    } else if (spec.leadSeconds > 0.0 && !isWholeMultiple(spec.leadSeconds, spec.outputIntervalSeconds)) {
+        problems.push_back("lead time " + formatDuration(spec.leadSeconds) + " is not a whole number of output intervals (" +
+                           formatDuration(spec.outputIntervalSeconds) + "): change --lead or --output-every");
+    }
+    if (spec.timeStepSeconds < 0.0) {
+        problems.push_back("time step " + formatDuration(spec.timeStepSeconds) + " must be positive (--dt)");
+    } else if (spec.timeStepSeconds > 0.0 && spec.truncation >= minTruncation) {
+        const double limit = maxStableTimeStep(spec.truncation);
+        if (spec.timeStepSeconds > limit) {
+            problems.push_back("time step " + formatDuration(spec.timeStepSeconds) + " is too long for T" +
+                               std::to_string(spec.truncation) + ": the semi-implicit limit U·Δt·N/a < 1 with U = " +
+                               std::to_string(static_cast<int>(referenceWindSpeed)) + " m/s allows at most " +
+                               std::to_string(static_cast<int>(limit)) + " s; give a shorter --dt or leave it out");
+        } else if (spec.outputIntervalSeconds > 0.0 && !isWholeMultiple(spec.outputIntervalSeconds, spec.timeStepSeconds)) {
+            problems.push_back("time step " + formatDuration(spec.timeStepSeconds) +
+                               " does not divide the output interval " + formatDuration(spec.outputIntervalSeconds) +
+                               " into whole steps: change --dt or leave it out");
+        }
+    }
+    if (spec.threads < 0) {
+        problems.push_back("thread count " + std::to_string(spec.threads) + " must be 0 (automatic) or positive");
+    }
+    if (spec.initialConditionTime < 0 || spec.initialConditionLevel < 0) {
+        problems.push_back("initial-condition time and level indices must be 0 or positive");
+    }
+    if (spec.outputPath.empty()) {
+        problems.push_back("no output file: give --out FILE.nc");
+    }
+    return problems;
+}
+
+double parseDuration(std::string_view text)
+{
+    std::string_view number = text;
+    double unit = 3600.0;
+    if (!text.empty()) {
+        switch (text.back()) {
+        case 'd': unit = 86400.0; break;
+        case 'h': unit = 3600.0; break;
+        case 'm': unit = 60.0; break;
+        case 's': unit = 1.0; break;
+        default: unit = 0.0; break;
+        }
+        if (unit != 0.0) {
+            number.remove_suffix(1);
+        } else {
+            unit = 3600.0;
+        }
+    }
+    double value = 0.0;
+    const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
+    if (number.empty() || error != std::errc{} || end != number.data() + number.size() || !std::isfinite(value)) {
+        throw std::invalid_argument("'" + std::string(text) +
+                                    "' is not a duration: write a number with a unit d, h, m or s, e.g. 6d, 12h, 900s");
+    }
+    return value * unit;
+}
+
+std::string formatDuration(double seconds)
+{
+    auto format = [](double value, const char* unit) {
+        char buffer[64];
+        std::snprintf(buffer, sizeof buffer, "%g %s", value, unit);
+        return std::string(buffer);
+    };
+    if (seconds != 0.0 && std::fmod(seconds, 86400.0) == 0.0) {
+        return format(seconds / 86400.0, "d");
+    }
+    if (seconds != 0.0 && std::fmod(seconds, 3600.0) == 0.0) {
+        return format(seconds / 3600.0, "h");
+    }
+    return format(seconds, "s");
+}
+
+}  // namespace spreadcast

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace spreadcast {
+
+enum class OutputPrecision { Float, Double };
+
+// Everything that defines a forecast run: the GUI edits it, the CLI parses it, the NetCDF
+// output records it (as JSON) and a resumed run reads it back. One source of truth.
+struct RunSpec {
+    std::string initialCondition = "galewsky";  // a built-in case name or a NetCDF file path
+    int initialConditionTime = 0;               // time index in an initial-condition file
+    int initialConditionLevel = 0;              // level index in an initial-condition file
+    double rotationDegrees = 0.0;               // Williamson case 2: angle α of the flow's axis
+    bool galewskyPerturbation = true;           // Galewsky: add the height bump that starts the instability
+    int truncation = 85;
+    double leadSeconds = 6 * 86400.0;
+    double outputIntervalSeconds = 6 * 3600.0;
+    double timeStepSeconds = 0.0;  // 0: the longest stable step that divides the output interval
+    int members = 1;
+    std::uint64_t seed = 0;
+    int threads = 0;  // 0: one per core, at most one per member
+    std::string outputPath = "spreadcast.nc";
+    OutputPrecision precision = OutputPrecision::Float;
+};
+
+inline constexpr int minTruncation = 21;
+inline constexpr int maxTruncation = 341;
+inline constexpr int maxMembers = 10000;
+inline constexpr double maxLeadSeconds = 60 * 86400.0;
+// The fastest wind the automatic time step allows for (STSWM's semi-implicit rule
+// U·Δt·N/a < 1; the Galewsky jet peaks at 80 m/s).
+inline constexpr double referenceWindSpeed = 80.0;
+
+nlohmann::json toJson(const RunSpec& spec);
+RunSpec runSpecFromJson(const nlohmann::json& json);
+
+// Problems with the spec, one complete sentence each (what, the value, what to do); empty when
+// the spec can run. File contents are checked later, when the file is read.
+std::vector<std::string> validate(const RunSpec& spec);
+
+// The longest time step that the stability rule allows at this truncation.
+double maxStableTimeStep(int truncation);
+// The time step a run uses: the given one, or the longest stable one that divides the output
+// interval into whole steps. Call after validate().
+double effectiveTimeStep(const RunSpec& spec);
+bool isBuiltInCase(std::string_view name);
+std::vector<std::string> builtInCaseNames();
+
+// "6d", "36h", "90m", "600s" or a bare number of hours; throws std::invalid_argument with a
+// message naming the text when it is not a duration.
+double parseDuration(std::string_view text);
+std::string formatDuration(double seconds);
+
+}  // namespace spreadcast
