@@ -1,0 +1,62 @@
+#pragma once
+
+#include "model/GridFields.h"
+#include "spectral/GaussianGrid.h"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+namespace spreadcast {
+
+// The state of one ensemble member, opaque to everything but its model.
+class MemberState {
+public:
+    virtual ~MemberState() = default;
+    virtual std::unique_ptr<MemberState> clone() const = 0;
+    std::int64_t step = 0;  // time steps taken since the initial time
+};
+
+// Scratch memory of one thread for one model; never shared between threads at once.
+class ModelWorkspace {
+public:
+    virtual ~ModelWorkspace() = default;
+};
+
+// A forecast that cannot go on: non-finite values, a CFL breach, a negative depth.
+class ModelBlowUp : public std::runtime_error {
+public:
+    ModelBlowUp(std::int64_t step, std::string field, const std::string& detail)
+        : std::runtime_error("blow-up at step " + std::to_string(step) + " in " + field + ": " + detail),
+          step_(step),
+          field_(std::move(field))
+    {
+    }
+    std::int64_t step() const { return step_; }
+    const std::string& field() const { return field_; }
+
+private:
+    std::int64_t step_;
+    std::string field_;
+};
+
+// What the ensemble machinery needs of a forecast model: an initial state per member, a way to
+// advance members, and the output fields on the grid. The spectral shallow-water model is one;
+// a learned model can be another without touching the runner, the writer or the UI.
+class ForecastModel {
+public:
+    virtual ~ForecastModel() = default;
+    virtual std::string description() const = 0;
+    virtual const GaussianGrid& grid() const = 0;
+    virtual double timeStep() const = 0;
+    virtual std::unique_ptr<ModelWorkspace> makeWorkspace() const = 0;
+    virtual std::unique_ptr<MemberState> initialState(int member) const = 0;
+    // Advances every member of the batch by the same number of steps. A member's result must
+    // not depend on the batch it is in. Throws ModelBlowUp naming the step and field.
+    virtual void advance(std::span<MemberState* const> members, int steps, ModelWorkspace& workspace) const = 0;
+    virtual GridFields fields(const MemberState& member, ModelWorkspace& workspace) const = 0;
+};
+
+}  // namespace spreadcast

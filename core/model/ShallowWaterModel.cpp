@@ -1,0 +1,464 @@
+#include "model/ShallowWaterModel.h"
+
+#include "model/PhysicalConstants.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <sstream>
+#include <stdexcept>
+
+namespace spreadcast {
+
+using constants::earthRadius;
+using constants::earthRotationRate;
+using constants::gravity;
+
+namespace {
+
+constexpr int gridFieldCount = 5;  // the largest block a transform handles: the nonlinear products
+
+std::string formatNumber(double value)
+{
+    std::ostringstream text;
+    text.precision(4);
+    text << value;
+    return text.str();
+}
+
+}  // namespace
+
+class ShallowWaterModel::Workspace : public ModelWorkspace {
+public:
+    explicit Workspace(const SpectralTransform& transform)
+        : transforms(transform, gridFieldCount),
+          stateGrids(transform.makeGrid(4)),
+          productGrids(transform.makeGrid(gridFieldCount))
+    {
+        for (auto& coefficients : spectral) {
+            coefficients = transform.makeCoefficients();
+        }
+    }
+
+    TransformWorkspace transforms;
+    GridValues stateGrids;    // ζ, Φ', U, V
+    GridValues productGrids;  // nonlinear products, see step()
+    // Spectral scratch: velocity potentials going in, analysed products coming out.
+    std::array<SpectralCoefficients, 11> spectral;
+};
+
+ShallowWaterModel::ShallowWaterModel(int truncation, const InitialFields& initial,
+                                     const ShallowWaterParameters& parameters)
+    : transform_(truncation), parameters_(parameters)
+{
+    if (!(parameters_.timeStep > 0.0)) {
+        throw std::invalid_argument("the time step must be positive");
+    }
+    const int T = truncation;
+    const double scale = 32.0 / T;
+    const double diffusionTime[2] = {
+        parameters_.vorticityDiffusionTime > 0.0 ? parameters_.vorticityDiffusionTime : 4.0 * 3600.0 * scale,
+        parameters_.divergenceDiffusionTime > 0.0 ? parameters_.divergenceDiffusionTime : 1.0 * 3600.0 * scale,
+    };
+    const std::size_t count = transform_.coefficientCount();
+    order_.resize(count);
+    laplacian_.resize(count);
+    inverseLaplacian_.resize(count);
+    hyperdiffusion_[0].resize(count);
+    hyperdiffusion_[1].resize(count);
+    const double largest = static_cast<double>(T) * (T + 1);
+    for (int m = 0; m <= T; ++m) {
+        for (int l = m; l <= T; ++l) {
+            const std::size_t k = transform_.index(l, m);
+            const double eigenvalue = static_cast<double>(l) * (l + 1);
+            order_[k] = m;
+            laplacian_[k] = eigenvalue / (earthRadius * earthRadius);
+            inverseLaplacian_[k] = l == 0 ? 0.0 : -earthRadius * earthRadius / eigenvalue;
+            const double relative = std::pow(eigenvalue / largest, 4);
+            hyperdiffusion_[0][k] = relative / diffusionTime[0];
+            hyperdiffusion_[1][k] = relative / diffusionTime[1];
+        }
+    }
+
+    const GaussianGrid& grid = transform_.grid();
+    coriolis_.resize(grid.pointCount());
+    for (int j = 0; j < grid.nlat; ++j) {
+        for (int i = 0; i < grid.nlon; ++i) {
+            const double lambda = grid.longitudeRadians(i);
+            coriolis_[static_cast<std::size_t>(j) * grid.nlon + i] =
+                2.0 * earthRotationRate *
+                (-std::cos(lambda) * grid.cosLatitude[j] * std::sin(initial.coriolisTilt) +
+                 grid.sinLatitude[j] * std::cos(initial.coriolisTilt));
+        }
+    }
+
+    Workspace workspace(transform_);
+    initialiseFrom(initial, workspace);
+    description_ = "spectral shallow-water model T" + std::to_string(T) + " (" + std::to_string(grid.nlat) + " × " +
+                   std::to_string(grid.nlon) + " Gaussian grid, Δt = " + formatNumber(parameters_.timeStep) +
+                   " s)" + (initial.description.empty() ? "" : ", " + initial.description);
+}
+
+ShallowWaterModel::~ShallowWaterModel() = default;
+
+std::string ShallowWaterModel::description() const
+{
+    return description_;
+}
+
+std::unique_ptr<ModelWorkspace> ShallowWaterModel::makeWorkspace() const
+{
+    return std::make_unique<Workspace>(transform_);
+}
+
+void ShallowWaterModel::initialiseFrom(const InitialFields& initial, Workspace& workspace)
+{
+    const GaussianGrid& grid = transform_.grid();
+    const std::size_t points = grid.pointCount();
+    auto checkSize = [&](const AlignedVector<double>& field, const char* name, bool optional) {
+        if ((optional && field.empty()) || field.size() == points) {
+            return;
+        }
+        throw std::invalid_argument(std::string("initial field '") + name + "' has " + std::to_string(field.size()) +
+                                    " points, the grid " + std::to_string(points));
+    };
+    checkSize(initial.u, "u", false);
+    checkSize(initial.v, "v", false);
+    checkSize(initial.surfaceHeight, "surface height", true);
+    checkSize(initial.heightPerturbation, "height perturbation", true);
+    if (initial.height) {
+        checkSize(*initial.height, "height", false);
+    }
+
+    initial_.vorticity = transform_.makeCoefficients();
+    initial_.divergence = transform_.makeCoefficients();
+    initial_.geopotential = transform_.makeCoefficients();
+    surfaceGeopotential_ = transform_.makeCoefficients();
+
+    // ζ = k·∇×v and δ = ∇·v from the grid winds: analyse u/(a cos φ) and v/(a cos φ), i.e.
+    // U, V over a(1 − μ²), with P and H (the divergence and curl forms, see step()).
+    double* products = workspace.productGrids.data();
+    for (int j = 0; j < grid.nlat; ++j) {
+        const double factor = 1.0 / (earthRadius * grid.cosLatitude[j]);
+        for (int i = 0; i < grid.nlon; ++i) {
+            const std::size_t at = static_cast<std::size_t>(j) * grid.nlon + i;
+            products[at] = initial.u[at] * factor;
+            products[points + at] = initial.v[at] * factor;
+        }
+    }
+    auto& s = workspace.spectral;
+    {
+        Complex* pOut[] = {s[0].data(), s[1].data()};
+        Complex* hOut[] = {s[2].data(), s[3].data()};
+        transform_.analyze(products, pOut, hOut, workspace.transforms);
+    }
+    for (std::size_t k = 0; k < transform_.coefficientCount(); ++k) {
+        const Complex im{0.0, order_[k]};
+        initial_.vorticity[k] = im * s[1][k] + s[2][k];
+        initial_.divergence[k] = im * s[0][k] - s[3][k];
+    }
+
+    if (!initial.surfaceHeight.empty()) {
+        GridValues surface(initial.surfaceHeight.begin(), initial.surfaceHeight.end());
+        for (double& value : surface) {
+            value *= gravity;
+        }
+        transform_.analyze(surface, surfaceGeopotential_, workspace.transforms);
+    }
+    transform_.synthesize(surfaceGeopotential_, surfaceHeightGrid_, workspace.transforms);
+    for (double& value : surfaceHeightGrid_) {
+        value /= gravity;
+    }
+
+    const std::size_t mean = transform_.index(0, 0);
+    if (initial.height) {
+        GridValues depth(points);
+        for (std::size_t at = 0; at < points; ++at) {
+            depth[at] = gravity * ((*initial.height)[at] - (initial.surfaceHeight.empty() ? 0.0 : initial.surfaceHeight[at]));
+        }
+        transform_.analyze(depth, initial_.geopotential, workspace.transforms);
+        // P_00 = 1/√2, so the global mean of a field is its (0, 0) coefficient over √2.
+        meanGeopotential_ = initial_.geopotential[mean].real() / std::numbers::sqrt2;
+        initial_.geopotential[mean] = 0.0;
+    } else {
+        if (!(initial.meanDepth > 0.0)) {
+            throw std::invalid_argument("deriving a balanced height needs a positive mean depth");
+        }
+        // Nonlinear balance: the height for which the model's own divergence tendency vanishes,
+        // ∇²(Φ + Φ_s) = k·∇×(η v) − ∇²E, from the winds as the model represents them. For a
+        // zonal flow this is the gradient-wind balance, so the state is a discrete steady state.
+        meanGeopotential_ = gravity * initial.meanDepth;
+        synthesizeState(initial_, workspace);
+        const double* state = workspace.stateGrids.data();
+        for (int j = 0; j < grid.nlat; ++j) {
+            const double cosSquared = grid.cosLatitude[j] * grid.cosLatitude[j];
+            const double weight = 1.0 / (earthRadius * cosSquared);
+            for (int i = 0; i < grid.nlon; ++i) {
+                const std::size_t at = static_cast<std::size_t>(j) * grid.nlon + i;
+                const double eta = state[at] + coriolis_[at];
+                const double U = state[2 * points + at];
+                const double V = state[3 * points + at];
+                products[at] = eta * U * weight;
+                products[points + at] = eta * V * weight;
+                products[2 * points + at] = (U * U + V * V) / (2.0 * cosSquared);
+            }
+        }
+        Complex* pOut[] = {nullptr, s[0].data(), s[1].data()};
+        Complex* hOut[] = {s[2].data(), nullptr, nullptr};
+        transform_.analyze(products, pOut, hOut, workspace.transforms);
+        for (std::size_t k = 0; k < transform_.coefficientCount(); ++k) {
+            if (laplacian_[k] == 0.0) {
+                continue;
+            }
+            const Complex im{0.0, order_[k]};
+            const Complex total = -(im * s[0][k] + s[2][k]) / laplacian_[k] - s[1][k];
+            initial_.geopotential[k] = total - surfaceGeopotential_[k];
+        }
+    }
+    if (!initial.heightPerturbation.empty()) {
+        GridValues perturbation(initial.heightPerturbation.begin(), initial.heightPerturbation.end());
+        for (double& value : perturbation) {
+            value *= gravity;
+        }
+        SpectralCoefficients coefficients;
+        transform_.analyze(perturbation, coefficients, workspace.transforms);
+        for (std::size_t k = 0; k < coefficients.size(); ++k) {
+            initial_.geopotential[k] += coefficients[k];
+        }
+    }
+    if (!(meanGeopotential_ > 0.0)) {
+        throw std::invalid_argument("the initial fluid depth has a global mean of " +
+                                    formatNumber(meanGeopotential_ / gravity) +
+                                    " m; a shallow-water layer needs a positive depth");
+    }
+}
+
+std::unique_ptr<MemberState> ShallowWaterModel::initialState(int /*member*/) const
+{
+    auto state = std::make_unique<ShallowWaterState>();
+    state->current = initial_;
+    state->previous = initial_;
+    state->step = 0;
+    return state;
+}
+
+void ShallowWaterModel::synthesizeState(const PrognosticFields& fields, Workspace& workspace) const
+{
+    // U = (1/a)[∂χ/∂λ − (1 − μ²)∂ψ/∂μ], V = (1/a)[∂ψ/∂λ + (1 − μ²)∂χ/∂μ] with ψ = ∇⁻²ζ, χ = ∇⁻²δ.
+    auto& s = workspace.spectral;
+    SpectralCoefficients& imChi = s[0];
+    SpectralCoefficients& imPsi = s[1];
+    SpectralCoefficients& minusPsi = s[2];
+    SpectralCoefficients& chi = s[3];
+    for (std::size_t k = 0; k < transform_.coefficientCount(); ++k) {
+        const double toPotential = inverseLaplacian_[k] / earthRadius;
+        const Complex psi = fields.vorticity[k] * toPotential;
+        const Complex potential = fields.divergence[k] * toPotential;
+        const Complex im{0.0, order_[k]};
+        imChi[k] = im * potential;
+        imPsi[k] = im * psi;
+        minusPsi[k] = -psi;
+        chi[k] = potential;
+    }
+    const Complex* p[] = {fields.vorticity.data(), fields.geopotential.data(), imChi.data(), imPsi.data()};
+    const Complex* h[] = {nullptr, nullptr, minusPsi.data(), chi.data()};
+    transform_.synthesize(p, h, workspace.stateGrids.data(), workspace.transforms);
+}
+
+void ShallowWaterModel::advance(std::span<MemberState* const> members, int steps, ModelWorkspace& workspace) const
+{
+    for (MemberState* member : members) {
+        auto& state = dynamic_cast<ShallowWaterState&>(*member);
+        for (int n = 0; n < steps; ++n) {
+            step(state, workspace);
+        }
+    }
+}
+
+void ShallowWaterModel::step(ShallowWaterState& state, ModelWorkspace& baseWorkspace) const
+{
+    auto& workspace = dynamic_cast<Workspace&>(baseWorkspace);
+    const GaussianGrid& grid = transform_.grid();
+    const std::size_t points = grid.pointCount();
+    synthesizeState(state.current, workspace);
+
+    // Nonlinear products, each divided by a(1 − μ²) where it feeds a divergence or curl:
+    // A = ηU, B = ηV, C = UΦ', D = VΦ' (all over a cos²φ) and E = (U² + V²)/(2 cos²φ).
+    const double* zeta = workspace.stateGrids.data();
+    const double* phi = zeta + points;
+    const double* U = zeta + 2 * points;
+    const double* V = zeta + 3 * points;
+    double* A = workspace.productGrids.data();
+    double* B = A + points;
+    double* C = A + 2 * points;
+    double* E = A + 3 * points;
+    double* D = A + 4 * points;
+    double checksum = 0.0;
+    double maxEnergy = 0.0;
+    double minPhi = std::numeric_limits<double>::infinity();
+    for (int j = 0; j < grid.nlat; ++j) {
+        const double cosSquared = grid.cosLatitude[j] * grid.cosLatitude[j];
+        const double weight = 1.0 / (earthRadius * cosSquared);
+        const double half = 0.5 / cosSquared;
+        const std::size_t row = static_cast<std::size_t>(j) * grid.nlon;
+        for (std::size_t at = row; at < row + grid.nlon; ++at) {
+            const double eta = zeta[at] + coriolis_[at];
+            A[at] = eta * U[at] * weight;
+            B[at] = eta * V[at] * weight;
+            C[at] = U[at] * phi[at] * weight;
+            D[at] = V[at] * phi[at] * weight;
+            E[at] = (U[at] * U[at] + V[at] * V[at]) * half;
+            checksum += zeta[at] + phi[at] + U[at] + V[at];
+            maxEnergy = std::max(maxEnergy, E[at]);
+            minPhi = std::min(minPhi, phi[at]);
+        }
+    }
+    if (!std::isfinite(checksum)) {
+        const char* names[] = {"relative vorticity", "geopotential", "eastward wind", "northward wind"};
+        for (int f = 0; f < 4; ++f) {
+            const double* field = zeta + f * points;
+            const auto bad = std::find_if(field, field + points, [](double x) { return !std::isfinite(x); });
+            if (bad != field + points) {
+                const std::size_t at = static_cast<std::size_t>(bad - field);
+                throw ModelBlowUp(state.step, names[f],
+                                  "non-finite value at latitude " + formatNumber(grid.latitudeDegrees[at / grid.nlon]) +
+                                      "°, longitude " + formatNumber(grid.longitudeDegrees[at % grid.nlon]) + "°");
+            }
+        }
+    }
+    const double maxSpeed = std::sqrt(2.0 * maxEnergy);
+    const double courant = maxSpeed * parameters_.timeStep * transform_.truncation() / earthRadius;
+    if (courant > parameters_.courantLimit) {
+        throw ModelBlowUp(state.step, "wind",
+                          "CFL breach: wind speed " + formatNumber(maxSpeed) + " m/s gives U·Δt·T/a = " +
+                              formatNumber(courant) + " > " + formatNumber(parameters_.courantLimit) +
+                              "; use a shorter time step");
+    }
+    if (meanGeopotential_ + minPhi <= 0.0) {
+        throw ModelBlowUp(state.step, "geopotential",
+                          "the fluid depth became negative (" + formatNumber((meanGeopotential_ + minPhi) / gravity) +
+                              " m)");
+    }
+
+    auto& s = workspace.spectral;
+    SpectralCoefficients& pA = s[4];
+    SpectralCoefficients& pB = s[5];
+    SpectralCoefficients& pC = s[6];
+    SpectralCoefficients& pE = s[7];
+    SpectralCoefficients& hA = s[8];
+    SpectralCoefficients& hB = s[9];
+    SpectralCoefficients& hD = s[10];
+    {
+        Complex* pOut[] = {pA.data(), pB.data(), pC.data(), pE.data(), nullptr};
+        Complex* hOut[] = {hA.data(), hB.data(), nullptr, nullptr, hD.data()};
+        transform_.analyze(workspace.productGrids.data(), pOut, hOut, workspace.transforms);
+    }
+
+    // Leapfrog over 2Δt from level n − 1, or a forward step over Δt from the initial state.
+    // The gravity-wave terms (−∇²Φ' in δ, −Φ̄δ in Φ') are averaged between the old and new
+    // levels (semi-implicit), hyperdiffusion is implicit, and the RAW filter follows.
+    const bool first = state.step == 0;
+    const double tau = first ? parameters_.timeStep : 2.0 * parameters_.timeStep;
+    const double halfTau = 0.5 * tau;
+    const double meanPhi = meanGeopotential_;
+    const double nu = parameters_.robertFilter;
+    const double alpha = parameters_.williamsFilter;
+    PrognosticFields& previous = state.previous;
+    PrognosticFields& current = state.current;
+    for (std::size_t k = 0; k < transform_.coefficientCount(); ++k) {
+        const Complex im{0.0, order_[k]};
+        const double laplacian = laplacian_[k];
+        // Divergence form: ∇·(X, Y) ↦ im·P(X) − H(Y); curl form: k·∇×(X, Y) ↦ im·P(Y) + H(X).
+        const Complex vorticityTendency = hB[k] - im * pA[k];
+        const Complex divergenceTendency = im * pB[k] + hA[k] + laplacian * (pE[k] + surfaceGeopotential_[k]);
+        const Complex geopotentialTendency = hD[k] - im * pC[k];
+
+        const Complex oldZeta = first ? current.vorticity[k] : previous.vorticity[k];
+        const Complex oldDelta = first ? current.divergence[k] : previous.divergence[k];
+        const Complex oldPhi = first ? current.geopotential[k] : previous.geopotential[k];
+
+        const Complex newZeta = (oldZeta + tau * vorticityTendency) / (1.0 + tau * hyperdiffusion_[0][k]);
+        const Complex phiStar = oldPhi + tau * geopotentialTendency - halfTau * meanPhi * oldDelta;
+        Complex newDelta = (oldDelta + tau * divergenceTendency + halfTau * laplacian * (phiStar + oldPhi)) /
+                           (1.0 + halfTau * halfTau * laplacian * meanPhi);
+        const Complex newPhi = phiStar - halfTau * meanPhi * newDelta;
+        newDelta /= 1.0 + tau * hyperdiffusion_[1][k];
+
+        if (first) {
+            previous.vorticity[k] = current.vorticity[k];
+            previous.divergence[k] = current.divergence[k];
+            previous.geopotential[k] = current.geopotential[k];
+            current.vorticity[k] = newZeta;
+            current.divergence[k] = newDelta;
+            current.geopotential[k] = newPhi;
+            continue;
+        }
+        auto filter = [&](Complex& older, Complex& now, Complex next) {
+            const Complex displacement = 0.5 * nu * (older - 2.0 * now + next);
+            older = now + alpha * displacement;  // becomes level n − 1 of the next step
+            now = next + (alpha - 1.0) * displacement;
+        };
+        filter(previous.vorticity[k], current.vorticity[k], newZeta);
+        filter(previous.divergence[k], current.divergence[k], newDelta);
+        filter(previous.geopotential[k], current.geopotential[k], newPhi);
+    }
+    ++state.step;
+}
+
+GridFields ShallowWaterModel::fields(const MemberState& member, ModelWorkspace& baseWorkspace) const
+{
+    auto& workspace = dynamic_cast<Workspace&>(baseWorkspace);
+    const auto& state = dynamic_cast<const ShallowWaterState&>(member);
+    synthesizeState(state.current, workspace);
+    const GaussianGrid& grid = transform_.grid();
+    const std::size_t points = grid.pointCount();
+    const double* grids = workspace.stateGrids.data();
+    GridFields out;
+    out.vorticity.assign(grids, grids + points);
+    out.height.resize(points);
+    out.u.resize(points);
+    out.v.resize(points);
+    for (int j = 0; j < grid.nlat; ++j) {
+        const double secant = 1.0 / grid.cosLatitude[j];
+        for (int i = 0; i < grid.nlon; ++i) {
+            const std::size_t at = static_cast<std::size_t>(j) * grid.nlon + i;
+            out.height[at] = (meanGeopotential_ + grids[points + at]) / gravity + surfaceHeightGrid_[at];
+            out.u[at] = grids[2 * points + at] * secant;
+            out.v[at] = grids[3 * points + at] * secant;
+        }
+    }
+    return out;
+}
+
+ShallowWaterIntegrals ShallowWaterModel::integrals(const MemberState& member, ModelWorkspace& baseWorkspace) const
+{
+    auto& workspace = dynamic_cast<Workspace&>(baseWorkspace);
+    const auto& state = dynamic_cast<const ShallowWaterState&>(member);
+    synthesizeState(state.current, workspace);
+    const GaussianGrid& grid = transform_.grid();
+    const std::size_t points = grid.pointCount();
+    const double* grids = workspace.stateGrids.data();
+    // Gauss quadrature in μ, the trapezoidal rule in λ: dA = a² dλ dμ.
+    const double cell = earthRadius * earthRadius * 2.0 * std::numbers::pi / grid.nlon;
+    ShallowWaterIntegrals result;
+    for (int j = 0; j < grid.nlat; ++j) {
+        const double cosSquared = grid.cosLatitude[j] * grid.cosLatitude[j];
+        double mass = 0.0;
+        double energy = 0.0;
+        for (int i = 0; i < grid.nlon; ++i) {
+            const std::size_t at = static_cast<std::size_t>(j) * grid.nlon + i;
+            const double depth = (meanGeopotential_ + grids[points + at]) / gravity;
+            const double U = grids[2 * points + at];
+            const double V = grids[3 * points + at];
+            mass += depth;
+            energy += 0.5 * depth * (U * U + V * V) / cosSquared + 0.5 * gravity * depth * depth +
+                      gravity * depth * surfaceHeightGrid_[at];
+        }
+        result.mass += grid.weights[j] * cell * mass;
+        result.energy += grid.weights[j] * cell * energy;
+    }
+    return result;
+}
+
+}  // namespace spreadcast

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "model/ForecastModel.h"
+#include "model/InitialFields.h"
+#include "spectral/SpectralTransform.h"
+
+#include <memory>
+
+namespace spreadcast {
+
+struct ShallowWaterParameters {
+    double timeStep = 900.0;  // s
+    // ∇⁸ hyperdiffusion, as the e-folding time at the truncation wavenumber; 0 picks
+    // SpeedyWeather's defaults, 4 h × 32/T for vorticity and 1 h × 32/T for divergence.
+    double vorticityDiffusionTime = 0.0;
+    double divergenceDiffusionTime = 0.0;
+    // Robert–Asselin–Williams filter (Williams 2009, Mon. Wea. Rev. 137, 2538): strength ν and
+    // the share α of the displacement given to the current level; α = 1 is the classic RA filter.
+    double robertFilter = 0.05;
+    double williamsFilter = 0.53;
+    // A step stops the forecast when max|v|·Δt·T/a exceeds this (STSWM's semi-implicit rule).
+    double courantLimit = 1.0;
+};
+
+// The prognostic variables in spectral space: relative vorticity ζ, divergence δ and the
+// departure Φ' of the fluid-depth geopotential Φ = g·h from its global mean Φ̄.
+struct PrognosticFields {
+    SpectralCoefficients vorticity;
+    SpectralCoefficients divergence;
+    SpectralCoefficients geopotential;
+};
+
+// Leapfrog needs two time levels: n − 1 (previous) and n (current).
+class ShallowWaterState : public MemberState {
+public:
+    std::unique_ptr<MemberState> clone() const override { return std::make_unique<ShallowWaterState>(*this); }
+    PrognosticFields previous;
+    PrognosticFields current;
+};
+
+struct ShallowWaterIntegrals {
+    double mass = 0.0;    // ∫ h dA, m³
+    double energy = 0.0;  // ∫ (½ h|v|² + ½ g h² + g h h_s) dA, m⁵ s⁻² (per unit density)
+};
+
+// Global spectral-transform shallow-water model in vorticity–divergence form on a Gaussian grid
+// (Hack & Jakob 1992, NCAR/TN-343, "STSWM"): semi-implicit leapfrog for the gravity-wave terms,
+// Robert–Asselin–Williams filter, implicit ∇⁸ hyperdiffusion, optional bottom topography.
+// Double precision throughout.
+//
+//   ∂ζ/∂t = −∇·(η v)                         η = ζ + f
+//   ∂δ/∂t =  k·∇×(η v) − ∇²(Φ + Φ_s + E)       E = |v|²/2
+//   ∂Φ/∂t = −∇·(Φ v)
+class ShallowWaterModel : public ForecastModel {
+public:
+    ShallowWaterModel(int truncation, const InitialFields& initial, const ShallowWaterParameters& parameters);
+    ~ShallowWaterModel() override;
+
+    std::string description() const override;
+    const GaussianGrid& grid() const override { return transform_.grid(); }
+    double timeStep() const override { return parameters_.timeStep; }
+    std::unique_ptr<ModelWorkspace> makeWorkspace() const override;
+    std::unique_ptr<MemberState> initialState(int member) const override;
+    void advance(std::span<MemberState* const> members, int steps, ModelWorkspace& workspace) const override;
+    GridFields fields(const MemberState& member, ModelWorkspace& workspace) const override;
+
+    const SpectralTransform& transform() const { return transform_; }
+    double meanGeopotential() const { return meanGeopotential_; }
+    const PrognosticFields& initialFields() const { return initial_; }
+    ShallowWaterIntegrals integrals(const MemberState& member, ModelWorkspace& workspace) const;
+    // One step of one member; advance() is this in a loop.
+    void step(ShallowWaterState& state, ModelWorkspace& workspace) const;
+
+private:
+    class Workspace;
+    void initialiseFrom(const InitialFields& initial, Workspace& workspace);
+    // Synthesises ζ, Φ', U = u cos φ and V = v cos φ of `fields` into the workspace's grid block.
+    void synthesizeState(const PrognosticFields& fields, Workspace& workspace) const;
+
+    SpectralTransform transform_;
+    ShallowWaterParameters parameters_;
+    PrognosticFields initial_;
+    double meanGeopotential_ = 0.0;             // Φ̄, m² s⁻²
+    SpectralCoefficients surfaceGeopotential_;  // Φ_s = g·h_s
+    AlignedVector<double> surfaceHeightGrid_;   // h_s as the model sees it (spectrally truncated)
+    AlignedVector<double> coriolis_;            // f on the grid
+    std::vector<double> order_;                 // m of each coefficient
+    std::vector<double> laplacian_;             // l(l+1)/a², the eigenvalue of −∇²
+    std::vector<double> inverseLaplacian_;      // −a²/(l(l+1)), 0 for l = 0
+    std::vector<double> hyperdiffusion_[2];     // ∇⁸ rates for vorticity and divergence, s⁻¹
+    std::string description_;
+};
+
+}  // namespace spreadcast
