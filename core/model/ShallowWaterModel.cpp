@@ -67,7 +67,9 @@ ShallowWaterModel::ShallowWaterModel(int truncation, const InitialFields& initia
     inverseLaplacian_.resize(count);
     hyperdiffusion_[0].resize(count);
     hyperdiffusion_[1].resize(count);
-    const double largest = static_cast<double>(T) * (T + 1);
+    // The operator is (∇² + 2/a²)⁴ rather than ∇⁸: it leaves l = 1, solid-body rotation, alone,
+    // as viscosity on a rotating sphere must (it keeps the angular momentum of W92 case 2 exact).
+    const double largest = static_cast<double>(T) * (T + 1) - 2.0;
     for (int m = 0; m <= T; ++m) {
         for (int l = m; l <= T; ++l) {
             const std::size_t k = transform_.index(l, m);
@@ -75,7 +77,7 @@ ShallowWaterModel::ShallowWaterModel(int truncation, const InitialFields& initia
             order_[k] = m;
             laplacian_[k] = eigenvalue / (earthRadius * earthRadius);
             inverseLaplacian_[k] = l == 0 ? 0.0 : -earthRadius * earthRadius / eigenvalue;
-            const double relative = std::pow(eigenvalue / largest, 4);
+            const double relative = l == 0 ? 0.0 : std::pow((eigenvalue - 2.0) / largest, 4);
             hyperdiffusion_[0][k] = relative / diffusionTime[0];
             hyperdiffusion_[1][k] = relative / diffusionTime[1];
         }

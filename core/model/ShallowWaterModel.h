@@ -10,7 +10,7 @@ namespace spreadcast {
 
 struct ShallowWaterParameters {
     double timeStep = 900.0;  // s
-    // ∇⁸ hyperdiffusion, as the e-folding time at the truncation wavenumber; 0 picks
+    // Hyperdiffusion (∇² + 2/a²)⁴, as the e-folding time at the truncation wavenumber; 0 picks
     // SpeedyWeather's defaults, 4 h × 32/T for vorticity and 1 h × 32/T for divergence.
     double vorticityDiffusionTime = 0.0;
     double divergenceDiffusionTime = 0.0;
@@ -87,7 +87,7 @@ private:
     std::vector<double> order_;                 // m of each coefficient
     std::vector<double> laplacian_;             // l(l+1)/a², the eigenvalue of −∇²
     std::vector<double> inverseLaplacian_;      // −a²/(l(l+1)), 0 for l = 0
-    std::vector<double> hyperdiffusion_[2];     // ∇⁸ rates for vorticity and divergence, s⁻¹
+    std::vector<double> hyperdiffusion_[2];     // hyperdiffusion rates for vorticity and divergence, s⁻¹
     std::string description_;
 };
 

@@ -112,6 +112,9 @@ const TransformWorkspace::Plans& TransformWorkspace::plansFor(int fields)
 SpectralTransform::SpectralTransform(int truncation)
     : truncation_(truncation), grid_(GaussianGrid::forTruncation(truncation))
 {
+    // Parallelism is over members, one thread each; threads inside BLAS would only compete.
+    static std::once_flag singleThreadedBlas;
+    std::call_once(singleThreadedBlas, [] { openblas_set_num_threads(1); });
     if (truncation < 1) {
         throw std::invalid_argument("truncation must be positive, got " + std::to_string(truncation));
     }
