@@ -1,0 +1,48 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace spreadcast::gpu {
+
+// A shared library opened at run time (dlopen), for the libraries a binary must start without:
+// NCCL and NVML. Move-only; closes the library when destroyed unless it was opened to stay.
+class DynamicLibrary {
+public:
+    enum class Lifetime { CloseOnDestruction, KeepLoaded };
+
+    DynamicLibrary() = default;
+    // Tries each candidate in order (a soname, searched the way the loader searches, or a path)
+    // and keeps the first that loads. Never throws: check loaded(), and error() says why not.
+    explicit DynamicLibrary(const std::vector<std::string>& candidates,
+                            Lifetime lifetime = Lifetime::CloseOnDestruction);
+    ~DynamicLibrary();
+
+    DynamicLibrary(const DynamicLibrary&) = delete;
+    DynamicLibrary& operator=(const DynamicLibrary&) = delete;
+    DynamicLibrary(DynamicLibrary&& other) noexcept;
+    DynamicLibrary& operator=(DynamicLibrary&& other) noexcept;
+
+    bool loaded() const { return handle_ != nullptr; }
+    // The loader's message for each candidate that failed; empty when one loaded.
+    const std::string& error() const { return error_; }
+    // The file that was loaded (resolved by the loader), or the candidate's name if unknown.
+    const std::string& path() const { return path_; }
+
+    // The address of an exported symbol, or nullptr when the library lacks it.
+    void* rawSymbol(const char* name) const;
+    template <typename Function>
+    Function symbol(const char* name) const
+    {
+        return reinterpret_cast<Function>(rawSymbol(name));
+    }
+
+private:
+    void close() noexcept;
+
+    void* handle_ = nullptr;
+    std::string path_;
+    std::string error_;
+};
+
+}  // namespace spreadcast::gpu
