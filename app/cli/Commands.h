@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+
 namespace spreadcast::cli {
 
 // Each subcommand lives in its own file and adds itself to the application; its callback
@@ -9,5 +11,8 @@ namespace spreadcast::cli {
 void addRunCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
 void addDevicesCommand(CLI::App& app);
+
+// The command line as typed, for the history attribute of output files.
+const std::string& commandLine();
 
 }  // namespace spreadcast::cli

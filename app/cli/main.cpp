@@ -10,8 +10,20 @@
 #include "GpuBackend.h"
 #endif
 
+namespace {
+std::string typedCommandLine;
+}
+
+const std::string& spreadcast::cli::commandLine()
+{
+    return typedCommandLine;
+}
+
 int main(int argc, char** argv)
 {
+    for (int i = 0; i < argc; ++i) {
+        typedCommandLine += (i ? " " : "") + std::string(i ? argv[i] : "spreadcast-cli");
+    }
 #ifdef SPREADCAST_HAVE_CUDA
     spreadcast::gpu::registerBackend();
 #endif
@@ -24,8 +36,11 @@ int main(int argc, char** argv)
     spreadcast::cli::addDevicesCommand(app);
     try {
         app.parse(argc, argv);
+    } catch (const CLI::RuntimeError& error) {
+        return error.get_exit_code();
     } catch (const CLI::ParseError& error) {
-        return app.exit(error);
+        // Help and --version exit 0; every mistake on the command line is bad input: 2.
+        return app.exit(error) == 0 ? 0 : 2;
     } catch (const std::exception& error) {
         std::cerr << "spreadcast-cli: " << error.what() << '\n';
         return 1;

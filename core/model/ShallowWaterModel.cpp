@@ -19,10 +19,10 @@ namespace {
 
 constexpr int gridFieldCount = 5;  // the largest block a transform handles: the nonlinear products
 
-std::string formatNumber(double value)
+std::string formatNumber(double value, int digits = 4)
 {
     std::ostringstream text;
-    text.precision(4);
+    text.precision(digits);
     text << value;
     return text.str();
 }
@@ -334,7 +334,7 @@ void ShallowWaterModel::step(ShallowWaterState& state, ModelWorkspace& baseWorks
     if (courant > parameters_.courantLimit) {
         throw ModelBlowUp(state.step, "wind",
                           "CFL breach: wind speed " + formatNumber(maxSpeed) + " m/s gives U·Δt·T/a = " +
-                              formatNumber(courant) + " > " + formatNumber(parameters_.courantLimit) +
+                              formatNumber(courant, 6) + " > " + formatNumber(parameters_.courantLimit) +
                               "; use a shorter time step");
     }
     if (meanGeopotential_ + minPhi <= 0.0) {

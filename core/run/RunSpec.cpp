@@ -34,6 +34,7 @@ nlohmann::json toJson(const RunSpec& spec)
         {"initial_condition_level", spec.initialConditionLevel},
         {"rotation_degrees", spec.rotationDegrees},
         {"galewsky_perturbation", spec.galewskyPerturbation},
+        {"mean_depth_m", spec.meanDepth},
         {"truncation", spec.truncation},
         {"lead_seconds", spec.leadSeconds},
         {"output_interval_seconds", spec.outputIntervalSeconds},
@@ -52,6 +53,7 @@ RunSpec runSpecFromJson(const nlohmann::json& json)
     spec.initialConditionLevel = json.value("initial_condition_level", 0);
     spec.rotationDegrees = json.value("rotation_degrees", 0.0);
     spec.galewskyPerturbation = json.value("galewsky_perturbation", true);
+    spec.meanDepth = json.value("mean_depth_m", 10000.0);
     spec.truncation = json.at("truncation").get<int>();
     spec.leadSeconds = json.at("lead_seconds").get<double>();
     spec.outputIntervalSeconds = json.at("output_interval_seconds").get<double>();
@@ -73,8 +75,17 @@ double effectiveTimeStep(const RunSpec& spec)
     if (spec.timeStepSeconds > 0.0) {
         return spec.timeStepSeconds;
     }
-    const double steps = std::ceil(spec.outputIntervalSeconds / maxStableTimeStep(spec.truncation) - 1e-9);
-    return spec.outputIntervalSeconds / std::max(1.0, steps);
+    // 0.7 of the stability limit leaves room for winds above the reference speed; among the step
+    // counts that respect it, the first that gives a whole number of seconds.
+    const double limit = 0.7 * maxStableTimeStep(spec.truncation);
+    const double interval = spec.outputIntervalSeconds;
+    const double fewest = std::max(1.0, std::ceil(interval / limit - 1e-9));
+    for (double steps = fewest; steps < 2.0 * fewest + 10.0; ++steps) {
+        if (isWholeMultiple(interval / steps, 1.0)) {
+            return interval / steps;
+        }
+    }
+    return interval / fewest;
 }
 
 bool isBuiltInCase(std::string_view name)
@@ -129,6 +140,10 @@ std::vector<std::string> validate(const RunSpec& spec)
                                " into whole steps: change --dt or leave it out");
         }
     }
+    if (!(spec.meanDepth > 0.0) || spec.meanDepth > 100000.0) {
+        problems.push_back("mean depth " + std::to_string(spec.meanDepth) +
+                           " m is out of range: give --mean-depth more than 0 and at most 100000 m");
+    }
     if (spec.threads < 0) {
         problems.push_back("thread count " + std::to_string(spec.threads) + " must be 0 (automatic) or positive");
     }
@@ -180,6 +195,9 @@ std::string formatDuration(double seconds)
     }
     if (seconds != 0.0 && std::fmod(seconds, 3600.0) == 0.0) {
         return format(seconds / 3600.0, "h");
+    }
+    if (std::abs(seconds) >= 3600.0) {
+        return format(std::round(seconds / 36.0) / 100.0, "h");
     }
     return format(seconds, "s");
 }

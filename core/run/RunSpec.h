@@ -19,6 +19,7 @@ struct RunSpec {
     int initialConditionLevel = 0;              // level index in an initial-condition file
     double rotationDegrees = 0.0;               // Williamson case 2: angle α of the flow's axis
     bool galewskyPerturbation = true;           // Galewsky: add the height bump that starts the instability
+    double meanDepth = 10000.0;  // m; for a file with winds but no height, the balanced layer's mean depth
     int truncation = 85;
     double leadSeconds = 6 * 86400.0;
     double outputIntervalSeconds = 6 * 3600.0;

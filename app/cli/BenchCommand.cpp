@@ -1,0 +1,149 @@
+#include "Commands.h"
+
+#include "cases/TestCases.h"
+#include "model/ShallowWaterModel.h"
+#include "run/MemberPool.h"
+#include "run/RunSpec.h"
+#include "Version.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace spreadcast::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct BenchOptions {
+    std::vector<int> truncations{42, 85, 170};
+    int ensembleTruncation = 85;
+    int ensembleMembers = 8;
+    int threads = 0;
+    double seconds = 2.0;
+};
+
+std::string cpuModel()
+{
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(cpuinfo, line)) {
+        if (line.rfind("model name", 0) == 0) {
+            const auto colon = line.find(':');
+            return colon == std::string::npos ? line : line.substr(colon + 2);
+        }
+    }
+    return "unknown CPU";
+}
+
+std::unique_ptr<ShallowWaterModel> benchModel(int truncation)
+{
+    // The Galewsky jet: a realistic, non-trivial flow that stays smooth for the few steps timed.
+    ShallowWaterParameters parameters;
+    parameters.timeStep = maxStableTimeStep(truncation) * 0.6;
+    return std::make_unique<ShallowWaterModel>(truncation, galewskyJet(GaussianGrid::forTruncation(truncation), true),
+                                               parameters);
+}
+
+// Steps one member until `seconds` have passed (at least a few steps), after a warm-up.
+double millisecondsPerStep(const ShallowWaterModel& model, double seconds)
+{
+    auto workspace = model.makeWorkspace();
+    auto state = model.initialState(0);
+    MemberState* batch[] = {state.get()};
+    model.advance(batch, 3, *workspace);
+    long steps = 0;
+    const auto start = Clock::now();
+    double elapsed = 0.0;
+    while (elapsed < seconds || steps < 5) {
+        model.advance(batch, 1, *workspace);
+        ++steps;
+        elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    }
+    return 1000.0 * elapsed / static_cast<double>(steps);
+}
+
+int runBench(const BenchOptions& options)
+{
+    for (int truncation : options.truncations) {
+        if (truncation < minTruncation || truncation > maxTruncation) {
+            std::cerr << "spreadcast-cli bench: truncation T" << truncation << " is out of range: give "
+                      << minTruncation << " … " << maxTruncation << "\n";
+            return 2;
+        }
+    }
+    if (options.ensembleMembers < 1 || options.ensembleMembers > 1000 || options.threads < 0 ||
+        !(options.seconds > 0.0)) {
+        std::cerr << "spreadcast-cli bench: --members must be 1 … 1000, --threads ≥ 0, --seconds > 0\n";
+        return 2;
+    }
+    const int cores = static_cast<int>(std::thread::hardware_concurrency());
+    std::cout << "Spreadcast " << softwareVersion << " CPU benchmark: " << cpuModel() << ", " << cores
+              << " hardware threads, double precision, Galewsky jet\n\n";
+    std::cout << "| truncation | grid | backend | members | threads | ms/step/member | member-steps/s |\n"
+              << "|---|---|---|---|---|---|---|\n";
+    for (int truncation : options.truncations) {
+        const auto model = benchModel(truncation);
+        const double ms = millisecondsPerStep(*model, options.seconds);
+        std::printf("| T%d | %d × %d | cpu | 1 | 1 | %.3f | %.1f |\n", truncation, model->grid().nlat,
+                    model->grid().nlon, ms, 1000.0 / ms);
+        std::fflush(stdout);
+    }
+
+    const auto model = benchModel(options.ensembleTruncation);
+    const int members = options.ensembleMembers;
+    const int workers = workerCount(options.threads, members);
+    std::vector<std::unique_ptr<ModelWorkspace>> workspaces;
+    std::vector<std::unique_ptr<MemberState>> states;
+    for (int w = 0; w < workers; ++w) {
+        workspaces.push_back(model->makeWorkspace());
+    }
+    for (int m = 0; m < members; ++m) {
+        states.push_back(model->initialState(m));
+    }
+    // Every member takes the same number of steps, sized from the single-member timing above.
+    const double single = millisecondsPerStep(*model, 0.2);
+    const int steps = std::max(5, static_cast<int>(options.seconds * 1000.0 * workers / (single * members)));
+    const auto start = Clock::now();
+    forEachMember(members, workers, [&](int worker, int member) {
+        MemberState* batch[] = {states[member].get()};
+        model->advance(batch, steps, *workspaces[worker]);
+    });
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    const double memberSteps = static_cast<double>(members) * steps;
+    std::printf("| T%d | %d × %d | cpu | %d | %d | %.3f | %.1f |\n", options.ensembleTruncation, model->grid().nlat,
+                model->grid().nlon, members, workers, 1000.0 * elapsed / memberSteps, memberSteps / elapsed);
+    std::cout << "\nms/step/member of the ensemble row is wall time per member-step with all threads busy.\n";
+    return 0;
+}
+
+}  // namespace
+
+void addBenchCommand(CLI::App& app)
+{
+    auto options = std::make_shared<BenchOptions>();
+    CLI::App* bench = app.add_subcommand("bench", "Time the model: ms per step per member on one core, and the "
+                                                  "throughput of an ensemble on all cores");
+    bench->add_option("--truncations", options->truncations, "Truncations to time on one core")
+        ->delimiter(',')
+        ->capture_default_str();
+    bench->add_option("--ensemble-truncation", options->ensembleTruncation, "Truncation of the ensemble row")
+        ->capture_default_str();
+    bench->add_option("--members", options->ensembleMembers, "Members of the ensemble row")->capture_default_str();
+    bench->add_option("--threads", options->threads, "Threads of the ensemble row; 0: one per core")
+        ->capture_default_str();
+    bench->add_option("--seconds", options->seconds, "Time to spend on each row")->capture_default_str();
+    bench->callback([options] {
+        const int code = runBench(*options);
+        if (code != 0) {
+            throw CLI::RuntimeError(code);
+        }
+    });
+}
+
+}  // namespace spreadcast::cli

@@ -1,0 +1,177 @@
+#include "Commands.h"
+
+#include "run/EnsembleRun.h"
+#include "run/InputError.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+namespace spreadcast::cli {
+namespace {
+
+std::atomic<bool> cancelRequested{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+extern "C" void requestCancel(int)
+{
+    cancelRequested = true;
+}
+
+struct RunOptions {
+    RunSpec spec;
+    std::string lead = "6d";
+    std::string outputEvery = "6h";
+    std::string timeStep;
+    std::string precision = "float";
+    bool noGalewskyBump = false;
+    bool force = false;
+    bool quiet = false;
+};
+
+void printProgress(const RunProgress& progress, bool interactive)
+{
+    const double percent = progress.memberStepsTotal > 0
+                               ? 100.0 * static_cast<double>(progress.memberStepsDone) /
+                                     static_cast<double>(progress.memberStepsTotal)
+                               : 100.0;
+    char eta[32] = "…";
+    if (progress.etaSeconds >= 0.0) {
+        std::snprintf(eta, sizeof eta, "%.0f s", progress.etaSeconds);
+    }
+    std::fprintf(stderr, "%s%5.1f%%  members %d/%d done%s  %.0f member-steps/s  ETA %s%s", interactive ? "\r" : "",
+                 percent, progress.membersDone, progress.members,
+                 progress.membersFailed ? (", " + std::to_string(progress.membersFailed) + " failed").c_str() : "",
+                 progress.memberStepsPerSecond, eta, interactive ? "   " : "\n");
+    std::fflush(stderr);
+}
+
+int runForecast(RunOptions& options, const std::string& commandLine)
+{
+    RunSpec& spec = options.spec;
+    try {
+        spec.leadSeconds = parseDuration(options.lead);
+        spec.outputIntervalSeconds = parseDuration(options.outputEvery);
+        spec.timeStepSeconds = options.timeStep.empty() ? 0.0 : parseDuration(options.timeStep);
+    } catch (const std::invalid_argument& error) {
+        throw InputError(error.what());
+    }
+    spec.precision = options.precision == "double" ? OutputPrecision::Double : OutputPrecision::Float;
+    spec.galewskyPerturbation = !options.noGalewskyBump;
+    if (!options.force && std::filesystem::exists(spec.outputPath)) {
+        throw InputError("the output file '" + spec.outputPath +
+                         "' exists already: choose another --out or add --force to overwrite it");
+    }
+
+    PreparedModel prepared = prepareModel(spec);
+    EnsembleRun run(spec, std::move(prepared));
+    if (!options.quiet) {
+        std::cerr << "spreadcast-cli: " << run.prepared().model->description() << "\n"
+                  << "  " << spec.members << " member(s), lead " << formatDuration(spec.leadSeconds) << ", output every "
+                  << formatDuration(spec.outputIntervalSeconds) << " → " << spec.outputPath << "\n";
+        for (const auto& note : run.prepared().notes) {
+            std::cerr << "  note: " << note << "\n";
+        }
+        if (spec.members > 1) {
+            std::cerr << "  note: the members are not perturbed yet, so all " << spec.members
+                      << " members are identical\n";
+        }
+    }
+
+    std::signal(SIGINT, requestCancel);
+    std::signal(SIGTERM, requestCancel);
+    const bool interactive = isatty(STDERR_FILENO) != 0;
+    double lastPrinted = -1e9;
+    auto observer = [&](const RunProgress& progress) {
+        const double interval = interactive ? 0.5 : 10.0;
+        if (!options.quiet && progress.elapsedSeconds - lastPrinted >= interval) {
+            printProgress(progress, interactive);
+            lastPrinted = progress.elapsedSeconds;
+        }
+    };
+    const RunResult result = run.execute(observer, cancelRequested, commandLine);
+    if (!options.quiet) {
+        if (interactive) {
+            std::cerr << "\n";
+        }
+        std::fprintf(stderr, "spreadcast-cli: %s after %.1f s\n", result.status.c_str(), result.elapsedSeconds);
+    }
+    if (result.cancelled) {
+        std::cerr << "spreadcast-cli: cancelled; " << result.outputPath << " holds the " << result.membersCompleted
+                  << " finished member(s) (run_status says so)\n";
+        return 130;
+    }
+    if (!result.failures.empty()) {
+        if (options.quiet) {
+            std::cerr << "spreadcast-cli: " << result.status << "\n";
+        }
+        std::cerr << "spreadcast-cli: " << result.outputPath << " holds the " << result.membersCompleted
+                  << " member(s) that finished; its run_status attribute lists the failures\n";
+        return 1;
+    }
+    std::cout << std::filesystem::absolute(result.outputPath).string() << "\n";
+    return 0;
+}
+
+}  // namespace
+
+void addRunCommand(CLI::App& app)
+{
+    auto options = std::make_shared<RunOptions>();
+    RunSpec& spec = options->spec;
+    CLI::App* run = app.add_subcommand("run", "Run a forecast or an ensemble on the CPU and write it to NetCDF");
+    run->footer("Example: spreadcast-cli run --ic galewsky --truncation 85 --lead 6d --output-every 6h "
+                "--members 8 --out run.nc\nDurations take a unit: d, h, m or s (a bare number is hours).\n"
+                "Exit status: 0 done, 1 a member or the output failed, 2 bad input, 130 cancelled.");
+    run->add_option("--ic", spec.initialCondition,
+                    "Initial condition: williamson2, williamson5, williamson6, galewsky, or a CF NetCDF file with "
+                    "eastward/northward wind and (optionally) geopotential height or geopotential")
+        ->capture_default_str();
+    run->add_option("--ic-time", spec.initialConditionTime, "Time index to start from in an initial-condition file")
+        ->capture_default_str();
+    run->add_option("--ic-level", spec.initialConditionLevel, "Level index in an initial-condition file")
+        ->capture_default_str();
+    run->add_option("--mean-depth", spec.meanDepth,
+                    "Mean layer depth in m when a file has winds but no height (the height is then balanced)")
+        ->capture_default_str();
+    run->add_option("--rotation", spec.rotationDegrees, "Williamson case 2: tilt α of the flow's axis, degrees")
+        ->capture_default_str();
+    run->add_flag("--no-galewsky-bump", options->noGalewskyBump,
+                  "Galewsky: leave out the height perturbation (the jet then stays steady)");
+    run->add_option("-T,--truncation", spec.truncation, "Triangular truncation T (21 … 341; 42 … 341 for forecasts)")
+        ->capture_default_str();
+    run->add_option("--lead", options->lead, "Lead time, e.g. 6d or 120h")->capture_default_str();
+    run->add_option("--output-every", options->outputEvery, "Output interval, e.g. 6h")->capture_default_str();
+    run->add_option("--dt", options->timeStep,
+                    "Time step, e.g. 600s; default: the longest stable step dividing the output interval");
+    run->add_option("-n,--members", spec.members, "Ensemble size (1 … 10000)")->capture_default_str();
+    run->add_option("--seed", spec.seed, "Random seed of the ensemble (recorded; perturbations come later)")
+        ->capture_default_str();
+    run->add_option("--threads", spec.threads, "Worker threads; 0: one per core")->capture_default_str();
+    run->add_option("-o,--out", spec.outputPath, "Output NetCDF file")->capture_default_str();
+    run->add_option("--precision", options->precision, "Output precision of the fields")
+        ->check(CLI::IsMember({"float", "double"}))
+        ->capture_default_str();
+    run->add_flag("--force", options->force, "Overwrite the output file if it exists");
+    run->add_flag("-q,--quiet", options->quiet, "Print only errors and the output path");
+    run->callback([options] {
+        int code = 0;
+        try {
+            code = runForecast(*options, commandLine());
+        } catch (const InputError& error) {
+            std::cerr << "spreadcast-cli run: " << error.what() << "\n";
+            code = 2;
+        }
+        if (code != 0) {
+            throw CLI::RuntimeError(code);
+        }
+    });
+}
+
+}  // namespace spreadcast::cli

@@ -1,0 +1,250 @@
+#include "run/EnsembleRun.h"
+
+#include "cases/TestCases.h"
+#include "io/InitialConditionFile.h"
+#include "io/NetcdfWriter.h"
+#include "model/ShallowWaterModel.h"
+#include "run/InputError.h"
+#include "run/MemberPool.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+namespace spreadcast {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string joinProblems(const std::vector<std::string>& problems)
+{
+    std::string text;
+    for (const auto& problem : problems) {
+        text += (text.empty() ? "" : "\n") + problem;
+    }
+    return text;
+}
+
+}  // namespace
+
+std::string describeFailures(std::vector<MemberFailure> failures)
+{
+    std::sort(failures.begin(), failures.end(),
+              [](const MemberFailure& a, const MemberFailure& b) { return a.member < b.member; });
+    std::vector<std::pair<std::string, std::vector<int>>> groups;
+    for (const auto& failure : failures) {
+        auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == failure.reason; });
+        if (group == groups.end()) {
+            groups.push_back({failure.reason, {failure.member}});
+        } else {
+            group->second.push_back(failure.member);
+        }
+    }
+    std::string text;
+    for (const auto& [reason, members] : groups) {
+        std::string list;
+        for (std::size_t i = 0; i < members.size();) {
+            std::size_t end = i;
+            while (end + 1 < members.size() && members[end + 1] == members[end] + 1) {
+                ++end;
+            }
+            list += (list.empty() ? "" : ", ") + std::to_string(members[i]) +
+                    (end > i ? "–" + std::to_string(members[end]) : "");
+            i = end + 1;
+        }
+        text += (text.empty() ? "" : "; ") + std::string(members.size() > 1 ? "members " : "member ") + list + ": " +
+                reason;
+    }
+    return text;
+}
+
+PreparedModel prepareModel(const RunSpec& spec)
+{
+    const auto problems = validate(spec);
+    if (!problems.empty()) {
+        throw InputError(joinProblems(problems));
+    }
+    const GaussianGrid grid = GaussianGrid::forTruncation(spec.truncation);
+    PreparedModel prepared;
+    InitialFields initial;
+    if (isBuiltInCase(spec.initialCondition)) {
+        initial = builtInCase(spec.initialCondition, grid, spec.rotationDegrees, spec.galewskyPerturbation);
+        prepared.initialCondition = initial.description;
+    } else {
+        const std::filesystem::path path(spec.initialCondition);
+        if (path.extension() != ".nc" && path.extension() != ".nc4" && !std::filesystem::exists(path)) {
+            // Neither a known case nor a file: most likely a misspelt case name.
+            builtInCase(spec.initialCondition, grid, 0.0, true);
+        }
+        InitialConditionFile file =
+            readInitialConditionFile(spec.initialCondition, spec.initialConditionTime, spec.initialConditionLevel, grid);
+        initial.u = std::move(file.u);
+        initial.v = std::move(file.v);
+        initial.height = std::move(file.height);
+        initial.meanDepth = spec.meanDepth;
+        initial.description = file.description;
+        prepared.initialCondition = file.description;
+        prepared.initialTime = file.initialTime;
+        prepared.notes = std::move(file.notes);
+        if (!initial.height) {
+            prepared.notes.push_back("the file has no height: the height balancing its winds was derived, with a "
+                                     "mean depth of " + std::to_string(static_cast<long>(spec.meanDepth)) +
+                                     " m (--mean-depth)");
+        }
+    }
+    ShallowWaterParameters parameters;
+    parameters.timeStep = effectiveTimeStep(spec);
+    try {
+        prepared.model = std::make_unique<ShallowWaterModel>(spec.truncation, initial, parameters);
+    } catch (const std::invalid_argument& error) {
+        throw InputError("the initial condition '" + spec.initialCondition + "' cannot start a forecast: " +
+                         error.what());
+    }
+    return prepared;
+}
+
+EnsembleRun::EnsembleRun(RunSpec spec, PreparedModel prepared) : spec_(std::move(spec)), prepared_(std::move(prepared))
+{
+}
+
+std::vector<double> EnsembleRun::outputTimes() const
+{
+    const int intervals = static_cast<int>(std::lround(spec_.leadSeconds / spec_.outputIntervalSeconds));
+    std::vector<double> times;
+    for (int k = 0; k <= intervals; ++k) {
+        times.push_back(k * spec_.outputIntervalSeconds);
+    }
+    return times;
+}
+
+RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>& cancel, const std::string& history)
+{
+    const ForecastModel& model = *prepared_.model;
+    const std::vector<double> times = outputTimes();
+    const int stepsPerOutput = static_cast<int>(std::lround(spec_.outputIntervalSeconds / model.timeStep()));
+    const int members = spec_.members;
+
+    NetcdfRunAttributes attributes;
+    attributes.initialCondition = prepared_.initialCondition;
+    if (!prepared_.initialTime.empty()) {
+        attributes.initialTime = prepared_.initialTime;
+    }
+    attributes.perturbations = "none: every member starts from the same initial state and runs the same "
+                               "deterministic model, so all members are identical";
+    attributes.history = history;
+    NetcdfWriter writer(spec_.outputPath, spec_, model.grid(), times, attributes);
+
+    const int workers = workerCount(spec_.threads, members);
+    std::vector<std::unique_ptr<ModelWorkspace>> workspaces;
+    for (int w = 0; w < workers; ++w) {
+        workspaces.push_back(model.makeWorkspace());
+    }
+
+    std::atomic<long long> stepsDone{0};
+    std::atomic<int> membersDone{0};
+    std::atomic<bool> stop{false};
+    std::mutex failuresMutex;
+    std::vector<MemberFailure> failures;
+    const auto start = Clock::now();
+
+    auto runMember = [&](int worker, int member) {
+        ModelWorkspace& workspace = *workspaces[worker];
+        auto state = model.initialState(member);
+        MemberState* batch[] = {state.get()};
+        try {
+            writer.writeMember(0, member, model.fields(*state, workspace));
+            for (std::size_t k = 1; k < times.size(); ++k) {
+                for (int n = 0; n < stepsPerOutput; ++n) {
+                    if (cancel || stop) {
+                        return;
+                    }
+                    model.advance(batch, 1, workspace);
+                    ++stepsDone;
+                }
+                writer.writeMember(static_cast<int>(k), member, model.fields(*state, workspace));
+            }
+            ++membersDone;
+        } catch (const ModelBlowUp& blowUp) {
+            std::lock_guard lock(failuresMutex);
+            failures.push_back({member, std::string(blowUp.what()) + " (lead " +
+                                            formatDuration(static_cast<double>(blowUp.step()) * model.timeStep()) + ")"});
+        }
+    };
+
+    RunProgress progress;
+    progress.members = members;
+    progress.memberStepsTotal = static_cast<long long>(members) * stepsPerOutput * (static_cast<long long>(times.size()) - 1);
+    auto report = [&] {
+        progress.membersDone = membersDone;
+        {
+            std::lock_guard lock(failuresMutex);
+            progress.membersFailed = static_cast<int>(failures.size());
+        }
+        progress.memberStepsDone = stepsDone;
+        progress.elapsedSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+        progress.memberStepsPerSecond =
+            progress.elapsedSeconds > 0.0 ? static_cast<double>(progress.memberStepsDone) / progress.elapsedSeconds : 0.0;
+        progress.etaSeconds = progress.memberStepsPerSecond > 0.0
+                                  ? static_cast<double>(progress.memberStepsTotal - progress.memberStepsDone) /
+                                        progress.memberStepsPerSecond
+                                  : -1.0;
+        if (observer) {
+            observer(progress);
+        }
+    };
+
+    std::exception_ptr fatal;
+    std::atomic<bool> finished{false};
+    std::thread pool([&] {
+        try {
+            forEachMember(members, workers, runMember);
+        } catch (...) {
+            fatal = std::current_exception();
+            stop = true;
+        }
+        finished = true;
+    });
+    while (!finished) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        report();
+    }
+    pool.join();
+    report();
+
+    RunResult result;
+    result.outputPath = spec_.outputPath;
+    result.membersCompleted = membersDone;
+    result.failures = failures;
+    result.cancelled = cancel && result.membersCompleted + static_cast<int>(failures.size()) < members;
+    result.elapsedSeconds = progress.elapsedSeconds;
+    const std::string tally = std::to_string(result.membersCompleted) + " of " + std::to_string(members) +
+                              " members complete";
+    if (fatal) {
+        try {
+            std::rethrow_exception(fatal);
+        } catch (const std::exception& error) {
+            result.status = std::string("failed: ") + error.what() + "; " + tally;
+        }
+    } else if (!failures.empty()) {
+        result.status = "failed: " + tally + "; " + describeFailures(failures);
+    } else if (result.cancelled) {
+        result.status = "cancelled: " + tally;
+    } else {
+        result.status = "complete";
+    }
+    if (fatal) {
+        try {
+            writer.finish(result.status);
+        } catch (const std::exception&) {
+            // The first failure is the one to report; the file keeps run_status "running".
+        }
+        std::rethrow_exception(fatal);
+    }
+    writer.finish(result.status);
+    return result;
+}
+
+}  // namespace spreadcast

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "model/ForecastModel.h"
+#include "run/RunSpec.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace spreadcast {
+
+struct RunProgress {
+    int members = 0;
+    int membersDone = 0;
+    int membersFailed = 0;
+    long long memberStepsDone = 0;
+    long long memberStepsTotal = 0;
+    double elapsedSeconds = 0.0;
+    double memberStepsPerSecond = 0.0;
+    double etaSeconds = 0.0;  // negative while unknown
+};
+
+struct MemberFailure {
+    int member = 0;
+    std::string reason;
+};
+
+struct RunResult {
+    std::string outputPath;
+    int membersCompleted = 0;
+    std::vector<MemberFailure> failures;
+    bool cancelled = false;
+    double elapsedSeconds = 0.0;
+    std::string status;  // what the file's run_status says
+};
+
+// Failures grouped by reason, e.g. "members 0–3, 5: blow-up at step 389 …; member 4: …".
+std::string describeFailures(std::vector<MemberFailure> failures);
+
+// A forecast model built from a run spec, with what was learnt while building it.
+struct PreparedModel {
+    std::unique_ptr<ForecastModel> model;
+    std::string initialCondition;  // for people: which case or file, variables, time
+    std::string initialTime;       // "YYYY-MM-DD HH:MM:SS"; empty for the built-in cases
+    std::vector<std::string> notes;
+};
+
+// Validates the spec and builds its model: a built-in case, or an initial-condition file read
+// and regridded. Throws InputError (every problem of the spec, or of the file) before anything
+// is written.
+PreparedModel prepareModel(const RunSpec& spec);
+
+// Runs every member of the spec on worker threads (the CPU backend) and writes them to
+// spec.outputPath as they go. A member that blows up is reported and the others go on; a
+// cancel request stops at the next step and leaves a valid file with what had finished.
+// The observer is called on the calling thread, a few times a second.
+class EnsembleRun {
+public:
+    using Observer = std::function<void(const RunProgress&)>;
+
+    EnsembleRun(RunSpec spec, PreparedModel prepared);
+    RunResult execute(const Observer& observer, const std::atomic<bool>& cancel, const std::string& history = {});
+
+    const RunSpec& spec() const { return spec_; }
+    const PreparedModel& prepared() const { return prepared_; }
+    // The output times in seconds after the initial time, 0 included.
+    std::vector<double> outputTimes() const;
+
+private:
+    RunSpec spec_;
+    PreparedModel prepared_;
+};
+
+}  // namespace spreadcast
