@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 namespace spreadcast::cli {
@@ -129,6 +130,8 @@ void addRunCommand(CLI::App& app)
     run->footer("Example: spreadcast-cli run --ic galewsky --truncation 85 --lead 6d --output-every 6h "
                 "--members 8 --out run.nc\nDurations take a unit: d, h, m or s (a bare number is hours).\n"
                 "Exit status: 0 done, 1 a member or the output failed, 2 bad input, 130 cancelled.");
+    // A repeated option takes its last value, as shells' aliases and scripts expect.
+    run->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     run->add_option("--ic", spec.initialCondition,
                     "Initial condition: williamson2, williamson5, williamson6, galewsky, or a CF NetCDF file with "
                     "eastward/northward wind and (optionally) geopotential height or geopotential")
@@ -165,7 +168,10 @@ void addRunCommand(CLI::App& app)
         try {
             code = runForecast(*options, commandLine());
         } catch (const InputError& error) {
-            std::cerr << "spreadcast-cli run: " << error.what() << "\n";
+            std::istringstream problems(error.what());
+            for (std::string line; std::getline(problems, line);) {
+                std::cerr << "spreadcast-cli run: " << line << "\n";
+            }
             code = 2;
         }
         if (code != 0) {

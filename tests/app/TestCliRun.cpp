@@ -1,0 +1,181 @@
+#include <netcdf.h>
+
+#include <QtTest/QtTest>
+
+#include <cstring>
+#include <vector>
+
+namespace {
+
+struct CliResult {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+CliResult runCli(const QStringList& arguments)
+{
+    QProcess process;
+    process.start(SPREADCAST_CLI, arguments);
+    if (!process.waitForFinished(120000)) {
+        process.kill();
+        return {};
+    }
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+}
+
+QString globalText(int ncid, const char* name)
+{
+    size_t length = 0;
+    if (nc_inq_attlen(ncid, NC_GLOBAL, name, &length) != NC_NOERR) {
+        return {};
+    }
+    std::string text(length, '\0');
+    nc_get_att_text(ncid, NC_GLOBAL, name, text.data());
+    return QString::fromStdString(text);
+}
+
+}  // namespace
+
+class TestCliRun : public QObject {
+    Q_OBJECT
+
+private slots:
+    void versionAndHelp()
+    {
+        const CliResult version = runCli({"--version"});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(version.out.startsWith("spreadcast-cli "));
+        const CliResult help = runCli({"run", "--help"});
+        QCOMPARE(help.exitCode, 0);
+        for (const char* option : {"--ic", "--truncation", "--lead", "--output-every", "--members", "--out", "--dt"}) {
+            QVERIFY2(help.out.contains(option), option);
+        }
+    }
+
+    void smallEnsembleWritesACompleteFileOfIdenticalMembers()
+    {
+        QTemporaryDir directory;
+        const QString path = directory.filePath("case2.nc");
+        const CliResult result = runCli({"run", "--ic", "williamson2", "--rotation", "45", "-T", "21", "--lead", "12h",
+                                         "--output-every", "6h", "--members", "2", "--precision", "double", "--out",
+                                         path, "--quiet"});
+        QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+        QCOMPARE(result.out.trimmed(), QFileInfo(path).absoluteFilePath());
+
+        int ncid = -1;
+        QCOMPARE(nc_open(path.toUtf8().constData(), NC_NOWRITE, &ncid), NC_NOERR);
+        QCOMPARE(globalText(ncid, "run_status"), QString("complete"));
+        QVERIFY(globalText(ncid, "spreadcast_run_spec").contains("\"truncation\":21"));
+        int dim = -1;
+        size_t times = 0;
+        nc_inq_dimid(ncid, "time", &dim);
+        nc_inq_dimlen(ncid, dim, &times);
+        QCOMPARE(times, size_t{3});
+        int height = -1;
+        QCOMPARE(nc_inq_varid(ncid, "height", &height), NC_NOERR);
+        // Without perturbations the two members are the same forecast, to the last bit.
+        const size_t points = 32 * 64;
+        std::vector<double> first(points), second(points);
+        const size_t start0[] = {2, 0, 0, 0};
+        const size_t start1[] = {2, 1, 0, 0};
+        const size_t count[] = {1, 1, 32, 64};
+        QCOMPARE(nc_get_vara_double(ncid, height, start0, count, first.data()), NC_NOERR);
+        QCOMPARE(nc_get_vara_double(ncid, height, start1, count, second.data()), NC_NOERR);
+        nc_close(ncid);
+        QVERIFY(std::memcmp(first.data(), second.data(), points * sizeof(double)) == 0);
+        double mean = 0.0;
+        for (double value : first) {
+            mean += value / static_cast<double>(points);
+        }
+        QVERIFY(mean > 2000.0 && mean < 3200.0);  // W92 case 2: g·h0 = 2.94e4 m² s⁻², h0 ≈ 3 km
+    }
+
+    void badInputIsRefusedWithAClearMessage_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown case") << QStringList{"--ic", "williamson9"} << "unknown initial condition 'williamson9'";
+        QTest::newRow("missing file") << QStringList{"--ic", "/nonexistent/ic.nc"} << "/nonexistent/ic.nc";
+        QTest::newRow("lead zero") << QStringList{"--lead", "0h"} << "lead time";
+        QTest::newRow("lead too long") << QStringList{"--lead", "61d"} << "out of range";
+        QTest::newRow("not a duration") << QStringList{"--lead", "5x"} << "not a duration";
+        QTest::newRow("no members") << QStringList{"--members", "0"} << "ensemble size 0";
+        QTest::newRow("too many members") << QStringList{"--members", "20000"} << "ensemble size 20000";
+        QTest::newRow("truncation") << QStringList{"-T", "500"} << "truncation T500";
+        QTest::newRow("time step too long") << QStringList{"-T", "85", "--dt", "3600s"} << "too long for T85";
+        QTest::newRow("step not dividing output")
+            << QStringList{"-T", "42", "--dt", "700s"} << "does not divide the output interval";
+        QTest::newRow("lead not whole outputs")
+            << QStringList{"--lead", "1d", "--output-every", "7h"} << "not a whole number of output intervals";
+        QTest::newRow("not a number") << QStringList{"--members", "many"} << "members";
+        QTest::newRow("unwritable output") << QStringList{"--out", "/nonexistent-directory/x.nc"}
+                                           << "/nonexistent-directory/x.nc";
+    }
+    void badInputIsRefusedWithAClearMessage()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        QTemporaryDir directory;
+        QStringList all{"run", "-T", "21", "--lead", "6h"};
+        all += arguments;
+        if (!arguments.contains("--out")) {
+            all += QStringList{"--out", directory.filePath("never.nc")};
+        }
+        const CliResult result = runCli(all);
+        QVERIFY2(result.exitCode == 2, qPrintable(QString("exit %1: %2").arg(result.exitCode).arg(result.err)));
+        QVERIFY2(result.err.contains(message), qPrintable(result.err));
+        QVERIFY2(!QFileInfo::exists(directory.filePath("never.nc")), "bad input must not leave an output file");
+    }
+
+    void notANetcdfFileIsNamed()
+    {
+        QTemporaryDir directory;
+        const QString text = directory.filePath("notes.nc");
+        QFile file(text);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("this is not NetCDF\n");
+        file.close();
+        const CliResult result = runCli({"run", "--ic", text, "-T", "21", "--lead", "6h", "--out",
+                                         directory.filePath("out.nc")});
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains(text) && result.err.contains("NetCDF"), qPrintable(result.err));
+        QVERIFY(!QFileInfo::exists(directory.filePath("out.nc")));
+    }
+
+    void existingOutputIsKeptUnlessForced()
+    {
+        QTemporaryDir directory;
+        const QString path = directory.filePath("kept.nc");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("precious");
+        file.close();
+        const CliResult refused = runCli({"run", "-T", "21", "--lead", "6h", "--out", path});
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY(refused.err.contains("exists already"));
+        QCOMPARE(QFileInfo(path).size(), 8);
+        const CliResult forced = runCli({"run", "-T", "21", "--lead", "6h", "--out", path, "--force", "--quiet"});
+        QVERIFY2(forced.exitCode == 0, qPrintable(forced.err));
+    }
+
+    void blowUpNamesStepAndFieldAndKeepsAValidFile()
+    {
+        // W92 case 6 peaks at 100 m/s: at T85 a 900 s step passes the 80 m/s rule of thumb but
+        // breaks U·Δt·T/a < 1 (≈ 1.2) in the first step.
+        QTemporaryDir directory;
+        const QString path = directory.filePath("blowup.nc");
+        const CliResult result = runCli({"run", "--ic", "williamson6", "-T", "85", "--dt", "900s", "--lead", "6h",
+                                         "--members", "2", "--out", path});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains("members 0–1: blow-up at step 0 in wind: CFL breach"), qPrintable(result.err));
+        int ncid = -1;
+        QCOMPARE(nc_open(path.toUtf8().constData(), NC_NOWRITE, &ncid), NC_NOERR);
+        QVERIFY(globalText(ncid, "run_status").startsWith("failed: 0 of 2 members complete"));
+        nc_close(ncid);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliRun)
+#include "TestCliRun.moc"
