@@ -1,0 +1,316 @@
+#include "io/NetcdfWriter.h"
+
+#include "Version.h"
+#include "run/InputError.h"
+
+#include <netcdf.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <stdexcept>
+
+namespace spreadcast {
+namespace {
+
+// A failed netCDF call as a sentence: what was being done, to which file, the library's reason
+// and, where one helps, what to do.
+void check(int status, const std::string& path, const std::string& operation, const std::string& advice = {})
+{
+    if (status != NC_NOERR) {
+        std::string message = "cannot " + operation + " in '" + path + "': " + nc_strerror(status);
+        if (!advice.empty()) {
+            message += " — " + advice;
+        }
+        throw std::runtime_error(message);
+    }
+}
+
+void putText(int ncid, int varid, const char* name, std::string_view value, const std::string& path)
+{
+    check(nc_put_att_text(ncid, varid, name, value.size(), value.data()), path,
+          std::string("write attribute '") + name + "'");
+}
+
+bool isTimestamp(const std::string& text)
+{
+    static constexpr std::string_view pattern = "dddd-dd-dd dd:dd:dd";
+    if (text.size() != pattern.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        const bool digit = std::isdigit(static_cast<unsigned char>(text[i])) != 0;
+        if (pattern[i] == 'd' ? !digit : text[i] != pattern[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// CF asks every line of history to start with the time it was written.
+std::string historyLine(const std::string& command)
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::array<char, 32> stamp{};
+    std::strftime(stamp.data(), stamp.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return std::string(stamp.data()) + ": " +
+           (command.empty() ? std::string("created by ") + softwareName + " " + softwareVersion : command);
+}
+
+constexpr const char* advice = "check that the disk is not full and that no other program holds the file";
+
+}  // namespace
+
+std::mutex& netcdfLibraryMutex()
+{
+    static std::mutex mutex;
+    return mutex;
+}
+
+NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const GaussianGrid& grid,
+                           std::vector<double> outputTimesSeconds, NetcdfRunAttributes attributes)
+    : path_(std::move(path)),
+      outputTimesSeconds_(std::move(outputTimesSeconds)),
+      members_(spec.members),
+      nlat_(grid.nlat),
+      nlon_(grid.nlon),
+      doublePrecision_(spec.precision == OutputPrecision::Double)
+{
+    if (outputTimesSeconds_.empty()) {
+        throw std::invalid_argument("NetcdfWriter for '" + path_ + "' needs at least one output time");
+    }
+    for (std::size_t t = 0; t < outputTimesSeconds_.size(); ++t) {
+        if (!std::isfinite(outputTimesSeconds_[t]) || (t > 0 && outputTimesSeconds_[t] <= outputTimesSeconds_[t - 1])) {
+            throw std::invalid_argument("NetcdfWriter for '" + path_ + "': output times must be finite and increasing");
+        }
+    }
+    if (members_ < 1 || nlat_ < 1 || nlon_ < 1 || grid.latitudeDegrees.size() != static_cast<std::size_t>(nlat_) ||
+        grid.longitudeDegrees.size() != static_cast<std::size_t>(nlon_)) {
+        throw std::invalid_argument("NetcdfWriter for '" + path_ + "' needs at least one member and a complete grid");
+    }
+    if (attributes.initialTime.empty()) {
+        attributes.initialTime = NetcdfRunAttributes{}.initialTime;
+    }
+    if (!isTimestamp(attributes.initialTime)) {
+        throw std::invalid_argument("NetcdfWriter for '" + path_ + "': initial time '" + attributes.initialTime +
+                                    "' is not of the form YYYY-MM-DD HH:MM:SS");
+    }
+    written_.assign(outputTimesSeconds_.size() * static_cast<std::size_t>(members_), 0);
+
+    std::lock_guard library(netcdfLibraryMutex());
+    const int created = nc_create(path_.c_str(), NC_CLOBBER | NC_NETCDF4, &ncid_);
+    if (created != NC_NOERR) {
+        ncid_ = -1;
+        // HDF5 reports a missing folder as "Permission denied"; say what is really wrong.
+        const std::filesystem::path folder = std::filesystem::path(path_).parent_path();
+        std::error_code error;
+        if (!folder.empty() && !std::filesystem::is_directory(folder, error)) {
+            throw InputError("cannot create '" + path_ + "': folder '" + folder.string() +
+                             "' does not exist — create it or choose another --out path");
+        }
+        throw InputError("cannot create '" + path_ + "': " + nc_strerror(created) + " — choose a writable --out path");
+    }
+    try {
+        const auto& p = path_;
+        int timeDim = 0;
+        int memberDim = 0;
+        int latDim = 0;
+        int lonDim = 0;
+        check(nc_def_dim(ncid_, "time", NC_UNLIMITED, &timeDim), p, "define dimension 'time'");
+        check(nc_def_dim(ncid_, "member", static_cast<std::size_t>(members_), &memberDim), p,
+              "define dimension 'member'");
+        check(nc_def_dim(ncid_, "lat", static_cast<std::size_t>(nlat_), &latDim), p, "define dimension 'lat'");
+        check(nc_def_dim(ncid_, "lon", static_cast<std::size_t>(nlon_), &lonDim), p, "define dimension 'lon'");
+
+        check(nc_def_var(ncid_, "time", NC_DOUBLE, 1, &timeDim, &timeVarId_), p, "define variable 'time'");
+        putText(ncid_, timeVarId_, "standard_name", "time", p);
+        putText(ncid_, timeVarId_, "long_name", "forecast time", p);
+        putText(ncid_, timeVarId_, "units", "hours since " + attributes.initialTime, p);
+        putText(ncid_, timeVarId_, "calendar", "standard", p);
+        putText(ncid_, timeVarId_, "axis", "T", p);
+
+        int memberVar = 0;
+        check(nc_def_var(ncid_, "member", NC_INT, 1, &memberDim, &memberVar), p, "define variable 'member'");
+        putText(ncid_, memberVar, "standard_name", "realization", p);
+        putText(ncid_, memberVar, "long_name", "ensemble member", p);
+        // Unidata's Common Data Model (Panoply, THREDDS) recognises the ensemble axis by this.
+        putText(ncid_, memberVar, "_CoordinateAxisType", "Ensemble", p);
+
+        int latVar = 0;
+        check(nc_def_var(ncid_, "lat", NC_DOUBLE, 1, &latDim, &latVar), p, "define variable 'lat'");
+        putText(ncid_, latVar, "standard_name", "latitude", p);
+        putText(ncid_, latVar, "long_name", "latitude", p);
+        putText(ncid_, latVar, "units", "degrees_north", p);
+        putText(ncid_, latVar, "axis", "Y", p);
+        putText(ncid_, latVar, "comment", "Gaussian latitudes, north to south", p);
+
+        int lonVar = 0;
+        check(nc_def_var(ncid_, "lon", NC_DOUBLE, 1, &lonDim, &lonVar), p, "define variable 'lon'");
+        putText(ncid_, lonVar, "standard_name", "longitude", p);
+        putText(ncid_, lonVar, "long_name", "longitude", p);
+        putText(ncid_, lonVar, "units", "degrees_east", p);
+        putText(ncid_, lonVar, "axis", "X", p);
+
+        const std::array<int, 4> dims{timeDim, memberDim, latDim, lonDim};
+        // One chunk per member and time: a member's slab is written and read whole.
+        const std::array<std::size_t, 4> chunks{1, 1, static_cast<std::size_t>(nlat_), static_cast<std::size_t>(nlon_)};
+        const nc_type type = doublePrecision_ ? NC_DOUBLE : NC_FLOAT;
+        const float floatFill = NC_FILL_FLOAT;
+        const double doubleFill = NC_FILL_DOUBLE;
+        for (const OutputVariable& variable : outputVariables) {
+            const std::string name(variable.name);
+            int varid = 0;
+            check(nc_def_var(ncid_, name.c_str(), type, 4, dims.data(), &varid), p, "define variable '" + name + "'");
+            check(nc_def_var_chunking(ncid_, varid, NC_CHUNKED, chunks.data()), p, "set chunking of '" + name + "'");
+            check(nc_def_var_deflate(ncid_, varid, NC_SHUFFLE, 1, 1), p, "set compression of '" + name + "'");
+            check(nc_def_var_fill(ncid_, varid, NC_FILL,
+                                  doublePrecision_ ? static_cast<const void*>(&doubleFill)
+                                                   : static_cast<const void*>(&floatFill)),
+                  p, "set _FillValue of '" + name + "'");
+            putText(ncid_, varid, "standard_name", variable.standardName, p);
+            putText(ncid_, varid, "long_name", variable.longName, p);
+            putText(ncid_, varid, "units", variable.units, p);
+            dataVarIds_.push_back(varid);
+        }
+
+        const std::string description =
+            attributes.initialCondition.empty() ? spec.initialCondition : attributes.initialCondition;
+        putText(ncid_, NC_GLOBAL, "Conventions", "CF-1.8", p);
+        putText(ncid_, NC_GLOBAL, "title", "Spreadcast ensemble forecast from " + description, p);
+        putText(ncid_, NC_GLOBAL, "source",
+                std::string(softwareName) + " " + softwareVersion + ", spectral shallow-water model T" +
+                    std::to_string(spec.truncation),
+                p);
+        putText(ncid_, NC_GLOBAL, "history", historyLine(attributes.history), p);
+        putText(ncid_, NC_GLOBAL, "spreadcast_version", softwareVersion, p);
+        putText(ncid_, NC_GLOBAL, "spreadcast_run_spec", toJson(spec).dump(), p);
+        // A string: a 64-bit seed does not survive the double that many readers turn numbers into.
+        putText(ncid_, NC_GLOBAL, "seed", std::to_string(spec.seed), p);
+        putText(ncid_, NC_GLOBAL, "initial_condition", description, p);
+        putText(ncid_, NC_GLOBAL, "perturbations", attributes.perturbations.empty() ? "none" : attributes.perturbations,
+                p);
+        putText(ncid_, NC_GLOBAL, "run_status", "running", p);
+        check(nc_enddef(ncid_), p, "finish the definitions", advice);
+
+        std::vector<int> memberNumbers(static_cast<std::size_t>(members_));
+        for (int m = 0; m < members_; ++m) {
+            memberNumbers[static_cast<std::size_t>(m)] = m;
+        }
+        check(nc_put_var_int(ncid_, memberVar, memberNumbers.data()), p, "write variable 'member'", advice);
+        check(nc_put_var_double(ncid_, latVar, grid.latitudeDegrees.data()), p, "write variable 'lat'", advice);
+        check(nc_put_var_double(ncid_, lonVar, grid.longitudeDegrees.data()), p, "write variable 'lon'", advice);
+        check(nc_sync(ncid_), p, "flush the file", advice);
+    } catch (...) {
+        nc_abort(ncid_);  // a half-defined new file is deleted rather than left behind
+        ncid_ = -1;
+        throw;
+    }
+}
+
+NetcdfWriter::~NetcdfWriter()
+{
+    close();
+}
+
+void NetcdfWriter::close() noexcept
+{
+    std::lock_guard state(mutex_);
+    if (ncid_ >= 0) {
+        std::lock_guard library(netcdfLibraryMutex());
+        nc_close(ncid_);
+        ncid_ = -1;
+    }
+}
+
+void NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fields)
+{
+    if (timeIndex < 0 || timeIndex >= timeCount()) {
+        throw std::invalid_argument("NetcdfWriter: time index " + std::to_string(timeIndex) + " is outside 0.." +
+                                    std::to_string(timeCount() - 1) + " for '" + path_ + "'");
+    }
+    if (member < 0 || member >= members_) {
+        throw std::invalid_argument("NetcdfWriter: member " + std::to_string(member) + " is outside 0.." +
+                                    std::to_string(members_ - 1) + " for '" + path_ + "'");
+    }
+    const std::size_t points = static_cast<std::size_t>(nlat_) * static_cast<std::size_t>(nlon_);
+    for (const OutputVariable& variable : outputVariables) {
+        if ((fields.*variable.field).size() != points) {
+            throw std::invalid_argument("NetcdfWriter: field '" + std::string(variable.name) + "' has " +
+                                        std::to_string((fields.*variable.field).size()) + " points, the grid " +
+                                        std::to_string(points) + ", for '" + path_ + "'");
+        }
+    }
+    // Narrowing to float happens before any lock, so threads convert in parallel.
+    std::vector<std::vector<float>> narrowed;
+    if (!doublePrecision_) {
+        for (const OutputVariable& variable : outputVariables) {
+            const AlignedVector<double>& field = fields.*variable.field;
+            narrowed.emplace_back(field.begin(), field.end());
+        }
+    }
+
+    std::lock_guard state(mutex_);
+    if (finished_ || ncid_ < 0) {
+        throw std::logic_error("NetcdfWriter: writeMember after finish for '" + path_ + "'");
+    }
+    std::lock_guard library(netcdfLibraryMutex());
+    const std::string where = " at time index " + std::to_string(timeIndex) + ", member " + std::to_string(member);
+    // Every time value up to this one, so the coordinate never holds fill values between
+    // written times when members finish out of order.
+    if (timesWritten_ <= timeIndex) {
+        const std::size_t start = static_cast<std::size_t>(timesWritten_);
+        const std::size_t count = static_cast<std::size_t>(timeIndex - timesWritten_ + 1);
+        std::vector<double> hours(count);
+        for (std::size_t k = 0; k < count; ++k) {
+            hours[k] = outputTimesSeconds_[start + k] / 3600.0;
+        }
+        check(nc_put_vara_double(ncid_, timeVarId_, &start, &count, hours.data()), path_,
+              "write variable 'time'" + where, advice);
+        timesWritten_ = timeIndex + 1;
+    }
+    const std::array<std::size_t, 4> start{static_cast<std::size_t>(timeIndex), static_cast<std::size_t>(member), 0, 0};
+    const std::array<std::size_t, 4> count{1, 1, static_cast<std::size_t>(nlat_), static_cast<std::size_t>(nlon_)};
+    for (std::size_t k = 0; k < outputVariables.size(); ++k) {
+        const int status =
+            doublePrecision_ ? nc_put_vara_double(ncid_, dataVarIds_[k], start.data(), count.data(),
+                                                  (fields.*outputVariables[k].field).data())
+                             : nc_put_vara_float(ncid_, dataVarIds_[k], start.data(), count.data(), narrowed[k].data());
+        check(status, path_, "write variable '" + std::string(outputVariables[k].name) + "'" + where, advice);
+    }
+    check(nc_sync(ncid_), path_, "flush the file" + where, advice);
+
+    char& slab = written_[static_cast<std::size_t>(timeIndex) * static_cast<std::size_t>(members_) +
+                          static_cast<std::size_t>(member)];
+    if (slab == 0) {
+        slab = 1;
+        ++slabsWritten_;
+    }
+}
+
+void NetcdfWriter::finish(const std::string& status)
+{
+    std::lock_guard state(mutex_);
+    if (finished_ || ncid_ < 0) {
+        throw std::logic_error("NetcdfWriter: finish called twice for '" + path_ + "'");
+    }
+    finished_ = true;
+    std::lock_guard library(netcdfLibraryMutex());
+    const int written = nc_put_att_text(ncid_, NC_GLOBAL, "run_status", status.size(), status.data());
+    const int closed = nc_close(ncid_);
+    ncid_ = -1;
+    check(written, path_, "write attribute 'run_status'", advice);
+    check(closed, path_, "close the file", advice);
+}
+
+bool NetcdfWriter::isComplete() const
+{
+    std::lock_guard state(mutex_);
+    return slabsWritten_ == written_.size();
+}
+
+}  // namespace spreadcast

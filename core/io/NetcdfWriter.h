@@ -1,0 +1,75 @@
+#pragma once
+
+#include "model/GridFields.h"
+#include "run/RunSpec.h"
+#include "spectral/GaussianGrid.h"
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace spreadcast {
+
+// netCDF-C and the HDF5 library under it are not thread-safe: every netCDF call in the
+// process, reading or writing, holds this one mutex.
+std::mutex& netcdfLibraryMutex();
+
+// Global attributes that the run spec alone does not say.
+struct NetcdfRunAttributes {
+    std::string initialCondition;                     // what the initial condition was, for people
+    std::string initialTime = "2000-01-01 00:00:00";  // "YYYY-MM-DD HH:MM:SS"; the built-in cases have no date
+    std::string perturbations;                        // how the members were perturbed
+    std::string history;                              // the command line that made the file
+};
+
+// A CF-1.8 ensemble forecast file, written member by member as the members finish, so a crash
+// keeps everything that finished. Dimensions (time, member, lat, lon): time first and
+// unlimited, because CDO reads only files whose record dimension leads.
+class NetcdfWriter {
+public:
+    // Creates (overwriting) a netCDF-4 file with every variable defined and no data yet;
+    // run_status says "running" until finish(). Throws InputError when the file cannot be
+    // created, std::runtime_error for any other netCDF failure, std::invalid_argument for
+    // output times that are empty, not finite or not increasing.
+    NetcdfWriter(std::string path, const RunSpec& spec, const GaussianGrid& grid,
+                 std::vector<double> outputTimesSeconds, NetcdfRunAttributes attributes = {});
+    // Closes without throwing; a file never finished keeps run_status "running".
+    ~NetcdfWriter();
+    NetcdfWriter(const NetcdfWriter&) = delete;
+    NetcdfWriter& operator=(const NetcdfWriter&) = delete;
+
+    // Writes one member at one output time (and the time coordinate up to that index), then
+    // syncs the file to disk. Safe to call from several threads. Throws std::invalid_argument
+    // for an index out of range or a field of the wrong size, std::logic_error after finish().
+    void writeMember(int timeIndex, int member, const GridFields& fields);
+
+    // Records how the run ended ("complete", "cancelled: …", "failed: …") and closes the file.
+    void finish(const std::string& status);
+
+    // Whether every (time, member) slab has been written.
+    bool isComplete() const;
+    const std::string& path() const { return path_; }
+    int timeCount() const { return static_cast<int>(outputTimesSeconds_.size()); }
+    int memberCount() const { return members_; }
+
+private:
+    void close() noexcept;
+
+    std::string path_;
+    std::vector<double> outputTimesSeconds_;
+    int members_ = 0;
+    int nlat_ = 0;
+    int nlon_ = 0;
+    bool doublePrecision_ = false;
+    int ncid_ = -1;
+    int timeVarId_ = -1;
+    std::vector<int> dataVarIds_;  // in outputVariables order
+
+    mutable std::mutex mutex_;   // guards the state below
+    std::vector<char> written_;  // per (time, member)
+    int timesWritten_ = 0;       // time coordinate values written so far
+    std::size_t slabsWritten_ = 0;
+    bool finished_ = false;
+};
+
+}  // namespace spreadcast
