@@ -57,7 +57,7 @@ cmake --build --preset "$preset" -j "$jobs"
 # Executables live where their CMakeLists put them; look them up rather than hard-code the layout.
 built_program()
 {
-    find "$build_dir" -name CMakeFiles -prune -o -type f -name "$1" -perm -u+x -print -quit
+    find "$build_dir" \( -name CMakeFiles -o -name _CPack_Packages \) -prune -o -type f -name "$1" -perm -u+x -print -quit
 }
 
 case "$action" in
