@@ -4,6 +4,7 @@
 #include "model/ShallowWaterModel.h"
 #include "run/MemberPool.h"
 #include "run/RunSpec.h"
+#include "spectral/BlasTuning.h"
 #include "Version.h"
 
 #include <chrono>
@@ -84,7 +85,7 @@ int runBench(const BenchOptions& options)
     }
     const int cores = static_cast<int>(std::thread::hardware_concurrency());
     std::cout << "Spreadcast " << softwareVersion << " CPU benchmark: " << cpuModel() << ", " << cores
-              << " hardware threads, double precision, Galewsky jet\n\n";
+              << " hardware threads, OpenBLAS " << blasCoreName() << " kernels, double precision, Galewsky jet\n\n";
     std::cout << "| truncation | grid | backend | members | threads | ms/step/member | member-steps/s |\n"
               << "|---|---|---|---|---|---|---|\n";
     for (int truncation : options.truncations) {

@@ -1,6 +1,7 @@
 #include "Commands.h"
 
 #include "Version.h"
+#include "spectral/BlasTuning.h"
 
 #include <exception>
 #include <iostream>
@@ -21,6 +22,7 @@ const std::string& spreadcast::cli::commandLine()
 
 int main(int argc, char** argv)
 {
+    spreadcast::reexecWithTunedBlas(argv);
     for (int i = 0; i < argc; ++i) {
         typedCommandLine += (i ? " " : "") + std::string(i ? argv[i] : "spreadcast-cli");
     }
