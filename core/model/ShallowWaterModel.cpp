@@ -433,29 +433,23 @@ GridFields ShallowWaterModel::fields(const MemberState& member, ModelWorkspace& 
     return out;
 }
 
-ShallowWaterIntegrals ShallowWaterModel::integrals(const MemberState& member, ModelWorkspace& baseWorkspace) const
+ShallowWaterIntegrals ShallowWaterModel::integrals(const MemberState& member, ModelWorkspace& workspace) const
 {
-    auto& workspace = dynamic_cast<Workspace&>(baseWorkspace);
-    const auto& state = dynamic_cast<const ShallowWaterState&>(member);
-    synthesizeState(state.current, workspace);
+    const GridFields state = fields(member, workspace);
     const GaussianGrid& grid = transform_.grid();
-    const std::size_t points = grid.pointCount();
-    const double* grids = workspace.stateGrids.data();
     // Gauss quadrature in μ, the trapezoidal rule in λ: dA = a² dλ dμ.
     const double cell = earthRadius * earthRadius * 2.0 * std::numbers::pi / grid.nlon;
     ShallowWaterIntegrals result;
     for (int j = 0; j < grid.nlat; ++j) {
-        const double cosSquared = grid.cosLatitude[j] * grid.cosLatitude[j];
         double mass = 0.0;
         double energy = 0.0;
         for (int i = 0; i < grid.nlon; ++i) {
             const std::size_t at = static_cast<std::size_t>(j) * grid.nlon + i;
-            const double depth = (meanGeopotential_ + grids[points + at]) / gravity;
-            const double U = grids[2 * points + at];
-            const double V = grids[3 * points + at];
+            const double surface = surfaceHeightGrid_[at];
+            const double depth = state.height[at] - surface;
+            const double speedSquared = state.u[at] * state.u[at] + state.v[at] * state.v[at];
             mass += depth;
-            energy += 0.5 * depth * (U * U + V * V) / cosSquared + 0.5 * gravity * depth * depth +
-                      gravity * depth * surfaceHeightGrid_[at];
+            energy += 0.5 * depth * speedSquared + 0.5 * gravity * depth * depth + gravity * depth * surface;
         }
         result.mass += grid.weights[j] * cell * mass;
         result.energy += grid.weights[j] * cell * energy;
