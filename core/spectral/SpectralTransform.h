@@ -59,6 +59,11 @@ private:
 // curl. Fourier work goes through FFTW, Legendre work through BLAS (dgemm per order m, split
 // into the equatorially symmetric and antisymmetric halves).
 //
+// A call transforms all the fields of one member at once (one dgemm per order carries every
+// field's columns). Members are not stacked into the same dgemm: OpenBLAS picks kernels, and
+// with them the order of the floating-point sums, from the matrix shape, so a member's bits
+// would depend on how many members shared its call. Members run in parallel on threads instead.
+//
 // Grid blocks hold several fields contiguously: field f, latitude j (north to south),
 // longitude i at [(f · nlat + j) · nlon + i]. They must be 64-byte aligned (GridValues is).
 class SpectralTransform {
