@@ -92,6 +92,34 @@ private slots:
         QVERIFY(mean > 2000.0 && mean < 3200.0);  // W92 case 2: g·h0 = 2.94e4 m² s⁻², h0 ≈ 3 km
     }
 
+    void outputIsBitwiseIdenticalWhateverTheThreadCount()
+    {
+        // DESIGN.md contract 4: the same spec reproduces the same variables, byte for byte,
+        // however the members were spread over threads.
+        QTemporaryDir directory;
+        std::vector<std::vector<double>> runs;
+        for (const char* threads : {"1", "3"}) {
+            const QString path = directory.filePath(QString("threads%1.nc").arg(threads));
+            const CliResult result = runCli({"run", "--ic", "galewsky", "-T", "21", "--lead", "1d", "--output-every",
+                                             "12h", "--members", "3", "--threads", threads, "--precision", "double",
+                                             "--out", path, "--quiet"});
+            QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+            int ncid = -1;
+            QCOMPARE(nc_open(path.toUtf8().constData(), NC_NOWRITE, &ncid), NC_NOERR);
+            std::vector<double> all;
+            for (const char* name : {"height", "u", "v", "vorticity"}) {
+                int variable = -1;
+                QCOMPARE(nc_inq_varid(ncid, name, &variable), NC_NOERR);
+                std::vector<double> values(3 * 3 * 32 * 64);
+                QCOMPARE(nc_get_var_double(ncid, variable, values.data()), NC_NOERR);
+                all.insert(all.end(), values.begin(), values.end());
+            }
+            nc_close(ncid);
+            runs.push_back(std::move(all));
+        }
+        QVERIFY(std::memcmp(runs[0].data(), runs[1].data(), runs[0].size() * sizeof(double)) == 0);
+    }
+
     void badInputIsRefusedWithAClearMessage_data()
     {
         QTest::addColumn<QStringList>("arguments");
