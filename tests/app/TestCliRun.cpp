@@ -25,6 +25,13 @@ CliResult runCli(const QStringList& arguments)
             QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
 }
 
+void writeTextFile(const QString& path, const QByteArray& content)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+}
+
 QString globalText(int ncid, const char* name)
 {
     size_t length = 0;
@@ -161,10 +168,7 @@ private slots:
     {
         QTemporaryDir directory;
         const QString text = directory.filePath("notes.nc");
-        QFile file(text);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("this is not NetCDF\n");
-        file.close();
+        writeTextFile(text, "this is not NetCDF\n");
         const CliResult result = runCli({"run", "--ic", text, "-T", "21", "--lead", "6h", "--out",
                                          directory.filePath("out.nc")});
         QCOMPARE(result.exitCode, 2);
@@ -176,10 +180,7 @@ private slots:
     {
         QTemporaryDir directory;
         const QString path = directory.filePath("kept.nc");
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("precious");
-        file.close();
+        writeTextFile(path, "precious");
         const CliResult refused = runCli({"run", "-T", "21", "--lead", "6h", "--out", path});
         QCOMPARE(refused.exitCode, 2);
         QVERIFY(refused.err.contains("exists already"));
