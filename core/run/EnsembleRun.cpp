@@ -171,6 +171,9 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
             std::lock_guard lock(failuresMutex);
             failures.push_back({member, std::string(blowUp.what()) + " (lead " +
                                             formatDuration(static_cast<double>(blowUp.step()) * model.timeStep()) + ")"});
+        } catch (...) {
+            stop = true;  // the output itself failed: the other workers stop at their next step
+            throw;
         }
     };
 
