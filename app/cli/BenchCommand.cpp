@@ -1,11 +1,11 @@
 #include "Commands.h"
 
+#include "Version.h"
 #include "cases/TestCases.h"
 #include "model/ShallowWaterModel.h"
 #include "run/MemberPool.h"
 #include "run/RunSpec.h"
 #include "spectral/BlasTuning.h"
-#include "Version.h"
 
 #include <chrono>
 #include <cstdio>

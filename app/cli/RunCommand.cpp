@@ -38,10 +38,9 @@ struct RunOptions {
 
 void printProgress(const RunProgress& progress, bool interactive)
 {
-    const double percent = progress.memberStepsTotal > 0
-                               ? 100.0 * static_cast<double>(progress.memberStepsDone) /
-                                     static_cast<double>(progress.memberStepsTotal)
-                               : 100.0;
+    const double percent = progress.memberStepsTotal > 0 ? 100.0 * static_cast<double>(progress.memberStepsDone) /
+                                                               static_cast<double>(progress.memberStepsTotal)
+                                                         : 100.0;
     char eta[32] = "…";
     if (progress.etaSeconds >= 0.0) {
         std::snprintf(eta, sizeof eta, "%.0f s", progress.etaSeconds);
@@ -74,8 +73,9 @@ int runForecast(RunOptions& options, const std::string& commandLine)
     EnsembleRun run(spec, std::move(prepared));
     if (!options.quiet) {
         std::cerr << "spreadcast-cli: " << run.prepared().model->description() << "\n"
-                  << "  " << spec.members << " member(s), lead " << formatDuration(spec.leadSeconds) << ", output every "
-                  << formatDuration(spec.outputIntervalSeconds) << " → " << spec.outputPath << "\n";
+                  << "  " << spec.members << " member(s), lead " << formatDuration(spec.leadSeconds)
+                  << ", output every " << formatDuration(spec.outputIntervalSeconds) << " → " << spec.outputPath
+                  << "\n";
         for (const auto& note : run.prepared().notes) {
             std::cerr << "  note: " << note << "\n";
         }

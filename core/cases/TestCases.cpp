@@ -139,7 +139,7 @@ InitialFields williamsonCase6(const GaussianGrid& grid)
 InitialFields galewskyJet(const GaussianGrid& grid, bool perturbed)
 {
     constexpr double maxSpeed = 80.0;
-    constexpr double southEdge = pi / 7.0;            // φ0
+    constexpr double southEdge = pi / 7.0;              // φ0
     constexpr double northEdge = pi / 2.0 - southEdge;  // φ1
     const double normalisation = std::exp(-4.0 / ((northEdge - southEdge) * (northEdge - southEdge)));
     constexpr double bumpHeight = 120.0;
@@ -175,8 +175,8 @@ InitialFields galewskyJet(const GaussianGrid& grid, bool perturbed)
             }
         }
     }
-    fields.description = perturbed ? "Galewsky barotropic jet with its height perturbation"
-                                   : "Galewsky barotropic jet, unperturbed";
+    fields.description =
+        perturbed ? "Galewsky barotropic jet with its height perturbation" : "Galewsky barotropic jet, unperturbed";
     return fields;
 }
 

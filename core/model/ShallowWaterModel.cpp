@@ -98,8 +98,8 @@ ShallowWaterModel::ShallowWaterModel(int truncation, const InitialFields& initia
     Workspace workspace(transform_);
     initialiseFrom(initial, workspace);
     description_ = "spectral shallow-water model T" + std::to_string(T) + " (" + std::to_string(grid.nlat) + " × " +
-                   std::to_string(grid.nlon) + " Gaussian grid, Δt = " + formatNumber(parameters_.timeStep) +
-                   " s)" + (initial.description.empty() ? "" : ", " + initial.description);
+                   std::to_string(grid.nlon) + " Gaussian grid, Δt = " + formatNumber(parameters_.timeStep) + " s)" +
+                   (initial.description.empty() ? "" : ", " + initial.description);
 }
 
 ShallowWaterModel::~ShallowWaterModel() = default;
@@ -177,7 +177,8 @@ void ShallowWaterModel::initialiseFrom(const InitialFields& initial, Workspace& 
     if (initial.height) {
         GridValues depth(points);
         for (std::size_t at = 0; at < points; ++at) {
-            depth[at] = gravity * ((*initial.height)[at] - (initial.surfaceHeight.empty() ? 0.0 : initial.surfaceHeight[at]));
+            depth[at] =
+                gravity * ((*initial.height)[at] - (initial.surfaceHeight.empty() ? 0.0 : initial.surfaceHeight[at]));
         }
         transform_.analyze(depth, initial_.geopotential, workspace.transforms);
         // P_00 = 1/√2, so the global mean of a field is its (0, 0) coefficient over √2.
@@ -333,9 +334,9 @@ void ShallowWaterModel::step(ShallowWaterState& state, ModelWorkspace& baseWorks
     const double courant = maxSpeed * parameters_.timeStep * transform_.truncation() / earthRadius;
     if (courant > parameters_.courantLimit) {
         throw ModelBlowUp(state.step, "wind",
-                          "CFL breach: wind speed " + formatNumber(maxSpeed) + " m/s gives U·Δt·T/a = " +
-                              formatNumber(courant, 6) + " > " + formatNumber(parameters_.courantLimit) +
-                              "; use a shorter time step");
+                          "CFL breach: wind speed " + formatNumber(maxSpeed) +
+                              " m/s gives U·Δt·T/a = " + formatNumber(courant, 6) + " > " +
+                              formatNumber(parameters_.courantLimit) + "; use a shorter time step");
     }
     if (meanGeopotential_ + minPhi <= 0.0) {
         throw ModelBlowUp(state.step, "geopotential",

@@ -36,7 +36,8 @@ std::string describeFailures(std::vector<MemberFailure> failures)
               [](const MemberFailure& a, const MemberFailure& b) { return a.member < b.member; });
     std::vector<std::pair<std::string, std::vector<int>>> groups;
     for (const auto& failure : failures) {
-        auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == failure.reason; });
+        auto group =
+            std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == failure.reason; });
         if (group == groups.end()) {
             groups.push_back({failure.reason, {failure.member}});
         } else {
@@ -79,8 +80,8 @@ PreparedModel prepareModel(const RunSpec& spec)
             // Neither a known case nor a file: most likely a misspelt case name.
             builtInCase(spec.initialCondition, grid, 0.0, true);
         }
-        InitialConditionFile file =
-            readInitialConditionFile(spec.initialCondition, spec.initialConditionTime, spec.initialConditionLevel, grid);
+        InitialConditionFile file = readInitialConditionFile(spec.initialCondition, spec.initialConditionTime,
+                                                             spec.initialConditionLevel, grid);
         initial.u = std::move(file.u);
         initial.v = std::move(file.v);
         initial.height = std::move(file.height);
@@ -91,8 +92,8 @@ PreparedModel prepareModel(const RunSpec& spec)
         prepared.notes = std::move(file.notes);
         if (!initial.height) {
             prepared.notes.push_back("the file has no height: the height balancing its winds was derived, with a "
-                                     "mean depth of " + std::to_string(static_cast<long>(spec.meanDepth)) +
-                                     " m (--mean-depth)");
+                                     "mean depth of " +
+                                     std::to_string(static_cast<long>(spec.meanDepth)) + " m (--mean-depth)");
         }
     }
     ShallowWaterParameters parameters;
@@ -100,8 +101,8 @@ PreparedModel prepareModel(const RunSpec& spec)
     try {
         prepared.model = std::make_unique<ShallowWaterModel>(spec.truncation, initial, parameters);
     } catch (const std::invalid_argument& error) {
-        throw InputError("the initial condition '" + spec.initialCondition + "' cannot start a forecast: " +
-                         error.what());
+        throw InputError("the initial condition '" + spec.initialCondition +
+                         "' cannot start a forecast: " + error.what());
     }
     return prepared;
 }
@@ -170,7 +171,8 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         } catch (const ModelBlowUp& blowUp) {
             std::lock_guard lock(failuresMutex);
             failures.push_back({member, std::string(blowUp.what()) + " (lead " +
-                                            formatDuration(static_cast<double>(blowUp.step()) * model.timeStep()) + ")"});
+                                            formatDuration(static_cast<double>(blowUp.step()) * model.timeStep()) +
+                                            ")"});
         } catch (...) {
             stop = true;  // the output itself failed: the other workers stop at their next step
             throw;
@@ -179,7 +181,8 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
 
     RunProgress progress;
     progress.members = members;
-    progress.memberStepsTotal = static_cast<long long>(members) * stepsPerOutput * (static_cast<long long>(times.size()) - 1);
+    progress.memberStepsTotal =
+        static_cast<long long>(members) * stepsPerOutput * (static_cast<long long>(times.size()) - 1);
     auto report = [&] {
         progress.membersDone = membersDone;
         {
@@ -188,8 +191,9 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         }
         progress.memberStepsDone = stepsDone;
         progress.elapsedSeconds = std::chrono::duration<double>(Clock::now() - start).count();
-        progress.memberStepsPerSecond =
-            progress.elapsedSeconds > 0.0 ? static_cast<double>(progress.memberStepsDone) / progress.elapsedSeconds : 0.0;
+        progress.memberStepsPerSecond = progress.elapsedSeconds > 0.0
+                                            ? static_cast<double>(progress.memberStepsDone) / progress.elapsedSeconds
+                                            : 0.0;
         progress.etaSeconds = progress.memberStepsPerSecond > 0.0
                                   ? static_cast<double>(progress.memberStepsTotal - progress.memberStepsDone) /
                                         progress.memberStepsPerSecond
@@ -223,8 +227,8 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     result.failures = failures;
     result.cancelled = cancel && result.membersCompleted + static_cast<int>(failures.size()) < members;
     result.elapsedSeconds = progress.elapsedSeconds;
-    const std::string tally = std::to_string(result.membersCompleted) + " of " + std::to_string(members) +
-                              " members complete";
+    const std::string tally =
+        std::to_string(result.membersCompleted) + " of " + std::to_string(members) + " members complete";
     if (fatal) {
         try {
             std::rethrow_exception(fatal);

@@ -61,7 +61,7 @@ RunSpec runSpecFromJson(const nlohmann::json& json)
     spec.members = json.at("members").get<int>();
     spec.seed = json.value("seed", std::uint64_t{0});
     spec.precision = json.value("output_precision", std::string("float")) == "double" ? OutputPrecision::Double
-                                                                                        : OutputPrecision::Float;
+                                                                                      : OutputPrecision::Float;
     return spec;
 }
 
@@ -122,8 +122,9 @@ std::vector<std::string> validate(const RunSpec& spec)
         problems.push_back("output interval " + formatDuration(spec.outputIntervalSeconds) +
                            " must be positive (--output-every)");
     } else if (spec.leadSeconds > 0.0 && !isWholeMultiple(spec.leadSeconds, spec.outputIntervalSeconds)) {
-        problems.push_back("lead time " + formatDuration(spec.leadSeconds) + " is not a whole number of output intervals (" +
-                           formatDuration(spec.outputIntervalSeconds) + "): change --lead or --output-every");
+        problems.push_back("lead time " + formatDuration(spec.leadSeconds) +
+                           " is not a whole number of output intervals (" + formatDuration(spec.outputIntervalSeconds) +
+                           "): change --lead or --output-every");
     }
     if (spec.timeStepSeconds < 0.0) {
         problems.push_back("time step " + formatDuration(spec.timeStepSeconds) + " must be positive (--dt)");
@@ -134,7 +135,8 @@ std::vector<std::string> validate(const RunSpec& spec)
                                std::to_string(spec.truncation) + ": the semi-implicit limit U·Δt·N/a < 1 with U = " +
                                std::to_string(static_cast<int>(referenceWindSpeed)) + " m/s allows at most " +
                                std::to_string(static_cast<int>(limit)) + " s; give a shorter --dt or leave it out");
-        } else if (spec.outputIntervalSeconds > 0.0 && !isWholeMultiple(spec.outputIntervalSeconds, spec.timeStepSeconds)) {
+        } else if (spec.outputIntervalSeconds > 0.0 &&
+                   !isWholeMultiple(spec.outputIntervalSeconds, spec.timeStepSeconds)) {
             problems.push_back("time step " + formatDuration(spec.timeStepSeconds) +
                                " does not divide the output interval " + formatDuration(spec.outputIntervalSeconds) +
                                " into whole steps: change --dt or leave it out");

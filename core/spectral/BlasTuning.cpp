@@ -33,8 +33,8 @@ std::optional<std::string> betterBlasCoreType()
     }
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw")) {
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512bw")) {
         return "SkylakeX";
     }
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {

@@ -44,8 +44,8 @@ void gemm(CBLAS_TRANSPOSE transposeA, int m, int n, int k, const double* a, int 
 }  // namespace
 
 struct TransformWorkspace::Plans {
-    fftw_plan toGrid = nullptr;      // complex-to-real, all fields and latitudes
-    fftw_plan toFourier = nullptr;   // real-to-complex
+    fftw_plan toGrid = nullptr;     // complex-to-real, all fields and latitudes
+    fftw_plan toFourier = nullptr;  // real-to-complex
     ~Plans()
     {
         std::lock_guard lock(fftwPlannerMutex());

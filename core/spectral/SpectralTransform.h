@@ -38,10 +38,10 @@ private:
 
     const SpectralTransform& transform_;
     int maxFields_;
-    AlignedVector<Complex> fourier_;   // [field][latitude][wavenumber 0 … nlon/2]
-    AlignedVector<double> planGrid_;   // only for planning: the layout every grid block has
-    std::vector<double> coefficients_; // one order m: [degree][2 × field]
-    std::vector<double> symmetric_;    // [north latitude][2 × field]
+    AlignedVector<Complex> fourier_;    // [field][latitude][wavenumber 0 … nlon/2]
+    AlignedVector<double> planGrid_;    // only for planning: the layout every grid block has
+    std::vector<double> coefficients_;  // one order m: [degree][2 × field]
+    std::vector<double> symmetric_;     // [north latitude][2 × field]
     std::vector<double> antisymmetric_;
     std::vector<double> hSymmetric_;
     std::vector<double> hAntisymmetric_;
@@ -96,8 +96,8 @@ public:
 private:
     friend class TransformWorkspace;
     struct OrderTables {
-        int evenCount = 0;  // degrees l = m, m + 2, …
-        int oddCount = 0;   // degrees l = m + 1, m + 3, …
+        int evenCount = 0;                             // degrees l = m, m + 2, …
+        int oddCount = 0;                              // degrees l = m + 1, m + 3, …
         std::vector<double> pEven, pOdd, hEven, hOdd;  // [north latitude][degree]
     };
     void buildTables();

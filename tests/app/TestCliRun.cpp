@@ -65,9 +65,9 @@ private slots:
     {
         QTemporaryDir directory;
         const QString path = directory.filePath("case2.nc");
-        const CliResult result = runCli({"run", "--ic", "williamson2", "--rotation", "45", "-T", "21", "--lead", "12h",
-                                         "--output-every", "6h", "--members", "2", "--precision", "double", "--out",
-                                         path, "--quiet"});
+        const CliResult result =
+            runCli({"run", "--ic", "williamson2", "--rotation", "45", "-T", "21", "--lead", "12h", "--output-every",
+                    "6h", "--members", "2", "--precision", "double", "--out", path, "--quiet"});
         QVERIFY2(result.exitCode == 0, qPrintable(result.err));
         QCOMPARE(result.out.trimmed(), QFileInfo(path).absoluteFilePath());
 
@@ -107,9 +107,9 @@ private slots:
         std::vector<std::vector<double>> runs;
         for (const char* threads : {"1", "3"}) {
             const QString path = directory.filePath(QString("threads%1.nc").arg(threads));
-            const CliResult result = runCli({"run", "--ic", "galewsky", "-T", "21", "--lead", "1d", "--output-every",
-                                             "12h", "--members", "3", "--threads", threads, "--precision", "double",
-                                             "--out", path, "--quiet"});
+            const CliResult result =
+                runCli({"run", "--ic", "galewsky", "-T", "21", "--lead", "1d", "--output-every", "12h", "--members",
+                        "3", "--threads", threads, "--precision", "double", "--out", path, "--quiet"});
             QVERIFY2(result.exitCode == 0, qPrintable(result.err));
             int ncid = -1;
             QCOMPARE(nc_open(path.toUtf8().constData(), NC_NOWRITE, &ncid), NC_NOERR);
@@ -131,7 +131,8 @@ private slots:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("message");
-        QTest::newRow("unknown case") << QStringList{"--ic", "williamson9"} << "unknown initial condition 'williamson9'";
+        QTest::newRow("unknown case") << QStringList{"--ic", "williamson9"}
+                                      << "unknown initial condition 'williamson9'";
         QTest::newRow("missing file") << QStringList{"--ic", "/nonexistent/ic.nc"} << "/nonexistent/ic.nc";
         QTest::newRow("lead zero") << QStringList{"--lead", "0h"} << "lead time";
         QTest::newRow("lead too long") << QStringList{"--lead", "61d"} << "out of range";
@@ -145,8 +146,8 @@ private slots:
         QTest::newRow("lead not whole outputs")
             << QStringList{"--lead", "1d", "--output-every", "7h"} << "not a whole number of output intervals";
         QTest::newRow("not a number") << QStringList{"--members", "many"} << "members";
-        QTest::newRow("unwritable output") << QStringList{"--out", "/nonexistent-directory/x.nc"}
-                                           << "/nonexistent-directory/x.nc";
+        QTest::newRow("unwritable output")
+            << QStringList{"--out", "/nonexistent-directory/x.nc"} << "/nonexistent-directory/x.nc";
     }
     void badInputIsRefusedWithAClearMessage()
     {
@@ -169,8 +170,8 @@ private slots:
         QTemporaryDir directory;
         const QString text = directory.filePath("notes.nc");
         writeTextFile(text, "this is not NetCDF\n");
-        const CliResult result = runCli({"run", "--ic", text, "-T", "21", "--lead", "6h", "--out",
-                                         directory.filePath("out.nc")});
+        const CliResult result =
+            runCli({"run", "--ic", text, "-T", "21", "--lead", "6h", "--out", directory.filePath("out.nc")});
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.contains(text) && result.err.contains("NetCDF"), qPrintable(result.err));
         QVERIFY(!QFileInfo::exists(directory.filePath("out.nc")));

@@ -93,8 +93,8 @@ private slots:
         for (double value : run.final.vorticity) {
             maxVorticity = std::max(maxVorticity, std::abs(value));
         }
-        qInfo("perturbed jet, T85: eddy vorticity %.3e → %.3e s⁻¹ by day 6, max |ζ| %.3e s⁻¹", initialEddy,
-              finalEddy, maxVorticity);
+        qInfo("perturbed jet, T85: eddy vorticity %.3e → %.3e s⁻¹ by day 6, max |ζ| %.3e s⁻¹", initialEddy, finalEddy,
+              maxVorticity);
         // Galewsky et al. Fig. 4 shows day-6 vorticity between about −1.1e-4 and 1.6e-4 s⁻¹.
         QVERIFY(maxVorticity > 1e-4 && maxVorticity < 3e-4);
         QVERIFY(finalEddy > 5e-5);

@@ -157,10 +157,8 @@ private slots:
                     worst = std::max(worst, std::abs(grids[grid.pointCount() + at] - harmonic.h(mu, c) * wave));
                 }
             }
-            QVERIFY2(worst < 1e-14, qPrintable(QString("l = %1, m = %2: max error %3")
-                                                   .arg(harmonic.l)
-                                                   .arg(harmonic.m)
-                                                   .arg(worst)));
+            QVERIFY2(worst < 1e-14,
+                     qPrintable(QString("l = %1, m = %2: max error %3").arg(harmonic.l).arg(harmonic.m).arg(worst)));
         }
     }
 

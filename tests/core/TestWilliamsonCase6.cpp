@@ -63,8 +63,8 @@ private slots:
         auto reference = std::async(std::launch::async, [] { return runCase6(213, 240.0, 14.0); });
         const Run run = runCase6(85, 600.0, 14.0);
         const Run fine = reference.get();
-        const ErrorNorms errors = normalizedErrors(run.model->grid(), run.model->fields(*run.state, *run.workspace).height,
-                                                   heightOnCoarseGrid(fine, run));
+        const ErrorNorms errors = normalizedErrors(
+            run.model->grid(), run.model->fields(*run.state, *run.workspace).height, heightOnCoarseGrid(fine, run));
         const double massChange = std::abs(run.final.mass - run.initial.mass) / run.initial.mass;
         const double energyChange = std::abs(run.final.energy - run.initial.energy) / run.initial.energy;
         qInfo("W92 case 6, day 14, T85 (Δt 600 s) vs T213 (Δt 240 s): l1 %.3e  l2 %.3e  l∞ %.3e", errors.l1, errors.l2,
