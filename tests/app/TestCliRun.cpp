@@ -190,6 +190,38 @@ private slots:
         QVERIFY2(forced.exitCode == 0, qPrintable(forced.err));
     }
 
+    void cancelledRunLeavesAValidFileThatSaysSo()
+    {
+        QTemporaryDir directory;
+        const QString path = directory.filePath("cancelled.nc");
+        QProcess process;
+        process.start(SPREADCAST_CLI, {"run", "--ic", "galewsky", "-T", "85", "--lead", "30d", "--members", "2",
+                                       "--threads", "2", "--out", path});
+        QVERIFY(process.waitForStarted());
+        // Wait for the file to exist (the run is under way), then ask it to stop as a shell's
+        // Ctrl-C or a batch system's SIGTERM would.
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(path), 20000);
+        QTest::qWait(500);
+        process.terminate();
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 130);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.contains("cancelled"), qPrintable(err));
+        int ncid = -1;
+        QCOMPARE(nc_open(path.toUtf8().constData(), NC_NOWRITE, &ncid), NC_NOERR);
+        QVERIFY(globalText(ncid, "run_status").startsWith("cancelled: 0 of 2 members complete"));
+        int height = -1;
+        QCOMPARE(nc_inq_varid(ncid, "height", &height), NC_NOERR);
+        // The initial time was written before the signal and is there to read.
+        std::vector<float> initial(128 * 256);
+        const size_t start[] = {0, 1, 0, 0};
+        const size_t count[] = {1, 1, 128, 256};
+        QCOMPARE(nc_get_vara_float(ncid, height, start, count, initial.data()), NC_NOERR);
+        nc_close(ncid);
+        QVERIFY(initial[0] > 9000.0f && initial[0] < 11000.0f);
+    }
+
     void blowUpNamesStepAndFieldAndKeepsAValidFile()
     {
         // W92 case 6 peaks at 100 m/s: at T85 a 900 s step passes the 80 m/s rule of thumb but
