@@ -11,6 +11,7 @@ namespace spreadcast::cli {
 void addRunCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
 void addDevicesCommand(CLI::App& app);
+void addKeysCommand(CLI::App& app);
 
 // The command line as typed, for the history attribute of output files.
 const std::string& commandLine();

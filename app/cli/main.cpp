@@ -36,6 +36,7 @@ int main(int argc, char** argv)
     spreadcast::cli::addRunCommand(app);
     spreadcast::cli::addBenchCommand(app);
     spreadcast::cli::addDevicesCommand(app);
+    spreadcast::cli::addKeysCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::RuntimeError& error) {
