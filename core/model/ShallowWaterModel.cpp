@@ -49,8 +49,8 @@ public:
 };
 
 ShallowWaterModel::ShallowWaterModel(int truncation, const InitialFields& initial,
-                                     const ShallowWaterParameters& parameters)
-    : transform_(truncation), parameters_(parameters)
+                                     const ShallowWaterParameters& parameters, const InitialPerturbation& perturbation)
+    : transform_(truncation), parameters_(parameters), perturbation_(perturbation)
 {
     if (!(parameters_.timeStep > 0.0)) {
         throw std::invalid_argument("the time step must be positive");
@@ -97,6 +97,9 @@ ShallowWaterModel::ShallowWaterModel(int truncation, const InitialFields& initia
 
     Workspace workspace(transform_);
     initialiseFrom(initial, workspace);
+    if (perturbation_.vorticity.standardDeviation > 0.0) {
+        balancedInitialGeopotential_ = balancedGeopotential(initial_, workspace);
+    }
     description_ = "spectral shallow-water model T" + std::to_string(T) + " (" + std::to_string(grid.nlat) + " × " +
                    std::to_string(grid.nlon) + " Gaussian grid, Δt = " + formatNumber(parameters_.timeStep) + " s)" +
                    (initial.description.empty() ? "" : ", " + initial.description);
@@ -188,35 +191,12 @@ void ShallowWaterModel::initialiseFrom(const InitialFields& initial, Workspace& 
         if (!(initial.meanDepth > 0.0)) {
             throw std::invalid_argument("deriving a balanced height needs a positive mean depth");
         }
-        // Nonlinear balance: the height for which the model's own divergence tendency vanishes,
-        // ∇²(Φ + Φ_s) = k·∇×(η v) − ∇²E, from the winds as the model represents them. For a
-        // zonal flow this is the gradient-wind balance, so the state is a discrete steady state.
         meanGeopotential_ = gravity * initial.meanDepth;
-        synthesizeState(initial_, workspace);
-        const double* state = workspace.stateGrids.data();
-        for (int j = 0; j < grid.nlat; ++j) {
-            const double cosSquared = grid.cosLatitude[j] * grid.cosLatitude[j];
-            const double weight = 1.0 / (earthRadius * cosSquared);
-            for (int i = 0; i < grid.nlon; ++i) {
-                const std::size_t at = static_cast<std::size_t>(j) * grid.nlon + i;
-                const double eta = state[at] + coriolis_[at];
-                const double U = state[2 * points + at];
-                const double V = state[3 * points + at];
-                products[at] = eta * U * weight;
-                products[points + at] = eta * V * weight;
-                products[2 * points + at] = (U * U + V * V) / (2.0 * cosSquared);
-            }
-        }
-        Complex* pOut[] = {nullptr, s[0].data(), s[1].data()};
-        Complex* hOut[] = {s[2].data(), nullptr, nullptr};
-        transform_.analyze(products, pOut, hOut, workspace.transforms);
+        const SpectralCoefficients total = balancedGeopotential(initial_, workspace);
         for (std::size_t k = 0; k < transform_.coefficientCount(); ++k) {
-            if (laplacian_[k] == 0.0) {
-                continue;
+            if (laplacian_[k] != 0.0) {
+                initial_.geopotential[k] = total[k] - surfaceGeopotential_[k];
             }
-            const Complex im{0.0, order_[k]};
-            const Complex total = -(im * s[0][k] + s[2][k]) / laplacian_[k] - s[1][k];
-            initial_.geopotential[k] = total - surfaceGeopotential_[k];
         }
     }
     if (!initial.heightPerturbation.empty()) {
@@ -237,11 +217,72 @@ void ShallowWaterModel::initialiseFrom(const InitialFields& initial, Workspace& 
     }
 }
 
-std::unique_ptr<MemberState> ShallowWaterModel::initialState(int /*member*/) const
+SpectralCoefficients ShallowWaterModel::balancedGeopotential(const PrognosticFields& fields,
+                                                             Workspace& workspace) const
+{
+    // From the winds as the model represents them, so the balance is the model's own: for a
+    // zonal flow this is the gradient-wind balance, and the state is a discrete steady state.
+    const GaussianGrid& grid = transform_.grid();
+    const std::size_t points = grid.pointCount();
+    synthesizeState(fields, workspace);
+    const double* state = workspace.stateGrids.data();
+    double* products = workspace.productGrids.data();
+    for (int j = 0; j < grid.nlat; ++j) {
+        const double cosSquared = grid.cosLatitude[j] * grid.cosLatitude[j];
+        const double weight = 1.0 / (earthRadius * cosSquared);
+        for (int i = 0; i < grid.nlon; ++i) {
+            const std::size_t at = static_cast<std::size_t>(j) * grid.nlon + i;
+            const double eta = state[at] + coriolis_[at];
+            const double U = state[2 * points + at];
+            const double V = state[3 * points + at];
+            products[at] = eta * U * weight;
+            products[points + at] = eta * V * weight;
+            products[2 * points + at] = (U * U + V * V) / (2.0 * cosSquared);
+        }
+    }
+    auto& s = workspace.spectral;
+    Complex* pOut[] = {nullptr, s[0].data(), s[1].data()};
+    Complex* hOut[] = {s[2].data(), nullptr, nullptr};
+    transform_.analyze(products, pOut, hOut, workspace.transforms);
+    SpectralCoefficients total = transform_.makeCoefficients();
+    for (std::size_t k = 0; k < transform_.coefficientCount(); ++k) {
+        if (laplacian_[k] != 0.0) {
+            const Complex im{0.0, order_[k]};
+            total[k] = -(im * s[0][k] + s[2][k]) / laplacian_[k] - s[1][k];
+        }
+    }
+    return total;
+}
+
+std::unique_ptr<MemberState> ShallowWaterModel::initialState(int member) const
 {
     auto state = std::make_unique<ShallowWaterState>();
     state->current = initial_;
-    state->previous = initial_;
+    if (perturbation_.active()) {
+        const RandomKey key = memberKey(perturbation_.seed, static_cast<std::uint32_t>(member));
+        PrognosticFields& fields = state->current;
+        if (perturbation_.vorticity.standardDeviation > 0.0) {
+            const SpectralCoefficients vorticity =
+                drawRandomField(transform_, key, vorticityPerturbationStream, perturbation_.vorticity);
+            for (std::size_t k = 0; k < vorticity.size(); ++k) {
+                fields.vorticity[k] += vorticity[k];
+            }
+            // Keep the start balanced: the height moves with the balance of the new winds.
+            Workspace workspace(transform_);
+            const SpectralCoefficients balanced = balancedGeopotential(fields, workspace);
+            for (std::size_t k = 0; k < balanced.size(); ++k) {
+                fields.geopotential[k] += balanced[k] - balancedInitialGeopotential_[k];
+            }
+        }
+        if (perturbation_.height.standardDeviation > 0.0) {
+            const SpectralCoefficients height =
+                drawRandomField(transform_, key, heightPerturbationStream, perturbation_.height);
+            for (std::size_t k = 0; k < height.size(); ++k) {
+                fields.geopotential[k] += gravity * height[k];
+            }
+        }
+    }
+    state->previous = state->current;
     state->step = 0;
     return state;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ensemble/InitialPerturbation.h"
 #include "model/ForecastModel.h"
 #include "model/InitialFields.h"
 #include "spectral/SpectralTransform.h"
@@ -53,7 +54,8 @@ struct ShallowWaterIntegrals {
 //   ∂Φ/∂t = −∇·(Φ v)
 class ShallowWaterModel : public ForecastModel {
 public:
-    ShallowWaterModel(int truncation, const InitialFields& initial, const ShallowWaterParameters& parameters);
+    ShallowWaterModel(int truncation, const InitialFields& initial, const ShallowWaterParameters& parameters,
+                      const InitialPerturbation& perturbation = {});
     ~ShallowWaterModel() override;
 
     std::string description() const override;
@@ -74,6 +76,9 @@ public:
 private:
     class Workspace;
     void initialiseFrom(const InitialFields& initial, Workspace& workspace);
+    // Φ + Φ_s in nonlinear balance with the winds of `fields` (l ≥ 1; the mean is left 0):
+    // ∇²(Φ + Φ_s) = k·∇×(η v) − ∇²E, the height for which the divergence tendency vanishes.
+    SpectralCoefficients balancedGeopotential(const PrognosticFields& fields, Workspace& workspace) const;
     // Synthesises ζ, Φ', U = u cos φ and V = v cos φ of `fields` into the workspace's grid block.
     void synthesizeState(const PrognosticFields& fields, Workspace& workspace) const;
 
@@ -88,6 +93,8 @@ private:
     std::vector<double> laplacian_;             // l(l+1)/a², the eigenvalue of −∇²
     std::vector<double> inverseLaplacian_;      // −a²/(l(l+1)), 0 for l = 0
     std::vector<double> hyperdiffusion_[2];     // hyperdiffusion rates for vorticity and divergence, s⁻¹
+    InitialPerturbation perturbation_;
+    SpectralCoefficients balancedInitialGeopotential_;  // balancedGeopotential(initial_), when perturbing
     std::string description_;
 };
 

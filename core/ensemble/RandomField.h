@@ -1,0 +1,26 @@
+#pragma once
+
+#include "ensemble/Threefry.h"
+#include "spectral/SpectralTransform.h"
+
+#include <cstdint>
+
+namespace spreadcast {
+
+// A Gaussian random field on the sphere with a Matérn-like spectrum (as Earth2Studio's
+// SphericalGaussian): coefficient (l, m) has amplitude ∝ (l(l+1) + (a/L)²)^(−α/2), l = 0 zero,
+// scaled so that the field's expected grid-point standard deviation is `standardDeviation`.
+// L is the length scale in metres, α the smoothness.
+struct RandomFieldSpectrum {
+    double standardDeviation = 0.0;
+    double lengthScale = 1.0e6;
+    double smoothness = 2.0;
+};
+
+// Draws the field's spectral coefficients from a counter-based generator: the normal deviates of
+// coefficient k are Box–Muller of threefry2x32(key, (stream, k)), so the field is a function of
+// (key, stream, truncation, spectrum) alone.
+SpectralCoefficients drawRandomField(const SpectralTransform& transform, RandomKey key, std::uint32_t stream,
+                                     const RandomFieldSpectrum& spectrum);
+
+}  // namespace spreadcast
