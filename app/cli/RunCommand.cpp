@@ -32,6 +32,7 @@ struct RunOptions {
     std::string timeStep;
     std::string precision = "float";
     bool noGalewskyBump = false;
+    double perturbLengthKm = 1000.0;
     bool force = false;
     bool quiet = false;
 };
@@ -64,6 +65,7 @@ int runForecast(RunOptions& options, const std::string& commandLine)
     }
     spec.precision = options.precision == "double" ? OutputPrecision::Double : OutputPrecision::Float;
     spec.galewskyPerturbation = !options.noGalewskyBump;
+    spec.perturbLengthScale = options.perturbLengthKm * 1000.0;
     if (!options.force && std::filesystem::exists(spec.outputPath)) {
         throw InputError("the output file '" + spec.outputPath +
                          "' exists already: choose another --out or add --force to overwrite it");
@@ -80,8 +82,7 @@ int runForecast(RunOptions& options, const std::string& commandLine)
             std::cerr << "  note: " << note << "\n";
         }
         if (spec.members > 1) {
-            std::cerr << "  note: the members are not perturbed yet, so all " << spec.members
-                      << " members are identical\n";
+            std::cerr << "  perturbations: " << run.prepared().perturbations << "\n";
         }
     }
 
@@ -154,7 +155,18 @@ void addRunCommand(CLI::App& app)
     run->add_option("--dt", options->timeStep,
                     "Time step, e.g. 600s; default: the longest stable step dividing the output interval");
     run->add_option("-n,--members", spec.members, "Ensemble size (1 … 10000)")->capture_default_str();
-    run->add_option("--seed", spec.seed, "Random seed of the ensemble (recorded; perturbations come later)")
+    run->add_option("--seed", spec.seed, "Random seed: member m perturbs from fold_in(PRNGKey(seed), m)")
+        ->capture_default_str();
+    run->add_option("--perturb-vorticity", spec.perturbVorticity,
+                    "Initial vorticity perturbation, grid-point standard deviation in s-1, height balanced (0: none)")
+        ->capture_default_str();
+    run->add_option("--perturb-height", spec.perturbHeight,
+                    "Initial height perturbation, grid-point standard deviation in m, unbalanced (0: none)")
+        ->capture_default_str();
+    run->add_option("--perturb-length", options->perturbLengthKm, "Length scale L of the perturbations, km")
+        ->capture_default_str();
+    run->add_option("--perturb-smoothness", spec.perturbSmoothness,
+                    "Spectral slope α of the perturbations: amplitude ∝ (l(l+1) + (a/L)²)^(−α/2)")
         ->capture_default_str();
     run->add_option("--threads", spec.threads, "Worker threads; 0: one per core")->capture_default_str();
     run->add_option("-o,--out", spec.outputPath, "Output NetCDF file")->capture_default_str();

@@ -10,7 +10,7 @@ namespace spreadcast {
 // member's key, fold_in(PRNGKey(seed), member), so member m's start is the same whatever else runs.
 struct InitialPerturbation {
     std::uint64_t seed = 0;
-    RandomFieldSpectrum vorticity;  // s⁻¹; the height follows in nonlinear balance
+    RandomFieldSpectrum vorticity;  // s⁻¹, drawn as a Laplacian; the height follows in nonlinear balance
     RandomFieldSpectrum height;     // m; added as it is (excites gravity waves)
 
     bool active() const { return vorticity.standardDeviation > 0.0 || height.standardDeviation > 0.0; }

@@ -18,7 +18,8 @@ SpectralCoefficients drawRandomField(const SpectralTransform& transform, RandomK
     // ½ Σ_l Σ_m |c_lm|² counting ±m, so E[f²] = ½ Σ_l (2l + 1) A_l² for E|c_lm|² = A_l².
     double variance = 0.0;
     for (int l = 1; l <= T; ++l) {
-        amplitude[l] = std::pow(l * (l + 1.0) + tauSquared, -0.5 * spectrum.smoothness);
+        amplitude[l] = std::pow(l * (l + 1.0) + tauSquared, -0.5 * spectrum.smoothness) *
+                       (spectrum.laplacian ? l * (l + 1.0) : 1.0);
         variance += 0.5 * (2 * l + 1) * amplitude[l] * amplitude[l];
     }
     const double scale = variance > 0.0 ? spectrum.standardDeviation / std::sqrt(variance) : 0.0;

@@ -14,7 +14,11 @@ namespace spreadcast {
 struct RandomFieldSpectrum {
     double standardDeviation = 0.0;
     double lengthScale = 1.0e6;
-    double smoothness = 2.0;
+    double smoothness = 4.0;
+    // Draw the Laplacian of such a field instead (amplitude × l(l+1)): a vorticity whose
+    // streamfunction has the Matérn spectrum, so its energy sits near the length scale and not
+    // in the planetary waves that a flat vorticity spectrum would put it in.
+    bool laplacian = false;
 };
 
 // Draws the field's spectral coefficients from a counter-based generator: the normal deviates of

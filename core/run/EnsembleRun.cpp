@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <mutex>
@@ -62,6 +63,22 @@ std::string describeFailures(std::vector<MemberFailure> failures)
     return text;
 }
 
+std::string describePerturbations(const RunSpec& spec)
+{
+    if (spec.perturbVorticity <= 0.0 && spec.perturbHeight <= 0.0) {
+        return "none: every member starts from the same initial state and runs the same deterministic model, so "
+               "all members are identical";
+    }
+    char text[512];
+    std::snprintf(text, sizeof text,
+                  "initial random fields on the sphere with a Matern-like spectrum (l(l+1) + (a/L)^2)^(-alpha/2), "
+                  "L = %g km, alpha = %g: relative vorticity %g s-1 (the Laplacian of such a streamfunction; "
+                  "height kept in nonlinear balance) and height %g m (grid-point standard deviations); member m "
+                  "draws from fold_in(PRNGKey(seed), m), Threefry-2x32 as JAX",
+                  spec.perturbLengthScale / 1000.0, spec.perturbSmoothness, spec.perturbVorticity, spec.perturbHeight);
+    return text;
+}
+
 PreparedModel prepareModel(const RunSpec& spec)
 {
     const auto problems = validate(spec);
@@ -98,8 +115,13 @@ PreparedModel prepareModel(const RunSpec& spec)
     }
     ShallowWaterParameters parameters;
     parameters.timeStep = effectiveTimeStep(spec);
+    InitialPerturbation perturbation;
+    perturbation.seed = spec.seed;
+    perturbation.vorticity = {spec.perturbVorticity, spec.perturbLengthScale, spec.perturbSmoothness, true};
+    perturbation.height = {spec.perturbHeight, spec.perturbLengthScale, spec.perturbSmoothness, false};
+    prepared.perturbations = describePerturbations(spec);
     try {
-        prepared.model = std::make_unique<ShallowWaterModel>(spec.truncation, initial, parameters);
+        prepared.model = std::make_unique<ShallowWaterModel>(spec.truncation, initial, parameters, perturbation);
     } catch (const std::invalid_argument& error) {
         throw InputError("the initial condition '" + spec.initialCondition +
                          "' cannot start a forecast: " + error.what());
@@ -133,8 +155,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     if (!prepared_.initialTime.empty()) {
         attributes.initialTime = prepared_.initialTime;
     }
-    attributes.perturbations = "none: every member starts from the same initial state and runs the same "
-                               "deterministic model, so all members are identical";
+    attributes.perturbations = prepared_.perturbations;
     attributes.history = history;
     NetcdfWriter writer(spec_.outputPath, spec_, model.grid(), times, attributes);
 

@@ -44,8 +44,12 @@ struct PreparedModel {
     std::unique_ptr<ForecastModel> model;
     std::string initialCondition;  // for people: which case or file, variables, time
     std::string initialTime;       // "YYYY-MM-DD HH:MM:SS"; empty for the built-in cases
+    std::string perturbations;     // how the members' starts differ, for people and the output file
     std::vector<std::string> notes;
 };
+
+// How the spec perturbs its members, one sentence (the NetCDF "perturbations" attribute).
+std::string describePerturbations(const RunSpec& spec);
 
 // Validates the spec and builds its model: a built-in case, or an initial-condition file read
 // and regridded. Throws InputError (every problem of the spec, or of the file) before anything

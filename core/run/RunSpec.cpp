@@ -41,6 +41,10 @@ nlohmann::json toJson(const RunSpec& spec)
         {"time_step_seconds", effectiveTimeStep(spec)},
         {"members", spec.members},
         {"seed", spec.seed},
+        {"perturb_vorticity", spec.perturbVorticity},
+        {"perturb_height_m", spec.perturbHeight},
+        {"perturb_length_scale_m", spec.perturbLengthScale},
+        {"perturb_smoothness", spec.perturbSmoothness},
         {"output_precision", spec.precision == OutputPrecision::Double ? "double" : "float"},
     };
 }
@@ -60,6 +64,10 @@ RunSpec runSpecFromJson(const nlohmann::json& json)
     spec.timeStepSeconds = json.value("time_step_seconds", 0.0);
     spec.members = json.at("members").get<int>();
     spec.seed = json.value("seed", std::uint64_t{0});
+    spec.perturbVorticity = json.value("perturb_vorticity", 0.0);
+    spec.perturbHeight = json.value("perturb_height_m", 0.0);
+    spec.perturbLengthScale = json.value("perturb_length_scale_m", 1e6);
+    spec.perturbSmoothness = json.value("perturb_smoothness", 4.0);
     spec.precision = json.value("output_precision", std::string("float")) == "double" ? OutputPrecision::Double
                                                                                       : OutputPrecision::Float;
     return spec;
@@ -145,6 +153,22 @@ std::vector<std::string> validate(const RunSpec& spec)
     if (!(spec.meanDepth > 0.0) || spec.meanDepth > 100000.0) {
         problems.push_back("mean depth " + std::to_string(spec.meanDepth) +
                            " m is out of range: give --mean-depth more than 0 and at most 100000 m");
+    }
+    if (!(spec.perturbVorticity >= 0.0) || spec.perturbVorticity > 1e-4) {
+        problems.push_back("vorticity perturbation " + std::to_string(spec.perturbVorticity) +
+                           " s-1 is out of range: give --perturb-vorticity 0 (none) … 1e-4");
+    }
+    if (!(spec.perturbHeight >= 0.0) || spec.perturbHeight > 500.0) {
+        problems.push_back("height perturbation " + std::to_string(spec.perturbHeight) +
+                           " m is out of range: give --perturb-height 0 (none) … 500");
+    }
+    if (!(spec.perturbLengthScale >= 1e4) || spec.perturbLengthScale > 2e7) {
+        problems.push_back("perturbation length scale " + std::to_string(spec.perturbLengthScale) +
+                           " m is out of range: give --perturb-length 10 km … 20000 km");
+    }
+    if (!(spec.perturbSmoothness >= 0.5) || spec.perturbSmoothness > 10.0) {
+        problems.push_back("perturbation smoothness " + std::to_string(spec.perturbSmoothness) +
+                           " is out of range: give --perturb-smoothness 0.5 … 10");
     }
     if (spec.threads < 0) {
         problems.push_back("thread count " + std::to_string(spec.threads) + " must be 0 (automatic) or positive");

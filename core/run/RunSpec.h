@@ -26,6 +26,12 @@ struct RunSpec {
     double timeStepSeconds = 0.0;  // 0: the longest stable step that divides the output interval
     int members = 1;
     std::uint64_t seed = 0;
+    // Initial perturbations, drawn from each member's key (0 switches one off). The vorticity
+    // perturbation carries its balanced height; the height perturbation is added as it is.
+    double perturbVorticity = 1e-6;    // grid-point standard deviation, s⁻¹
+    double perturbHeight = 0.0;        // grid-point standard deviation, m
+    double perturbLengthScale = 1e6;   // m
+    double perturbSmoothness = 4.0;    // α of the Matérn-like spectrum (of the streamfunction, for vorticity)
     int threads = 0;  // 0: one per core, at most one per member
     std::string outputPath = "spreadcast.nc";
     OutputPrecision precision = OutputPrecision::Float;
