@@ -33,6 +33,7 @@ struct RunOptions {
     std::string precision = "float";
     bool noGalewskyBump = false;
     double perturbLengthKm = 1000.0;
+    std::vector<std::string> thresholds;
     bool force = false;
     bool quiet = false;
 };
@@ -66,6 +67,13 @@ int runForecast(RunOptions& options, const std::string& commandLine)
     spec.precision = options.precision == "double" ? OutputPrecision::Double : OutputPrecision::Float;
     spec.galewskyPerturbation = !options.noGalewskyBump;
     spec.perturbLengthScale = options.perturbLengthKm * 1000.0;
+    for (const auto& text : options.thresholds) {
+        try {
+            spec.thresholds.push_back(parseThreshold(text));
+        } catch (const std::invalid_argument& error) {
+            throw InputError(std::string("--probability: ") + error.what());
+        }
+    }
     if (!options.force && std::filesystem::exists(spec.outputPath)) {
         throw InputError("the output file '" + spec.outputPath +
                          "' exists already: choose another --out or add --force to overwrite it");
@@ -130,6 +138,8 @@ void addRunCommand(CLI::App& app)
     CLI::App* run = app.add_subcommand("run", "Run a forecast or an ensemble on the CPU and write it to NetCDF");
     run->footer("Example: spreadcast-cli run --ic galewsky --truncation 85 --lead 6d --output-every 6h "
                 "--members 8 --out run.nc\nDurations take a unit: d, h, m or s (a bare number is hours).\n"
+                "With 2 or more members the file also holds <variable>_mean, _spread, _min, _max and the "
+                "--probability fields at every output time.\n"
                 "Exit status: 0 done, 1 a member or the output failed, 2 bad input, 130 cancelled.");
     // A repeated option takes its last value, as shells' aliases and scripts expect.
     run->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -168,6 +178,9 @@ void addRunCommand(CLI::App& app)
     run->add_option("--perturb-smoothness", spec.perturbSmoothness,
                     "Spectral slope α of the perturbations: amplitude ∝ (l(l+1) + (a/L)²)^(−α/2)")
         ->capture_default_str();
+    run->add_option("--probability", options->thresholds,
+                    "Write the probability that a variable exceeds a value, e.g. height>10000 (repeatable)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     run->add_option("--threads", spec.threads, "Worker threads; 0: one per core")->capture_default_str();
     run->add_option("-o,--out", spec.outputPath, "Output NetCDF file")->capture_default_str();
     run->add_option("--precision", options->precision, "Output precision of the fields")

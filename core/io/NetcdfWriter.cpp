@@ -178,6 +178,66 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
             dataVarIds_.push_back(varid);
         }
 
+        // Statistics over the members, CF cell_methods naming the reduction over realization.
+        const std::array<int, 3> fieldDims{timeDim, latDim, lonDim};
+        const std::array<std::size_t, 3> fieldChunks{1, static_cast<std::size_t>(nlat_),
+                                                     static_cast<std::size_t>(nlon_)};
+        auto defineField = [&](const std::string& name, nc_type fieldType) {
+            int varid = 0;
+            check(nc_def_var(ncid_, name.c_str(), fieldType, 3, fieldDims.data(), &varid), p,
+                  "define variable '" + name + "'");
+            check(nc_def_var_chunking(ncid_, varid, NC_CHUNKED, fieldChunks.data()), p,
+                  "set chunking of '" + name + "'");
+            check(nc_def_var_deflate(ncid_, varid, NC_SHUFFLE, 1, 1), p, "set compression of '" + name + "'");
+            return varid;
+        };
+        if (attributes.statistics) {
+            struct Reduction {
+                const char* suffix;
+                const char* method;
+                const char* description;
+            };
+            constexpr std::array<Reduction, 4> reductions{
+                {{"mean", "mean", "ensemble mean of"},
+                 {"spread", "standard_deviation", "ensemble spread (sample standard deviation) of"},
+                 {"min", "minimum", "ensemble minimum of"},
+                 {"max", "maximum", "ensemble maximum of"}}};
+            for (const OutputVariable& variable : outputVariables) {
+                std::array<int, 4> ids{};
+                for (std::size_t r = 0; r < reductions.size(); ++r) {
+                    const std::string name = std::string(variable.name) + "_" + reductions[r].suffix;
+                    ids[r] = defineField(name, type);
+                    if (r != 1) {
+                        putText(ncid_, ids[r], "standard_name", variable.standardName, p);
+                    }
+                    putText(ncid_, ids[r], "long_name",
+                            std::string(reductions[r].description) + " " + std::string(variable.longName), p);
+                    putText(ncid_, ids[r], "units", variable.units, p);
+                    putText(ncid_, ids[r], "cell_methods", std::string("realization: ") + reductions[r].method, p);
+                }
+                statisticsVarIds_.push_back(ids);
+            }
+            for (const ExceedanceThreshold& threshold : attributes.thresholds) {
+                const std::string name = probabilityVariableName(threshold);
+                const int varid = defineField(name, type);
+                std::string units;
+                for (const OutputVariable& variable : outputVariables) {
+                    if (variable.name == threshold.variable) {
+                        units = variable.units;
+                    }
+                }
+                char value[64];
+                std::snprintf(value, sizeof value, "%g", threshold.value);
+                putText(ncid_, varid, "long_name",
+                        "probability that " + threshold.variable + " exceeds " + value + " " + units +
+                            " (fraction of members)",
+                        p);
+                putText(ncid_, varid, "units", "1", p);
+                putText(ncid_, varid, "cell_methods", "realization: mean", p);
+                probabilityVarIds_.push_back(varid);
+            }
+        }
+
         const std::string description =
             attributes.initialCondition.empty() ? spec.initialCondition : attributes.initialCondition;
         putText(ncid_, NC_GLOBAL, "Conventions", "CF-1.8", p);
@@ -290,6 +350,55 @@ void NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fiel
         slab = 1;
         ++slabsWritten_;
     }
+}
+
+void NetcdfWriter::writeStatistics(int timeIndex, const EnsembleStatistics& statistics)
+{
+    if (timeIndex < 0 || timeIndex >= timeCount()) {
+        throw std::invalid_argument("NetcdfWriter: statistics time index " + std::to_string(timeIndex) +
+                                    " is outside 0.." + std::to_string(timeCount() - 1) + " for '" + path_ + "'");
+    }
+    const std::size_t points = static_cast<std::size_t>(nlat_) * static_cast<std::size_t>(nlon_);
+    if (statisticsVarIds_.empty() || statistics.mean.size() != outputVariables.size() ||
+        statistics.probability.size() != probabilityVarIds_.size()) {
+        throw std::invalid_argument("NetcdfWriter: statistics do not match the variables defined in '" + path_ + "'");
+    }
+    std::vector<std::pair<int, const AlignedVector<double>*>> fields;
+    for (std::size_t k = 0; k < outputVariables.size(); ++k) {
+        fields.emplace_back(statisticsVarIds_[k][0], &statistics.mean[k]);
+        fields.emplace_back(statisticsVarIds_[k][1], &statistics.spread[k]);
+        fields.emplace_back(statisticsVarIds_[k][2], &statistics.minimum[k]);
+        fields.emplace_back(statisticsVarIds_[k][3], &statistics.maximum[k]);
+    }
+    for (std::size_t t = 0; t < probabilityVarIds_.size(); ++t) {
+        fields.emplace_back(probabilityVarIds_[t], &statistics.probability[t]);
+    }
+    for (const auto& [varid, field] : fields) {
+        if (field->size() != points) {
+            throw std::invalid_argument("NetcdfWriter: a statistics field has " + std::to_string(field->size()) +
+                                        " points, the grid " + std::to_string(points));
+        }
+    }
+
+    std::lock_guard state(mutex_);
+    if (finished_ || ncid_ < 0) {
+        throw std::logic_error("NetcdfWriter: writeStatistics after finish for '" + path_ + "'");
+    }
+    std::lock_guard library(netcdfLibraryMutex());
+    const std::string where = " at time index " + std::to_string(timeIndex);
+    const std::array<std::size_t, 3> start{static_cast<std::size_t>(timeIndex), 0, 0};
+    const std::array<std::size_t, 3> count{1, static_cast<std::size_t>(nlat_), static_cast<std::size_t>(nlon_)};
+    for (const auto& [varid, field] : fields) {
+        int status = NC_NOERR;
+        if (doublePrecision_) {
+            status = nc_put_vara_double(ncid_, varid, start.data(), count.data(), field->data());
+        } else {
+            const std::vector<float> narrowed(field->begin(), field->end());
+            status = nc_put_vara_float(ncid_, varid, start.data(), count.data(), narrowed.data());
+        }
+        check(status, path_, "write the statistics" + where, advice);
+    }
+    check(nc_sync(ncid_), path_, "flush the file" + where, advice);
 }
 
 void NetcdfWriter::finish(const std::string& status)

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "ensemble/EnsembleStatistics.h"
 #include "model/GridFields.h"
 #include "run/RunSpec.h"
 #include "spectral/GaussianGrid.h"
 
+#include <array>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -20,6 +22,10 @@ struct NetcdfRunAttributes {
     std::string initialTime = "2000-01-01 00:00:00";  // "YYYY-MM-DD HH:MM:SS"; the built-in cases have no date
     std::string perturbations;                        // how the members were perturbed
     std::string history;                              // the command line that made the file
+    // Ensemble statistics variables (<variable>_mean, _spread, _min, _max on (time, lat, lon))
+    // and one probability_<variable>_above_<value> per threshold; off for a single member.
+    bool statistics = false;
+    std::vector<ExceedanceThreshold> thresholds;
 };
 
 // A CF-1.8 ensemble forecast file, written member by member as the members finish, so a crash
@@ -43,6 +49,9 @@ public:
     // for an index out of range or a field of the wrong size, std::logic_error after finish().
     void writeMember(int timeIndex, int member, const GridFields& fields);
 
+    // Writes the ensemble statistics of one output time (needs attributes.statistics).
+    void writeStatistics(int timeIndex, const EnsembleStatistics& statistics);
+
     // Records how the run ended ("complete", "cancelled: …", "failed: …") and closes the file.
     void finish(const std::string& status);
 
@@ -63,7 +72,9 @@ private:
     bool doublePrecision_ = false;
     int ncid_ = -1;
     int timeVarId_ = -1;
-    std::vector<int> dataVarIds_;  // in outputVariables order
+    std::vector<int> dataVarIds_;                       // in outputVariables order
+    std::vector<std::array<int, 4>> statisticsVarIds_;  // per output variable: mean, spread, min, max
+    std::vector<int> probabilityVarIds_;                // per threshold
 
     mutable std::mutex mutex_;   // guards the state below
     std::vector<char> written_;  // per (time, member)

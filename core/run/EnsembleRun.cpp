@@ -1,6 +1,7 @@
 #include "run/EnsembleRun.h"
 
 #include "cases/TestCases.h"
+#include "ensemble/EnsembleStatistics.h"
 #include "io/InitialConditionFile.h"
 #include "io/NetcdfWriter.h"
 #include "model/ShallowWaterModel.h"
@@ -9,10 +10,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace spreadcast {
@@ -157,7 +159,21 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     }
     attributes.perturbations = prepared_.perturbations;
     attributes.history = history;
+    attributes.statistics = members > 1;
+    attributes.thresholds = spec_.thresholds;
     NetcdfWriter writer(spec_.outputPath, spec_, model.grid(), times, attributes);
+    std::optional<StatisticsAccumulator> statistics;
+    if (attributes.statistics) {
+        statistics.emplace(static_cast<int>(times.size()), members, model.grid().pointCount(), spec_.thresholds);
+    }
+    auto write = [&](int time, int member, const GridFields& fields) {
+        writer.writeMember(time, member, fields);
+        if (statistics) {
+            for (const auto& [completedTime, result] : statistics->add(time, member, fields)) {
+                writer.writeStatistics(completedTime, result);
+            }
+        }
+    };
 
     const int workers = workerCount(spec_.threads, members);
     std::vector<std::unique_ptr<ModelWorkspace>> workspaces;
@@ -177,7 +193,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         auto state = model.initialState(member);
         MemberState* batch[] = {state.get()};
         try {
-            writer.writeMember(0, member, model.fields(*state, workspace));
+            write(0, member, model.fields(*state, workspace));
             for (std::size_t k = 1; k < times.size(); ++k) {
                 for (int n = 0; n < stepsPerOutput; ++n) {
                     if (cancel || stop) {
@@ -186,14 +202,22 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
                     model.advance(batch, 1, workspace);
                     ++stepsDone;
                 }
-                writer.writeMember(static_cast<int>(k), member, model.fields(*state, workspace));
+                write(static_cast<int>(k), member, model.fields(*state, workspace));
             }
             ++membersDone;
         } catch (const ModelBlowUp& blowUp) {
-            std::lock_guard lock(failuresMutex);
-            failures.push_back({member, std::string(blowUp.what()) + " (lead " +
-                                            formatDuration(static_cast<double>(blowUp.step()) * model.timeStep()) +
-                                            ")"});
+            {
+                std::lock_guard lock(failuresMutex);
+                failures.push_back({member, std::string(blowUp.what()) + " (lead " +
+                                                formatDuration(static_cast<double>(blowUp.step()) * model.timeStep()) +
+                                                ")"});
+            }
+            // The statistics of the times it did not reach go on without it.
+            if (statistics) {
+                for (const auto& [completedTime, result] : statistics->skip(member)) {
+                    writer.writeStatistics(completedTime, result);
+                }
+            }
         } catch (...) {
             stop = true;  // the output itself failed: the other workers stop at their next step
             throw;

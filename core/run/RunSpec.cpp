@@ -28,7 +28,12 @@ bool isWholeMultiple(double value, double divisor)
 
 nlohmann::json toJson(const RunSpec& spec)
 {
+    nlohmann::json thresholds = nlohmann::json::array();
+    for (const auto& threshold : spec.thresholds) {
+        thresholds.push_back({{"variable", threshold.variable}, {"value", threshold.value}});
+    }
     return {
+        {"thresholds", thresholds},
         {"initial_condition", spec.initialCondition},
         {"initial_condition_time", spec.initialConditionTime},
         {"initial_condition_level", spec.initialConditionLevel},
@@ -64,6 +69,9 @@ RunSpec runSpecFromJson(const nlohmann::json& json)
     spec.timeStepSeconds = json.value("time_step_seconds", 0.0);
     spec.members = json.at("members").get<int>();
     spec.seed = json.value("seed", std::uint64_t{0});
+    for (const auto& threshold : json.value("thresholds", nlohmann::json::array())) {
+        spec.thresholds.push_back({threshold.at("variable").get<std::string>(), threshold.at("value").get<double>()});
+    }
     spec.perturbVorticity = json.value("perturb_vorticity", 0.0);
     spec.perturbHeight = json.value("perturb_height_m", 0.0);
     spec.perturbLengthScale = json.value("perturb_length_scale_m", 1e6);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ensemble/EnsembleStatistics.h"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
@@ -28,10 +30,12 @@ struct RunSpec {
     std::uint64_t seed = 0;
     // Initial perturbations, drawn from each member's key (0 switches one off). The vorticity
     // perturbation carries its balanced height; the height perturbation is added as it is.
-    double perturbVorticity = 1e-6;    // grid-point standard deviation, s⁻¹
-    double perturbHeight = 0.0;        // grid-point standard deviation, m
-    double perturbLengthScale = 1e6;   // m
-    double perturbSmoothness = 4.0;    // α of the Matérn-like spectrum (of the streamfunction, for vorticity)
+    double perturbVorticity = 1e-6;   // grid-point standard deviation, s⁻¹
+    double perturbHeight = 0.0;       // grid-point standard deviation, m
+    double perturbLengthScale = 1e6;  // m
+    double perturbSmoothness = 4.0;   // α of the Matérn-like spectrum (of the streamfunction, for vorticity)
+    // Probabilities of exceedance written with the ensemble statistics (runs of 2 or more members).
+    std::vector<ExceedanceThreshold> thresholds;
     int threads = 0;  // 0: one per core, at most one per member
     std::string outputPath = "spreadcast.nc";
     OutputPrecision precision = OutputPrecision::Float;

@@ -2,6 +2,8 @@
 
 #include <QtTest/QtTest>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -102,30 +104,61 @@ private slots:
 
     void outputIsBitwiseIdenticalWhateverTheThreadCount()
     {
-        // DESIGN.md contract 4: the same spec reproduces the same variables, byte for byte,
-        // however the members were spread over threads.
+        // DESIGN.md contracts 3 and 4: the same spec reproduces the same members and statistics,
+        // byte for byte, however the members were spread over threads.
         QTemporaryDir directory;
-        std::vector<std::vector<double>> runs;
+        const std::vector<const char*> names{
+            "height",        "u",          "v",          "vorticity",      "height_mean",
+            "height_spread", "height_min", "height_max", "vorticity_mean", "probability_height_above_10000"};
+        std::vector<std::vector<std::vector<double>>> runs;
         for (const char* threads : {"1", "3"}) {
             const QString path = directory.filePath(QString("threads%1.nc").arg(threads));
-            const CliResult result =
-                runCli({"run", "--ic", "galewsky", "-T", "21", "--lead", "1d", "--output-every", "12h", "--members",
-                        "3", "--threads", threads, "--precision", "double", "--out", path, "--quiet"});
+            const CliResult result = runCli({"run",          "--ic",        "galewsky", "-T",
+                                             "21",           "--lead",      "1d",       "--output-every",
+                                             "12h",          "--members",   "3",        "--threads",
+                                             threads,        "--precision", "double",   "--probability",
+                                             "height>10000", "--out",       path,       "--quiet"});
             QVERIFY2(result.exitCode == 0, qPrintable(result.err));
             int ncid = -1;
             QCOMPARE(nc_open(path.toUtf8().constData(), NC_NOWRITE, &ncid), NC_NOERR);
-            std::vector<double> all;
-            for (const char* name : {"height", "u", "v", "vorticity"}) {
+            std::vector<std::vector<double>> variables;
+            for (const char* name : names) {
                 int variable = -1;
-                QCOMPARE(nc_inq_varid(ncid, name, &variable), NC_NOERR);
-                std::vector<double> values(3 * 3 * 32 * 64);
+                QVERIFY2(nc_inq_varid(ncid, name, &variable) == NC_NOERR, name);
+                int dimensions = 0;
+                nc_inq_varndims(ncid, variable, &dimensions);
+                std::vector<double> values((dimensions == 4 ? 3 : 1) * 3 * 32 * 64);
                 QCOMPARE(nc_get_var_double(ncid, variable, values.data()), NC_NOERR);
-                all.insert(all.end(), values.begin(), values.end());
+                variables.push_back(std::move(values));
             }
             nc_close(ncid);
-            runs.push_back(std::move(all));
+            runs.push_back(std::move(variables));
         }
-        QVERIFY(std::memcmp(runs[0].data(), runs[1].data(), runs[0].size() * sizeof(double)) == 0);
+        for (std::size_t k = 0; k < names.size(); ++k) {
+            QVERIFY2(std::memcmp(runs[0][k].data(), runs[1][k].data(), runs[0][k].size() * sizeof(double)) == 0,
+                     names[k]);
+        }
+        // The statistics against the stored members, computed here independently (two-pass).
+        const std::vector<double>& height = runs[0][0];
+        const std::size_t points = 32 * 64;
+        for (std::size_t t = 0; t < 3; ++t) {
+            for (std::size_t i = 0; i < points; ++i) {
+                double x[3];
+                for (std::size_t m = 0; m < 3; ++m) {
+                    x[m] = height[(t * 3 + m) * points + i];
+                }
+                const double mean = (x[0] + x[1] + x[2]) / 3.0;
+                const double spread = std::sqrt(
+                    ((x[0] - mean) * (x[0] - mean) + (x[1] - mean) * (x[1] - mean) + (x[2] - mean) * (x[2] - mean)) /
+                    2.0);
+                const double probability = ((x[0] > 10000.0) + (x[1] > 10000.0) + (x[2] > 10000.0)) / 3.0;
+                QVERIFY(std::abs(runs[0][4][t * points + i] - mean) < 1e-9);
+                QVERIFY(std::abs(runs[0][5][t * points + i] - spread) < 1e-8);
+                QCOMPARE(runs[0][6][t * points + i], std::min({x[0], x[1], x[2]}));
+                QCOMPARE(runs[0][7][t * points + i], std::max({x[0], x[1], x[2]}));
+                QCOMPARE(runs[0][9][t * points + i], probability);
+            }
+        }
     }
 
     void badInputIsRefusedWithAClearMessage_data()
@@ -147,6 +180,7 @@ private slots:
         QTest::newRow("lead not whole outputs")
             << QStringList{"--lead", "1d", "--output-every", "7h"} << "not a whole number of output intervals";
         QTest::newRow("not a number") << QStringList{"--members", "many"} << "members";
+        QTest::newRow("bad threshold") << QStringList{"--probability", "pressure>5"} << "--probability: 'pressure>5'";
         QTest::newRow("unwritable output")
             << QStringList{"--out", "/nonexistent-directory/x.nc"} << "/nonexistent-directory/x.nc";
     }

@@ -91,7 +91,7 @@ void writeSampleFile(const QString& path, OutputPrecision precision, bool finish
 {
     const GaussianGrid grid = GaussianGrid::forTruncation(truncation);
     NetcdfWriter writer(path.toStdString(), sampleSpec(precision), grid, outputTimes,
-                        {"Galewsky et al. (2004) jet", "2000-01-01 00:00:00", "height bump", "spreadcast-cli run"});
+                        {"Galewsky et al. (2004) jet", "2000-01-01 00:00:00", "height bump", "spreadcast-cli run", false, {}});
     for (int t = static_cast<int>(outputTimes.size()) - 1; t >= 0; --t) {  // out of order, as members finish
         for (int m = 0; m < members; ++m) {
             writer.writeMember(t, m, analyticFields(grid, t, m));

@@ -1,0 +1,182 @@
+#include "ensemble/EnsembleStatistics.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace spreadcast {
+namespace {
+
+int variableIndex(std::string_view name)
+{
+    for (std::size_t k = 0; k < outputVariables.size(); ++k) {
+        if (outputVariables[k].name == name) {
+            return static_cast<int>(k);
+        }
+    }
+    return -1;
+}
+
+}  // namespace
+
+ExceedanceThreshold parseThreshold(std::string_view text)
+{
+    const auto separator = text.find('>');
+    const std::string_view name = text.substr(0, separator);
+    double value = 0.0;
+    bool valid = separator != std::string_view::npos && variableIndex(name) >= 0;
+    if (valid) {
+        const std::string_view number = text.substr(separator + 1);
+        const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
+        valid = !number.empty() && error == std::errc{} && end == number.data() + number.size() && std::isfinite(value);
+    }
+    if (!valid) {
+        throw std::invalid_argument("'" + std::string(text) +
+                                    "' is not a threshold: write VARIABLE>VALUE with VARIABLE one of height, u, v, "
+                                    "vorticity, e.g. height>10000 or vorticity>1e-4");
+    }
+    return {std::string(name), value};
+}
+
+std::string probabilityVariableName(const ExceedanceThreshold& threshold)
+{
+    char number[64];
+    std::snprintf(number, sizeof number, "%g", threshold.value);
+    std::string name = "probability_" + threshold.variable + "_above_";
+    for (const char c : std::string(number)) {
+        name += c == '-' ? 'm' : c == '.' ? 'p' : c == '+' ? '_' : c;
+    }
+    return name;
+}
+
+StatisticsAccumulator::StatisticsAccumulator(int times, int members, std::size_t points,
+                                             std::vector<ExceedanceThreshold> thresholds)
+    : members_(members), points_(points), thresholds_(std::move(thresholds)), times_(static_cast<std::size_t>(times))
+{
+    for (const auto& threshold : thresholds_) {
+        const int index = variableIndex(threshold.variable);
+        if (index < 0) {
+            throw std::invalid_argument("no output variable '" + threshold.variable + "' for a probability");
+        }
+        thresholdVariable_.push_back(index);
+    }
+}
+
+void StatisticsAccumulator::fold(TimeAccumulator& accumulator, const GridFields& fields)
+{
+    const std::size_t variables = outputVariables.size();
+    if (accumulator.count == 0) {
+        const AlignedVector<double> zeros(points_, 0.0);
+        accumulator.mean.assign(variables, zeros);
+        accumulator.m2.assign(variables, zeros);
+        accumulator.minimum.assign(variables, AlignedVector<double>(points_, std::numeric_limits<double>::infinity()));
+        accumulator.maximum.assign(variables, AlignedVector<double>(points_, -std::numeric_limits<double>::infinity()));
+        accumulator.exceedances.assign(thresholds_.size(), std::vector<std::uint32_t>(points_, 0));
+    }
+    const double n = ++accumulator.count;
+    for (std::size_t k = 0; k < variables; ++k) {
+        const AlignedVector<double>& x = fields.*outputVariables[k].field;
+        double* mean = accumulator.mean[k].data();
+        double* m2 = accumulator.m2[k].data();
+        double* minimum = accumulator.minimum[k].data();
+        double* maximum = accumulator.maximum[k].data();
+        for (std::size_t i = 0; i < points_; ++i) {
+            const double delta = x[i] - mean[i];
+            mean[i] += delta / n;
+            m2[i] += delta * (x[i] - mean[i]);
+            minimum[i] = std::min(minimum[i], x[i]);
+            maximum[i] = std::max(maximum[i], x[i]);
+        }
+    }
+    for (std::size_t t = 0; t < thresholds_.size(); ++t) {
+        const AlignedVector<double>& x = fields.*outputVariables[thresholdVariable_[t]].field;
+        std::vector<std::uint32_t>& count = accumulator.exceedances[t];
+        for (std::size_t i = 0; i < points_; ++i) {
+            count[i] += x[i] > thresholds_[t].value ? 1u : 0u;
+        }
+    }
+}
+
+EnsembleStatistics StatisticsAccumulator::finish(TimeAccumulator& accumulator)
+{
+    EnsembleStatistics statistics;
+    statistics.members = accumulator.count;
+    const double n = accumulator.count;
+    statistics.mean = std::move(accumulator.mean);
+    statistics.minimum = std::move(accumulator.minimum);
+    statistics.maximum = std::move(accumulator.maximum);
+    for (auto& m2 : accumulator.m2) {
+        for (double& value : m2) {
+            value = n > 1.0 ? std::sqrt(std::max(0.0, value) / (n - 1.0)) : 0.0;
+        }
+        statistics.spread.push_back(std::move(m2));
+    }
+    for (const auto& count : accumulator.exceedances) {
+        AlignedVector<double> probability(points_);
+        for (std::size_t i = 0; i < points_; ++i) {
+            probability[i] = count[i] / n;
+        }
+        statistics.probability.push_back(std::move(probability));
+    }
+    accumulator = TimeAccumulator{};
+    accumulator.done = true;
+    return statistics;
+}
+
+void StatisticsAccumulator::advance(int time, Completed& completed)
+{
+    TimeAccumulator& accumulator = times_[static_cast<std::size_t>(time)];
+    while (accumulator.next < members_) {
+        const auto early = accumulator.early.find(accumulator.next);
+        if (early != accumulator.early.end()) {
+            fold(accumulator, early->second);
+            accumulator.early.erase(early);
+        } else if (!skipped_.contains(accumulator.next)) {
+            return;
+        }
+        ++accumulator.next;
+    }
+    if (!accumulator.done && accumulator.count > 0) {
+        completed.emplace_back(time, finish(accumulator));
+    }
+}
+
+StatisticsAccumulator::Completed StatisticsAccumulator::add(int time, int member, const GridFields& fields)
+{
+    if (time < 0 || time >= static_cast<int>(times_.size()) || member < 0 || member >= members_) {
+        throw std::invalid_argument("statistics: time " + std::to_string(time) + " or member " +
+                                    std::to_string(member) + " out of range");
+    }
+    std::lock_guard lock(mutex_);
+    TimeAccumulator& accumulator = times_[static_cast<std::size_t>(time)];
+    Completed completed;
+    if (accumulator.done || member < accumulator.next || accumulator.early.contains(member)) {
+        throw std::logic_error("statistics: member " + std::to_string(member) + " at time " + std::to_string(time) +
+                               " arrived twice");
+    }
+    if (member == accumulator.next) {
+        fold(accumulator, fields);
+        ++accumulator.next;
+    } else {
+        accumulator.early.emplace(member, fields);
+    }
+    advance(time, completed);
+    return completed;
+}
+
+StatisticsAccumulator::Completed StatisticsAccumulator::skip(int member)
+{
+    std::lock_guard lock(mutex_);
+    skipped_.insert(member);
+    Completed completed;
+    for (int time = 0; time < static_cast<int>(times_.size()); ++time) {
+        if (!times_[static_cast<std::size_t>(time)].done) {
+            advance(time, completed);
+        }
+    }
+    return completed;
+}
+
+}  // namespace spreadcast
