@@ -178,6 +178,9 @@ void addRunCommand(CLI::App& app)
     run->add_option("--perturb-smoothness", spec.perturbSmoothness,
                     "Spectral slope α of the perturbations: amplitude ∝ (l(l+1) + (a/L)²)^(−α/2)")
         ->capture_default_str();
+    run->add_option("--store-members", spec.storeMembers,
+                    "Members the file keeps: all, none (statistics only), or a list such as 0,5,10-19")
+        ->capture_default_str();
     run->add_option("--probability", options->thresholds,
                     "Write the probability that a variable exceeds a value, e.g. height>10000 (repeatable)")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

@@ -100,7 +100,12 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
         throw std::invalid_argument("NetcdfWriter for '" + path_ + "': initial time '" + attributes.initialTime +
                                     "' is not of the form YYYY-MM-DD HH:MM:SS");
     }
-    written_.assign(outputTimesSeconds_.size() * static_cast<std::size_t>(members_), 0);
+    stored_ = spreadcast::storedMembers(spec);
+    slotOfMember_.assign(static_cast<std::size_t>(members_), -1);
+    for (std::size_t slot = 0; slot < stored_.size(); ++slot) {
+        slotOfMember_[static_cast<std::size_t>(stored_[slot])] = static_cast<int>(slot);
+    }
+    written_.assign(outputTimesSeconds_.size() * stored_.size(), 0);
 
     std::lock_guard library(netcdfLibraryMutex());
     const int created = nc_create(path_.c_str(), NC_CLOBBER | NC_NETCDF4, &ncid_);
@@ -122,8 +127,12 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
         int latDim = 0;
         int lonDim = 0;
         check(nc_def_dim(ncid_, "time", NC_UNLIMITED, &timeDim), p, "define dimension 'time'");
-        check(nc_def_dim(ncid_, "member", static_cast<std::size_t>(members_), &memberDim), p,
-              "define dimension 'member'");
+        // A file that keeps no members (statistics only) has no member dimension: netCDF reads a
+        // dimension of length 0 as unlimited.
+        const bool keepsMembers = !stored_.empty();
+        if (keepsMembers) {
+            check(nc_def_dim(ncid_, "member", stored_.size(), &memberDim), p, "define dimension 'member'");
+        }
         check(nc_def_dim(ncid_, "lat", static_cast<std::size_t>(nlat_), &latDim), p, "define dimension 'lat'");
         check(nc_def_dim(ncid_, "lon", static_cast<std::size_t>(nlon_), &lonDim), p, "define dimension 'lon'");
 
@@ -135,11 +144,13 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
         putText(ncid_, timeVarId_, "axis", "T", p);
 
         int memberVar = 0;
-        check(nc_def_var(ncid_, "member", NC_INT, 1, &memberDim, &memberVar), p, "define variable 'member'");
-        putText(ncid_, memberVar, "standard_name", "realization", p);
-        putText(ncid_, memberVar, "long_name", "ensemble member", p);
-        // Unidata's Common Data Model (Panoply, THREDDS) recognises the ensemble axis by this.
-        putText(ncid_, memberVar, "_CoordinateAxisType", "Ensemble", p);
+        if (keepsMembers) {
+            check(nc_def_var(ncid_, "member", NC_INT, 1, &memberDim, &memberVar), p, "define variable 'member'");
+            putText(ncid_, memberVar, "standard_name", "realization", p);
+            putText(ncid_, memberVar, "long_name", "ensemble member", p);
+            // Unidata's Common Data Model (Panoply, THREDDS) recognises the ensemble axis by this.
+            putText(ncid_, memberVar, "_CoordinateAxisType", "Ensemble", p);
+        }
 
         int latVar = 0;
         check(nc_def_var(ncid_, "lat", NC_DOUBLE, 1, &latDim, &latVar), p, "define variable 'lat'");
@@ -163,6 +174,9 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
         const float floatFill = NC_FILL_FLOAT;
         const double doubleFill = NC_FILL_DOUBLE;
         for (const OutputVariable& variable : outputVariables) {
+            if (!keepsMembers) {
+                break;
+            }
             const std::string name(variable.name);
             int varid = 0;
             check(nc_def_var(ncid_, name.c_str(), type, 4, dims.data(), &varid), p, "define variable '" + name + "'");
@@ -257,11 +271,9 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
         putText(ncid_, NC_GLOBAL, "run_status", "running", p);
         check(nc_enddef(ncid_), p, "finish the definitions", advice);
 
-        std::vector<int> memberNumbers(static_cast<std::size_t>(members_));
-        for (int m = 0; m < members_; ++m) {
-            memberNumbers[static_cast<std::size_t>(m)] = m;
+        if (keepsMembers) {
+            check(nc_put_var_int(ncid_, memberVar, stored_.data()), p, "write variable 'member'", advice);
         }
-        check(nc_put_var_int(ncid_, memberVar, memberNumbers.data()), p, "write variable 'member'", advice);
         check(nc_put_var_double(ncid_, latVar, grid.latitudeDegrees.data()), p, "write variable 'lat'", advice);
         check(nc_put_var_double(ncid_, lonVar, grid.longitudeDegrees.data()), p, "write variable 'lon'", advice);
         check(nc_sync(ncid_), p, "flush the file", advice);
@@ -306,8 +318,9 @@ void NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fiel
         }
     }
     // Narrowing to float happens before any lock, so threads convert in parallel.
+    const int slot = slotOfMember_[static_cast<std::size_t>(member)];
     std::vector<std::vector<float>> narrowed;
-    if (!doublePrecision_) {
+    if (!doublePrecision_ && slot >= 0) {
         for (const OutputVariable& variable : outputVariables) {
             const AlignedVector<double>& field = fields.*variable.field;
             narrowed.emplace_back(field.begin(), field.end());
@@ -333,7 +346,10 @@ void NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fiel
               "write variable 'time'" + where, advice);
         timesWritten_ = timeIndex + 1;
     }
-    const std::array<std::size_t, 4> start{static_cast<std::size_t>(timeIndex), static_cast<std::size_t>(member), 0, 0};
+    if (slot < 0) {
+        return;  // a member the file does not keep: only its statistics are written
+    }
+    const std::array<std::size_t, 4> start{static_cast<std::size_t>(timeIndex), static_cast<std::size_t>(slot), 0, 0};
     const std::array<std::size_t, 4> count{1, 1, static_cast<std::size_t>(nlat_), static_cast<std::size_t>(nlon_)};
     for (std::size_t k = 0; k < outputVariables.size(); ++k) {
         const int status =
@@ -344,8 +360,7 @@ void NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fiel
     }
     check(nc_sync(ncid_), path_, "flush the file" + where, advice);
 
-    char& slab = written_[static_cast<std::size_t>(timeIndex) * static_cast<std::size_t>(members_) +
-                          static_cast<std::size_t>(member)];
+    char& slab = written_[static_cast<std::size_t>(timeIndex) * stored_.size() + static_cast<std::size_t>(slot)];
     if (slab == 0) {
         slab = 1;
         ++slabsWritten_;

@@ -60,6 +60,8 @@ public:
     const std::string& path() const { return path_; }
     int timeCount() const { return static_cast<int>(outputTimesSeconds_.size()); }
     int memberCount() const { return members_; }
+    // The members whose fields the file keeps (RunSpec::storeMembers), ascending.
+    const std::vector<int>& storedMembers() const { return stored_; }
 
 private:
     void close() noexcept;
@@ -67,6 +69,8 @@ private:
     std::string path_;
     std::vector<double> outputTimesSeconds_;
     int members_ = 0;
+    std::vector<int> stored_;
+    std::vector<int> slotOfMember_;  // -1 for a member that is not stored
     int nlat_ = 0;
     int nlon_ = 0;
     bool doublePrecision_ = false;

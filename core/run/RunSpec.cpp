@@ -34,6 +34,7 @@ nlohmann::json toJson(const RunSpec& spec)
     }
     return {
         {"thresholds", thresholds},
+        {"store_members", spec.storeMembers},
         {"initial_condition", spec.initialCondition},
         {"initial_condition_time", spec.initialConditionTime},
         {"initial_condition_level", spec.initialConditionLevel},
@@ -69,6 +70,7 @@ RunSpec runSpecFromJson(const nlohmann::json& json)
     spec.timeStepSeconds = json.value("time_step_seconds", 0.0);
     spec.members = json.at("members").get<int>();
     spec.seed = json.value("seed", std::uint64_t{0});
+    spec.storeMembers = json.value("store_members", std::string("all"));
     for (const auto& threshold : json.value("thresholds", nlohmann::json::array())) {
         spec.thresholds.push_back({threshold.at("variable").get<std::string>(), threshold.at("value").get<double>()});
     }
@@ -79,6 +81,53 @@ RunSpec runSpecFromJson(const nlohmann::json& json)
     spec.precision = json.value("output_precision", std::string("float")) == "double" ? OutputPrecision::Double
                                                                                       : OutputPrecision::Float;
     return spec;
+}
+
+std::vector<int> storedMembers(const RunSpec& spec)
+{
+    std::vector<int> members;
+    if (spec.storeMembers == "all") {
+        for (int m = 0; m < spec.members; ++m) {
+            members.push_back(m);
+        }
+        return members;
+    }
+    if (spec.storeMembers == "none") {
+        return members;
+    }
+    auto fail = [&](const std::string& why) {
+        throw std::invalid_argument("--store-members '" + spec.storeMembers + "': " + why +
+                                    "; give all, none, or member numbers and ranges such as 0,5,10-19");
+    };
+    auto number = [&](std::string_view text) {
+        int value = -1;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || error != std::errc{} || end != text.data() + text.size()) {
+            fail("'" + std::string(text) + "' is not a member number");
+        }
+        if (value < 0 || value >= spec.members) {
+            fail("member " + std::to_string(value) + " is not in 0 … " + std::to_string(spec.members - 1));
+        }
+        return value;
+    };
+    std::string_view rest = spec.storeMembers;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        const auto dash = item.find('-');
+        const int first = number(item.substr(0, dash));
+        const int last = dash == std::string_view::npos ? first : number(item.substr(dash + 1));
+        if (last < first) {
+            fail("the range '" + std::string(item) + "' runs backwards");
+        }
+        for (int m = first; m <= last; ++m) {
+            members.push_back(m);
+        }
+    }
+    std::sort(members.begin(), members.end());
+    members.erase(std::unique(members.begin(), members.end()), members.end());
+    return members;
 }
 
 double maxStableTimeStep(int truncation)
@@ -177,6 +226,16 @@ std::vector<std::string> validate(const RunSpec& spec)
     if (!(spec.perturbSmoothness >= 0.5) || spec.perturbSmoothness > 10.0) {
         problems.push_back("perturbation smoothness " + std::to_string(spec.perturbSmoothness) +
                            " is out of range: give --perturb-smoothness 0.5 … 10");
+    }
+    if (spec.members >= 1 && spec.members <= maxMembers) {
+        try {
+            if (storedMembers(spec).empty() && spec.members == 1) {
+                problems.push_back("--store-members none with a single member leaves nothing to write: store the "
+                                   "member or run an ensemble");
+            }
+        } catch (const std::invalid_argument& error) {
+            problems.push_back(error.what());
+        }
     }
     if (spec.threads < 0) {
         problems.push_back("thread count " + std::to_string(spec.threads) + " must be 0 (automatic) or positive");

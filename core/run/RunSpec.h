@@ -34,6 +34,9 @@ struct RunSpec {
     double perturbHeight = 0.0;       // grid-point standard deviation, m
     double perturbLengthScale = 1e6;  // m
     double perturbSmoothness = 4.0;   // α of the Matérn-like spectrum (of the streamfunction, for vorticity)
+    // Which members the output file keeps: "all", "none" (statistics only, for very large
+    // ensembles) or a list such as "0,5,10-19". Statistics always cover every member.
+    std::string storeMembers = "all";
     // Probabilities of exceedance written with the ensemble statistics (runs of 2 or more members).
     std::vector<ExceedanceThreshold> thresholds;
     int threads = 0;  // 0: one per core, at most one per member
@@ -55,6 +58,9 @@ RunSpec runSpecFromJson(const nlohmann::json& json);
 // Problems with the spec, one complete sentence each (what, the value, what to do); empty when
 // the spec can run. File contents are checked later, when the file is read.
 std::vector<std::string> validate(const RunSpec& spec);
+
+// The members the output keeps, ascending; throws std::invalid_argument naming what is wrong.
+std::vector<int> storedMembers(const RunSpec& spec);
 
 // The longest time step that the stability rule allows at this truncation.
 double maxStableTimeStep(int truncation);

@@ -161,6 +161,49 @@ private slots:
         }
     }
 
+    void storedMembersAreChosenAndStatisticsStillCoverAll()
+    {
+        QTemporaryDir directory;
+        const QStringList common{"run", "--ic",      "galewsky", "-T",          "21",     "--lead",
+                                 "12h", "--members", "5",        "--precision", "double", "--quiet"};
+        std::vector<std::vector<double>> spreads;
+        for (const char* store : {"all", "1,3-4", "none"}) {
+            const QString path = directory.filePath(QString("store-%1.nc").arg(QString(store).replace(',', '_')));
+            const CliResult result = runCli(common + QStringList{"--store-members", store, "--out", path});
+            QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+            int ncid = -1;
+            QCOMPARE(nc_open(path.toUtf8().constData(), NC_NOWRITE, &ncid), NC_NOERR);
+            int dimension = -1;
+            size_t members = 0;
+            const bool hasMembers = nc_inq_dimid(ncid, "member", &dimension) == NC_NOERR;
+            if (hasMembers) {
+                nc_inq_dimlen(ncid, dimension, &members);
+            }
+            if (QString(store) == "1,3-4") {
+                QCOMPARE(members, size_t{3});
+                int variable = -1;
+                nc_inq_varid(ncid, "member", &variable);
+                int numbers[3] = {};
+                nc_get_var_int(ncid, variable, numbers);
+                QCOMPARE(numbers[0], 1);
+                QCOMPARE(numbers[2], 4);
+            } else if (QString(store) == "none") {
+                QVERIFY(!hasMembers);
+                int variable = -1;
+                QVERIFY(nc_inq_varid(ncid, "height", &variable) != NC_NOERR);
+            }
+            int spread = -1;
+            QCOMPARE(nc_inq_varid(ncid, "height_spread", &spread), NC_NOERR);
+            std::vector<double> values(3 * 32 * 64);
+            QCOMPARE(nc_get_var_double(ncid, spread, values.data()), NC_NOERR);
+            nc_close(ncid);
+            spreads.push_back(std::move(values));
+        }
+        for (std::size_t k = 1; k < spreads.size(); ++k) {
+            QVERIFY(std::memcmp(spreads[0].data(), spreads[k].data(), spreads[0].size() * sizeof(double)) == 0);
+        }
+    }
+
     void badInputIsRefusedWithAClearMessage_data()
     {
         QTest::addColumn<QStringList>("arguments");
@@ -181,6 +224,9 @@ private slots:
             << QStringList{"--lead", "1d", "--output-every", "7h"} << "not a whole number of output intervals";
         QTest::newRow("not a number") << QStringList{"--members", "many"} << "members";
         QTest::newRow("bad threshold") << QStringList{"--probability", "pressure>5"} << "--probability: 'pressure>5'";
+        QTest::newRow("stored member out of range")
+            << QStringList{"--members", "4", "--store-members", "2,7"} << "member 7 is not in 0 … 3";
+        QTest::newRow("nothing to store") << QStringList{"--store-members", "none"} << "leaves nothing to write";
         QTest::newRow("unwritable output")
             << QStringList{"--out", "/nonexistent-directory/x.nc"} << "/nonexistent-directory/x.nc";
     }
