@@ -33,6 +33,7 @@ struct RunOptions {
     std::string precision = "float";
     bool noGalewskyBump = false;
     double perturbLengthKm = 1000.0;
+    std::string skebTime = "6h";
     std::vector<std::string> thresholds;
     bool force = false;
     bool quiet = false;
@@ -61,6 +62,7 @@ int runForecast(RunOptions& options, const std::string& commandLine)
         spec.leadSeconds = parseDuration(options.lead);
         spec.outputIntervalSeconds = parseDuration(options.outputEvery);
         spec.timeStepSeconds = options.timeStep.empty() ? 0.0 : parseDuration(options.timeStep);
+        spec.skebDecorrelation = parseDuration(options.skebTime);
     } catch (const std::invalid_argument& error) {
         throw InputError(error.what());
     }
@@ -177,6 +179,14 @@ void addRunCommand(CLI::App& app)
         ->capture_default_str();
     run->add_option("--perturb-smoothness", spec.perturbSmoothness,
                     "Spectral slope α of the perturbations: amplitude ∝ (l(l+1) + (a/L)²)^(−α/2)")
+        ->capture_default_str();
+    run->add_option("--skeb", spec.skebAmplitude,
+                    "Stochastic backscatter during the forecast: grid-point standard deviation of the vorticity "
+                    "forcing, s-2, e.g. 1e-10 (0: off)")
+        ->capture_default_str();
+    run->add_option("--skeb-time", options->skebTime, "Decorrelation time of the stochastic forcing")
+        ->capture_default_str();
+    run->add_option("--skeb-wavenumber", spec.skebWavenumber, "Total wavenumber scale of the stochastic forcing")
         ->capture_default_str();
     run->add_option("--store-members", spec.storeMembers,
                     "Members the file keeps: all, none (statistics only), or a list such as 0,5,10-19")

@@ -8,6 +8,18 @@
 
 namespace spreadcast {
 
+Complex gaussianDraw(RandomKey key, std::uint32_t stream, std::uint32_t index, bool real)
+{
+    const RandomKey bits = threefry2x32(key, {stream, index});
+    // Uniforms in (0, 1), never 0, then Box–Muller: two independent N(0, 1).
+    const double u1 = (bits[0] + 0.5) / 4294967296.0;
+    const double u2 = (bits[1] + 0.5) / 4294967296.0;
+    const double radius = std::sqrt(-2.0 * std::log(u1));
+    const double re = radius * std::cos(2.0 * std::numbers::pi * u2);
+    const double im = radius * std::sin(2.0 * std::numbers::pi * u2);
+    return real ? Complex{re, 0.0} : Complex{re, im} / std::numbers::sqrt2;
+}
+
 SpectralCoefficients drawRandomField(const SpectralTransform& transform, RandomKey key, std::uint32_t stream,
                                      const RandomFieldSpectrum& spectrum)
 {
@@ -28,15 +40,7 @@ SpectralCoefficients drawRandomField(const SpectralTransform& transform, RandomK
     for (int m = 0; m <= T; ++m) {
         for (int l = std::max(m, 1); l <= T; ++l) {
             const std::size_t k = transform.index(l, m);
-            const RandomKey bits = threefry2x32(key, {stream, static_cast<std::uint32_t>(k)});
-            // Uniforms in (0, 1), never 0, then Box–Muller: two independent N(0, 1).
-            const double u1 = (bits[0] + 0.5) / 4294967296.0;
-            const double u2 = (bits[1] + 0.5) / 4294967296.0;
-            const double radius = std::sqrt(-2.0 * std::log(u1));
-            const double re = radius * std::cos(2.0 * std::numbers::pi * u2);
-            const double im = radius * std::sin(2.0 * std::numbers::pi * u2);
-            const double a = scale * amplitude[l];
-            field[k] = m == 0 ? Complex{a * re, 0.0} : Complex{a * re, a * im} / std::numbers::sqrt2;
+            field[k] = scale * amplitude[l] * gaussianDraw(key, stream, static_cast<std::uint32_t>(k), m == 0);
         }
     }
     return field;

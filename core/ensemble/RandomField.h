@@ -21,6 +21,11 @@ struct RandomFieldSpectrum {
     bool laplacian = false;
 };
 
+// A standard complex normal deviate from the counter (stream, index) under key: Box–Muller of
+// threefry2x32(key, (stream, index)). E|z|² = 1; with `real` (order m = 0) the imaginary part is 0
+// and the real part N(0, 1).
+Complex gaussianDraw(RandomKey key, std::uint32_t stream, std::uint32_t index, bool real);
+
 // Draws the field's spectral coefficients from a counter-based generator: the normal deviates of
 // coefficient k are Box–Muller of threefry2x32(key, (stream, k)), so the field is a function of
 // (key, stream, truncation, spectrum) alone.

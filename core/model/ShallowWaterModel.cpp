@@ -49,9 +49,13 @@ public:
 };
 
 ShallowWaterModel::ShallowWaterModel(int truncation, const InitialFields& initial,
-                                     const ShallowWaterParameters& parameters, const InitialPerturbation& perturbation)
+                                     const ShallowWaterParameters& parameters, const InitialPerturbation& perturbation,
+                                     const StochasticForcingSettings& forcing)
     : transform_(truncation), parameters_(parameters), perturbation_(perturbation)
 {
+    if (forcing.active()) {
+        forcing_.emplace(transform_, forcing, parameters_.timeStep);
+    }
     if (!(parameters_.timeStep > 0.0)) {
         throw std::invalid_argument("the time step must be positive");
     }
@@ -217,8 +221,7 @@ void ShallowWaterModel::initialiseFrom(const InitialFields& initial, Workspace& 
     }
 }
 
-SpectralCoefficients ShallowWaterModel::balancedGeopotential(const PrognosticFields& fields,
-                                                             Workspace& workspace) const
+SpectralCoefficients ShallowWaterModel::balancedGeopotential(const PrognosticFields& fields, Workspace& workspace) const
 {
     // From the winds as the model represents them, so the balance is the model's own: for a
     // zonal flow this is the gradient-wind balance, and the state is a discrete steady state.
@@ -258,8 +261,12 @@ std::unique_ptr<MemberState> ShallowWaterModel::initialState(int member) const
 {
     auto state = std::make_unique<ShallowWaterState>();
     state->current = initial_;
+    const RandomKey key = memberKey(perturbation_.seed, static_cast<std::uint32_t>(member));
+    state->key = key;
+    if (forcing_) {
+        state->pattern = forcing_->initialPattern(key);
+    }
     if (perturbation_.active()) {
-        const RandomKey key = memberKey(perturbation_.seed, static_cast<std::uint32_t>(member));
         PrognosticFields& fields = state->current;
         if (perturbation_.vorticity.standardDeviation > 0.0) {
             const SpectralCoefficients vorticity =
@@ -414,7 +421,10 @@ void ShallowWaterModel::step(ShallowWaterState& state, ModelWorkspace& baseWorks
         const Complex im{0.0, order_[k]};
         const double laplacian = laplacian_[k];
         // Divergence form: ∇·(X, Y) ↦ im·P(X) − H(Y); curl form: k·∇×(X, Y) ↦ im·P(Y) + H(X).
-        const Complex vorticityTendency = hB[k] - im * pA[k];
+        Complex vorticityTendency = hB[k] - im * pA[k];
+        if (forcing_) {
+            vorticityTendency += forcing_->vorticityTendency(k, state.pattern[k]);
+        }
         const Complex divergenceTendency = im * pB[k] + hA[k] + laplacian * (pE[k] + surfaceGeopotential_[k]);
         const Complex geopotentialTendency = hD[k] - im * pC[k];
 
@@ -446,6 +456,9 @@ void ShallowWaterModel::step(ShallowWaterState& state, ModelWorkspace& baseWorks
         filter(previous.vorticity[k], current.vorticity[k], newZeta);
         filter(previous.divergence[k], current.divergence[k], newDelta);
         filter(previous.geopotential[k], current.geopotential[k], newPhi);
+    }
+    if (forcing_) {
+        forcing_->advance(state.pattern, state.key, state.step);
     }
     ++state.step;
 }

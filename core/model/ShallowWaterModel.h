@@ -1,11 +1,13 @@
 #pragma once
 
 #include "ensemble/InitialPerturbation.h"
+#include "ensemble/StochasticForcing.h"
 #include "model/ForecastModel.h"
 #include "model/InitialFields.h"
 #include "spectral/SpectralTransform.h"
 
 #include <memory>
+#include <optional>
 
 namespace spreadcast {
 
@@ -37,6 +39,8 @@ public:
     std::unique_ptr<MemberState> clone() const override { return std::make_unique<ShallowWaterState>(*this); }
     PrognosticFields previous;
     PrognosticFields current;
+    RandomKey key{};               // fold_in(PRNGKey(seed), member)
+    SpectralCoefficients pattern;  // the stochastic forcing's AR(1) pattern; empty when it is off
 };
 
 struct ShallowWaterIntegrals {
@@ -55,7 +59,7 @@ struct ShallowWaterIntegrals {
 class ShallowWaterModel : public ForecastModel {
 public:
     ShallowWaterModel(int truncation, const InitialFields& initial, const ShallowWaterParameters& parameters,
-                      const InitialPerturbation& perturbation = {});
+                      const InitialPerturbation& perturbation = {}, const StochasticForcingSettings& forcing = {});
     ~ShallowWaterModel() override;
 
     std::string description() const override;
@@ -94,6 +98,7 @@ private:
     std::vector<double> inverseLaplacian_;      // −a²/(l(l+1)), 0 for l = 0
     std::vector<double> hyperdiffusion_[2];     // hyperdiffusion rates for vorticity and divergence, s⁻¹
     InitialPerturbation perturbation_;
+    std::optional<StochasticForcing> forcing_;
     SpectralCoefficients balancedInitialGeopotential_;  // balancedGeopotential(initial_), when perturbing
     std::string description_;
 };

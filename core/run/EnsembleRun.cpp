@@ -67,18 +67,26 @@ std::string describeFailures(std::vector<MemberFailure> failures)
 
 std::string describePerturbations(const RunSpec& spec)
 {
-    if (spec.perturbVorticity <= 0.0 && spec.perturbHeight <= 0.0) {
+    if (spec.perturbVorticity <= 0.0 && spec.perturbHeight <= 0.0 && spec.skebAmplitude <= 0.0) {
         return "none: every member starts from the same initial state and runs the same deterministic model, so "
                "all members are identical";
     }
-    char text[512];
+    char text[768];
     std::snprintf(text, sizeof text,
                   "initial random fields on the sphere with a Matern-like spectrum (l(l+1) + (a/L)^2)^(-alpha/2), "
                   "L = %g km, alpha = %g: relative vorticity %g s-1 (the Laplacian of such a streamfunction; "
                   "height kept in nonlinear balance) and height %g m (grid-point standard deviations); member m "
                   "draws from fold_in(PRNGKey(seed), m), Threefry-2x32 as JAX",
                   spec.perturbLengthScale / 1000.0, spec.perturbSmoothness, spec.perturbVorticity, spec.perturbHeight);
-    return text;
+    std::string description = text;
+    if (spec.skebAmplitude > 0.0) {
+        std::snprintf(text, sizeof text,
+                      "; stochastic backscatter: AR(1) streamfunction pattern, decorrelation %g h, wavenumber scale "
+                      "%d, vorticity forcing %g s-2, step n drawn from fold_in(member key, n)",
+                      spec.skebDecorrelation / 3600.0, spec.skebWavenumber, spec.skebAmplitude);
+        description += text;
+    }
+    return description;
 }
 
 PreparedModel prepareModel(const RunSpec& spec)
@@ -121,9 +129,14 @@ PreparedModel prepareModel(const RunSpec& spec)
     perturbation.seed = spec.seed;
     perturbation.vorticity = {spec.perturbVorticity, spec.perturbLengthScale, spec.perturbSmoothness, true};
     perturbation.height = {spec.perturbHeight, spec.perturbLengthScale, spec.perturbSmoothness, false};
+    StochasticForcingSettings forcing;
+    forcing.vorticityTendency = spec.skebAmplitude;
+    forcing.decorrelationTime = spec.skebDecorrelation;
+    forcing.wavenumber = spec.skebWavenumber;
     prepared.perturbations = describePerturbations(spec);
     try {
-        prepared.model = std::make_unique<ShallowWaterModel>(spec.truncation, initial, parameters, perturbation);
+        prepared.model =
+            std::make_unique<ShallowWaterModel>(spec.truncation, initial, parameters, perturbation, forcing);
     } catch (const std::invalid_argument& error) {
         throw InputError("the initial condition '" + spec.initialCondition +
                          "' cannot start a forecast: " + error.what());

@@ -51,6 +51,9 @@ nlohmann::json toJson(const RunSpec& spec)
         {"perturb_height_m", spec.perturbHeight},
         {"perturb_length_scale_m", spec.perturbLengthScale},
         {"perturb_smoothness", spec.perturbSmoothness},
+        {"skeb_amplitude", spec.skebAmplitude},
+        {"skeb_decorrelation_seconds", spec.skebDecorrelation},
+        {"skeb_wavenumber", spec.skebWavenumber},
         {"output_precision", spec.precision == OutputPrecision::Double ? "double" : "float"},
     };
 }
@@ -78,6 +81,9 @@ RunSpec runSpecFromJson(const nlohmann::json& json)
     spec.perturbHeight = json.value("perturb_height_m", 0.0);
     spec.perturbLengthScale = json.value("perturb_length_scale_m", 1e6);
     spec.perturbSmoothness = json.value("perturb_smoothness", 4.0);
+    spec.skebAmplitude = json.value("skeb_amplitude", 0.0);
+    spec.skebDecorrelation = json.value("skeb_decorrelation_seconds", 21600.0);
+    spec.skebWavenumber = json.value("skeb_wavenumber", 12);
     spec.precision = json.value("output_precision", std::string("float")) == "double" ? OutputPrecision::Double
                                                                                       : OutputPrecision::Float;
     return spec;
@@ -236,6 +242,18 @@ std::vector<std::string> validate(const RunSpec& spec)
         } catch (const std::invalid_argument& error) {
             problems.push_back(error.what());
         }
+    }
+    if (!(spec.skebAmplitude >= 0.0) || spec.skebAmplitude > 1e-8) {
+        problems.push_back("stochastic forcing " + std::to_string(spec.skebAmplitude) +
+                           " s-2 is out of range: give --skeb 0 (none) … 1e-8");
+    }
+    if (!(spec.skebDecorrelation >= 60.0) || spec.skebDecorrelation > 30 * 86400.0) {
+        problems.push_back("stochastic forcing decorrelation time " + formatDuration(spec.skebDecorrelation) +
+                           " is out of range: give --skeb-time 1m … 30d");
+    }
+    if (spec.skebWavenumber < 1 || spec.skebWavenumber > maxTruncation) {
+        problems.push_back("stochastic forcing wavenumber " + std::to_string(spec.skebWavenumber) +
+                           " is out of range: give --skeb-wavenumber 1 … " + std::to_string(maxTruncation));
     }
     if (spec.threads < 0) {
         problems.push_back("thread count " + std::to_string(spec.threads) + " must be 0 (automatic) or positive");

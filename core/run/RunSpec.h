@@ -33,7 +33,11 @@ struct RunSpec {
     double perturbVorticity = 1e-6;   // grid-point standard deviation, s⁻¹
     double perturbHeight = 0.0;       // grid-point standard deviation, m
     double perturbLengthScale = 1e6;  // m
-    double perturbSmoothness = 4.0;   // α of the Matérn-like spectrum (of the streamfunction, for vorticity)
+    // Stochastic backscatter (SKEB-style AR(1) streamfunction pattern) during the forecast.
+    double skebAmplitude = 0.0;          // grid-point standard deviation of the vorticity forcing, s⁻²; 0: off
+    double skebDecorrelation = 21600.0;  // s
+    int skebWavenumber = 12;
+    double perturbSmoothness = 4.0;  // α of the Matérn-like spectrum (of the streamfunction, for vorticity)
     // Which members the output file keeps: "all", "none" (statistics only, for very large
     // ensembles) or a list such as "0,5,10-19". Statistics always cover every member.
     std::string storeMembers = "all";

@@ -113,11 +113,10 @@ private slots:
         std::vector<std::vector<std::vector<double>>> runs;
         for (const char* threads : {"1", "3"}) {
             const QString path = directory.filePath(QString("threads%1.nc").arg(threads));
-            const CliResult result = runCli({"run",          "--ic",        "galewsky", "-T",
-                                             "21",           "--lead",      "1d",       "--output-every",
-                                             "12h",          "--members",   "3",        "--threads",
-                                             threads,        "--precision", "double",   "--probability",
-                                             "height>10000", "--out",       path,       "--quiet"});
+            QStringList arguments{"run", "--ic", "galewsky", "-T", "21", "--lead", "1d", "--output-every", "12h"};
+            arguments += QStringList{"--members", "3", "--threads", threads, "--precision", "double"};
+            arguments += QStringList{"--probability", "height>10000", "--skeb", "1e-10", "--out", path, "--quiet"};
+            const CliResult result = runCli(arguments);
             QVERIFY2(result.exitCode == 0, qPrintable(result.err));
             int ncid = -1;
             QCOMPARE(nc_open(path.toUtf8().constData(), NC_NOWRITE, &ncid), NC_NOERR);

@@ -1,0 +1,65 @@
+#include "ensemble/StochasticForcing.h"
+
+#include "ensemble/RandomField.h"
+#include "model/PhysicalConstants.h"
+
+#include <cmath>
+
+namespace spreadcast {
+
+StochasticForcing::StochasticForcing(const SpectralTransform& transform, const StochasticForcingSettings& settings,
+                                     double timeStep)
+    : transform_(transform), persistence_(std::exp(-timeStep / settings.decorrelationTime))
+{
+    const int T = transform.truncation();
+    const double scale = static_cast<double>(settings.wavenumber) * (settings.wavenumber + 1);
+    const double a2 = constants::earthRadius * constants::earthRadius;
+    // Stationary variance of r_lm is σ_l²/(1 − φ²). With σ_l = exp(−l(l+1)/(2k(k+1))) (before
+    // scaling), the forcing's grid variance is ½ Σ_l (2l + 1) (l(l+1)/a²)² Ψ² σ_l²/(1 − φ²)
+    // (the normalisation of RandomField.h); Ψ makes it the requested value.
+    double variance = 0.0;
+    for (int l = 1; l <= T; ++l) {
+        const double sigma = std::exp(-l * (l + 1.0) / (2.0 * scale));
+        const double laplacian = l * (l + 1.0) / a2;
+        variance += 0.5 * (2 * l + 1) * laplacian * laplacian * sigma * sigma / (1.0 - persistence_ * persistence_);
+    }
+    const double psi = variance > 0.0 ? settings.vorticityTendency / std::sqrt(variance) : 0.0;
+    increment_.assign(transform.coefficientCount(), 0.0);
+    tendencyFactor_.assign(transform.coefficientCount(), 0.0);
+    for (int m = 0; m <= T; ++m) {
+        for (int l = std::max(m, 1); l <= T; ++l) {
+            const std::size_t k = transform.index(l, m);
+            increment_[k] = std::exp(-l * (l + 1.0) / (2.0 * scale));
+            tendencyFactor_[k] = -l * (l + 1.0) / a2 * psi;
+        }
+    }
+}
+
+SpectralCoefficients StochasticForcing::initialPattern(RandomKey memberKey) const
+{
+    SpectralCoefficients pattern = transform_.makeCoefficients();
+    const double stationary = 1.0 / std::sqrt(1.0 - persistence_ * persistence_);
+    for (int m = 0; m <= transform_.truncation(); ++m) {
+        for (int l = m; l <= transform_.truncation(); ++l) {
+            const std::size_t k = transform_.index(l, m);
+            pattern[k] = stationary * increment_[k] *
+                         gaussianDraw(memberKey, forcingInitialStream, static_cast<std::uint32_t>(k), m == 0);
+        }
+    }
+    return pattern;
+}
+
+void StochasticForcing::advance(SpectralCoefficients& pattern, RandomKey memberKey, std::int64_t step) const
+{
+    const RandomKey stepKey = foldIn(memberKey, static_cast<std::uint32_t>(step));
+    for (int m = 0; m <= transform_.truncation(); ++m) {
+        for (int l = m; l <= transform_.truncation(); ++l) {
+            const std::size_t k = transform_.index(l, m);
+            pattern[k] =
+                persistence_ * pattern[k] +
+                increment_[k] * gaussianDraw(stepKey, forcingIncrementStream, static_cast<std::uint32_t>(k), m == 0);
+        }
+    }
+}
+
+}  // namespace spreadcast
