@@ -106,6 +106,8 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
         slotOfMember_[static_cast<std::size_t>(stored_[slot])] = static_cast<int>(slot);
     }
     written_.assign(outputTimesSeconds_.size() * stored_.size(), 0);
+    checksums_.assign(outputTimesSeconds_.size() * static_cast<std::size_t>(members_), 0);
+    received_.assign(checksums_.size(), 0);
 
     std::lock_guard library(netcdfLibraryMutex());
     const int created = nc_create(path_.c_str(), NC_CLOBBER | NC_NETCDF4, &ncid_);
@@ -173,6 +175,13 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
         const nc_type type = doublePrecision_ ? NC_DOUBLE : NC_FLOAT;
         const float floatFill = NC_FILL_FLOAT;
         const double doubleFill = NC_FILL_DOUBLE;
+        if (keepsMembers) {
+            const std::array<int, 2> checksumDims{timeDim, memberDim};
+            check(nc_def_var(ncid_, "checksum", NC_UINT64, 2, checksumDims.data(), &checksumVarId_), p,
+                  "define variable 'checksum'");
+            putText(ncid_, checksumVarId_, "long_name",
+                    "XXH3-64 of the member's double-precision height, u, v and vorticity at this time", p);
+        }
         for (const OutputVariable& variable : outputVariables) {
             if (!keepsMembers) {
                 break;
@@ -299,7 +308,7 @@ void NetcdfWriter::close() noexcept
     }
 }
 
-void NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fields)
+bool NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fields)
 {
     if (timeIndex < 0 || timeIndex >= timeCount()) {
         throw std::invalid_argument("NetcdfWriter: time index " + std::to_string(timeIndex) + " is outside 0.." +
@@ -317,7 +326,8 @@ void NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fiel
                                         std::to_string(points) + ", for '" + path_ + "'");
         }
     }
-    // Narrowing to float happens before any lock, so threads convert in parallel.
+    // Hashing and narrowing to float happen before any lock, so threads work in parallel.
+    const std::uint64_t checksum = fieldsChecksum(fields);
     const int slot = slotOfMember_[static_cast<std::size_t>(member)];
     std::vector<std::vector<float>> narrowed;
     if (!doublePrecision_ && slot >= 0) {
@@ -331,8 +341,24 @@ void NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fiel
     if (finished_ || ncid_ < 0) {
         throw std::logic_error("NetcdfWriter: writeMember after finish for '" + path_ + "'");
     }
-    std::lock_guard library(netcdfLibraryMutex());
     const std::string where = " at time index " + std::to_string(timeIndex) + ", member " + std::to_string(member);
+    const std::size_t received =
+        static_cast<std::size_t>(timeIndex) * static_cast<std::size_t>(members_) + static_cast<std::size_t>(member);
+    if (received_[received]) {
+        if (checksums_[received] != checksum) {
+            char text[160];
+            std::snprintf(text, sizeof text,
+                          "determinism violation: two copies of member %d at time index %d differ "
+                          "(checksums %016llx and %016llx)",
+                          member, timeIndex, static_cast<unsigned long long>(checksums_[received]),
+                          static_cast<unsigned long long>(checksum));
+            throw DeterminismViolation(text);
+        }
+        return false;  // the same result again (a retried or speculative copy): one copy is kept
+    }
+    received_[received] = 1;
+    checksums_[received] = checksum;
+    std::lock_guard library(netcdfLibraryMutex());
     // Every time value up to this one, so the coordinate never holds fill values between
     // written times when members finish out of order.
     if (timesWritten_ <= timeIndex) {
@@ -347,7 +373,7 @@ void NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fiel
         timesWritten_ = timeIndex + 1;
     }
     if (slot < 0) {
-        return;  // a member the file does not keep: only its statistics are written
+        return true;  // a member the file does not keep: only its statistics are written
     }
     const std::array<std::size_t, 4> start{static_cast<std::size_t>(timeIndex), static_cast<std::size_t>(slot), 0, 0};
     const std::array<std::size_t, 4> count{1, 1, static_cast<std::size_t>(nlat_), static_cast<std::size_t>(nlon_)};
@@ -358,6 +384,11 @@ void NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fiel
                              : nc_put_vara_float(ncid_, dataVarIds_[k], start.data(), count.data(), narrowed[k].data());
         check(status, path_, "write variable '" + std::string(outputVariables[k].name) + "'" + where, advice);
     }
+    const std::array<std::size_t, 2> checksumStart{static_cast<std::size_t>(timeIndex), static_cast<std::size_t>(slot)};
+    const std::array<std::size_t, 2> checksumCount{1, 1};
+    const unsigned long long value = checksum;
+    check(nc_put_vara_ulonglong(ncid_, checksumVarId_, checksumStart.data(), checksumCount.data(), &value), path_,
+          "write variable 'checksum'" + where, advice);
     check(nc_sync(ncid_), path_, "flush the file" + where, advice);
 
     char& slab = written_[static_cast<std::size_t>(timeIndex) * stored_.size() + static_cast<std::size_t>(slot)];
@@ -365,6 +396,7 @@ void NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fiel
         slab = 1;
         ++slabsWritten_;
     }
+    return true;
 }
 
 void NetcdfWriter::writeStatistics(int timeIndex, const EnsembleStatistics& statistics)

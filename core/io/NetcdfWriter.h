@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ensemble/EnsembleStatistics.h"
+#include "ensemble/MemberChecksum.h"
 #include "model/GridFields.h"
 #include "run/RunSpec.h"
 #include "spectral/GaussianGrid.h"
@@ -44,10 +45,12 @@ public:
     NetcdfWriter(const NetcdfWriter&) = delete;
     NetcdfWriter& operator=(const NetcdfWriter&) = delete;
 
-    // Writes one member at one output time (and the time coordinate up to that index), then
-    // syncs the file to disk. Safe to call from several threads. Throws std::invalid_argument
-    // for an index out of range or a field of the wrong size, std::logic_error after finish().
-    void writeMember(int timeIndex, int member, const GridFields& fields);
+    // Writes one member at one output time (and the time coordinate up to that index) with its
+    // checksum, then syncs the file to disk. Safe to call from several threads. Returns false for
+    // a second copy of a (time, member) with the same checksum, which is dropped; throws
+    // DeterminismViolation for one that differs. Throws std::invalid_argument for an index out of
+    // range or a field of the wrong size, std::logic_error after finish().
+    bool writeMember(int timeIndex, int member, const GridFields& fields);
 
     // Writes the ensemble statistics of one output time (needs attributes.statistics).
     void writeStatistics(int timeIndex, const EnsembleStatistics& statistics);
@@ -80,9 +83,12 @@ private:
     std::vector<std::array<int, 4>> statisticsVarIds_;  // per output variable: mean, spread, min, max
     std::vector<int> probabilityVarIds_;                // per threshold
 
-    mutable std::mutex mutex_;   // guards the state below
-    std::vector<char> written_;  // per (time, member)
-    int timesWritten_ = 0;       // time coordinate values written so far
+    mutable std::mutex mutex_;              // guards the state below
+    std::vector<char> written_;             // per (time, stored member)
+    std::vector<std::uint64_t> checksums_;  // per (time, member); valid where received_
+    std::vector<char> received_;
+    int checksumVarId_ = -1;
+    int timesWritten_ = 0;  // time coordinate values written so far
     std::size_t slabsWritten_ = 0;
     bool finished_ = false;
 };

@@ -180,8 +180,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         statistics.emplace(static_cast<int>(times.size()), members, model.grid().pointCount(), spec_.thresholds);
     }
     auto write = [&](int time, int member, const GridFields& fields) {
-        writer.writeMember(time, member, fields);
-        if (statistics) {
+        if (writer.writeMember(time, member, fields) && statistics) {
             for (const auto& [completedTime, result] : statistics->add(time, member, fields)) {
                 writer.writeStatistics(completedTime, result);
             }
