@@ -91,8 +91,11 @@ int runForecast(RunOptions& options, const std::string& commandLine)
         for (const auto& note : run.prepared().notes) {
             std::cerr << "  note: " << note << "\n";
         }
-        if (spec.members > 1) {
-            std::cerr << "  perturbations: " << run.prepared().perturbations << "\n";
+        std::cerr << "  perturbations: " << run.prepared().perturbations << "\n";
+        if (spec.members == 1 &&
+            (spec.perturbVorticity > 0.0 || spec.perturbHeight > 0.0 || spec.skebAmplitude > 0.0)) {
+            std::cerr << "  note: this single member is perturbed like member 0 of an ensemble; "
+                         "--perturb-vorticity 0 gives the unperturbed control forecast\n";
         }
     }
 
