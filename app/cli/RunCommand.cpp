@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -35,6 +36,8 @@ struct RunOptions {
     double perturbLengthKm = 1000.0;
     std::string skebTime = "6h";
     std::vector<std::string> thresholds;
+    std::string devices = "all";
+    std::string injectFault;
     bool force = false;
     bool quiet = false;
 };
@@ -81,8 +84,33 @@ int runForecast(RunOptions& options, const std::string& commandLine)
                          "' exists already: choose another --out or add --force to overwrite it");
     }
 
+    if (options.devices == "cpu" || options.devices == "all") {
+        // every core: the default worker count
+    } else if (options.devices.rfind("cpu:", 0) == 0) {
+        try {
+            std::size_t used = 0;
+            spec.threads = std::stoi(options.devices.substr(4), &used);
+            if (used != options.devices.size() - 4 || spec.threads < 1) {
+                throw std::invalid_argument("count");
+            }
+        } catch (const std::exception&) {
+            throw InputError("--devices '" + options.devices + "': give cpu:N with N ≥ 1 workers");
+        }
+    } else {
+        throw InputError("--devices '" + options.devices +
+                         "': this build runs members on CPU workers only (cpu, cpu:N or all); the GPU compute "
+                         "backend is not part of it yet — `spreadcast-cli devices` lists what was found");
+    }
+    std::optional<FaultInjection> fault;
+    if (!options.injectFault.empty()) {
+        fault = parseFaultInjection(options.injectFault);
+    }
+
     PreparedModel prepared = prepareModel(spec);
     EnsembleRun run(spec, std::move(prepared));
+    if (fault) {
+        run.injectFault(*fault);
+    }
     if (!options.quiet) {
         std::cerr << "spreadcast-cli: " << run.prepared().model->description() << "\n"
                   << "  " << spec.members << " member(s), lead " << formatDuration(spec.leadSeconds)
@@ -116,6 +144,9 @@ int runForecast(RunOptions& options, const std::string& commandLine)
             std::cerr << "\n";
         }
         std::fprintf(stderr, "spreadcast-cli: %s after %.1f s\n", result.status.c_str(), result.elapsedSeconds);
+    }
+    for (const auto& event : result.events) {
+        std::cerr << "spreadcast-cli: " << event << "\n";
     }
     if (result.cancelled) {
         std::cerr << "spreadcast-cli: cancelled; " << result.outputPath << " holds the " << result.membersCompleted
@@ -198,6 +229,11 @@ void addRunCommand(CLI::App& app)
                     "Write the probability that a variable exceeds a value, e.g. height>10000 (repeatable)")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     run->add_option("--threads", spec.threads, "Worker threads; 0: one per core")->capture_default_str();
+    run->add_option("--devices", options->devices, "Devices to run on: all, cpu, or cpu:N for N CPU workers")
+        ->capture_default_str();
+    run->add_option("--inject-fault", options->injectFault,
+                    "Testing: make device D fail after N steps, e.g. device=1,after-steps=30; its work continues "
+                    "on the other devices from the last checkpoint");
     run->add_option("-o,--out", spec.outputPath, "Output NetCDF file")->capture_default_str();
     run->add_option("--precision", options->precision, "Output precision of the fields")
         ->check(CLI::IsMember({"float", "double"}))

@@ -7,6 +7,7 @@
 #include "model/ShallowWaterModel.h"
 #include "run/InputError.h"
 #include "run/MemberPool.h"
+#include "run/WorkQueue.h"
 
 #include <algorithm>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 
 namespace spreadcast {
 namespace {
@@ -32,6 +34,23 @@ std::string joinProblems(const std::vector<std::string>& problems)
 }
 
 }  // namespace
+
+FaultInjection parseFaultInjection(const std::string& text)
+{
+    FaultInjection fault;
+    int matched = 0;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "device=%d,after-steps=%lld%c", &fault.device, &fault.afterSteps, &tail) == 2 &&
+        fault.device >= 0 && fault.afterSteps >= 0) {
+        matched = 1;
+    }
+    if (!matched) {
+        throw InputError("--inject-fault '" + text +
+                         "' is not a fault: write device=D,after-steps=N, e.g. "
+                         "device=1,after-steps=30");
+    }
+    return fault;
+}
 
 std::string describeFailures(std::vector<MemberFailure> failures)
 {
@@ -187,6 +206,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         }
     };
 
+    // Each worker stands for one device (a CPU worker thread here; GPUs join with the GPU backend).
     const int workers = workerCount(spec_.threads, members);
     std::vector<std::unique_ptr<ModelWorkspace>> workspaces;
     for (int w = 0; w < workers; ++w) {
@@ -198,41 +218,94 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     std::atomic<bool> stop{false};
     std::mutex failuresMutex;
     std::vector<MemberFailure> failures;
+    std::vector<std::string> events;
+    WorkQueue queue(members);
     const auto start = Clock::now();
 
-    auto runMember = [&](int worker, int member) {
+    auto fail = [&](int member, const std::string& reason) {
+        {
+            std::lock_guard lock(failuresMutex);
+            failures.push_back({member, reason});
+        }
+        // The statistics of the times it did not reach go on without it.
+        if (statistics) {
+            for (const auto& [completedTime, result] : statistics->skip(member)) {
+                writer.writeStatistics(completedTime, result);
+            }
+        }
+    };
+
+    // Runs a unit to the end, checkpointing at every output time. Returns false when cancelled.
+    auto runUnit = [&](int worker, WorkUnit& unit, long long& workerSteps) {
         ModelWorkspace& workspace = *workspaces[worker];
-        auto state = model.initialState(member);
+        std::unique_ptr<MemberState> state =
+            unit.checkpoint ? unit.checkpoint->clone() : model.initialState(unit.member);
         MemberState* batch[] = {state.get()};
-        try {
-            write(0, member, model.fields(*state, workspace));
-            for (std::size_t k = 1; k < times.size(); ++k) {
-                for (int n = 0; n < stepsPerOutput; ++n) {
-                    if (cancel || stop) {
-                        return;
-                    }
-                    model.advance(batch, 1, workspace);
-                    ++stepsDone;
+        if (unit.nextTime == 0) {
+            write(0, unit.member, model.fields(*state, workspace));
+            unit.nextTime = 1;
+            unit.checkpoint = state->clone();
+        }
+        for (int k = unit.nextTime; k < static_cast<int>(times.size()); ++k) {
+            for (int n = 0; n < stepsPerOutput; ++n) {
+                if (cancel || stop) {
+                    return false;
                 }
-                write(static_cast<int>(k), member, model.fields(*state, workspace));
-            }
-            ++membersDone;
-        } catch (const ModelBlowUp& blowUp) {
-            {
-                std::lock_guard lock(failuresMutex);
-                failures.push_back({member, std::string(blowUp.what()) + " (lead " +
-                                                formatDuration(static_cast<double>(blowUp.step()) * model.timeStep()) +
-                                                ")"});
-            }
-            // The statistics of the times it did not reach go on without it.
-            if (statistics) {
-                for (const auto& [completedTime, result] : statistics->skip(member)) {
-                    writer.writeStatistics(completedTime, result);
+                if (fault_ && fault_->device == worker && workerSteps == fault_->afterSteps) {
+                    throw DeviceFault("injected fault after " + std::to_string(workerSteps) + " steps");
                 }
+                model.advance(batch, 1, workspace);
+                ++workerSteps;
+                ++unit.uncommittedSteps;
+                ++stepsDone;
             }
-        } catch (...) {
-            stop = true;  // the output itself failed: the other workers stop at their next step
-            throw;
+            write(k, unit.member, model.fields(*state, workspace));
+            unit.nextTime = k + 1;
+            unit.checkpoint = state->clone();
+            unit.uncommittedSteps = 0;
+        }
+        return true;
+    };
+
+    auto device = [&](int worker) {
+        long long workerSteps = 0;
+        while (auto unit = queue.take()) {
+            try {
+                if (!runUnit(worker, *unit, workerSteps)) {
+                    queue.close();
+                    return;
+                }
+                ++membersDone;
+                queue.settle();
+            } catch (const ModelBlowUp& blowUp) {
+                // The model itself failed: every device would compute the same, so no retry.
+                fail(unit->member, std::string(blowUp.what()) + " (lead " +
+                                       formatDuration(static_cast<double>(blowUp.step()) * model.timeStep()) + ")");
+                queue.settle();
+            } catch (const DeviceFault& fault) {
+                const std::string from =
+                    unit->nextTime == 0 ? "from the start"
+                                        : "from its checkpoint at time index " + std::to_string(unit->nextTime - 1);
+                {
+                    std::lock_guard lock(failuresMutex);
+                    events.push_back("device cpu/" + std::to_string(worker) + " failed (" + fault.what() +
+                                     ") and takes no more work; member " + std::to_string(unit->member) +
+                                     " goes on elsewhere " + from);
+                }
+                ++unit->faults;
+                stepsDone -= std::exchange(unit->uncommittedSteps, 0);  // they will be taken again
+                if (unit->faults >= workers) {
+                    fail(unit->member, "failed on every device (last: " + std::string(fault.what()) + ")");
+                    queue.settle();
+                } else {
+                    queue.requeue(std::move(*unit));
+                }
+                return;  // this device is lost
+            } catch (...) {
+                stop = true;  // the output itself failed: the other workers stop at their next step
+                queue.close();
+                throw;
+            }
         }
     };
 
@@ -264,7 +337,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     std::atomic<bool> finished{false};
     std::thread pool([&] {
         try {
-            forEachMember(members, workers, runMember);
+            runOnWorkers(workers, device);
         } catch (...) {
             fatal = std::current_exception();
             stop = true;
@@ -276,12 +349,18 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         report();
     }
     pool.join();
+    if (!fatal && !cancel) {
+        for (const WorkUnit& unit : queue.drain()) {
+            fail(unit.member, "no device left to run it (every device failed)");
+        }
+    }
     report();
 
     RunResult result;
     result.outputPath = spec_.outputPath;
     result.membersCompleted = membersDone;
     result.failures = failures;
+    result.events = events;
     result.cancelled = cancel && result.membersCompleted + static_cast<int>(failures.size()) < members;
     result.elapsedSeconds = progress.elapsedSeconds;
     const std::string tally =

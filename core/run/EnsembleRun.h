@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,13 +28,23 @@ struct MemberFailure {
     std::string reason;
 };
 
+// A test's way to make a device fail: worker `device` throws a DeviceFault after it has taken
+// `afterSteps` steps (--inject-fault device=1,after-steps=30).
+struct FaultInjection {
+    int device = 0;
+    long long afterSteps = 0;
+};
+// Parses "device=D,after-steps=N"; throws InputError naming the text.
+FaultInjection parseFaultInjection(const std::string& text);
+
 struct RunResult {
     std::string outputPath;
     int membersCompleted = 0;
     std::vector<MemberFailure> failures;
     bool cancelled = false;
     double elapsedSeconds = 0.0;
-    std::string status;  // what the file's run_status says
+    std::string status;               // what the file's run_status says
+    std::vector<std::string> events;  // device faults and what became of their work
 };
 
 // Failures grouped by reason, e.g. "members 0–3, 5: blow-up at step 389 …; member 4: …".
@@ -66,6 +77,7 @@ public:
 
     EnsembleRun(RunSpec spec, PreparedModel prepared);
     RunResult execute(const Observer& observer, const std::atomic<bool>& cancel, const std::string& history = {});
+    void injectFault(FaultInjection fault) { fault_ = fault; }
 
     const RunSpec& spec() const { return spec_; }
     const PreparedModel& prepared() const { return prepared_; }
@@ -75,6 +87,7 @@ public:
 private:
     RunSpec spec_;
     PreparedModel prepared_;
+    std::optional<FaultInjection> fault_;
 };
 
 }  // namespace spreadcast

@@ -15,34 +15,45 @@ int workerCount(int requested, int members)
     return std::max(1, std::min(requested > 0 ? requested : cores, members));
 }
 
+void runOnWorkers(int workers, const std::function<void(int worker)>& work)
+{
+    std::exception_ptr failure;
+    std::mutex failureMutex;
+    auto guarded = [&](int worker) {
+        try {
+            work(worker);
+        } catch (...) {
+            std::lock_guard lock(failureMutex);
+            if (!failure) {
+                failure = std::current_exception();
+            }
+        }
+    };
+    {
+        std::vector<std::jthread> threads;
+        for (int worker = 1; worker < workers; ++worker) {
+            threads.emplace_back(guarded, worker);
+        }
+        guarded(0);
+    }
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+}
+
 void forEachMember(int members, int workers, const std::function<void(int worker, int member)>& work)
 {
     std::atomic<int> next{0};
-    std::exception_ptr failure;
-    std::mutex failureMutex;
-    auto loop = [&](int worker) {
+    runOnWorkers(workers, [&](int worker) {
         for (int member = next++; member < members; member = next++) {
             try {
                 work(worker, member);
             } catch (...) {
-                std::lock_guard lock(failureMutex);
-                if (!failure) {
-                    failure = std::current_exception();
-                }
-                next = members;
-                return;
+                next = members;  // the others stop taking members
+                throw;
             }
         }
-    };
-    std::vector<std::jthread> threads;
-    for (int worker = 1; worker < workers; ++worker) {
-        threads.emplace_back(loop, worker);
-    }
-    loop(0);
-    threads.clear();
-    if (failure) {
-        std::rethrow_exception(failure);
-    }
+    });
 }
 
 }  // namespace spreadcast

@@ -203,6 +203,61 @@ private slots:
         }
     }
 
+    void aFailedDeviceLosesNothingAndChangesNoBit()
+    {
+        // Worker 1 fails after 5 steps; its member continues on worker 0 from the last output
+        // time, and the file ends byte-identical to the run without the fault.
+        QTemporaryDir directory;
+        std::vector<std::vector<double>> runs;
+        for (const char* fault : {"", "device=1,after-steps=5"}) {
+            const QString path = directory.filePath(QString("fault%1.nc").arg(runs.size()));
+            QStringList arguments{"run", "-T", "21", "--lead", "1d", "--members", "3", "--devices", "cpu:2"};
+            arguments += QStringList{"--skeb", "1e-10", "--precision", "double", "--out", path};
+            if (*fault) {
+                arguments += QStringList{"--inject-fault", fault};
+            }
+            const CliResult result = runCli(arguments);
+            QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+            if (*fault) {
+                QVERIFY2(result.err.contains("device cpu/1 failed (injected fault after 5 steps)"),
+                         qPrintable(result.err));
+                QVERIFY(result.err.contains("goes on elsewhere from its checkpoint"));
+            }
+            int ncid = -1;
+            QCOMPARE(nc_open(path.toUtf8().constData(), NC_NOWRITE, &ncid), NC_NOERR);
+            QCOMPARE(globalText(ncid, "run_status"), QString("complete"));
+            std::vector<double> all;
+            for (const char* name : {"height", "vorticity", "height_spread"}) {
+                int variable = -1;
+                QCOMPARE(nc_inq_varid(ncid, name, &variable), NC_NOERR);
+                std::vector<double> values(5 * 3 * 32 * 64);
+                int dimensions = 0;
+                nc_inq_varndims(ncid, variable, &dimensions);
+                values.resize(dimensions == 4 ? values.size() : values.size() / 3);
+                QCOMPARE(nc_get_var_double(ncid, variable, values.data()), NC_NOERR);
+                all.insert(all.end(), values.begin(), values.end());
+            }
+            nc_close(ncid);
+            runs.push_back(std::move(all));
+        }
+        QVERIFY(std::memcmp(runs[0].data(), runs[1].data(), runs[0].size() * sizeof(double)) == 0);
+    }
+
+    void membersWithNoDeviceLeftAreReported()
+    {
+        QTemporaryDir directory;
+        const QString path = directory.filePath("lost.nc");
+        const CliResult result = runCli({"run", "-T", "21", "--lead", "12h", "--members", "2", "--devices", "cpu:1",
+                                         "--inject-fault", "device=0,after-steps=2", "--out", path});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains("member 0: failed on every device"), qPrintable(result.err));
+        QVERIFY2(result.err.contains("member 1: no device left to run it"), qPrintable(result.err));
+        int ncid = -1;
+        QCOMPARE(nc_open(path.toUtf8().constData(), NC_NOWRITE, &ncid), NC_NOERR);
+        QVERIFY(globalText(ncid, "run_status").startsWith("failed: 0 of 2 members complete"));
+        nc_close(ncid);
+    }
+
     void badInputIsRefusedWithAClearMessage_data()
     {
         QTest::addColumn<QStringList>("arguments");
@@ -226,6 +281,9 @@ private slots:
         QTest::newRow("stored member out of range")
             << QStringList{"--members", "4", "--store-members", "2,7"} << "member 7 is not in 0 … 3";
         QTest::newRow("nothing to store") << QStringList{"--store-members", "none"} << "leaves nothing to write";
+        QTest::newRow("bad fault") << QStringList{"--inject-fault", "device=one"} << "--inject-fault 'device=one'";
+        QTest::newRow("gpu devices") << QStringList{"--devices", "gpu:0"} << "CPU workers only";
+        QTest::newRow("bad cpu count") << QStringList{"--devices", "cpu:0"} << "cpu:N with N ≥ 1";
         QTest::newRow("unwritable output")
             << QStringList{"--out", "/nonexistent-directory/x.nc"} << "/nonexistent-directory/x.nc";
     }
