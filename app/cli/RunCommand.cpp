@@ -138,12 +138,24 @@ int runForecast(RunOptions& options, const std::string& commandLine)
             lastPrinted = progress.elapsedSeconds;
         }
     };
-    const RunResult result = run.execute(observer, cancelRequested, commandLine);
+    RunProgress last;
+    const RunResult result = run.execute(
+        [&](const RunProgress& progress) {
+            last = progress;
+            observer(progress);
+        },
+        cancelRequested, commandLine);
     if (!options.quiet) {
         if (interactive) {
             std::cerr << "\n";
         }
         std::fprintf(stderr, "spreadcast-cli: %s after %.1f s\n", result.status.c_str(), result.elapsedSeconds);
+        for (const DeviceTelemetry& device : last.devices) {
+            std::fprintf(stderr, "  %s: %d member(s) done, %.0f member-steps/s%s\n", device.name.c_str(),
+                         device.membersDone, device.memberStepsPerSecond, device.failed ? ", failed" : "");
+        }
+        std::fprintf(stderr, "  memory: peak %.0f MiB resident\n",
+                     static_cast<double>(last.peakResidentBytes) / 1048576.0);
     }
     for (const auto& event : result.events) {
         std::cerr << "spreadcast-cli: " << event << "\n";

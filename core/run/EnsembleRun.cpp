@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -33,7 +34,36 @@ std::string joinProblems(const std::vector<std::string>& problems)
     return text;
 }
 
+// The process's resident memory now and at its peak, bytes, from /proc/self/status (Linux).
+std::pair<long long, long long> processMemory()
+{
+    std::ifstream status("/proc/self/status");
+    long long resident = 0;
+    long long peak = 0;
+    for (std::string line; std::getline(status, line);) {
+        long long kilobytes = 0;
+        if (std::sscanf(line.c_str(), "VmRSS: %lld kB", &kilobytes) == 1) {
+            resident = kilobytes * 1024;
+        } else if (std::sscanf(line.c_str(), "VmHWM: %lld kB", &kilobytes) == 1) {
+            peak = kilobytes * 1024;
+        }
+    }
+    return {resident, peak};
+}
+
 }  // namespace
+
+std::string_view memberStatusName(MemberStatus status)
+{
+    switch (status) {
+    case MemberStatus::Queued: return "queued";
+    case MemberStatus::Running: return "running";
+    case MemberStatus::Done: return "done";
+    case MemberStatus::Failed: return "failed";
+    case MemberStatus::Retried: return "retried";
+    }
+    return "unknown";
+}
 
 FaultInjection parseFaultInjection(const std::string& text)
 {
@@ -221,11 +251,29 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     std::vector<std::string> events;
     WorkQueue queue(members);
     const auto start = Clock::now();
+    // Telemetry, under failuresMutex: what each member and device is doing.
+    std::vector<MemberStatus> memberStatuses(static_cast<std::size_t>(members), MemberStatus::Queued);
+    std::vector<int> memberDevice(static_cast<std::size_t>(members), -1);
+    std::vector<DeviceTelemetry> devices(static_cast<std::size_t>(workers));
+    for (int w = 0; w < workers; ++w) {
+        devices[static_cast<std::size_t>(w)].name = "cpu/" + std::to_string(w);
+    }
+    std::vector<std::atomic<long long>> deviceSteps(static_cast<std::size_t>(workers));
+    auto setMember = [&](int member, MemberStatus status, int worker) {
+        std::lock_guard lock(failuresMutex);
+        memberStatuses[static_cast<std::size_t>(member)] = status;
+        memberDevice[static_cast<std::size_t>(member)] = worker;
+        DeviceTelemetry& device = devices[static_cast<std::size_t>(worker)];
+        device.currentMember = status == MemberStatus::Running ? member : -1;
+        device.membersDone += status == MemberStatus::Done ? 1 : 0;
+        device.failed = device.failed || status == MemberStatus::Retried;
+    };
 
     auto fail = [&](int member, const std::string& reason) {
         {
             std::lock_guard lock(failuresMutex);
             failures.push_back({member, reason});
+            memberStatuses[static_cast<std::size_t>(member)] = MemberStatus::Failed;
         }
         // The statistics of the times it did not reach go on without it.
         if (statistics) {
@@ -258,6 +306,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
                 ++workerSteps;
                 ++unit.uncommittedSteps;
                 ++stepsDone;
+                ++deviceSteps[static_cast<std::size_t>(worker)];
             }
             write(k, unit.member, model.fields(*state, workspace));
             unit.nextTime = k + 1;
@@ -270,12 +319,14 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     auto device = [&](int worker) {
         long long workerSteps = 0;
         while (auto unit = queue.take()) {
+            setMember(unit->member, MemberStatus::Running, worker);
             try {
                 if (!runUnit(worker, *unit, workerSteps)) {
                     queue.close();
                     return;
                 }
                 ++membersDone;
+                setMember(unit->member, MemberStatus::Done, worker);
                 queue.settle();
             } catch (const ModelBlowUp& blowUp) {
                 // The model itself failed: every device would compute the same, so no retry.
@@ -292,6 +343,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
                                      ") and takes no more work; member " + std::to_string(unit->member) +
                                      " goes on elsewhere " + from);
                 }
+                setMember(unit->member, MemberStatus::Retried, worker);
                 ++unit->faults;
                 stepsDone -= std::exchange(unit->uncommittedSteps, 0);  // they will be taken again
                 if (unit->faults >= workers) {
@@ -315,10 +367,22 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         static_cast<long long>(members) * stepsPerOutput * (static_cast<long long>(times.size()) - 1);
     auto report = [&] {
         progress.membersDone = membersDone;
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
         {
             std::lock_guard lock(failuresMutex);
             progress.membersFailed = static_cast<int>(failures.size());
+            progress.memberStatuses = memberStatuses;
+            progress.memberDevice = memberDevice;
+            progress.devices = devices;
         }
+        for (std::size_t w = 0; w < progress.devices.size(); ++w) {
+            progress.devices[w].memberSteps = deviceSteps[w];
+            progress.devices[w].memberStepsPerSecond =
+                seconds > 0.0 ? static_cast<double>(progress.devices[w].memberSteps) / seconds : 0.0;
+        }
+        const auto [resident, peak] = processMemory();
+        progress.residentBytes = resident;
+        progress.peakResidentBytes = peak;
         progress.memberStepsDone = stepsDone;
         progress.elapsedSeconds = std::chrono::duration<double>(Clock::now() - start).count();
         progress.memberStepsPerSecond = progress.elapsedSeconds > 0.0

@@ -8,11 +8,30 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace spreadcast {
 
+enum class MemberStatus { Queued, Running, Done, Failed, Retried };
+std::string_view memberStatusName(MemberStatus status);
+
+// One device worker as the controller sees it.
+struct DeviceTelemetry {
+    std::string name;        // "cpu/0", …
+    bool failed = false;     // lost: it takes no more work
+    int currentMember = -1;  // -1 when idle
+    int membersDone = 0;
+    long long memberSteps = 0;
+    double memberStepsPerSecond = 0.0;  // over the run so far
+};
+
 struct RunProgress {
+    std::vector<DeviceTelemetry> devices;
+    std::vector<MemberStatus> memberStatuses;
+    std::vector<int> memberDevice;    // the device that ran (or runs) each member; -1 before
+    long long residentBytes = 0;      // the process's memory in use (VmRSS)
+    long long peakResidentBytes = 0;  // and its peak (VmHWM)
     int members = 0;
     int membersDone = 0;
     int membersFailed = 0;
