@@ -8,6 +8,15 @@
 
 namespace spreadcast {
 
+double expectedGridVariance(const std::vector<double>& amplitude)
+{
+    double variance = 0.0;
+    for (std::size_t l = 1; l < amplitude.size(); ++l) {
+        variance += 0.5 * static_cast<double>(2 * l + 1) * amplitude[l] * amplitude[l];
+    }
+    return variance;
+}
+
 Complex gaussianDraw(RandomKey key, std::uint32_t stream, std::uint32_t index, bool real)
 {
     const RandomKey bits = threefry2x32(key, {stream, index});
@@ -26,14 +35,11 @@ SpectralCoefficients drawRandomField(const SpectralTransform& transform, RandomK
     const int T = transform.truncation();
     const double tauSquared = std::pow(constants::earthRadius / spectrum.lengthScale, 2);
     std::vector<double> amplitude(T + 1, 0.0);
-    // With ∫P² dμ = 1 and f = Σ c P e^{imλ}, the mean of f² over the sphere is
-    // ½ Σ_l Σ_m |c_lm|² counting ±m, so E[f²] = ½ Σ_l (2l + 1) A_l² for E|c_lm|² = A_l².
-    double variance = 0.0;
     for (int l = 1; l <= T; ++l) {
         amplitude[l] = std::pow(l * (l + 1.0) + tauSquared, -0.5 * spectrum.smoothness) *
                        (spectrum.laplacian ? l * (l + 1.0) : 1.0);
-        variance += 0.5 * (2 * l + 1) * amplitude[l] * amplitude[l];
     }
+    const double variance = expectedGridVariance(amplitude);
     const double scale = variance > 0.0 ? spectrum.standardDeviation / std::sqrt(variance) : 0.0;
 
     SpectralCoefficients field = transform.makeCoefficients();

@@ -4,6 +4,7 @@
 #include "spectral/SpectralTransform.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace spreadcast {
 
@@ -20,6 +21,11 @@ struct RandomFieldSpectrum {
     // in the planetary waves that a flat vorticity spectrum would put it in.
     bool laplacian = false;
 };
+
+// The expected grid-point variance of a field whose coefficients (l, m) have E|c_lm|² = A_l²
+// (amplitude[l], l = 0 … T; l = 0 left out): with ∫P² dμ = 1 and f = Σ c P e^{imλ}, the mean of
+// f² over the sphere is ½ Σ_l Σ_m |c_lm|² counting ±m, so ½ Σ_{l≥1} (2l + 1) A_l².
+double expectedGridVariance(const std::vector<double>& amplitude);
 
 // A standard complex normal deviate from the counter (stream, index) under key: Box–Muller of
 // threefry2x32(key, (stream, index)). E|z|² = 1; with `real` (order m = 0) the imaginary part is 0

@@ -4,6 +4,7 @@
 #include "model/PhysicalConstants.h"
 
 #include <cmath>
+#include <vector>
 
 namespace spreadcast {
 
@@ -14,15 +15,15 @@ StochasticForcing::StochasticForcing(const SpectralTransform& transform, const S
     const int T = transform.truncation();
     const double scale = static_cast<double>(settings.wavenumber) * (settings.wavenumber + 1);
     const double a2 = constants::earthRadius * constants::earthRadius;
-    // Stationary variance of r_lm is σ_l²/(1 − φ²). With σ_l = exp(−l(l+1)/(2k(k+1))) (before
-    // scaling), the forcing's grid variance is ½ Σ_l (2l + 1) (l(l+1)/a²)² Ψ² σ_l²/(1 − φ²)
-    // (the normalisation of RandomField.h); Ψ makes it the requested value.
-    double variance = 0.0;
+    // The stationary r_lm has variance σ_l²/(1 − φ²), σ_l = exp(−l(l+1)/(2k(k+1))) before scaling,
+    // so the forcing (per unit Ψ) has amplitude l(l+1)/a² · σ_l/√(1 − φ²); Ψ makes its grid
+    // standard deviation the requested value.
+    std::vector<double> amplitude(T + 1, 0.0);
     for (int l = 1; l <= T; ++l) {
         const double sigma = std::exp(-l * (l + 1.0) / (2.0 * scale));
-        const double laplacian = l * (l + 1.0) / a2;
-        variance += 0.5 * (2 * l + 1) * laplacian * laplacian * sigma * sigma / (1.0 - persistence_ * persistence_);
+        amplitude[l] = l * (l + 1.0) / a2 * sigma / std::sqrt(1.0 - persistence_ * persistence_);
     }
+    const double variance = expectedGridVariance(amplitude);
     const double psi = variance > 0.0 ? settings.vorticityTendency / std::sqrt(variance) : 0.0;
     increment_.assign(transform.coefficientCount(), 0.0);
     tendencyFactor_.assign(transform.coefficientCount(), 0.0);
