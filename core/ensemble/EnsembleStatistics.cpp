@@ -7,26 +7,13 @@
 #include <stdexcept>
 
 namespace spreadcast {
-namespace {
-
-int variableIndex(std::string_view name)
-{
-    for (std::size_t k = 0; k < outputVariables.size(); ++k) {
-        if (outputVariables[k].name == name) {
-            return static_cast<int>(k);
-        }
-    }
-    return -1;
-}
-
-}  // namespace
 
 ExceedanceThreshold parseThreshold(std::string_view text)
 {
     const auto separator = text.find('>');
     const std::string_view name = text.substr(0, separator);
     double value = 0.0;
-    bool valid = separator != std::string_view::npos && variableIndex(name) >= 0;
+    bool valid = separator != std::string_view::npos && outputVariableIndex(name) >= 0;
     if (valid) {
         const std::string_view number = text.substr(separator + 1);
         const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
@@ -56,7 +43,7 @@ StatisticsAccumulator::StatisticsAccumulator(int times, int members, std::size_t
     : members_(members), points_(points), thresholds_(std::move(thresholds)), times_(static_cast<std::size_t>(times))
 {
     for (const auto& threshold : thresholds_) {
-        const int index = variableIndex(threshold.variable);
+        const int index = outputVariableIndex(threshold.variable);
         if (index < 0) {
             throw std::invalid_argument("no output variable '" + threshold.variable + "' for a probability");
         }

@@ -32,4 +32,15 @@ inline constexpr std::array<OutputVariable, 4> outputVariables{{
     {"vorticity", "atmosphere_relative_vorticity", "relative vorticity", "s-1", &GridFields::vorticity},
 }};
 
+// The index of an output variable by name in outputVariables, or -1.
+inline int outputVariableIndex(std::string_view name)
+{
+    for (std::size_t k = 0; k < outputVariables.size(); ++k) {
+        if (outputVariables[k].name == name) {
+            return static_cast<int>(k);
+        }
+    }
+    return -1;
+}
+
 }  // namespace spreadcast

@@ -255,6 +255,15 @@ std::vector<std::string> validate(const RunSpec& spec)
         problems.push_back("stochastic forcing wavenumber " + std::to_string(spec.skebWavenumber) +
                            " is out of range: give --skeb-wavenumber 1 … " + std::to_string(maxTruncation));
     }
+    for (const auto& threshold : spec.thresholds) {
+        if (outputVariableIndex(threshold.variable) < 0) {
+            problems.push_back("probability threshold on '" + threshold.variable +
+                               "': no such output variable; give --probability with height, u, v or vorticity");
+        }
+        if (!std::isfinite(threshold.value)) {
+            problems.push_back("probability threshold on '" + threshold.variable + "' is not a finite number");
+        }
+    }
     if (spec.threads < 0) {
         problems.push_back("thread count " + std::to_string(spec.threads) + " must be 0 (automatic) or positive");
     }

@@ -1,4 +1,5 @@
 #include "ensemble/EnsembleStatistics.h"
+#include "run/RunSpec.h"
 
 #include <QtTest/QtTest>
 
@@ -158,6 +159,12 @@ private slots:
         for (const char* bad : {"height", "height>", "pressure>5", "height>ten", ">5", "height<5"}) {
             QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseThreshold(bad));
         }
+        // A spec read back from JSON is checked too, before any file is written.
+        RunSpec spec;
+        spec.thresholds = {{"pressure", 5.0}};
+        const auto problems = validate(spec);
+        QCOMPARE(problems.size(), std::size_t{1});
+        QVERIFY(problems.front().find("'pressure': no such output variable") != std::string::npos);
     }
 };
 
