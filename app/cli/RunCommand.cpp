@@ -36,7 +36,7 @@ struct RunOptions {
     double perturbLengthKm = 1000.0;
     std::string skebTime = "6h";
     std::vector<std::string> thresholds;
-    std::string devices = "all";
+    std::string watchdog = "10m";
     std::string injectFault;
     bool force = false;
     bool quiet = false;
@@ -66,6 +66,7 @@ int runForecast(RunOptions& options, const std::string& commandLine)
         spec.outputIntervalSeconds = parseDuration(options.outputEvery);
         spec.timeStepSeconds = options.timeStep.empty() ? 0.0 : parseDuration(options.timeStep);
         spec.skebDecorrelation = parseDuration(options.skebTime);
+        spec.watchdogSeconds = parseDuration(options.watchdog);
     } catch (const std::invalid_argument& error) {
         throw InputError(error.what());
     }
@@ -84,23 +85,6 @@ int runForecast(RunOptions& options, const std::string& commandLine)
                          "' exists already: choose another --out or add --force to overwrite it");
     }
 
-    if (options.devices == "cpu" || options.devices == "all") {
-        // every core: the default worker count
-    } else if (options.devices.rfind("cpu:", 0) == 0) {
-        try {
-            std::size_t used = 0;
-            spec.threads = std::stoi(options.devices.substr(4), &used);
-            if (used != options.devices.size() - 4 || spec.threads < 1) {
-                throw std::invalid_argument("count");
-            }
-        } catch (const std::exception&) {
-            throw InputError("--devices '" + options.devices + "': give cpu:N with N ≥ 1 workers");
-        }
-    } else {
-        throw InputError("--devices '" + options.devices +
-                         "': this build runs members on CPU workers only (cpu, cpu:N or all); the GPU compute "
-                         "backend is not part of it yet — `spreadcast-cli devices` lists what was found");
-    }
     std::optional<FaultInjection> fault;
     if (!options.injectFault.empty()) {
         fault = parseFaultInjection(options.injectFault);
@@ -151,8 +135,9 @@ int runForecast(RunOptions& options, const std::string& commandLine)
         }
         std::fprintf(stderr, "spreadcast-cli: %s after %.1f s\n", result.status.c_str(), result.elapsedSeconds);
         for (const DeviceTelemetry& device : last.devices) {
-            std::fprintf(stderr, "  %s: %d member(s) done, %.0f member-steps/s%s\n", device.name.c_str(),
-                         device.membersDone, device.memberStepsPerSecond, device.failed ? ", failed" : "");
+            std::fprintf(stderr, "  %s: %d member(s) done, %.0f member-steps/s, batch %d, peak memory %.1f MiB%s\n",
+                         device.name.c_str(), device.membersDone, device.memberStepsPerSecond, device.batchSize,
+                         static_cast<double>(device.peakMemoryBytes) / 1048576.0, device.failed ? ", failed" : "");
         }
         std::fprintf(stderr, "  memory: peak %.0f MiB resident\n",
                      static_cast<double>(last.peakResidentBytes) / 1048576.0);
@@ -240,12 +225,28 @@ void addRunCommand(CLI::App& app)
     run->add_option("--probability", options->thresholds,
                     "Write the probability that a variable exceeds a value, e.g. height>10000 (repeatable)")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    run->add_option("--threads", spec.threads, "Worker threads; 0: one per core")->capture_default_str();
-    run->add_option("--devices", options->devices, "Devices to run on: all, cpu, or cpu:N for N CPU workers")
+    run->add_option("--threads", spec.threads, "CPU workers where --devices gives no count; 0: one per core")
+        ->capture_default_str();
+    run->add_option("--devices", spec.devices,
+                    "Devices to run on: auto (every GPU, else every core), cpu, cpu:N (N CPU workers), gpu, "
+                    "gpu:0,2, all")
+        ->capture_default_str();
+    run->add_option("--batch-size", spec.batchSize,
+                    "Members a device runs at once; 0: its preference as its free memory allows")
+        ->capture_default_str();
+    run->add_option("--segment", spec.segmentOutputs,
+                    "Split each member's forecast into work units of this many output intervals, checkpointed "
+                    "between them, so any free device can take the next one (0: whole forecasts)")
+        ->capture_default_str();
+    run->add_flag("--speculate", spec.speculate,
+                  "When the queue is empty, idle devices re-run copies of the stragglers; the first copy counts "
+                  "and the second must agree bit for bit");
+    run->add_option("--watchdog", options->watchdog,
+                    "Give up a device that makes no progress for this long; its members go on elsewhere")
         ->capture_default_str();
     run->add_option("--inject-fault", options->injectFault,
-                    "Testing: make device D fail after N steps, e.g. device=1,after-steps=30; its work continues "
-                    "on the other devices from the last checkpoint");
+                    "Testing: make device D fail after N steps, e.g. device=1,after-steps=30 (or stop answering: "
+                    "add ,hang); its work continues on the other devices from the last checkpoint");
     run->add_option("-o,--out", spec.outputPath, "Output NetCDF file")->capture_default_str();
     run->add_option("--precision", options->precision, "Output precision of the fields")
         ->check(CLI::IsMember({"float", "double"}))

@@ -3,11 +3,13 @@
 #include "model/GridFields.h"
 #include "spectral/GaussianGrid.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace spreadcast {
 
@@ -57,6 +59,14 @@ public:
     // not depend on the batch it is in. Throws ModelBlowUp naming the step and field.
     virtual void advance(std::span<MemberState* const> members, int steps, ModelWorkspace& workspace) const = 0;
     virtual GridFields fields(const MemberState& member, ModelWorkspace& workspace) const = 0;
+
+    // Memory of one member's state and of one workspace, bytes: batch sizing and telemetry.
+    virtual std::size_t stateBytes() const = 0;
+    virtual std::size_t workspaceBytes() const = 0;
+    // A state as bytes and back, exactly (checkpoints on disk, states sent to other MPI ranks).
+    // deserialize throws std::invalid_argument for bytes that are not a state of this model.
+    virtual std::vector<std::byte> serialize(const MemberState& member) const = 0;
+    virtual std::unique_ptr<MemberState> deserialize(std::span<const std::byte> bytes) const = 0;
 };
 
 }  // namespace spreadcast

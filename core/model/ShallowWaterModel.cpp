@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numbers>
 #include <sstream>
@@ -510,6 +511,97 @@ ShallowWaterIntegrals ShallowWaterModel::integrals(const MemberState& member, Mo
         result.energy += grid.weights[j] * cell * energy;
     }
     return result;
+}
+
+}  // namespace spreadcast
+
+namespace spreadcast {
+namespace {
+
+// Serialized states start with this tag and a layout version.
+constexpr char stateTag[8] = {'S', 'C', 'S', 'W', 'S', 'T', '0', '1'};
+
+}  // namespace
+
+std::size_t ShallowWaterModel::stateBytes() const
+{
+    const std::size_t fields = forcing_ ? 7 : 6;  // two time levels of ζ, δ, Φ', and the forcing pattern
+    return fields * transform_.coefficientCount() * sizeof(Complex) + sizeof(ShallowWaterState);
+}
+
+std::size_t ShallowWaterModel::workspaceBytes() const
+{
+    // Fourier coefficients and grids of the transform workspace, the state and product grids, the
+    // spectral scratch, and the output fields the workspace produces.
+    const std::size_t points = transform_.grid().pointCount();
+    const std::size_t grids = 2 * gridFieldCount + 4 + gridFieldCount + outputVariables.size();
+    return grids * points * sizeof(double) + 11 * transform_.coefficientCount() * sizeof(Complex);
+}
+
+std::vector<std::byte> ShallowWaterModel::serialize(const MemberState& member) const
+{
+    const auto& state = dynamic_cast<const ShallowWaterState&>(member);
+    const std::size_t count = transform_.coefficientCount();
+    const SpectralCoefficients* arrays[] = {&state.previous.vorticity,
+                                            &state.previous.divergence,
+                                            &state.previous.geopotential,
+                                            &state.current.vorticity,
+                                            &state.current.divergence,
+                                            &state.current.geopotential,
+                                            &state.pattern};
+    const std::uint64_t header[] = {static_cast<std::uint64_t>(state.step), state.key[0], state.key[1], count,
+                                    state.pattern.empty() ? 0u : 1u};
+    std::vector<std::byte> bytes(sizeof stateTag + sizeof header);
+    std::memcpy(bytes.data(), stateTag, sizeof stateTag);
+    std::memcpy(bytes.data() + sizeof stateTag, header, sizeof header);
+    for (const SpectralCoefficients* array : arrays) {
+        if (array->empty() && array == &state.pattern) {
+            continue;
+        }
+        if (array->size() != count) {
+            throw std::logic_error("a shallow-water state with the wrong number of coefficients");
+        }
+        const auto* data = reinterpret_cast<const std::byte*>(array->data());
+        bytes.insert(bytes.end(), data, data + count * sizeof(Complex));
+    }
+    return bytes;
+}
+
+std::unique_ptr<MemberState> ShallowWaterModel::deserialize(std::span<const std::byte> bytes) const
+{
+    std::uint64_t header[5];
+    if (bytes.size() < sizeof stateTag + sizeof header || std::memcmp(bytes.data(), stateTag, sizeof stateTag) != 0) {
+        throw std::invalid_argument("the bytes are not a shallow-water model state (tag or length wrong)");
+    }
+    std::memcpy(header, bytes.data() + sizeof stateTag, sizeof header);
+    const std::size_t count = transform_.coefficientCount();
+    const bool pattern = header[4] != 0;
+    const std::size_t arrays = pattern ? 7 : 6;
+    if (header[3] != count || bytes.size() != sizeof stateTag + sizeof header + arrays * count * sizeof(Complex)) {
+        throw std::invalid_argument("the state was saved at another truncation (" + std::to_string(header[3]) +
+                                    " coefficients; this model has " + std::to_string(count) + ")");
+    }
+    if (pattern != forcing_.has_value()) {
+        throw std::invalid_argument("the state was saved with the stochastic forcing " +
+                                    std::string(pattern ? "on" : "off") + ", this model has it " +
+                                    (forcing_ ? "on" : "off"));
+    }
+    auto state = std::make_unique<ShallowWaterState>();
+    state->step = static_cast<std::int64_t>(header[0]);
+    state->key = {static_cast<std::uint32_t>(header[1]), static_cast<std::uint32_t>(header[2])};
+    SpectralCoefficients* targets[] = {&state->previous.vorticity,
+                                       &state->previous.divergence,
+                                       &state->previous.geopotential,
+                                       &state->current.vorticity,
+                                       &state->current.divergence,
+                                       &state->current.geopotential,
+                                       &state->pattern};
+    const std::byte* data = bytes.data() + sizeof stateTag + sizeof header;
+    for (std::size_t k = 0; k < arrays; ++k) {
+        targets[k]->resize(count);
+        std::memcpy(targets[k]->data(), data + k * count * sizeof(Complex), count * sizeof(Complex));
+    }
+    return state;
 }
 
 }  // namespace spreadcast

@@ -69,6 +69,10 @@ public:
     std::unique_ptr<MemberState> initialState(int member) const override;
     void advance(std::span<MemberState* const> members, int steps, ModelWorkspace& workspace) const override;
     GridFields fields(const MemberState& member, ModelWorkspace& workspace) const override;
+    std::size_t stateBytes() const override;
+    std::size_t workspaceBytes() const override;
+    std::vector<std::byte> serialize(const MemberState& member) const override;
+    std::unique_ptr<MemberState> deserialize(std::span<const std::byte> bytes) const override;
 
     const SpectralTransform& transform() const { return transform_; }
     double meanGeopotential() const { return meanGeopotential_; }

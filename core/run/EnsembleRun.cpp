@@ -1,7 +1,10 @@
 #include "run/EnsembleRun.h"
 
+#include "device/Device.h"
+
 #include "cases/TestCases.h"
 #include "ensemble/EnsembleStatistics.h"
+#include "ensemble/MemberChecksum.h"
 #include "io/InitialConditionFile.h"
 #include "io/NetcdfWriter.h"
 #include "model/ShallowWaterModel.h"
@@ -70,14 +73,18 @@ FaultInjection parseFaultInjection(const std::string& text)
     FaultInjection fault;
     int matched = 0;
     char tail = 0;
-    if (std::sscanf(text.c_str(), "device=%d,after-steps=%lld%c", &fault.device, &fault.afterSteps, &tail) == 2 &&
-        fault.device >= 0 && fault.afterSteps >= 0) {
+    char mode[8] = {};
+    const int fields = std::sscanf(text.c_str(), "device=%d,after-steps=%lld%c%7s%c", &fault.device, &fault.afterSteps,
+                                   &tail, mode, &tail);
+    if (fault.device >= 0 && fault.afterSteps >= 0 &&
+        (fields == 2 || (fields == 4 && text.size() > 5 && text.compare(text.size() - 5, 5, ",hang") == 0))) {
         matched = 1;
+        fault.hang = fields == 4;
     }
     if (!matched) {
         throw InputError("--inject-fault '" + text +
-                         "' is not a fault: write device=D,after-steps=N, e.g. "
-                         "device=1,after-steps=30");
+                         "' is not a fault: write device=D,after-steps=N (the device fails) or "
+                         "device=D,after-steps=N,hang (it stops answering), e.g. device=1,after-steps=30");
     }
     return fault;
 }
@@ -211,8 +218,36 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
 {
     const ForecastModel& model = *prepared_.model;
     const std::vector<double> times = outputTimes();
+    const int timeCount = static_cast<int>(times.size());
     const int stepsPerOutput = static_cast<int>(std::lround(spec_.outputIntervalSeconds / model.timeStep()));
     const int members = spec_.members;
+
+    std::vector<std::string> events;
+    std::vector<std::unique_ptr<Device>> devices = std::move(devices_);
+    if (devices.empty()) {
+        devices = makeDevices(parseDeviceSelection(spec_.devices), model, members, spec_.threads, events);
+    }
+    // Batches from each device's preference and memory: a member holds its state and checkpoint.
+    const long long memberBytes = 2 * static_cast<long long>(model.stateBytes());
+    std::vector<int> batchSizes;
+    for (const auto& device : devices) {
+        const long long room = device->availableMemoryBytes() - static_cast<long long>(model.workspaceBytes());
+        const long long fit = room > 0 ? room / memberBytes : 0;
+        if (fit < 1) {
+            throw InputError("device " + device->name() + " has " +
+                             std::to_string(device->availableMemoryBytes() >> 20) +
+                             " MiB free, too little for one member of this forecast (" +
+                             std::to_string((memberBytes + static_cast<long long>(model.workspaceBytes())) >> 20) +
+                             " MiB): choose a lower truncation or free memory");
+        }
+        const int wanted = spec_.batchSize > 0 ? spec_.batchSize : device->preferredBatch();
+        batchSizes.push_back(static_cast<int>(std::min<long long>(wanted, fit)));
+        if (spec_.batchSize > fit) {
+            events.push_back("device " + device->name() + ": batch size " + std::to_string(spec_.batchSize) +
+                             " does not fit its free memory; it takes " + std::to_string(fit) + " at a time");
+        }
+    }
+    const int deviceCount = static_cast<int>(devices.size());
 
     NetcdfRunAttributes attributes;
     attributes.initialCondition = prepared_.initialCondition;
@@ -226,8 +261,11 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     NetcdfWriter writer(spec_.outputPath, spec_, model.grid(), times, attributes);
     std::optional<StatisticsAccumulator> statistics;
     if (attributes.statistics) {
-        statistics.emplace(static_cast<int>(times.size()), members, model.grid().pointCount(), spec_.thresholds);
+        statistics.emplace(timeCount, members, model.grid().pointCount(), spec_.thresholds);
     }
+    // The aggregator: one copy of each (member, time); an identical second copy (a speculative
+    // duplicate, a unit re-run after a fault) is dropped, a differing one throws
+    // DeterminismViolation.
     auto write = [&](int time, int member, const GridFields& fields) {
         if (writer.writeMember(time, member, fields) && statistics) {
             for (const auto& [completedTime, result] : statistics->add(time, member, fields)) {
@@ -236,42 +274,57 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         }
     };
 
-    // Each worker stands for one device (a CPU worker thread here; GPUs join with the GPU backend).
-    const int workers = workerCount(spec_.threads, members);
-    std::vector<std::unique_ptr<ModelWorkspace>> workspaces;
-    for (int w = 0; w < workers; ++w) {
-        workspaces.push_back(model.makeWorkspace());
+    std::vector<int> allMembers(static_cast<std::size_t>(members));
+    for (int m = 0; m < members; ++m) {
+        allMembers[static_cast<std::size_t>(m)] = m;
     }
-
+    WorkQueue queue(allMembers, spec_.speculate);
     std::atomic<long long> stepsDone{0};
     std::atomic<int> membersDone{0};
     std::atomic<bool> stop{false};
-    std::mutex failuresMutex;
-    std::vector<MemberFailure> failures;
-    std::vector<std::string> events;
-    WorkQueue queue(members);
     const auto start = Clock::now();
-    // Telemetry, under failuresMutex: what each member and device is doing.
+
+    // Telemetry and the run's record, under `mutex`.
+    std::mutex mutex;
+    std::vector<MemberFailure> failures;
     std::vector<MemberStatus> memberStatuses(static_cast<std::size_t>(members), MemberStatus::Queued);
     std::vector<int> memberDevice(static_cast<std::size_t>(members), -1);
-    std::vector<DeviceTelemetry> devices(static_cast<std::size_t>(workers));
-    for (int w = 0; w < workers; ++w) {
-        devices[static_cast<std::size_t>(w)].name = "cpu/" + std::to_string(w);
+    std::vector<DeviceTelemetry> telemetry(static_cast<std::size_t>(deviceCount));
+    std::vector<DeviceWorker*> workers(static_cast<std::size_t>(deviceCount), nullptr);
+    std::vector<std::vector<int>> batchMembers(static_cast<std::size_t>(deviceCount));
+    std::vector<Clock::time_point> lastProgress(static_cast<std::size_t>(deviceCount), start);
+    std::vector<std::atomic<bool>> lost(static_cast<std::size_t>(deviceCount));
+    std::vector<std::atomic<long long>> deviceSteps(static_cast<std::size_t>(deviceCount));
+    for (int d = 0; d < deviceCount; ++d) {
+        DeviceTelemetry& device = telemetry[static_cast<std::size_t>(d)];
+        device.name = devices[static_cast<std::size_t>(d)]->name();
+        device.backend = devices[static_cast<std::size_t>(d)]->backend();
+        device.batchSize = batchSizes[static_cast<std::size_t>(d)];
     }
-    std::vector<std::atomic<long long>> deviceSteps(static_cast<std::size_t>(workers));
-    auto setMember = [&](int member, MemberStatus status, int worker) {
-        std::lock_guard lock(failuresMutex);
-        memberStatuses[static_cast<std::size_t>(member)] = status;
-        memberDevice[static_cast<std::size_t>(member)] = worker;
-        DeviceTelemetry& device = devices[static_cast<std::size_t>(worker)];
-        device.currentMember = status == MemberStatus::Running ? member : -1;
-        device.membersDone += status == MemberStatus::Done ? 1 : 0;
-        device.failed = device.failed || status == MemberStatus::Retried;
+    auto event = [&](std::string text) {
+        std::lock_guard lock(mutex);
+        events.push_back(std::move(text));
     };
-
+    auto setMember = [&](int member, MemberStatus status, int device) {
+        std::lock_guard lock(mutex);
+        memberStatuses[static_cast<std::size_t>(member)] = status;
+        memberDevice[static_cast<std::size_t>(member)] = device;
+        telemetry[static_cast<std::size_t>(device)].membersDone += status == MemberStatus::Done ? 1 : 0;
+    };
+    auto setBatch = [&](int device, std::vector<int> batch) {
+        std::lock_guard lock(mutex);
+        DeviceTelemetry& entry = telemetry[static_cast<std::size_t>(device)];
+        entry.currentMember = batch.empty() ? -1 : batch.front();
+        entry.running = static_cast<int>(batch.size());
+        batchMembers[static_cast<std::size_t>(device)] = std::move(batch);
+        lastProgress[static_cast<std::size_t>(device)] = Clock::now();
+    };
     auto fail = [&](int member, const std::string& reason) {
+        if (!queue.settle(member)) {
+            return;  // another copy of it finished first
+        }
         {
-            std::lock_guard lock(failuresMutex);
+            std::lock_guard lock(mutex);
             failures.push_back({member, reason});
             memberStatuses[static_cast<std::size_t>(member)] = MemberStatus::Failed;
         }
@@ -282,112 +335,255 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
             }
         }
     };
-
-    // Runs a unit to the end, checkpointing at every output time. Returns false when cancelled.
-    auto runUnit = [&](int worker, WorkUnit& unit, long long& workerSteps) {
-        ModelWorkspace& workspace = *workspaces[worker];
-        std::unique_ptr<MemberState> state =
-            unit.checkpoint ? unit.checkpoint->clone() : model.initialState(unit.member);
-        MemberState* batch[] = {state.get()};
-        if (unit.nextTime == 0) {
-            write(0, unit.member, model.fields(*state, workspace));
-            unit.nextTime = 1;
-            unit.checkpoint = state->clone();
-        }
-        for (int k = unit.nextTime; k < static_cast<int>(times.size()); ++k) {
-            for (int n = 0; n < stepsPerOutput; ++n) {
-                if (cancel || stop) {
-                    return false;
-                }
-                if (fault_ && fault_->device == worker && workerSteps == fault_->afterSteps) {
-                    throw DeviceFault("injected fault after " + std::to_string(workerSteps) + " steps");
-                }
-                model.advance(batch, 1, workspace);
-                ++workerSteps;
-                ++unit.uncommittedSteps;
-                ++stepsDone;
-                ++deviceSteps[static_cast<std::size_t>(worker)];
-            }
-            write(k, unit.member, model.fields(*state, workspace));
-            unit.nextTime = k + 1;
-            unit.checkpoint = state->clone();
-            unit.uncommittedSteps = 0;
-        }
-        return true;
+    auto loseDevice = [&](int device, const std::string& why) {
+        lost[static_cast<std::size_t>(device)] = true;
+        std::lock_guard lock(mutex);
+        telemetry[static_cast<std::size_t>(device)].failed = true;
+        events.push_back("device " + telemetry[static_cast<std::size_t>(device)].name + " " + why +
+                         " and takes no more work");
     };
 
-    auto device = [&](int worker) {
-        long long workerSteps = 0;
-        while (auto unit = queue.take()) {
-            setMember(unit->member, MemberStatus::Running, worker);
-            try {
-                if (!runUnit(worker, *unit, workerSteps)) {
-                    queue.close();
-                    return;
-                }
-                ++membersDone;
-                setMember(unit->member, MemberStatus::Done, worker);
-                queue.settle();
-            } catch (const ModelBlowUp& blowUp) {
-                // The model itself failed: every device would compute the same, so no retry.
-                fail(unit->member, std::string(blowUp.what()) + " (lead " +
-                                       formatDuration(static_cast<double>(blowUp.step()) * model.timeStep()) + ")");
-                queue.settle();
-            } catch (const DeviceFault& fault) {
-                const std::string from =
-                    unit->nextTime == 0 ? "from the start"
-                                        : "from its checkpoint at time index " + std::to_string(unit->nextTime - 1);
-                {
-                    std::lock_guard lock(failuresMutex);
-                    events.push_back("device cpu/" + std::to_string(worker) + " failed (" + fault.what() +
-                                     ") and takes no more work; member " + std::to_string(unit->member) +
-                                     " goes on elsewhere " + from);
-                }
-                setMember(unit->member, MemberStatus::Retried, worker);
-                ++unit->faults;
-                stepsDone -= std::exchange(unit->uncommittedSteps, 0);  // they will be taken again
-                if (unit->faults >= workers) {
-                    fail(unit->member, "failed on every device (last: " + std::string(fault.what()) + ")");
-                    queue.settle();
-                } else {
-                    queue.requeue(std::move(*unit));
-                }
-                return;  // this device is lost
-            } catch (...) {
-                stop = true;  // the output itself failed: the other workers stop at their next step
-                queue.close();
-                throw;
+    enum class BatchEnd { Finished, Stopped, Lost };
+    // Runs a batch to the end of its lead-time segment, checkpointing at every output time.
+    auto runBatch = [&](int d, DeviceWorker& worker, std::vector<WorkUnit>& units) {
+        std::vector<std::unique_ptr<MemberState>> states;
+        std::vector<int> batch;
+        for (WorkUnit& unit : units) {
+            states.push_back(unit.checkpoint ? unit.checkpoint->clone() : model.initialState(unit.member));
+            batch.push_back(unit.member);
+            if (unit.speculative) {
+                event("member " + std::to_string(unit.member) + ": a speculative copy starts on " +
+                      devices[static_cast<std::size_t>(d)]->name() + " from time index " +
+                      std::to_string(std::max(0, unit.nextTime - 1)));
+            } else {
+                setMember(unit.member, MemberStatus::Running, d);
             }
         }
+        setBatch(d, batch);
+        worker.holdMembers(static_cast<int>(units.size()));
+        std::vector<std::size_t> active(units.size());
+        for (std::size_t k = 0; k < units.size(); ++k) {
+            active[k] = k;
+        }
+        // Writes the active members at output time k and makes that their checkpoint.
+        auto output = [&](int k) {
+            for (std::size_t a = 0; a < active.size();) {
+                WorkUnit& unit = units[active[a]];
+                if (queue.isSettled(unit.member)) {  // the other copy won
+                    active.erase(active.begin() + static_cast<std::ptrdiff_t>(a));
+                    continue;
+                }
+                const MemberState& state = *states[active[a]];
+                try {
+                    write(k, unit.member, worker.fields(state));
+                } catch (const DeterminismViolation& violation) {
+                    fail(unit.member, violation.what());
+                    active.erase(active.begin() + static_cast<std::ptrdiff_t>(a));
+                    continue;
+                }
+                unit.nextTime = k + 1;
+                unit.checkpoint = state.clone();
+                unit.uncommittedSteps = 0;
+                queue.checkpoint(unit);
+                ++a;
+            }
+        };
+        auto reclaim = [&](const std::string& why) {
+            // The device failed: the batch's members go on elsewhere from their checkpoints.
+            for (std::size_t index : active) {
+                WorkUnit& unit = units[index];
+                if (!unit.speculative) {
+                    stepsDone -= std::exchange(unit.uncommittedSteps, 0);  // they will be taken again
+                }
+                ++unit.faults;
+                const int member = unit.member;
+                const int nextTime = unit.nextTime;
+                if (unit.faults >= deviceCount) {
+                    fail(member, "failed on every device (last: " + why + ")");
+                } else if (queue.requeue(std::move(unit))) {
+                    setMember(member, MemberStatus::Retried, d);
+                    event("member " + std::to_string(member) + " goes on elsewhere " +
+                          (nextTime == 0 ? std::string("from the start")
+                                         : "from its checkpoint at time index " + std::to_string(nextTime - 1)));
+                }
+            }
+        };
+
+        try {
+            if (units.front().nextTime == 0) {
+                output(0);
+            }
+            const int firstTime = units.front().nextTime;
+            const int lastTime =
+                spec_.segmentOutputs > 0 ? std::min(timeCount, firstTime + spec_.segmentOutputs) : timeCount;
+            for (int k = firstTime; k < lastTime && !active.empty(); ++k) {
+                for (int remaining = stepsPerOutput; remaining > 0 && !active.empty();) {
+                    if (cancel || stop) {
+                        return BatchEnd::Stopped;
+                    }
+                    if (lost[static_cast<std::size_t>(d)]) {
+                        return BatchEnd::Lost;  // the watchdog gave it up; its members went elsewhere
+                    }
+                    int chunk = std::min(remaining, std::max(1, worker.preferredSteps()));
+                    if (fault_ && fault_->device == d) {
+                        const long long left = fault_->afterSteps - deviceSteps[static_cast<std::size_t>(d)];
+                        if (left == 0 && fault_->hang) {
+                            while (!cancel && !stop && !lost[static_cast<std::size_t>(d)]) {
+                                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                            }
+                            continue;
+                        }
+                        if (left == 0) {
+                            throw DeviceFault("injected fault after " + std::to_string(fault_->afterSteps) + " steps");
+                        }
+                        if (left > 0) {
+                            chunk = static_cast<int>(std::min<long long>(chunk, left));
+                        }
+                    }
+                    std::vector<MemberState*> pointers;
+                    for (std::size_t index : active) {
+                        pointers.push_back(states[index].get());
+                    }
+                    const std::vector<MemberBlowUp> blowUps = worker.advance(pointers, chunk);
+                    deviceSteps[static_cast<std::size_t>(d)] += chunk;
+                    for (auto it = blowUps.rbegin(); it != blowUps.rend(); ++it) {
+                        // The model itself failed: every device would compute the same, so no retry.
+                        const int member = units[active[static_cast<std::size_t>(it->index)]].member;
+                        fail(member, it->message + " (lead " +
+                                         formatDuration(static_cast<double>(it->step) * model.timeStep()) + ")");
+                        active.erase(active.begin() + it->index);
+                    }
+                    for (std::size_t index : active) {
+                        units[index].uncommittedSteps += chunk;
+                        if (!units[index].speculative) {
+                            stepsDone += chunk;
+                        }
+                    }
+                    remaining -= chunk;
+                    std::lock_guard lock(mutex);
+                    lastProgress[static_cast<std::size_t>(d)] = Clock::now();
+                    telemetry[static_cast<std::size_t>(d)].memberSteps +=
+                        static_cast<long long>(chunk) * static_cast<long long>(pointers.size());
+                }
+                output(k);
+            }
+            for (std::size_t index : active) {
+                WorkUnit& unit = units[index];
+                if (unit.nextTime < timeCount) {
+                    setMember(unit.member, MemberStatus::Queued, d);
+                    queue.postpone(std::move(unit));  // the next lead-time segment, on whichever device is free
+                } else if (queue.settle(unit.member)) {
+                    ++membersDone;
+                    setMember(unit.member, MemberStatus::Done, d);
+                }
+            }
+        } catch (const DeviceFault& fault) {
+            loseDevice(d, std::string("failed (") + fault.what() + ")");
+            reclaim(fault.what());
+            return BatchEnd::Lost;
+        }
+        return BatchEnd::Finished;
+    };
+
+    auto deviceThread = [&](int d) {
+        Device& device = *devices[static_cast<std::size_t>(d)];
+        std::unique_ptr<DeviceWorker> worker;
+        try {
+            worker = device.attach(model);
+        } catch (const DeviceFault& fault) {
+            loseDevice(d, std::string("could not start (") + fault.what() + ")");
+            return;
+        }
+        {
+            std::lock_guard lock(mutex);
+            workers[static_cast<std::size_t>(d)] = worker.get();
+        }
+        auto detach = [&] {
+            std::lock_guard lock(mutex);
+            workers[static_cast<std::size_t>(d)] = nullptr;
+            telemetry[static_cast<std::size_t>(d)].running = 0;
+            telemetry[static_cast<std::size_t>(d)].currentMember = -1;
+        };
+        try {
+            for (std::vector<WorkUnit> units = queue.take(batchSizes[static_cast<std::size_t>(d)]); !units.empty();
+                 units = queue.take(batchSizes[static_cast<std::size_t>(d)])) {
+                const BatchEnd end = runBatch(d, *worker, units);
+                setBatch(d, {});
+                if (end == BatchEnd::Stopped) {
+                    queue.close();
+                    break;
+                }
+                if (end == BatchEnd::Lost) {
+                    break;
+                }
+            }
+        } catch (...) {
+            stop = true;  // the output itself failed: the other devices stop at their next step
+            queue.close();
+            detach();
+            throw;
+        }
+        detach();
     };
 
     RunProgress progress;
     progress.members = members;
-    progress.memberStepsTotal =
-        static_cast<long long>(members) * stepsPerOutput * (static_cast<long long>(times.size()) - 1);
+    progress.memberStepsTotal = static_cast<long long>(members) * stepsPerOutput * (timeCount - 1);
+    std::vector<double> lastBusy(static_cast<std::size_t>(deviceCount), 0.0);
+    auto lastReport = start;
     auto report = [&] {
+        const auto now = Clock::now();
+        const double seconds = std::chrono::duration<double>(now - start).count();
+        const double interval = std::chrono::duration<double>(now - lastReport).count();
+        lastReport = now;
         progress.membersDone = membersDone;
-        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
         {
-            std::lock_guard lock(failuresMutex);
+            std::lock_guard lock(mutex);
+            // The watchdog: a device that holds members but has not finished a step for too long.
+            for (int d = 0; d < deviceCount; ++d) {
+                const auto index = static_cast<std::size_t>(d);
+                const double silent = std::chrono::duration<double>(now - lastProgress[index]).count();
+                if (!lost[index] && !batchMembers[index].empty() && silent > spec_.watchdogSeconds) {
+                    lost[index] = true;
+                    telemetry[index].failed = true;
+                    events.push_back("device " + telemetry[index].name + " made no progress for " +
+                                     formatDuration(std::round(silent)) +
+                                     " and was given up; members of its batch go on elsewhere from their checkpoints");
+                    for (int member : batchMembers[index]) {
+                        queue.abandon(member);
+                        memberStatuses[static_cast<std::size_t>(member)] = MemberStatus::Retried;
+                    }
+                }
+            }
             progress.membersFailed = static_cast<int>(failures.size());
             progress.memberStatuses = memberStatuses;
             progress.memberDevice = memberDevice;
-            progress.devices = devices;
-        }
-        for (std::size_t w = 0; w < progress.devices.size(); ++w) {
-            progress.devices[w].memberSteps = deviceSteps[w];
-            progress.devices[w].memberStepsPerSecond =
-                seconds > 0.0 ? static_cast<double>(progress.devices[w].memberSteps) / seconds : 0.0;
+            progress.devices = telemetry;
+            for (int d = 0; d < deviceCount; ++d) {
+                const auto index = static_cast<std::size_t>(d);
+                DeviceTelemetry& device = progress.devices[index];
+                device.memberStepsPerSecond = seconds > 0.0 ? static_cast<double>(device.memberSteps) / seconds : 0.0;
+                if (workers[index] != nullptr) {
+                    const DeviceMeasures measures = workers[index]->measures();
+                    device.memoryInUseBytes = measures.memoryInUseBytes;
+                    device.peakMemoryBytes = measures.peakMemoryBytes;
+                    device.utilization = interval > 0.0
+                                             ? std::clamp((measures.busySeconds - lastBusy[index]) / interval, 0.0, 1.0)
+                                             : 0.0;
+                    lastBusy[index] = measures.busySeconds;
+                    telemetry[index].peakMemoryBytes = measures.peakMemoryBytes;
+                } else {
+                    device.memoryInUseBytes = 0;
+                    device.utilization = 0.0;
+                }
+            }
         }
         const auto [resident, peak] = processMemory();
         progress.residentBytes = resident;
         progress.peakResidentBytes = peak;
         progress.memberStepsDone = stepsDone;
-        progress.elapsedSeconds = std::chrono::duration<double>(Clock::now() - start).count();
-        progress.memberStepsPerSecond = progress.elapsedSeconds > 0.0
-                                            ? static_cast<double>(progress.memberStepsDone) / progress.elapsedSeconds
-                                            : 0.0;
+        progress.elapsedSeconds = seconds;
+        progress.memberStepsPerSecond = seconds > 0.0 ? static_cast<double>(progress.memberStepsDone) / seconds : 0.0;
         progress.etaSeconds = progress.memberStepsPerSecond > 0.0
                                   ? static_cast<double>(progress.memberStepsTotal - progress.memberStepsDone) /
                                         progress.memberStepsPerSecond
@@ -401,7 +597,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     std::atomic<bool> finished{false};
     std::thread pool([&] {
         try {
-            runOnWorkers(workers, device);
+            runOnWorkers(deviceCount, deviceThread);
         } catch (...) {
             fatal = std::current_exception();
             stop = true;

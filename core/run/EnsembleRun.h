@@ -1,5 +1,6 @@
 #pragma once
 
+#include "device/Device.h"
 #include "model/ForecastModel.h"
 #include "run/RunSpec.h"
 
@@ -19,11 +20,17 @@ std::string_view memberStatusName(MemberStatus status);
 // One device worker as the controller sees it.
 struct DeviceTelemetry {
     std::string name;        // "cpu/0", …
+    std::string backend;     // "cpu", "cuda", …
     bool failed = false;     // lost: it takes no more work
-    int currentMember = -1;  // -1 when idle
+    int currentMember = -1;  // the first member of its batch; -1 when idle
+    int running = 0;         // members in its batch now
+    int batchSize = 0;       // the most members it takes at once
     int membersDone = 0;
     long long memberSteps = 0;
     double memberStepsPerSecond = 0.0;  // over the run so far
+    double utilization = 0.0;           // share of the last report interval spent computing, 0 … 1
+    long long memoryInUseBytes = 0;     // states and scratch it holds
+    long long peakMemoryBytes = 0;
 };
 
 struct RunProgress {
@@ -49,11 +56,13 @@ struct MemberFailure {
 
 // A test's way to make a device fail: worker `device` throws a DeviceFault after it has taken
 // `afterSteps` steps (--inject-fault device=1,after-steps=30).
+// With `hang` the device stops answering instead (the watchdog's case).
 struct FaultInjection {
     int device = 0;
     long long afterSteps = 0;
+    bool hang = false;
 };
-// Parses "device=D,after-steps=N"; throws InputError naming the text.
+// Parses "device=D,after-steps=N[,hang]"; throws InputError naming the text.
 FaultInjection parseFaultInjection(const std::string& text);
 
 struct RunResult {
@@ -86,10 +95,12 @@ std::string describePerturbations(const RunSpec& spec);
 // is written.
 PreparedModel prepareModel(const RunSpec& spec);
 
-// Runs every member of the spec on worker threads (the CPU backend) and writes them to
-// spec.outputPath as they go. A member that blows up is reported and the others go on; a
-// cancel request stops at the next step and leaves a valid file with what had finished.
-// The observer is called on the calling thread, a few times a second.
+// The controller of a run: splits the ensemble into work units (member batches, optionally
+// lead-time segments), hands them to one thread per device as the devices ask for work, writes
+// members and statistics to spec.outputPath as they come in, and reports telemetry. A member
+// that blows up is reported and the others go on; a failed device's work continues elsewhere
+// from its last checkpoint; a cancel request stops at the next step and leaves a valid file
+// with what had finished. The observer is called on the calling thread, a few times a second.
 class EnsembleRun {
 public:
     using Observer = std::function<void(const RunProgress&)>;
@@ -97,6 +108,8 @@ public:
     EnsembleRun(RunSpec spec, PreparedModel prepared);
     RunResult execute(const Observer& observer, const std::atomic<bool>& cancel, const std::string& history = {});
     void injectFault(FaultInjection fault) { fault_ = fault; }
+    // Devices to run on instead of those of spec.devices (the MPI controller adds remote ranks').
+    void useDevices(std::vector<std::unique_ptr<Device>> devices) { devices_ = std::move(devices); }
 
     const RunSpec& spec() const { return spec_; }
     const PreparedModel& prepared() const { return prepared_; }
@@ -107,6 +120,7 @@ private:
     RunSpec spec_;
     PreparedModel prepared_;
     std::optional<FaultInjection> fault_;
+    std::vector<std::unique_ptr<Device>> devices_;
 };
 
 }  // namespace spreadcast

@@ -1,5 +1,8 @@
 #include "run/RunSpec.h"
 
+#include "device/Device.h"
+#include "run/InputError.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -266,6 +269,22 @@ std::vector<std::string> validate(const RunSpec& spec)
     }
     if (spec.threads < 0) {
         problems.push_back("thread count " + std::to_string(spec.threads) + " must be 0 (automatic) or positive");
+    }
+    try {
+        parseDeviceSelection(spec.devices);
+    } catch (const InputError& error) {
+        problems.push_back(error.what());
+    }
+    if (spec.batchSize < 0) {
+        problems.push_back("batch size " + std::to_string(spec.batchSize) +
+                           " must be 0 (from each device's memory) or positive: give --batch-size N");
+    }
+    if (spec.segmentOutputs < 0) {
+        problems.push_back("lead-time segment " + std::to_string(spec.segmentOutputs) +
+                           " must be 0 (whole forecasts) or a positive number of output intervals");
+    }
+    if (!(spec.watchdogSeconds > 0.0)) {
+        problems.push_back("the watchdog time must be positive: give --watchdog with a duration, e.g. 10m");
     }
     if (spec.initialConditionTime < 0 || spec.initialConditionLevel < 0) {
         problems.push_back("initial-condition time and level indices must be 0 or positive");

@@ -43,7 +43,14 @@ struct RunSpec {
     std::string storeMembers = "all";
     // Probabilities of exceedance written with the ensemble statistics (runs of 2 or more members).
     std::vector<ExceedanceThreshold> thresholds;
-    int threads = 0;  // 0: one per core, at most one per member
+    // Placement: where and how the members run. None of it changes a result, so the run's JSON
+    // (and with it the output file's run_spec) leaves it out.
+    int threads = 0;                 // CPU workers where `devices` gives no count; 0: one per core
+    std::string devices = "auto";    // see parseDeviceSelection: auto, cpu, cpu:N, gpu, gpu:0,2, all
+    int batchSize = 0;               // members a device runs at once; 0: its preference, as memory allows
+    int segmentOutputs = 0;          // a work unit's lead-time segment in output intervals; 0: the whole lead
+    bool speculate = false;          // idle devices re-run copies of stragglers
+    double watchdogSeconds = 600.0;  // a device that makes no progress this long is given up
     std::string outputPath = "spreadcast.nc";
     OutputPrecision precision = OutputPrecision::Float;
 };

@@ -282,7 +282,9 @@ private slots:
             << QStringList{"--members", "4", "--store-members", "2,7"} << "member 7 is not in 0 … 3";
         QTest::newRow("nothing to store") << QStringList{"--store-members", "none"} << "leaves nothing to write";
         QTest::newRow("bad fault") << QStringList{"--inject-fault", "device=one"} << "--inject-fault 'device=one'";
-        QTest::newRow("gpu devices") << QStringList{"--devices", "gpu:0"} << "CPU workers only";
+        QTest::newRow("no gpu") << QStringList{"--devices", "gpu:0"} << "no GPU can run this forecast";
+        QTest::newRow("unknown devices") << QStringList{"--devices", "tpu"} << "is not a device selection";
+        QTest::newRow("bad batch") << QStringList{"--batch-size", "-2"} << "batch size -2";
         QTest::newRow("bad cpu count") << QStringList{"--devices", "cpu:0"} << "cpu:N with N ≥ 1";
         QTest::newRow("unwritable output")
             << QStringList{"--out", "/nonexistent-directory/x.nc"} << "/nonexistent-directory/x.nc";
