@@ -1,0 +1,554 @@
+#include "viz/GlobeScene.h"
+
+#include "viz/Coastlines.h"
+
+#include <X11/Xlib.h>
+#include <vtkActor.h>
+#include <vtkAppendPolyData.h>
+#include <vtkCamera.h>
+#include <vtkCellArray.h>
+#include <vtkCellData.h>
+#include <vtkContourFilter.h>
+#include <vtkFloatArray.h>
+#include <vtkImageData.h>
+#include <vtkLookupTable.h>
+#include <vtkPNGWriter.h>
+#include <vtkPointData.h>
+#include <vtkPoints.h>
+#include <vtkPolyData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkProperty.h>
+#include <vtkRenderWindow.h>
+#include <vtkRenderer.h>
+#include <vtkScalarBarActor.h>
+#include <vtkTextActor.h>
+#include <vtkTextProperty.h>
+#include <vtkUnsignedCharArray.h>
+#include <vtkWindowToImageFilter.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <numbers>
+#include <stdexcept>
+
+namespace spreadcast {
+namespace {
+
+constexpr double degrees = std::numbers::pi / 180.0;
+// Layers above the surface, in globe radii, so lines are never hidden inside it.
+constexpr double graticuleRadius = 1.001;
+constexpr double coastlineRadius = 1.002;
+constexpr double contourRadius = 1.003;
+
+void toCartesian(double longitude, double latitude, double radius, double xyz[3])
+{
+    const double lambda = longitude * degrees;
+    const double phi = latitude * degrees;
+    xyz[0] = radius * std::cos(phi) * std::cos(lambda);
+    xyz[1] = radius * std::cos(phi) * std::sin(lambda);
+    xyz[2] = radius * std::sin(phi);
+}
+
+// Tableau 10: distinct colours for spaghetti members (repeating beyond ten).
+constexpr std::array<std::array<unsigned char, 3>, 10> memberColours{{
+    {31, 119, 180},
+    {255, 127, 14},
+    {44, 160, 44},
+    {214, 39, 40},
+    {148, 103, 189},
+    {140, 86, 75},
+    {227, 119, 194},
+    {127, 127, 127},
+    {188, 189, 34},
+    {23, 190, 207},
+}};
+
+vtkSmartPointer<vtkPolyData> polylines(const std::vector<std::vector<std::pair<double, double>>>& lines, double radius)
+{
+    auto points = vtkSmartPointer<vtkPoints>::New();
+    auto cells = vtkSmartPointer<vtkCellArray>::New();
+    for (const auto& line : lines) {
+        cells->InsertNextCell(static_cast<int>(line.size()));
+        for (const auto& [lon, lat] : line) {
+            double xyz[3];
+            toCartesian(lon, lat, radius, xyz);
+            cells->InsertCellPoint(points->InsertNextPoint(xyz));
+        }
+    }
+    auto data = vtkSmartPointer<vtkPolyData>::New();
+    data->SetPoints(points);
+    data->SetLines(cells);
+    return data;
+}
+
+vtkSmartPointer<vtkPolyData> graticule()
+{
+    std::vector<std::vector<std::pair<double, double>>> lines;
+    for (int lon = -180; lon < 180; lon += 30) {
+        std::vector<std::pair<double, double>> meridian;
+        for (int lat = -80; lat <= 80; lat += 2) {
+            meridian.emplace_back(lon, lat);
+        }
+        lines.push_back(std::move(meridian));
+    }
+    for (int lat = -60; lat <= 60; lat += 30) {
+        std::vector<std::pair<double, double>> parallel;
+        for (int lon = -180; lon <= 180; lon += 2) {
+            parallel.emplace_back(lon, lat);
+        }
+        lines.push_back(std::move(parallel));
+    }
+    return polylines(lines, graticuleRadius);
+}
+
+vtkSmartPointer<vtkPolyData> coastlinePolylines()
+{
+    const Coastlines& coastlines = sharedCoastlines().coastlines;
+    std::vector<std::vector<std::pair<double, double>>> lines;
+    lines.reserve(coastlines.lines.size());
+    for (const auto& line : coastlines.lines) {
+        lines.emplace_back(line.begin(), line.end());
+    }
+    return polylines(lines, coastlineRadius);
+}
+
+// Colour-bar labels: plain decimals with as many places as the label step needs; exponents only
+// for very large or very small values (vorticity).
+std::string labelFormat(const ColourLimits& limits)
+{
+    const double extent = std::max(std::abs(limits.low), std::abs(limits.high));
+    const double step = (limits.high - limits.low) / 4.0;
+    if (!(step > 0.0) || extent >= 1e6 || extent < 1e-2) {
+        return "%-#.2e";
+    }
+    const int places = std::clamp(1 - static_cast<int>(std::floor(std::log10(step))), 0, 4);
+    return "%-." + std::to_string(places) + "f";
+}
+
+bool sameGrid(const GlobeContent& a, const GlobeContent& b)
+{
+    return a.latitudes == b.latitudes && a.longitudes == b.longitudes;
+}
+
+}  // namespace
+
+// The surface mesh of one grid: one point per grid point, plus a point at each pole that the
+// grid does not reach (Gaussian latitudes stop short of the poles), so the globe has no holes.
+struct GlobeMesh {
+    vtkSmartPointer<vtkPolyData> surface;   // radius 1
+    vtkSmartPointer<vtkPolyData> contours;  // the same cells at contourRadius
+    vtkIdType gridPoints = 0;
+    vtkIdType northPole = -1;  // the extra points, -1 when absent
+    vtkIdType southPole = -1;
+    int northRow = 0;  // the grid row nearest each pole
+    int southRow = 0;
+
+    static GlobeMesh build(const std::vector<double>& latitudes, const std::vector<double>& longitudes)
+    {
+        const int nlat = static_cast<int>(latitudes.size());
+        const int nlon = static_cast<int>(longitudes.size());
+        if (nlat < 2 || nlon < 2) {
+            throw std::invalid_argument("the globe needs a grid of at least 2 × 2 points");
+        }
+        const double step = (longitudes.back() - longitudes.front()) / (nlon - 1);
+        const bool global = std::abs(longitudes.back() + step - longitudes.front() - 360.0) < 0.5 * std::abs(step);
+        GlobeMesh mesh;
+        mesh.gridPoints = static_cast<vtkIdType>(nlat) * nlon;
+        const bool northFirst = latitudes.front() > latitudes.back();
+        mesh.northRow = northFirst ? 0 : nlat - 1;
+        mesh.southRow = northFirst ? nlat - 1 : 0;
+        auto points = vtkSmartPointer<vtkPoints>::New();
+        auto raised = vtkSmartPointer<vtkPoints>::New();
+        points->SetNumberOfPoints(mesh.gridPoints + 2);
+        raised->SetNumberOfPoints(mesh.gridPoints + 2);
+        for (int j = 0; j < nlat; ++j) {
+            for (int i = 0; i < nlon; ++i) {
+                double xyz[3];
+                toCartesian(longitudes[i], latitudes[j], 1.0, xyz);
+                const vtkIdType id = static_cast<vtkIdType>(j) * nlon + i;
+                points->SetPoint(id, xyz);
+                raised->SetPoint(id, xyz[0] * contourRadius, xyz[1] * contourRadius, xyz[2] * contourRadius);
+            }
+        }
+        auto cells = vtkSmartPointer<vtkCellArray>::New();
+        const int columns = global ? nlon : nlon - 1;
+        for (int j = 0; j + 1 < nlat; ++j) {
+            for (int i = 0; i < columns; ++i) {
+                const int next = (i + 1) % nlon;
+                const std::array<vtkIdType, 4> quad{
+                    static_cast<vtkIdType>(j) * nlon + i, static_cast<vtkIdType>(j) * nlon + next,
+                    static_cast<vtkIdType>(j + 1) * nlon + next, static_cast<vtkIdType>(j + 1) * nlon + i};
+                cells->InsertNextCell(4, quad.data());
+            }
+        }
+        vtkIdType next = mesh.gridPoints;
+        const double northLatitude = latitudes[static_cast<std::size_t>(mesh.northRow)];
+        const double southLatitude = latitudes[static_cast<std::size_t>(mesh.southRow)];
+        auto addCap = [&](int row, double z, vtkIdType& pole) {
+            pole = next++;
+            points->SetPoint(pole, 0.0, 0.0, z);
+            raised->SetPoint(pole, 0.0, 0.0, z * contourRadius);
+            for (int i = 0; i < nlon; ++i) {
+                const std::array<vtkIdType, 3> triangle{pole, static_cast<vtkIdType>(row) * nlon + i,
+                                                        static_cast<vtkIdType>(row) * nlon + (i + 1) % nlon};
+                cells->InsertNextCell(3, triangle.data());
+            }
+        };
+        if (global && northLatitude < 89.999 && northLatitude > 60.0) {
+            addCap(mesh.northRow, 1.0, mesh.northPole);
+        }
+        if (global && southLatitude > -89.999 && southLatitude < -60.0) {
+            addCap(mesh.southRow, -1.0, mesh.southPole);
+        }
+        points->SetNumberOfPoints(next);
+        raised->SetNumberOfPoints(next);
+        mesh.surface = vtkSmartPointer<vtkPolyData>::New();
+        mesh.surface->SetPoints(points);
+        mesh.surface->SetPolys(cells);
+        mesh.contours = vtkSmartPointer<vtkPolyData>::New();
+        mesh.contours->SetPoints(raised);
+        mesh.contours->SetPolys(cells);
+        return mesh;
+    }
+
+    // Grid values plus the pole points' values (the mean of the row nearest each pole).
+    vtkSmartPointer<vtkFloatArray> scalars(const std::vector<float>& values, int nlon) const
+    {
+        auto array = vtkSmartPointer<vtkFloatArray>::New();
+        array->SetName("values");
+        array->SetNumberOfTuples(surface->GetNumberOfPoints());
+        for (vtkIdType k = 0; k < gridPoints; ++k) {
+            array->SetValue(k, values[static_cast<std::size_t>(k)]);
+        }
+        auto rowMean = [&](int row) {
+            double sum = 0.0;
+            int count = 0;
+            for (int i = 0; i < nlon; ++i) {
+                const float value = values[static_cast<std::size_t>(row) * nlon + i];
+                if (std::isfinite(value)) {
+                    sum += value;
+                    ++count;
+                }
+            }
+            return count > 0 ? static_cast<float>(sum / count) : NAN;
+        };
+        if (northPole >= 0) {
+            array->SetValue(northPole, rowMean(northRow));
+        }
+        if (southPole >= 0) {
+            array->SetValue(southPole, rowMean(southRow));
+        }
+        return array;
+    }
+};
+
+struct GlobeScene::Pipeline {
+    vtkNew<vtkRenderer> renderer;
+    vtkNew<vtkActor> surface;
+    vtkNew<vtkPolyDataMapper> surfaceMapper;
+    vtkNew<vtkActor> graticule;
+    vtkNew<vtkActor> coastlines;
+    vtkNew<vtkActor> contours;
+    vtkNew<vtkPolyDataMapper> contourMapper;
+    vtkNew<vtkScalarBarActor> colourBar;
+    vtkNew<vtkTextActor> title;
+    GlobeContent content;
+    GlobeMesh mesh;
+    bool hasMesh = false;
+};
+
+GlobeScene::GlobeScene() : pipeline_(std::make_unique<Pipeline>())
+{
+    Pipeline& p = *pipeline_;
+    p.renderer->SetBackground(0.09, 0.10, 0.13);
+
+    p.surfaceMapper->SetScalarModeToUsePointData();
+    p.surfaceMapper->InterpolateScalarsBeforeMappingOn();
+    p.surfaceMapper->UseLookupTableScalarRangeOn();
+    p.surface->SetMapper(p.surfaceMapper);
+    p.surface->GetProperty()->SetAmbient(0.35);
+    p.surface->GetProperty()->SetDiffuse(0.7);
+    p.surface->VisibilityOff();
+    p.renderer->AddActor(p.surface);
+
+    vtkNew<vtkPolyDataMapper> graticuleMapper;
+    graticuleMapper->SetInputData(graticule());
+    p.graticule->SetMapper(graticuleMapper);
+    p.graticule->GetProperty()->SetColor(0.85, 0.85, 0.85);
+    p.graticule->GetProperty()->SetOpacity(0.45);
+    p.graticule->GetProperty()->LightingOff();
+    p.renderer->AddActor(p.graticule);
+
+    vtkNew<vtkPolyDataMapper> coastlineMapper;
+    coastlineMapper->SetInputData(coastlinePolylines());
+    p.coastlines->SetMapper(coastlineMapper);
+    p.coastlines->GetProperty()->SetColor(0.05, 0.05, 0.05);
+    p.coastlines->GetProperty()->SetLineWidth(1.5);
+    p.coastlines->GetProperty()->LightingOff();
+    p.renderer->AddActor(p.coastlines);
+
+    p.contourMapper->SetScalarModeToUseCellData();
+    p.contourMapper->SetColorModeToDirectScalars();
+    p.contours->SetMapper(p.contourMapper);
+    p.contours->GetProperty()->SetLineWidth(2.0);
+    p.contours->GetProperty()->LightingOff();
+    p.contours->VisibilityOff();
+    p.renderer->AddActor(p.contours);
+
+    p.colourBar->SetNumberOfLabels(5);
+    p.colourBar->SetMaximumNumberOfColors(256);
+    p.colourBar->SetPosition(0.84, 0.06);
+    p.colourBar->SetWidth(0.14);
+    p.colourBar->SetHeight(0.8);
+    p.colourBar->SetBarRatio(0.35);
+    p.colourBar->VisibilityOff();
+    p.renderer->AddViewProp(p.colourBar);
+
+    p.title->GetTextProperty()->SetJustificationToCentered();
+    p.title->GetTextProperty()->SetVerticalJustificationToTop();
+    p.title->GetTextProperty()->SetColor(0.95, 0.95, 0.95);
+    p.title->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
+    p.title->SetPosition(0.5, 0.97);
+    p.renderer->AddViewProp(p.title);
+
+    setCamera(camera_);
+    layout(800, 600);
+}
+
+GlobeScene::~GlobeScene() = default;
+
+vtkRenderer* GlobeScene::renderer() const
+{
+    return pipeline_->renderer;
+}
+
+const GlobeContent& GlobeScene::content() const
+{
+    return pipeline_->content;
+}
+
+void GlobeScene::show(const GlobeContent& content)
+{
+    Pipeline& p = *pipeline_;
+    const std::size_t points = content.latitudes.size() * content.longitudes.size();
+    if (!content.values.empty() && content.values.size() != points) {
+        throw std::invalid_argument("the field has " + std::to_string(content.values.size()) + " values, the grid " +
+                                    std::to_string(points) + " points");
+    }
+    for (const auto& field : content.contourFields) {
+        if (field.size() != points) {
+            throw std::invalid_argument("a contour field has " + std::to_string(field.size()) + " values, the grid " +
+                                        std::to_string(points) + " points");
+        }
+    }
+    if (!p.hasMesh || !sameGrid(p.content, content)) {
+        p.mesh = GlobeMesh::build(content.latitudes, content.longitudes);
+        p.hasMesh = true;
+        p.surfaceMapper->SetInputData(p.mesh.surface);
+    }
+    const int nlon = static_cast<int>(content.longitudes.size());
+
+    p.surface->VisibilityOn();
+    if (content.values.empty()) {
+        p.mesh.surface->GetPointData()->SetScalars(nullptr);
+        p.surfaceMapper->ScalarVisibilityOff();
+        p.surface->GetProperty()->SetColor(0.80, 0.80, 0.78);
+        p.colourBar->VisibilityOff();
+    } else {
+        p.mesh.surface->GetPointData()->SetScalars(p.mesh.scalars(content.values, nlon));
+        auto table = makeLookupTable(content.colourMap, content.limits);
+        p.surfaceMapper->SetLookupTable(table);
+        p.surfaceMapper->ScalarVisibilityOn();
+        p.colourBar->SetLookupTable(table);
+        p.colourBar->SetTitle(content.colourBarTitle.c_str());
+        p.colourBar->SetLabelFormat(labelFormat(content.limits).c_str());
+        p.colourBar->VisibilityOn();
+    }
+    p.mesh.surface->Modified();
+
+    if (content.contourFields.empty()) {
+        p.contours->VisibilityOff();
+    } else {
+        vtkNew<vtkAppendPolyData> append;
+        for (std::size_t m = 0; m < content.contourFields.size(); ++m) {
+            auto member = vtkSmartPointer<vtkPolyData>::New();
+            member->ShallowCopy(p.mesh.contours);
+            member->GetPointData()->SetScalars(p.mesh.scalars(content.contourFields[m], nlon));
+            vtkNew<vtkContourFilter> contour;
+            contour->SetInputData(member);
+            contour->SetValue(0, content.contourLevel);
+            contour->ComputeScalarsOff();
+            contour->Update();
+            auto lines = vtkSmartPointer<vtkPolyData>::New();
+            lines->ShallowCopy(contour->GetOutput());
+            vtkNew<vtkUnsignedCharArray> colours;
+            colours->SetName("member colour");
+            colours->SetNumberOfComponents(3);
+            colours->SetNumberOfTuples(lines->GetNumberOfCells());
+            const auto& colour = memberColours[m % memberColours.size()];
+            for (vtkIdType c = 0; c < lines->GetNumberOfCells(); ++c) {
+                colours->SetTypedTuple(c, colour.data());
+            }
+            lines->GetPointData()->SetScalars(nullptr);
+            lines->GetCellData()->SetScalars(colours);
+            append->AddInputData(lines);
+        }
+        append->Update();
+        auto merged = vtkSmartPointer<vtkPolyData>::New();
+        merged->ShallowCopy(append->GetOutput());
+        p.contourMapper->SetInputData(merged);
+        p.contours->VisibilityOn();
+    }
+
+    p.title->SetInput(content.title.c_str());
+    p.content = content;
+}
+
+void GlobeScene::setCamera(const GlobeCamera& camera)
+{
+    camera_ = camera;
+    camera_.latitude = std::clamp(camera_.latitude, -89.0, 89.0);
+    camera_.longitude = std::remainder(camera_.longitude, 360.0);
+    camera_.distance = std::clamp(camera_.distance, 1.4, 12.0);
+    vtkCamera* view = pipeline_->renderer->GetActiveCamera();
+    double eye[3];
+    toCartesian(camera_.longitude, camera_.latitude, camera_.distance, eye);
+    view->SetFocalPoint(0.0, 0.0, 0.0);
+    view->SetPosition(eye);
+    view->SetViewUp(0.0, 0.0, 1.0);
+    view->SetViewAngle(30.0);
+    // Leave the right-hand side to the colour bar.
+    view->SetWindowCenter(0.12, -0.03);
+    pipeline_->renderer->ResetCameraClippingRange();
+}
+
+void GlobeScene::rotate(double longitudeDegrees, double latitudeDegrees)
+{
+    GlobeCamera camera = camera_;
+    camera.longitude -= longitudeDegrees;
+    camera.latitude -= latitudeDegrees;
+    setCamera(camera);
+}
+
+void GlobeScene::zoom(double factor)
+{
+    if (factor > 0.0 && std::isfinite(factor)) {
+        GlobeCamera camera = camera_;
+        camera.distance /= factor;
+        setCamera(camera);
+    }
+}
+
+void GlobeScene::layout(int /*width*/, int height)
+{
+    Pipeline& p = *pipeline_;
+    const int titleSize = std::clamp(height / 32, 10, 96);
+    p.title->GetTextProperty()->SetFontSize(titleSize);
+}
+
+std::string GlobeScene::coastlineProblem() const
+{
+    return sharedCoastlines().error;
+}
+
+std::string displayProblem()
+{
+    const char* display = std::getenv("DISPLAY");
+    if (display == nullptr || *display == '\0') {
+        return "no X display: VTK on this system renders through GLX, offscreen too — run under xvfb-run "
+               "(xvfb-run -a -s \"-screen 0 1920x1080x24\" COMMAND) or set DISPLAY";
+    }
+    Display* connection = XOpenDisplay(nullptr);
+    if (connection == nullptr) {
+        return std::string("cannot open X display '") + display + "' — start it, or run under xvfb-run";
+    }
+    XCloseDisplay(connection);
+    return {};
+}
+
+struct OffscreenGlobeRenderer::Window {
+    vtkNew<vtkRenderWindow> window;
+};
+
+OffscreenGlobeRenderer::OffscreenGlobeRenderer() : window_(std::make_unique<Window>())
+{
+    window_->window->SetOffScreenRendering(1);
+    window_->window->SetMultiSamples(0);
+    window_->window->AddRenderer(scene_.renderer());
+}
+
+OffscreenGlobeRenderer::~OffscreenGlobeRenderer()
+{
+    window_->window->RemoveRenderer(scene_.renderer());
+    window_->window->Finalize();
+}
+
+RgbImage OffscreenGlobeRenderer::render(int width, int height)
+{
+    if (width < 16 || height < 16 || width > maxImageSide || height > maxImageSide) {
+        throw std::runtime_error("image size " + std::to_string(width) + " × " + std::to_string(height) +
+                                 " is out of range: give 16 … " + std::to_string(maxImageSide) + " pixels a side");
+    }
+    if (const std::string problem = displayProblem(); !problem.empty()) {
+        throw std::runtime_error("cannot render the globe: " + problem);
+    }
+    window_->window->SetSize(width, height);
+    scene_.layout(width, height);
+    window_->window->Render();
+    vtkNew<vtkWindowToImageFilter> grab;
+    grab->SetInput(window_->window);
+    grab->SetInputBufferTypeToRGB();
+    grab->ReadFrontBufferOff();
+    grab->ShouldRerenderOff();
+    grab->Update();
+    vtkImageData* image = grab->GetOutput();
+    int dimensions[3];
+    image->GetDimensions(dimensions);
+    if (dimensions[0] != width || dimensions[1] != height) {
+        throw std::runtime_error("the offscreen window gave a " + std::to_string(dimensions[0]) + " × " +
+                                 std::to_string(dimensions[1]) + " image instead of " + std::to_string(width) + " × " +
+                                 std::to_string(height) + " (is the OpenGL driver able to render offscreen?)");
+    }
+    RgbImage result;
+    result.width = width;
+    result.height = height;
+    const auto* bytes = static_cast<const unsigned char*>(image->GetScalarPointer());
+    result.rgb.assign(bytes, bytes + static_cast<std::size_t>(width) * height * 3);
+    return result;
+}
+
+void OffscreenGlobeRenderer::writePng(int width, int height, const std::string& path)
+{
+    {
+        std::ofstream probe(path, std::ios::binary | std::ios::trunc);
+        if (!probe) {
+            const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+            std::error_code error;
+            if (!folder.empty() && !std::filesystem::is_directory(folder, error)) {
+                throw std::runtime_error("cannot write '" + path + "': folder '" + folder.string() +
+                                         "' does not exist — create it or choose another file");
+            }
+            throw std::runtime_error("cannot write '" + path +
+                                     "': permission denied or not a file — choose "
+                                     "another file");
+        }
+    }
+    const RgbImage image = render(width, height);
+    vtkNew<vtkImageData> data;
+    data->SetDimensions(image.width, image.height, 1);
+    data->AllocateScalars(VTK_UNSIGNED_CHAR, 3);
+    std::copy(image.rgb.begin(), image.rgb.end(), static_cast<unsigned char*>(data->GetScalarPointer()));
+    vtkNew<vtkPNGWriter> writer;
+    writer->SetFileName(path.c_str());
+    writer->SetInputData(data);
+    writer->Write();
+    if (writer->GetErrorCode() != 0) {
+        throw std::runtime_error("cannot write '" + path + "': the PNG writer failed (is the disk full?)");
+    }
+}
+
+}  // namespace spreadcast

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "viz/ColourMap.h"
+
+#include <vtkSmartPointer.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+class vtkRenderer;
+
+namespace spreadcast {
+
+// What the globe shows: a field on a latitude–longitude grid (any latitude order; longitudes
+// increasing, global or not) coloured through a map, and/or one contour of each of several
+// fields (spaghetti), with a title and a colour bar naming the quantity and its units.
+struct GlobeContent {
+    std::vector<double> latitudes;   // degrees
+    std::vector<double> longitudes;  // degrees
+    std::vector<float> values;       // latitudes × longitudes, row by row; empty: a plain globe
+    ColourMapKind colourMap = ColourMapKind::Viridis;
+    ColourLimits limits;
+    std::string colourBarTitle;  // e.g. "height spread (m)"
+    std::string title;
+    std::vector<std::vector<float>> contourFields;  // spaghetti: each drawn at contourLevel in its own colour
+    double contourLevel = 0.0;
+};
+
+// Where the eye is: above a point of the globe at a distance in globe radii.
+struct GlobeCamera {
+    double longitude = 0.0;  // degrees east
+    double latitude = 30.0;  // degrees north
+    double distance = 4.6;   // globe radii from the centre
+    bool operator==(const GlobeCamera&) const = default;
+};
+
+// A VTK scene of the globe without a window: the globe surface, a graticule, coastlines (when
+// the GSHHG file can be read), contours, a colour bar and a title. Hosts (a Qt widget, an
+// offscreen window) add renderer() to their render window and call layout() before rendering.
+class GlobeScene {
+public:
+    GlobeScene();
+    ~GlobeScene();
+    GlobeScene(const GlobeScene&) = delete;
+    GlobeScene& operator=(const GlobeScene&) = delete;
+
+    vtkRenderer* renderer() const;
+    // Throws std::invalid_argument when the grid and the values disagree.
+    void show(const GlobeContent& content);
+    const GlobeContent& content() const;
+
+    void setCamera(const GlobeCamera& camera);
+    const GlobeCamera& camera() const { return camera_; }
+    // Turns the globe under the eye (degrees) and moves the eye closer (factor > 1) or away.
+    void rotate(double longitudeDegrees, double latitudeDegrees);
+    void zoom(double factor);
+
+    // Font sizes follow the window height so an export at any size looks alike.
+    void layout(int width, int height);
+
+    // Empty when the coastlines are drawn; otherwise why not.
+    std::string coastlineProblem() const;
+
+private:
+    struct Pipeline;
+    std::unique_ptr<Pipeline> pipeline_;
+    GlobeCamera camera_;
+};
+
+// An RGB image, rows bottom to top as OpenGL reads them.
+struct RgbImage {
+    int width = 0;
+    int height = 0;
+    std::vector<unsigned char> rgb;
+};
+
+// Empty when an X display can be opened (Debian's VTK renders through GLX only, offscreen
+// too); otherwise a sentence saying what to do.
+std::string displayProblem();
+
+// Renders a scene offscreen, independent of any window on screen. Throws std::runtime_error
+// when there is no X display or the size is unusable.
+class OffscreenGlobeRenderer {
+public:
+    OffscreenGlobeRenderer();
+    ~OffscreenGlobeRenderer();
+    OffscreenGlobeRenderer(const OffscreenGlobeRenderer&) = delete;
+    OffscreenGlobeRenderer& operator=(const OffscreenGlobeRenderer&) = delete;
+
+    GlobeScene& scene() { return scene_; }
+    RgbImage render(int width, int height);
+    // Writes a PNG; throws std::runtime_error naming the file when it cannot be written.
+    void writePng(int width, int height, const std::string& path);
+
+private:
+    struct Window;
+    GlobeScene scene_;
+    std::unique_ptr<Window> window_;
+};
+
+inline constexpr int maxImageSide = 8192;
+
+}  // namespace spreadcast
