@@ -2,12 +2,18 @@
 
 #include "run/EnsembleRun.h"
 #include "run/InputError.h"
+#include "run/RunManifest.h"
+
+#ifdef SPREADCAST_HAVE_MPI
+#include "MpiRun.h"
+#endif
 
 #include <unistd.h>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -40,7 +46,34 @@ struct RunOptions {
     std::string injectFault;
     bool force = false;
     bool quiet = false;
+    bool resume = false;
+    std::vector<std::string> forecastOptionsGiven;  // options that define the forecast, as given
 };
+
+// The options that define the forecast (as opposed to where it runs); --resume takes them from
+// the interrupted run instead.
+const std::vector<std::string> forecastOptions{"--ic",
+                                               "--ic-time",
+                                               "--ic-level",
+                                               "--mean-depth",
+                                               "--rotation",
+                                               "--no-galewsky-bump",
+                                               "--truncation",
+                                               "--lead",
+                                               "--output-every",
+                                               "--dt",
+                                               "--members",
+                                               "--seed",
+                                               "--perturb-vorticity",
+                                               "--perturb-height",
+                                               "--perturb-length",
+                                               "--perturb-smoothness",
+                                               "--skeb",
+                                               "--skeb-time",
+                                               "--skeb-wavenumber",
+                                               "--store-members",
+                                               "--probability",
+                                               "--precision"};
 
 void printProgress(const RunProgress& progress, bool interactive)
 {
@@ -60,6 +93,24 @@ void printProgress(const RunProgress& progress, bool interactive)
 
 int runForecast(RunOptions& options, const std::string& commandLine)
 {
+#ifdef SPREADCAST_HAVE_MPI
+    // Under mpirun the ranks after 0 serve the devices of rank 0's run (mpi/MpiRun.h) and read none
+    // of the options here, so that an input error is reported once, by rank 0.
+    if (mpi::launchedByMpirun() && mpi::initialise() > 0) {
+        return mpi::serveController();
+    }
+#else
+    if (const char* ranks = std::getenv("OMPI_COMM_WORLD_SIZE"); ranks != nullptr && std::atoi(ranks) > 1) {
+        const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+        if (rank == nullptr || std::atoi(rank) == 0) {
+            throw InputError("this spreadcast-cli was built without MPI, so under mpirun each of the " +
+                             std::string(ranks) +
+                             " ranks would run the whole forecast by itself: rebuild with Open MPI installed "
+                             "(libopenmpi-dev; cmake -DSPREADCAST_WITH_MPI=ON), or run without mpirun");
+        }
+        return 2;
+    }
+#endif
     RunSpec& spec = options.spec;
     try {
         spec.leadSeconds = parseDuration(options.lead);
@@ -80,9 +131,36 @@ int runForecast(RunOptions& options, const std::string& commandLine)
             throw InputError(std::string("--probability: ") + error.what());
         }
     }
-    if (!options.force && std::filesystem::exists(spec.outputPath)) {
+    std::optional<RunManifest> manifest;
+    if (options.resume) {
+        if (!options.forecastOptionsGiven.empty()) {
+            std::string given;
+            for (const auto& option : options.forecastOptionsGiven) {
+                given += (given.empty() ? "" : ", ") + option;
+            }
+            throw InputError("--resume continues the forecast recorded beside '" + spec.outputPath + "': leave out " +
+                             given +
+                             " (only where it runs may change: --devices, --threads, --batch-size, --segment, "
+                             "--speculate, --watchdog)");
+        }
+        if (!std::filesystem::exists(spec.outputPath)) {
+            throw InputError("cannot resume '" + spec.outputPath +
+                             "': the file does not exist; give the --out of the interrupted run");
+        }
+        manifest = readRunManifest(spec.outputPath);
+        RunSpec resumed = manifest->spec;
+        resumed.outputPath = spec.outputPath;
+        resumed.threads = spec.threads;
+        resumed.devices = spec.devices;
+        resumed.batchSize = spec.batchSize;
+        resumed.segmentOutputs = spec.segmentOutputs;
+        resumed.speculate = spec.speculate;
+        resumed.watchdogSeconds = spec.watchdogSeconds;
+        spec = resumed;
+    } else if (!options.force && std::filesystem::exists(spec.outputPath)) {
         throw InputError("the output file '" + spec.outputPath +
-                         "' exists already: choose another --out or add --force to overwrite it");
+                         "' exists already: choose another --out, add --force to overwrite it, or --resume to "
+                         "finish an interrupted run");
     }
 
     std::optional<FaultInjection> fault;
@@ -94,6 +172,24 @@ int runForecast(RunOptions& options, const std::string& commandLine)
     EnsembleRun run(spec, std::move(prepared));
     if (fault) {
         run.injectFault(*fault);
+    }
+#ifdef SPREADCAST_HAVE_MPI
+    if (mpi::launchedByMpirun()) {
+        // Rank 0's devices and then every other rank's, now that those ranks have the same model.
+        std::vector<std::string> notes;
+        run.useDevices(mpi::gatherDevices(run.spec(), *run.prepared().model, cancelRequested, notes));
+        for (const auto& note : notes) {
+            std::cerr << "spreadcast-cli: " << note << "\n";
+        }
+    }
+#endif
+    if (manifest) {
+        if (!options.quiet) {
+            std::cerr << "spreadcast-cli: resuming " << spec.outputPath << ": " << manifest->finishedMembers.size()
+                      << " of " << spec.members << " member(s) finished, " << manifest->failures.size()
+                      << " failed; the others are computed now\n";
+        }
+        run.resumeFrom(std::move(*manifest));
     }
     if (!options.quiet) {
         std::cerr << "spreadcast-cli: " << run.prepared().model->description() << "\n"
@@ -252,8 +348,17 @@ void addRunCommand(CLI::App& app)
         ->check(CLI::IsMember({"float", "double"}))
         ->capture_default_str();
     run->add_flag("--force", options->force, "Overwrite the output file if it exists");
+    run->add_flag("--resume", options->resume,
+                  "Finish an interrupted run (killed, cancelled, out of devices) whose --out file and "
+                  "<out>.resume folder are there: only unfinished members are computed, and the file ends as an "
+                  "uninterrupted run would have written it");
     run->add_flag("-q,--quiet", options->quiet, "Print only errors and the output path");
-    run->callback([options] {
+    run->callback([options, run] {
+        for (const auto& name : forecastOptions) {
+            if (run->count(name) > 0) {
+                options->forecastOptionsGiven.push_back(name);
+            }
+        }
         int code = 0;
         try {
             code = runForecast(*options, commandLine());

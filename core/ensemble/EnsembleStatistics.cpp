@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <istream>
 #include <limits>
+#include <ostream>
 #include <stdexcept>
 
 namespace spreadcast {
@@ -164,6 +167,143 @@ StatisticsAccumulator::Completed StatisticsAccumulator::skip(int member)
         }
     }
     return completed;
+}
+
+bool StatisticsAccumulator::includes(int time, int member) const
+{
+    std::lock_guard lock(mutex_);
+    const TimeAccumulator& accumulator = times_.at(static_cast<std::size_t>(time));
+    return accumulator.done || member < accumulator.next || accumulator.early.contains(member) ||
+           skipped_.contains(member);
+}
+
+namespace {
+
+constexpr char snapshotTag[8] = {'S', 'C', 'S', 'T', 'A', 'T', '0', '1'};
+
+template <typename T>
+void put(std::ostream& out, const T& value)
+{
+    out.write(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+template <typename Vector>
+void putArray(std::ostream& out, const Vector& values)
+{
+    put(out, static_cast<std::uint64_t>(values.size()));
+    out.write(reinterpret_cast<const char*>(values.data()),
+              static_cast<std::streamsize>(values.size() * sizeof(typename Vector::value_type)));
+}
+
+template <typename T>
+T get(std::istream& in)
+{
+    T value{};
+    if (!in.read(reinterpret_cast<char*>(&value), sizeof value)) {
+        throw std::invalid_argument("the statistics snapshot ends early");
+    }
+    return value;
+}
+
+template <typename Vector>
+void getArray(std::istream& in, Vector& values, std::size_t expected)
+{
+    const auto size = get<std::uint64_t>(in);
+    if (size != expected) {
+        throw std::invalid_argument("the statistics snapshot holds an array of " + std::to_string(size) +
+                                    " values where " + std::to_string(expected) + " belong");
+    }
+    values.resize(expected);
+    if (!in.read(reinterpret_cast<char*>(values.data()),
+                 static_cast<std::streamsize>(expected * sizeof(typename Vector::value_type)))) {
+        throw std::invalid_argument("the statistics snapshot ends early");
+    }
+}
+
+}  // namespace
+
+void StatisticsAccumulator::save(std::ostream& out) const
+{
+    std::lock_guard lock(mutex_);
+    out.write(snapshotTag, sizeof snapshotTag);
+    put(out, static_cast<std::int64_t>(times_.size()));
+    put(out, static_cast<std::int64_t>(members_));
+    put(out, static_cast<std::uint64_t>(points_));
+    put(out, static_cast<std::uint64_t>(thresholds_.size()));
+    put(out, static_cast<std::uint64_t>(skipped_.size()));
+    for (int member : skipped_) {
+        put(out, static_cast<std::int64_t>(member));
+    }
+    for (const TimeAccumulator& accumulator : times_) {
+        put(out, static_cast<std::int64_t>(accumulator.done));
+        put(out, static_cast<std::int64_t>(accumulator.next));
+        put(out, static_cast<std::int64_t>(accumulator.count));
+        if (accumulator.count > 0) {
+            for (const auto* arrays :
+                 {&accumulator.mean, &accumulator.m2, &accumulator.minimum, &accumulator.maximum}) {
+                for (const auto& values : *arrays) {
+                    putArray(out, values);
+                }
+            }
+            for (const auto& counts : accumulator.exceedances) {
+                putArray(out, counts);
+            }
+        }
+        put(out, static_cast<std::uint64_t>(accumulator.early.size()));
+        for (const auto& [member, fields] : accumulator.early) {
+            put(out, static_cast<std::int64_t>(member));
+            for (const OutputVariable& variable : outputVariables) {
+                putArray(out, fields.*variable.field);
+            }
+        }
+    }
+}
+
+void StatisticsAccumulator::restore(std::istream& in)
+{
+    char tag[sizeof snapshotTag] = {};
+    if (!in.read(tag, sizeof tag) || std::memcmp(tag, snapshotTag, sizeof tag) != 0) {
+        throw std::invalid_argument("the file is not a Spreadcast statistics snapshot");
+    }
+    std::lock_guard lock(mutex_);
+    if (get<std::int64_t>(in) != static_cast<std::int64_t>(times_.size()) || get<std::int64_t>(in) != members_ ||
+        get<std::uint64_t>(in) != points_ || get<std::uint64_t>(in) != thresholds_.size()) {
+        throw std::invalid_argument("the statistics snapshot belongs to a run of another shape (times, members, "
+                                    "grid or thresholds differ)");
+    }
+    const std::size_t variables = outputVariables.size();
+    std::set<int> skipped;
+    for (auto count = get<std::uint64_t>(in); count > 0; --count) {
+        skipped.insert(static_cast<int>(get<std::int64_t>(in)));
+    }
+    std::vector<TimeAccumulator> times(times_.size());
+    for (TimeAccumulator& accumulator : times) {
+        accumulator.done = get<std::int64_t>(in) != 0;
+        accumulator.next = static_cast<int>(get<std::int64_t>(in));
+        accumulator.count = static_cast<int>(get<std::int64_t>(in));
+        if (accumulator.count > 0) {
+            for (auto* arrays : {&accumulator.mean, &accumulator.m2, &accumulator.minimum, &accumulator.maximum}) {
+                arrays->resize(variables);
+                for (auto& values : *arrays) {
+                    getArray(in, values, points_);
+                }
+            }
+            accumulator.exceedances.resize(thresholds_.size());
+            for (auto& counts : accumulator.exceedances) {
+                getArray(in, counts, points_);
+            }
+        }
+        for (auto count = get<std::uint64_t>(in); count > 0; --count) {
+            const int member = static_cast<int>(get<std::int64_t>(in));
+            GridFields fields;
+            for (const OutputVariable& variable : outputVariables) {
+                getArray(in, fields.*variable.field, points_);
+            }
+            accumulator.early.emplace(member, std::move(fields));
+        }
+    }
+    times_ = std::move(times);
+    skipped_ = std::move(skipped);
 }
 
 }  // namespace spreadcast

@@ -3,6 +3,7 @@
 #include "model/GridFields.h"
 
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -50,6 +51,14 @@ public:
     // A member that will deliver no more times (it failed): the times it has not reached are
     // completed without it.
     Completed skip(int member);
+    // Whether the member's fields at this time are in already (or it was skipped): a second copy
+    // of them — a speculative duplicate, a member recomputed after a resume — is not added again.
+    bool includes(int time, int member) const;
+
+    // The whole state, exactly, for a run that is resumed later (--resume); restore() throws
+    // std::invalid_argument when the bytes are not a snapshot of an accumulator of this shape.
+    void save(std::ostream& out) const;
+    void restore(std::istream& in);
 
 private:
     struct TimeAccumulator {
@@ -70,7 +79,7 @@ private:
     std::vector<int> thresholdVariable_;
     std::vector<TimeAccumulator> times_;
     std::set<int> skipped_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
 };
 
 }  // namespace spreadcast

@@ -293,6 +293,116 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
     }
 }
 
+std::unique_ptr<NetcdfWriter> NetcdfWriter::reopen(std::string path, const RunSpec& spec, const GaussianGrid& grid,
+                                                   std::vector<double> outputTimesSeconds,
+                                                   const std::vector<int>& finishedMembers, const std::string& history)
+{
+    std::unique_ptr<NetcdfWriter> writer(new NetcdfWriter);
+    NetcdfWriter& w = *writer;
+    w.path_ = std::move(path);
+    w.outputTimesSeconds_ = std::move(outputTimesSeconds);
+    w.members_ = spec.members;
+    w.nlat_ = grid.nlat;
+    w.nlon_ = grid.nlon;
+    w.doublePrecision_ = spec.precision == OutputPrecision::Double;
+    w.stored_ = spreadcast::storedMembers(spec);
+    w.slotOfMember_.assign(static_cast<std::size_t>(w.members_), -1);
+    for (std::size_t slot = 0; slot < w.stored_.size(); ++slot) {
+        w.slotOfMember_[static_cast<std::size_t>(w.stored_[slot])] = static_cast<int>(slot);
+    }
+    const std::size_t times = w.outputTimesSeconds_.size();
+    w.written_.assign(times * w.stored_.size(), 0);
+    w.checksums_.assign(times * static_cast<std::size_t>(w.members_), 0);
+    w.received_.assign(w.checksums_.size(), 0);
+    const std::string& p = w.path_;
+    const std::string resumeAdvice = "the file cannot be resumed; start the run again with --force";
+
+    std::lock_guard library(netcdfLibraryMutex());
+    const int opened = nc_open(p.c_str(), NC_WRITE, &w.ncid_);
+    if (opened != NC_NOERR) {
+        w.ncid_ = -1;
+        throw InputError("cannot reopen '" + p + "' to resume it: " + nc_strerror(opened) + " — " + resumeAdvice);
+    }
+    auto varid = [&](const std::string& name) {
+        int id = -1;
+        if (nc_inq_varid(w.ncid_, name.c_str(), &id) != NC_NOERR) {
+            throw InputError("'" + p + "' has no variable '" + name + "', so it is not the output of this run — " +
+                             resumeAdvice);
+        }
+        return id;
+    };
+    std::size_t length = 0;
+    std::string recorded;
+    if (nc_inq_attlen(w.ncid_, NC_GLOBAL, "spreadcast_run_spec", &length) == NC_NOERR) {
+        recorded.resize(length);
+        nc_get_att_text(w.ncid_, NC_GLOBAL, "spreadcast_run_spec", recorded.data());
+    }
+    if (recorded != toJson(spec).dump()) {
+        nc_close(w.ncid_);
+        w.ncid_ = -1;
+        throw InputError("'" + p + "' was written by another run (its spreadcast_run_spec differs) — " + resumeAdvice);
+    }
+    try {
+        w.timeVarId_ = varid("time");
+        if (!w.stored_.empty()) {
+            w.checksumVarId_ = varid("checksum");
+            for (const OutputVariable& variable : outputVariables) {
+                w.dataVarIds_.push_back(varid(std::string(variable.name)));
+            }
+        }
+        if (spec.members > 1) {
+            for (const OutputVariable& variable : outputVariables) {
+                const std::string name(variable.name);
+                w.statisticsVarIds_.push_back(
+                    {varid(name + "_mean"), varid(name + "_spread"), varid(name + "_min"), varid(name + "_max")});
+            }
+            for (const ExceedanceThreshold& threshold : spec.thresholds) {
+                w.probabilityVarIds_.push_back(varid(probabilityVariableName(threshold)));
+            }
+        }
+        int timeDim = -1;
+        nc_inq_vardimid(w.ncid_, w.timeVarId_, &timeDim);
+        std::size_t timesInFile = 0;
+        nc_inq_dimlen(w.ncid_, timeDim, &timesInFile);
+        w.timesWritten_ = static_cast<int>(std::min(timesInFile, times));
+        std::vector<unsigned long long> checksums(times * w.stored_.size(), 0);
+        if (!w.stored_.empty() && timesInFile > 0) {
+            const std::array<std::size_t, 2> start{0, 0};
+            const std::array<std::size_t, 2> count{static_cast<std::size_t>(w.timesWritten_), w.stored_.size()};
+            check(nc_get_vara_ulonglong(w.ncid_, w.checksumVarId_, start.data(), count.data(), checksums.data()), p,
+                  "read variable 'checksum'");
+        }
+        for (int member : finishedMembers) {
+            const int slot = w.slotOfMember_.at(static_cast<std::size_t>(member));
+            for (std::size_t t = 0; t < times; ++t) {
+                const std::size_t received =
+                    t * static_cast<std::size_t>(w.members_) + static_cast<std::size_t>(member);
+                w.received_[received] = 1;
+                if (slot >= 0) {
+                    w.checksums_[received] = checksums[t * w.stored_.size() + static_cast<std::size_t>(slot)];
+                    w.written_[t * w.stored_.size() + static_cast<std::size_t>(slot)] = 1;
+                    ++w.slabsWritten_;
+                }
+            }
+        }
+        std::string previous;
+        if (nc_inq_attlen(w.ncid_, NC_GLOBAL, "history", &length) == NC_NOERR) {
+            previous.resize(length);
+            nc_get_att_text(w.ncid_, NC_GLOBAL, "history", previous.data());
+        }
+        check(nc_redef(w.ncid_), p, "reopen the definitions", advice);
+        putText(w.ncid_, NC_GLOBAL, "history", historyLine(history) + (previous.empty() ? "" : "\n" + previous), p);
+        putText(w.ncid_, NC_GLOBAL, "run_status", "running", p);
+        check(nc_enddef(w.ncid_), p, "finish the definitions", advice);
+        check(nc_sync(w.ncid_), p, "flush the file", advice);
+    } catch (...) {
+        nc_close(w.ncid_);
+        w.ncid_ = -1;
+        throw;
+    }
+    return writer;
+}
+
 NetcdfWriter::~NetcdfWriter()
 {
     close();

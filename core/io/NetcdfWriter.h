@@ -7,6 +7,7 @@
 #include "spectral/GaussianGrid.h"
 
 #include <array>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -40,6 +41,15 @@ public:
     // output times that are empty, not finite or not increasing.
     NetcdfWriter(std::string path, const RunSpec& spec, const GaussianGrid& grid,
                  std::vector<double> outputTimesSeconds, NetcdfRunAttributes attributes = {});
+    // Reopens a file this class wrote, for a resumed run (--resume): checks that it holds the same
+    // run and grid, takes the members in `finishedMembers` as written (their slabs stay as they
+    // are; every other slab is written again), sets run_status back to "running" and adds
+    // `history` to the history attribute. Throws InputError naming the file and what to do when
+    // it cannot be opened or belongs to another run.
+    static std::unique_ptr<NetcdfWriter> reopen(std::string path, const RunSpec& spec, const GaussianGrid& grid,
+                                                std::vector<double> outputTimesSeconds,
+                                                const std::vector<int>& finishedMembers, const std::string& history);
+
     // Closes without throwing; a file never finished keeps run_status "running".
     ~NetcdfWriter();
     NetcdfWriter(const NetcdfWriter&) = delete;
@@ -67,6 +77,7 @@ public:
     const std::vector<int>& storedMembers() const { return stored_; }
 
 private:
+    NetcdfWriter() = default;
     void close() noexcept;
 
     std::string path_;

@@ -20,6 +20,7 @@
 #include <fstream>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -258,36 +259,72 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     attributes.history = history;
     attributes.statistics = members > 1;
     attributes.thresholds = spec_.thresholds;
-    NetcdfWriter writer(spec_.outputPath, spec_, model.grid(), times, attributes);
+    std::vector<int> finished = resume_ ? resume_->finishedMembers : std::vector<int>{};
+    std::vector<MemberFailure> failures;
+    if (resume_) {
+        for (const auto& [member, reason] : resume_->failures) {
+            failures.push_back({member, reason});
+        }
+    }
+    std::unique_ptr<NetcdfWriter> writer =
+        resume_ ? NetcdfWriter::reopen(spec_.outputPath, spec_, model.grid(), times, finished, history)
+                : std::make_unique<NetcdfWriter>(spec_.outputPath, spec_, model.grid(), times, attributes);
     std::optional<StatisticsAccumulator> statistics;
     if (attributes.statistics) {
         statistics.emplace(timeCount, members, model.grid().pointCount(), spec_.thresholds);
+        if (resume_) {
+            std::istringstream snapshot(readStatisticsSnapshot(spec_.outputPath));
+            try {
+                statistics->restore(snapshot);
+            } catch (const std::invalid_argument& error) {
+                throw InputError("cannot resume '" + spec_.outputPath + "': its statistics snapshot in '" +
+                                 resumeFolder(spec_.outputPath) + "' is damaged (" + error.what() +
+                                 "); start the run again with --force");
+            }
+        }
     }
-    // The aggregator: one copy of each (member, time); an identical second copy (a speculative
-    // duplicate, a unit re-run after a fault) is dropped, a differing one throws
-    // DeterminismViolation.
+    // The aggregator, one writer at a time: one copy of each (member, time) goes into the file and
+    // the statistics; an identical second copy (a speculative duplicate, a unit re-run after a
+    // fault or a resume) is dropped, a differing one throws DeterminismViolation.
+    std::mutex aggregator;
     auto write = [&](int time, int member, const GridFields& fields) {
-        if (writer.writeMember(time, member, fields) && statistics) {
+        std::lock_guard lock(aggregator);
+        writer->writeMember(time, member, fields);
+        if (statistics && !statistics->includes(time, member)) {
             for (const auto& [completedTime, result] : statistics->add(time, member, fields)) {
-                writer.writeStatistics(completedTime, result);
+                writer->writeStatistics(completedTime, result);
             }
         }
     };
 
-    std::vector<int> allMembers(static_cast<std::size_t>(members));
-    for (int m = 0; m < members; ++m) {
-        allMembers[static_cast<std::size_t>(m)] = m;
+    std::vector<char> settledBefore(static_cast<std::size_t>(members), 0);
+    for (int member : finished) {
+        settledBefore[static_cast<std::size_t>(member)] = 1;
     }
-    WorkQueue queue(allMembers, spec_.speculate);
+    for (const MemberFailure& failure : failures) {
+        settledBefore[static_cast<std::size_t>(failure.member)] = 1;
+    }
+    std::vector<int> toRun;
+    for (int m = 0; m < members; ++m) {
+        if (!settledBefore[static_cast<std::size_t>(m)]) {
+            toRun.push_back(m);
+        }
+    }
+    WorkQueue queue(toRun, spec_.speculate);
     std::atomic<long long> stepsDone{0};
-    std::atomic<int> membersDone{0};
+    std::atomic<int> membersDone{static_cast<int>(finished.size())};
     std::atomic<bool> stop{false};
     const auto start = Clock::now();
 
     // Telemetry and the run's record, under `mutex`.
     std::mutex mutex;
-    std::vector<MemberFailure> failures;
     std::vector<MemberStatus> memberStatuses(static_cast<std::size_t>(members), MemberStatus::Queued);
+    for (int member : finished) {
+        memberStatuses[static_cast<std::size_t>(member)] = MemberStatus::Done;
+    }
+    for (const MemberFailure& failure : failures) {
+        memberStatuses[static_cast<std::size_t>(failure.member)] = MemberStatus::Failed;
+    }
     std::vector<int> memberDevice(static_cast<std::size_t>(members), -1);
     std::vector<DeviceTelemetry> telemetry(static_cast<std::size_t>(deviceCount));
     std::vector<DeviceWorker*> workers(static_cast<std::size_t>(deviceCount), nullptr);
@@ -330,10 +367,49 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         }
         // The statistics of the times it did not reach go on without it.
         if (statistics) {
+            std::lock_guard lock(aggregator);
             for (const auto& [completedTime, result] : statistics->skip(member)) {
-                writer.writeStatistics(completedTime, result);
+                writer->writeStatistics(completedTime, result);
             }
         }
+    };
+
+    // The manifest for --resume, rewritten as members finish while that costs at most a tenth of
+    // the run's time (a snapshot of the statistics of a big ensemble is hundreds of megabytes).
+    double manifestSeconds = 0.0;
+    auto lastManifest = start - std::chrono::hours(1);
+    bool manifestBroken = false;
+    auto saveManifest = [&](bool always) {
+        std::lock_guard lock(aggregator);
+        const auto now = Clock::now();
+        if (manifestBroken ||
+            (!always && std::chrono::duration<double>(now - lastManifest).count() < 10.0 * manifestSeconds)) {
+            return;
+        }
+        RunManifest manifest;
+        manifest.spec = spec_;
+        manifest.history = resume_ ? resume_->history : history;
+        {
+            std::lock_guard record(mutex);
+            manifest.finishedMembers = finished;
+            for (const MemberFailure& failure : failures) {
+                manifest.failures.emplace_back(failure.member, failure.reason);
+            }
+        }
+        std::sort(manifest.finishedMembers.begin(), manifest.finishedMembers.end());
+        std::ostringstream snapshot;
+        if (statistics) {
+            statistics->save(snapshot);
+        }
+        try {
+            writeRunManifest(spec_.outputPath, manifest, snapshot.str());
+        } catch (const std::exception& error) {
+            manifestBroken = true;
+            std::lock_guard record(mutex);
+            events.push_back(std::string("the run cannot be resumed if it is interrupted: ") + error.what());
+        }
+        lastManifest = Clock::now();
+        manifestSeconds = std::chrono::duration<double>(lastManifest - now).count();
     };
     auto loseDevice = [&](int device, const std::string& why) {
         lost[static_cast<std::size_t>(device)] = true;
@@ -475,6 +551,11 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
                 } else if (queue.settle(unit.member)) {
                     ++membersDone;
                     setMember(unit.member, MemberStatus::Done, d);
+                    {
+                        std::lock_guard lock(mutex);
+                        finished.push_back(unit.member);
+                    }
+                    saveManifest(false);
                 }
             }
         } catch (const DeviceFault& fault) {
@@ -526,9 +607,11 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         detach();
     };
 
+    saveManifest(true);  // a run killed before its first member finished can be resumed too
+
     RunProgress progress;
     progress.members = members;
-    progress.memberStepsTotal = static_cast<long long>(members) * stepsPerOutput * (timeCount - 1);
+    progress.memberStepsTotal = static_cast<long long>(toRun.size()) * stepsPerOutput * (timeCount - 1);
     std::vector<double> lastBusy(static_cast<std::size_t>(deviceCount), 0.0);
     auto lastReport = start;
     auto report = [&] {
@@ -594,7 +677,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     };
 
     std::exception_ptr fatal;
-    std::atomic<bool> finished{false};
+    std::atomic<bool> workersDone{false};
     std::thread pool([&] {
         try {
             runOnWorkers(deviceCount, deviceThread);
@@ -602,9 +685,9 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
             fatal = std::current_exception();
             stop = true;
         }
-        finished = true;
+        workersDone = true;
     });
-    while (!finished) {
+    while (!workersDone) {
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
         report();
     }
@@ -638,15 +721,22 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     } else {
         result.status = "complete";
     }
+    // What finished stays resumable: only a complete run drops its manifest.
+    if (result.status != "complete") {
+        saveManifest(true);
+    }
     if (fatal) {
         try {
-            writer.finish(result.status);
+            writer->finish(result.status);
         } catch (const std::exception&) {
             // The first failure is the one to report; the file keeps run_status "running".
         }
         std::rethrow_exception(fatal);
     }
-    writer.finish(result.status);
+    writer->finish(result.status);
+    if (result.status == "complete") {
+        removeRunManifest(spec_.outputPath);
+    }
     return result;
 }
 

@@ -2,6 +2,7 @@
 
 #include "device/Device.h"
 #include "model/ForecastModel.h"
+#include "run/RunManifest.h"
 #include "run/RunSpec.h"
 
 #include <atomic>
@@ -108,6 +109,9 @@ public:
     EnsembleRun(RunSpec spec, PreparedModel prepared);
     RunResult execute(const Observer& observer, const std::atomic<bool>& cancel, const std::string& history = {});
     void injectFault(FaultInjection fault) { fault_ = fault; }
+    // Continue an interrupted run (--resume): its output file is reopened, the members the
+    // manifest lists as finished or failed are kept, and only the others are computed.
+    void resumeFrom(RunManifest manifest) { resume_ = std::move(manifest); }
     // Devices to run on instead of those of spec.devices (the MPI controller adds remote ranks').
     void useDevices(std::vector<std::unique_ptr<Device>> devices) { devices_ = std::move(devices); }
 
@@ -121,6 +125,7 @@ private:
     PreparedModel prepared_;
     std::optional<FaultInjection> fault_;
     std::vector<std::unique_ptr<Device>> devices_;
+    std::optional<RunManifest> resume_;
 };
 
 }  // namespace spreadcast
