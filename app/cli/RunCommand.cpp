@@ -211,7 +211,13 @@ int runForecast(RunOptions& options, const std::string& commandLine)
     std::signal(SIGTERM, requestCancel);
     const bool interactive = isatty(STDERR_FILENO) != 0;
     double lastPrinted = -1e9;
+    std::size_t eventsPrinted = 0;
     auto observer = [&](const RunProgress& progress) {
+        // Faults, retries and speculative copies as they happen, each on its own line.
+        for (; eventsPrinted < progress.events.size(); ++eventsPrinted) {
+            std::fprintf(stderr, "%sspreadcast-cli: %s\n", interactive ? "\r" : "",
+                         progress.events[eventsPrinted].c_str());
+        }
         const double interval = interactive ? 0.5 : 10.0;
         if (!options.quiet && progress.elapsedSeconds - lastPrinted >= interval) {
             printProgress(progress, interactive);
@@ -238,8 +244,8 @@ int runForecast(RunOptions& options, const std::string& commandLine)
         std::fprintf(stderr, "  memory: peak %.0f MiB resident\n",
                      static_cast<double>(last.peakResidentBytes) / 1048576.0);
     }
-    for (const auto& event : result.events) {
-        std::cerr << "spreadcast-cli: " << event << "\n";
+    for (std::size_t k = eventsPrinted; k < result.events.size(); ++k) {
+        std::cerr << "spreadcast-cli: " << result.events[k] << "\n";
     }
     if (result.cancelled) {
         std::cerr << "spreadcast-cli: cancelled; " << result.outputPath << " holds the " << result.membersCompleted

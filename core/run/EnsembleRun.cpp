@@ -581,6 +581,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         }
         auto detach = [&] {
             std::lock_guard lock(mutex);
+            telemetry[static_cast<std::size_t>(d)].peakMemoryBytes = worker->measures().peakMemoryBytes;
             workers[static_cast<std::size_t>(d)] = nullptr;
             telemetry[static_cast<std::size_t>(d)].running = 0;
             telemetry[static_cast<std::size_t>(d)].currentMember = -1;
@@ -642,6 +643,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
             progress.memberStatuses = memberStatuses;
             progress.memberDevice = memberDevice;
             progress.devices = telemetry;
+            progress.events = events;
             for (int d = 0; d < deviceCount; ++d) {
                 const auto index = static_cast<std::size_t>(d);
                 DeviceTelemetry& device = progress.devices[index];

@@ -47,7 +47,8 @@ struct RunProgress {
     long long memberStepsTotal = 0;
     double elapsedSeconds = 0.0;
     double memberStepsPerSecond = 0.0;
-    double etaSeconds = 0.0;  // negative while unknown
+    double etaSeconds = 0.0;          // negative while unknown
+    std::vector<std::string> events;  // device faults, retries, speculative copies, so far, in order
 };
 
 struct MemberFailure {
