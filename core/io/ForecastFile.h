@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace spreadcast {
+
+// A field variable of a forecast file: its last two dimensions are latitude and longitude, with
+// optional time and member dimensions before them.
+struct ForecastVariable {
+    std::string name;
+    std::string longName;
+    std::string units;
+    std::string standardName;
+    bool hasTime = false;
+    bool hasMember = false;
+};
+
+// An exceedance-probability variable of a Spreadcast file: probability_<variable>_above_<value>.
+struct ProbabilityVariable {
+    std::string name;
+    std::string variable;
+    double threshold = 0.0;
+};
+
+// Reads a forecast for inspection: a Spreadcast output file (dimensions time, member, lat, lon;
+// members, statistics and probabilities as NetcdfWriter writes them) or a plain CF NetCDF file
+// with fields on a latitude–longitude grid. Every problem of the file is an InputError that
+// names the file, the variable and what was expected. Safe to use from one thread at a time;
+// every netCDF call holds netcdfLibraryMutex().
+class ForecastFile {
+public:
+    explicit ForecastFile(std::string path);
+    ~ForecastFile();
+    ForecastFile(const ForecastFile&) = delete;
+    ForecastFile& operator=(const ForecastFile&) = delete;
+
+    const std::string& path() const { return path_; }
+    const std::vector<double>& latitudes() const { return latitudes_; }    // degrees, file order
+    const std::vector<double>& longitudes() const { return longitudes_; }  // degrees, increasing
+    std::size_t pointCount() const { return latitudes_.size() * longitudes_.size(); }
+    // Lead times in hours after the initial time; one 0 when the file has no time dimension.
+    const std::vector<double>& leadHours() const { return leadHours_; }
+    const std::string& initialTime() const { return initialTime_; }  // "YYYY-MM-DD HH:MM:SS" or empty
+    // The member numbers the file stores, in file order; empty when it stores none.
+    const std::vector<int>& members() const { return members_; }
+    const std::string& title() const { return title_; }
+    const std::string& runStatus() const { return runStatus_; }  // empty for other files
+    bool isSpreadcastFile() const { return spreadcast_; }
+
+    const std::vector<ForecastVariable>& variables() const { return variables_; }
+    const ForecastVariable* variable(const std::string& name) const;
+    const std::vector<ProbabilityVariable>& probabilities() const { return probabilities_; }
+
+    // One field, latitudes × longitudes row by row; missing values (_FillValue, a time not yet
+    // written) are NaN. memberIndex is a position in members(), ignored for variables without
+    // a member dimension. Throws InputError for an unknown variable or an index out of range.
+    std::vector<float> read(const std::string& name, int timeIndex, int memberIndex = 0) const;
+
+private:
+    void check(int status, const std::string& what) const;
+
+    std::string path_;
+    int ncid_ = -1;
+    std::vector<double> latitudes_;
+    std::vector<double> longitudes_;
+    std::vector<double> leadHours_;
+    std::string initialTime_;
+    std::vector<int> members_;
+    std::string title_;
+    std::string runStatus_;
+    bool spreadcast_ = false;
+    std::vector<ForecastVariable> variables_;
+    std::vector<ProbabilityVariable> probabilities_;
+
+    struct Layout {
+        int varid = -1;
+        std::vector<int> role;  // per dimension: 0 time, 1 member, 2 lat, 3 lon, 4 a length-1 extra
+        bool packed = false;
+        double scale = 1.0;
+        double offset = 0.0;
+        double fill = 0.0;
+        bool hasFill = false;
+    };
+    std::vector<Layout> layouts_;  // in variables_ order
+};
+
+}  // namespace spreadcast

@@ -1,0 +1,184 @@
+#include "ForecastFixture.h"
+#include "io/ForecastFile.h"
+#include "run/InputError.h"
+
+#include <netcdf.h>
+
+#include <QtTest/QtTest>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+using namespace spreadcast;
+
+namespace {
+
+// The error message of opening a file, or empty when it opens.
+QString openError(const QString& path)
+{
+    try {
+        ForecastFile file(path.toStdString());
+    } catch (const InputError& error) {
+        return QString::fromStdString(error.what());
+    }
+    return {};
+}
+
+void putText(int ncid, int varid, const char* name, const char* value)
+{
+    nc_put_att_text(ncid, varid, name, std::strlen(value), value);
+}
+
+}  // namespace
+
+class TestForecastFile : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir folder_;
+
+private slots:
+    void readsTheSpreadcastLayout()
+    {
+        const QString path = folder_.filePath("forecast.nc");
+        fixture::write(path.toStdString());
+        const ForecastFile file(path.toStdString());
+        const GaussianGrid grid = GaussianGrid::forTruncation(21);
+        QVERIFY(file.isSpreadcastFile());
+        QCOMPARE(file.runStatus(), std::string("complete"));
+        QCOMPARE(file.latitudes(), grid.latitudeDegrees);
+        QCOMPARE(file.longitudes(), grid.longitudeDegrees);
+        QCOMPARE(file.leadHours(), (std::vector<double>{0.0, 12.0, 24.0}));
+        QCOMPARE(file.initialTime(), std::string("2000-01-01 00:00:00"));
+        QCOMPARE(file.members(), (std::vector<int>{0, 1, 2}));
+        for (const char* name : {"height", "u", "v", "vorticity", "height_mean", "vorticity_spread", "u_min"}) {
+            QVERIFY2(file.variable(name) != nullptr, name);
+        }
+        QVERIFY(file.variable("height")->hasMember && file.variable("height")->hasTime);
+        QVERIFY(!file.variable("height_mean")->hasMember);
+        QCOMPARE(file.variable("height")->units, std::string("m"));
+        QVERIFY(file.variable("checksum") == nullptr);  // not on the grid
+        QCOMPARE(file.probabilities().size(), std::size_t(1));
+        QCOMPARE(file.probabilities()[0].variable, std::string("height"));
+        QCOMPARE(file.probabilities()[0].threshold, 10000.0);
+
+        const GridFields expected = fixture::fields(grid, 1, 2);
+        const std::vector<float> height = file.read("height", 1, 2);
+        QCOMPARE(height.size(), grid.pointCount());
+        for (std::size_t k = 0; k < height.size(); k += 97) {
+            QCOMPARE(height[k], static_cast<float>(expected.height[k]));
+        }
+        const std::vector<float> mean = file.read("height_mean", 2);
+        const std::size_t k = 5 * static_cast<std::size_t>(grid.nlon) + 7;
+        double sum = 0.0;
+        for (int m = 0; m < fixture::members; ++m) {
+            sum += fixture::fields(grid, 2, m).height[k];
+        }
+        QVERIFY(std::abs(mean[k] - sum / fixture::members) < 1e-3);
+    }
+
+    void refusesIndicesAndNamesItDoesNotHave()
+    {
+        const QString path = folder_.filePath("indices.nc");
+        fixture::write(path.toStdString());
+        const ForecastFile file(path.toStdString());
+        QVERIFY_THROWS_EXCEPTION(InputError, file.read("height", 3, 0));
+        QVERIFY_THROWS_EXCEPTION(InputError, file.read("height", 0, 3));
+        try {
+            file.read("geopotential", 0, 0);
+            QFAIL("an unknown variable was read");
+        } catch (const InputError& error) {
+            QVERIFY(QString(error.what()).contains("no field 'geopotential'"));
+        }
+    }
+
+    void explainsFilesItCannotRead()
+    {
+        QVERIFY(openError(folder_.filePath("absent.nc")).contains("no such file"));
+        QVERIFY(openError(folder_.path()).contains("folder"));
+
+        const QString text = folder_.filePath("notes.nc");
+        std::ofstream(text.toStdString()) << "this is not NetCDF\n";
+        QVERIFY(openError(text).contains("not a NetCDF file"));
+
+        // NetCDF, but no latitude–longitude grid.
+        const QString series = folder_.filePath("series.nc");
+        int ncid = 0;
+        int dim = 0;
+        int var = 0;
+        QCOMPARE(nc_create(series.toUtf8().constData(), NC_CLOBBER | NC_NETCDF4, &ncid), NC_NOERR);
+        nc_def_dim(ncid, "station", 4, &dim);
+        nc_def_var(ncid, "temperature", NC_FLOAT, 1, &dim, &var);
+        QCOMPARE(nc_close(ncid), NC_NOERR);
+        QVERIFY(openError(series).contains("no latitude dimension"));
+
+        // A grid, but no field on it.
+        const QString empty = folder_.filePath("empty.nc");
+        QCOMPARE(nc_create(empty.toUtf8().constData(), NC_CLOBBER | NC_NETCDF4, &ncid), NC_NOERR);
+        int latDim = 0;
+        int lonDim = 0;
+        int latVar = 0;
+        int lonVar = 0;
+        nc_def_dim(ncid, "lat", 2, &latDim);
+        nc_def_dim(ncid, "lon", 3, &lonDim);
+        nc_def_var(ncid, "lat", NC_DOUBLE, 1, &latDim, &latVar);
+        nc_def_var(ncid, "lon", NC_DOUBLE, 1, &lonDim, &lonVar);
+        const double lat[2] = {-45.0, 45.0};
+        const double lon[3] = {0.0, 120.0, 240.0};
+        nc_put_var_double(ncid, latVar, lat);
+        nc_put_var_double(ncid, lonVar, lon);
+        QCOMPARE(nc_close(ncid), NC_NOERR);
+        QVERIFY(openError(empty).contains("no field"));
+    }
+
+    void readsPlainCfFieldsWithPackingAndMissingValues()
+    {
+        const QString path = folder_.filePath("plain.nc");
+        int ncid = 0;
+        QCOMPARE(nc_create(path.toUtf8().constData(), NC_CLOBBER | NC_NETCDF4, &ncid), NC_NOERR);
+        int dims[3] = {};
+        nc_def_dim(ncid, "time", 2, &dims[0]);
+        nc_def_dim(ncid, "latitude", 2, &dims[1]);
+        nc_def_dim(ncid, "longitude", 3, &dims[2]);
+        int timeVar = 0;
+        int latVar = 0;
+        int lonVar = 0;
+        int fieldVar = 0;
+        nc_def_var(ncid, "time", NC_DOUBLE, 1, &dims[0], &timeVar);
+        putText(ncid, timeVar, "units", "days since 2024-03-01T00:00:00");
+        nc_def_var(ncid, "latitude", NC_DOUBLE, 1, &dims[1], &latVar);
+        putText(ncid, latVar, "units", "degrees_north");
+        nc_def_var(ncid, "longitude", NC_DOUBLE, 1, &dims[2], &lonVar);
+        putText(ncid, lonVar, "units", "degrees_east");
+        nc_def_var(ncid, "t2m", NC_SHORT, 3, dims, &fieldVar);
+        const double scale = 0.5;
+        const double offset = 273.15;
+        const short fill = -32767;
+        nc_put_att_double(ncid, fieldVar, "scale_factor", NC_DOUBLE, 1, &scale);
+        nc_put_att_double(ncid, fieldVar, "add_offset", NC_DOUBLE, 1, &offset);
+        nc_put_att_short(ncid, fieldVar, "_FillValue", NC_SHORT, 1, &fill);
+        putText(ncid, fieldVar, "units", "K");
+        const double times[2] = {0.0, 0.25};
+        const double lat[2] = {-30.0, 30.0};
+        const double lon[3] = {-120.0, 0.0, 120.0};
+        const short packed[12] = {0, 2, 4, 6, 8, 10, 1, 3, 5, 7, fill, 11};
+        nc_put_var_double(ncid, timeVar, times);
+        nc_put_var_double(ncid, latVar, lat);
+        nc_put_var_double(ncid, lonVar, lon);
+        nc_put_var_short(ncid, fieldVar, packed);
+        QCOMPARE(nc_close(ncid), NC_NOERR);
+
+        const ForecastFile file(path.toStdString());
+        QVERIFY(!file.isSpreadcastFile());
+        QCOMPARE(file.leadHours(), (std::vector<double>{0.0, 6.0}));
+        QCOMPARE(file.initialTime(), std::string("2024-03-01 00:00:00"));
+        QVERIFY(file.members().empty());
+        const std::vector<float> second = file.read("t2m", 1);
+        QCOMPARE(second[0], static_cast<float>(273.15 + 0.5));
+        QVERIFY(std::isnan(second[4]));
+        QCOMPARE(second[5], static_cast<float>(273.15 + 5.5));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestForecastFile)
+#include "TestForecastFile.moc"
