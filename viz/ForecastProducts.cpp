@@ -1,0 +1,494 @@
+#include "viz/ForecastProducts.h"
+
+#include "run/InputError.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
+namespace spreadcast {
+namespace {
+
+constexpr std::array<std::string_view, 4> statisticSuffixes{"_mean", "_spread", "_min", "_max"};
+constexpr std::array<std::string_view, 5> productNames{"member", "mean", "spread", "probability", "spaghetti"};
+
+std::string formatValue(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
+}
+
+bool endsWith(const std::string& text, std::string_view suffix)
+{
+    return text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+std::string_view productName(Product product)
+{
+    return productNames[static_cast<std::size_t>(product)];
+}
+
+std::optional<Product> parseProduct(std::string_view name)
+{
+    for (std::size_t k = 0; k < productNames.size(); ++k) {
+        if (productNames[k] == name) {
+            return static_cast<Product>(k);
+        }
+    }
+    return std::nullopt;
+}
+
+ForecastProducts::ForecastProducts(std::shared_ptr<const ForecastFile> file) : file_(std::move(file)) {}
+
+std::vector<std::string> ForecastProducts::fields() const
+{
+    std::vector<std::string> fields;
+    auto isDerived = [&](const std::string& name) {
+        if (name.rfind("probability_", 0) == 0) {
+            return true;
+        }
+        for (const std::string_view suffix : statisticSuffixes) {
+            if (endsWith(name, suffix)) {
+                return true;
+            }
+        }
+        return false;
+    };
+    for (const char* known : {"height", "u", "v", "vorticity"}) {
+        if (has(known)) {
+            fields.emplace_back(known);
+        }
+    }
+    // A statistics-only file: the fields behind its means.
+    for (const ForecastVariable& variable : file_->variables()) {
+        if (endsWith(variable.name, "_mean")) {
+            const std::string base = variable.name.substr(0, variable.name.size() - 5);
+            if (std::find(fields.begin(), fields.end(), base) == fields.end()) {
+                fields.push_back(base);
+            }
+        }
+    }
+    if (has("u") && has("v")) {
+        fields.emplace_back(windSpeedField);
+    }
+    for (const ForecastVariable& variable : file_->variables()) {
+        if (!isDerived(variable.name) && std::find(fields.begin(), fields.end(), variable.name) == fields.end()) {
+            fields.push_back(variable.name);
+        }
+    }
+    return fields;
+}
+
+bool ForecastProducts::hasMembers(const std::string& field) const
+{
+    if (field == windSpeedField) {
+        return hasMembers("u") && hasMembers("v");
+    }
+    const ForecastVariable* variable = file_->variable(field);
+    return variable != nullptr && variable->hasMember && !file_->members().empty();
+}
+
+std::vector<Product> ForecastProducts::products(const std::string& field) const
+{
+    if (hasMembers(field)) {
+        return {Product::Member, Product::Mean, Product::Spread, Product::Probability, Product::Spaghetti};
+    }
+    std::vector<Product> products;
+    if (has(field + "_mean")) {
+        products.push_back(Product::Mean);
+    }
+    if (has(field + "_spread")) {
+        products.push_back(Product::Spread);
+    }
+    for (const ProbabilityVariable& probability : file_->probabilities()) {
+        if (probability.variable == field) {
+            products.push_back(Product::Probability);
+            break;
+        }
+    }
+    if (products.empty() && has(field)) {
+        products.push_back(Product::Member);  // a plain field: shown as it is
+    }
+    return products;
+}
+
+std::string ForecastProducts::label(const std::string& field) const
+{
+    if (field == windSpeedField) {
+        return "wind speed";
+    }
+    if (field == "height" || field == "u" || field == "v" || field == "vorticity") {
+        return field == "u" ? "eastward wind u" : field == "v" ? "northward wind v" : field;
+    }
+    const ForecastVariable* variable = file_->variable(field);
+    return variable == nullptr || variable->longName.empty() ? field : variable->longName;
+}
+
+std::string ForecastProducts::units(const std::string& field) const
+{
+    if (field == windSpeedField) {
+        return units("u");
+    }
+    for (const std::string& name : {field, field + "_mean"}) {
+        if (const ForecastVariable* variable = file_->variable(name)) {
+            return variable->units;
+        }
+    }
+    return {};
+}
+
+bool ForecastProducts::isSigned(const std::string& field) const
+{
+    if (field == "u" || field == "v" || field == "vorticity") {
+        return true;
+    }
+    for (const std::string& name : {field, field + "_mean"}) {
+        if (const ForecastVariable* variable = file_->variable(name)) {
+            const std::string& standard = variable->standardName;
+            return standard == "eastward_wind" || standard == "northward_wind" ||
+                   standard.find("vorticity") != std::string::npos || standard.find("divergence") != std::string::npos;
+        }
+    }
+    return false;
+}
+
+void ForecastProducts::requireField(const std::string& field) const
+{
+    const std::vector<std::string> names = fields();
+    if (std::find(names.begin(), names.end(), field) == names.end()) {
+        std::string list;
+        for (const std::string& name : names) {
+            list += (list.empty() ? "" : ", ") + name;
+        }
+        throw InputError("'" + file_->path() + "' has no field '" + field + "'; it has " + list);
+    }
+}
+
+std::vector<float> ForecastProducts::memberValues(const std::string& field, int timeIndex, int memberIndex) const
+{
+    if (field != windSpeedField) {
+        return file_->read(field, timeIndex, memberIndex);
+    }
+    std::vector<float> speed = file_->read("u", timeIndex, memberIndex);
+    const std::vector<float> v = file_->read("v", timeIndex, memberIndex);
+    for (std::size_t k = 0; k < speed.size(); ++k) {
+        speed[k] = std::hypot(speed[k], v[k]);
+    }
+    return speed;
+}
+
+std::vector<float> ForecastProducts::meanValues(const std::string& field, int timeIndex) const
+{
+    if (field != windSpeedField && has(field + "_mean")) {
+        return file_->read(field + "_mean", timeIndex);
+    }
+    if (!hasMembers(field)) {
+        throw InputError("'" + file_->path() + "' has neither the members of '" + field + "' nor its ensemble mean");
+    }
+    std::vector<double> sum(file_->pointCount(), 0.0);
+    const int members = static_cast<int>(file_->members().size());
+    for (int m = 0; m < members; ++m) {
+        const std::vector<float> values = memberValues(field, timeIndex, m);
+        for (std::size_t k = 0; k < sum.size(); ++k) {
+            sum[k] += values[k];
+        }
+    }
+    std::vector<float> mean(sum.size());
+    for (std::size_t k = 0; k < sum.size(); ++k) {
+        mean[k] = static_cast<float>(sum[k] / members);
+    }
+    return mean;
+}
+
+std::vector<float> ForecastProducts::spreadValues(const std::string& field, int timeIndex) const
+{
+    if (field != windSpeedField && has(field + "_spread")) {
+        return file_->read(field + "_spread", timeIndex);
+    }
+    if (!hasMembers(field)) {
+        throw InputError("'" + file_->path() + "' has neither the members of '" + field + "' nor its ensemble spread");
+    }
+    // The sample standard deviation, as the writer's statistics (Welford's update).
+    const int members = static_cast<int>(file_->members().size());
+    std::vector<double> mean(file_->pointCount(), 0.0);
+    std::vector<double> m2(file_->pointCount(), 0.0);
+    for (int m = 0; m < members; ++m) {
+        const std::vector<float> values = memberValues(field, timeIndex, m);
+        for (std::size_t k = 0; k < mean.size(); ++k) {
+            const double delta = values[k] - mean[k];
+            mean[k] += delta / (m + 1);
+            m2[k] += delta * (values[k] - mean[k]);
+        }
+    }
+    std::vector<float> spread(mean.size());
+    for (std::size_t k = 0; k < spread.size(); ++k) {
+        spread[k] = members > 1 ? static_cast<float>(std::sqrt(m2[k] / (members - 1))) : 0.0f;
+    }
+    return spread;
+}
+
+const ProbabilityVariable* ForecastProducts::storedProbability(const std::string& field, double threshold) const
+{
+    for (const ProbabilityVariable& probability : file_->probabilities()) {
+        if (probability.variable == field &&
+            std::abs(probability.threshold - threshold) <= 1e-9 * std::max(1.0, std::abs(threshold))) {
+            return &probability;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<float> ForecastProducts::probabilityValues(const std::string& field, int timeIndex, double threshold) const
+{
+    // The file's own probability covers every member, stored or not: prefer it.
+    if (const ProbabilityVariable* stored = storedProbability(field, threshold)) {
+        return file_->read(stored->name, timeIndex);
+    }
+    if (!hasMembers(field)) {
+        std::string stored;
+        for (const ProbabilityVariable& probability : file_->probabilities()) {
+            if (probability.variable == field) {
+                stored += (stored.empty() ? "" : ", ") + formatValue(probability.threshold);
+            }
+        }
+        throw InputError("'" + file_->path() + "' keeps no members of '" + field +
+                         "' to count, and no probability above " + formatValue(threshold) +
+                         (stored.empty() ? std::string() : "; it has thresholds " + stored));
+    }
+    const int members = static_cast<int>(file_->members().size());
+    std::vector<int> above(file_->pointCount(), 0);
+    std::vector<int> counted(file_->pointCount(), 0);
+    for (int m = 0; m < members; ++m) {
+        const std::vector<float> values = memberValues(field, timeIndex, m);
+        for (std::size_t k = 0; k < values.size(); ++k) {
+            if (std::isfinite(values[k])) {
+                ++counted[k];
+                above[k] += values[k] > threshold ? 1 : 0;
+            }
+        }
+    }
+    std::vector<float> probability(above.size());
+    for (std::size_t k = 0; k < above.size(); ++k) {
+        probability[k] = counted[k] > 0 ? static_cast<float>(above[k]) / static_cast<float>(counted[k]) : NAN;
+    }
+    return probability;
+}
+
+double ForecastProducts::typicalValue(const std::string& field)
+{
+    std::vector<float> values;
+    const std::vector<Product> available = products(field);
+    if (std::find(available.begin(), available.end(), Product::Mean) != available.end()) {
+        values = meanValues(field, 0);
+    } else if (std::find(available.begin(), available.end(), Product::Member) != available.end()) {
+        values = memberValues(field, 0, 0);
+    }
+    std::erase_if(values, [](float value) { return !std::isfinite(value); });
+    if (values.empty()) {
+        return 0.0;
+    }
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2), values.end());
+    const double median = values[values.size() / 2];
+    if (median == 0.0) {
+        return 0.0;
+    }
+    // Two significant digits: a value a person would type.
+    const double scale = std::pow(10.0, std::floor(std::log10(std::abs(median))) - 1.0);
+    return std::round(median / scale) * scale;
+}
+
+std::string ForecastProducts::timeLabel(int timeIndex) const
+{
+    const std::vector<double>& leads = file_->leadHours();
+    if (timeIndex < 0 || timeIndex >= static_cast<int>(leads.size())) {
+        return {};
+    }
+    const double lead = leads[static_cast<std::size_t>(timeIndex)];
+    if (!std::isfinite(lead)) {
+        return "time " + std::to_string(timeIndex) + " (not written yet)";
+    }
+    std::string text = "T+" + formatValue(lead) + " h";
+    std::tm start{};
+    const std::string& origin = file_->initialTime();
+    if (origin.size() >= 16 && std::sscanf(origin.c_str(), "%d-%d-%d %d:%d", &start.tm_year, &start.tm_mon,
+                                           &start.tm_mday, &start.tm_hour, &start.tm_min) == 5) {
+        start.tm_year -= 1900;
+        start.tm_mon -= 1;
+        const std::time_t valid = timegm(&start) + static_cast<std::time_t>(std::llround(lead * 3600.0));
+        std::tm utc{};
+        gmtime_r(&valid, &utc);
+        char stamp[32];
+        std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M", &utc);
+        text += ", valid " + std::string(stamp);
+    }
+    return text;
+}
+
+ColourLimits ForecastProducts::limits(const std::string& field, Product product)
+{
+    const auto key = std::make_pair(field, product);
+    if (const auto cached = limitsCache_.find(key); cached != limitsCache_.end()) {
+        return cached->second;
+    }
+    const bool symmetric = isSigned(field) && product != Product::Spread;
+    const int times = static_cast<int>(file_->leadHours().size());
+    std::optional<ColourLimits> result;
+    auto include = [&](const std::vector<float>& values, bool symmetricHere) {
+        const ColourLimits here = limitsOf(values, symmetricHere);
+        const bool empty = std::none_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+        if (!empty) {
+            result = result ? unite(*result, here) : here;
+        }
+    };
+    if (product == Product::Probability) {
+        result = ColourLimits{0.0, 1.0};
+    } else if (field == windSpeedField && has("u_min") && has("u_max") && has("v_min") && has("v_max") &&
+               product != Product::Spread) {
+        // No member is faster than the fastest u and v together, and neither is the mean.
+        double fastest = 0.0;
+        for (int t = 0; t < times; ++t) {
+            for (const char* name : {"u_min", "u_max", "v_min", "v_max"}) {
+                for (const float value : file_->read(name, t)) {
+                    if (std::isfinite(value)) {
+                        fastest = std::max(fastest, static_cast<double>(std::abs(value)));
+                    }
+                }
+            }
+        }
+        result = ColourLimits{0.0, std::max(fastest * std::sqrt(2.0), 1e-6)};
+    } else if (field == windSpeedField && product == Product::Spread && has("u_spread") && has("v_spread")) {
+        // The spread of the speeds is at most that of the vectors: √(σu² + σv²).
+        std::vector<float> bound;
+        for (int t = 0; t < times; ++t) {
+            const std::vector<float> su = file_->read("u_spread", t);
+            const std::vector<float> sv = file_->read("v_spread", t);
+            bound.resize(su.size());
+            for (std::size_t k = 0; k < su.size(); ++k) {
+                bound[k] = std::hypot(su[k], sv[k]);
+            }
+            include(bound, false);
+        }
+    } else if (product == Product::Member && field != windSpeedField && has(field + "_min") && has(field + "_max")) {
+        for (int t = 0; t < times; ++t) {
+            include(file_->read(field + "_min", t), symmetric);
+            include(file_->read(field + "_max", t), symmetric);
+        }
+    } else {
+        for (int t = 0; t < times; ++t) {
+            if (product == Product::Mean) {
+                include(meanValues(field, t), symmetric);
+            } else if (product == Product::Spread) {
+                include(spreadValues(field, t), false);
+            } else if (hasMembers(field)) {
+                for (int m = 0; m < static_cast<int>(file_->members().size()); ++m) {
+                    include(memberValues(field, t, m), symmetric);
+                }
+            } else {
+                include(file_->read(field, t), symmetric);
+            }
+        }
+    }
+    ColourLimits limits = result.value_or(symmetric ? ColourLimits{-1.0, 1.0} : ColourLimits{0.0, 1.0});
+    if (product == Product::Spread) {
+        limits.low = 0.0;
+    }
+    if (limits.high <= limits.low) {
+        limits.high = limits.low + 1.0;
+    }
+    limitsCache_[key] = limits;
+    return limits;
+}
+
+GlobeContent ForecastProducts::content(const ProductRequest& request)
+{
+    requireField(request.field);
+    const std::vector<Product> available = products(request.field);
+    if (std::find(available.begin(), available.end(), request.product) == available.end()) {
+        throw InputError("'" + file_->path() + "' cannot show the " + std::string(productName(request.product)) +
+                         " of '" + request.field + "': " +
+                         (hasMembers(request.field) ? "it is not available"
+                                                    : "the file keeps no members of it, only its statistics"));
+    }
+    const int times = static_cast<int>(file_->leadHours().size());
+    if (request.timeIndex < 0 || request.timeIndex >= times) {
+        throw InputError("time index " + std::to_string(request.timeIndex) + " is outside 0 … " +
+                         std::to_string(times - 1) + " of '" + file_->path() + "'");
+    }
+    const std::string fieldLabel = label(request.field);
+    const std::string fieldUnits = units(request.field);
+    const std::string unitsText = fieldUnits.empty() ? std::string() : " (" + fieldUnits + ")";
+    const bool plain = !hasMembers(request.field) && request.product == Product::Member;
+
+    GlobeContent content;
+    content.latitudes = file_->latitudes();
+    content.longitudes = file_->longitudes();
+    std::string productText;
+    switch (request.product) {
+    case Product::Member: {
+        if (plain) {
+            content.values = file_->read(request.field, request.timeIndex);
+            content.colourBarTitle = request.field + unitsText;
+        } else {
+            const int members = static_cast<int>(file_->members().size());
+            if (request.memberIndex < 0 || request.memberIndex >= members) {
+                throw InputError("member index " + std::to_string(request.memberIndex) + " is outside the " +
+                                 std::to_string(members) + " members stored in '" + file_->path() + "'");
+            }
+            content.values = memberValues(request.field, request.timeIndex, request.memberIndex);
+            productText = "member " + std::to_string(file_->members()[static_cast<std::size_t>(request.memberIndex)]);
+            content.colourBarTitle = fieldLabel + unitsText;
+        }
+        break;
+    }
+    case Product::Mean:
+        content.values = meanValues(request.field, request.timeIndex);
+        productText = "ensemble mean";
+        content.colourBarTitle = "mean " + fieldLabel + unitsText;
+        break;
+    case Product::Spread:
+        content.values = spreadValues(request.field, request.timeIndex);
+        productText = "ensemble spread";
+        content.colourBarTitle = fieldLabel + " spread" + unitsText;
+        break;
+    case Product::Probability:
+        if (!std::isfinite(request.threshold)) {
+            throw InputError("the probability threshold must be a finite number");
+        }
+        content.values = probabilityValues(request.field, request.timeIndex, request.threshold);
+        productText = "probability of > " + formatValue(request.threshold) + " " + fieldUnits;
+        content.colourBarTitle = "P(" + request.field + " > " + formatValue(request.threshold) + ")";
+        break;
+    case Product::Spaghetti: {
+        if (!std::isfinite(request.contourLevel)) {
+            throw InputError("the spaghetti contour level must be a finite number");
+        }
+        const int members = static_cast<int>(file_->members().size());
+        for (int m = 0; m < members; ++m) {
+            content.contourFields.push_back(memberValues(request.field, request.timeIndex, m));
+        }
+        content.contourLevel = request.contourLevel;
+        productText = "spaghetti, " + formatValue(request.contourLevel) + " " + fieldUnits + " contour of " +
+                      std::to_string(members) + " members";
+        break;
+    }
+    }
+    if (!content.values.empty()) {
+        const bool symmetric =
+            isSigned(request.field) && request.product != Product::Spread && request.product != Product::Probability;
+        content.colourMap = symmetric ? ColourMapKind::CoolWarm : ColourMapKind::Viridis;
+        content.limits = request.limitsFromThisTime ? limitsOf(content.values, symmetric)
+                                                    : limits(request.field, plain ? Product::Member : request.product);
+        if (request.product == Product::Probability) {
+            content.limits = {0.0, 1.0};
+        }
+    }
+    content.title =
+        fieldLabel + (productText.empty() ? "" : " — " + productText) + " — " + timeLabel(request.timeIndex);
+    return content;
+}
+
+}  // namespace spreadcast

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "io/ForecastFile.h"
+#include "viz/GlobeScene.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace spreadcast {
+
+// What the globe shows of a field: one member, the ensemble mean or spread, the probability of
+// exceeding a threshold, or one contour of every member (spaghetti).
+enum class Product { Member, Mean, Spread, Probability, Spaghetti };
+std::string_view productName(Product product);  // "member", "mean", … as the command line spells them
+std::optional<Product> parseProduct(std::string_view name);
+inline constexpr std::string_view windSpeedField = "wind_speed";
+
+struct ProductRequest {
+    std::string field = "height";  // a field variable of the file, or wind_speed
+    Product product = Product::Mean;
+    int timeIndex = 0;
+    int memberIndex = 0;              // a position in the file's members()
+    double threshold = 0.0;           // Probability: in the field's units
+    double contourLevel = 0.0;        // Spaghetti: in the field's units
+    bool limitsFromThisTime = false;  // otherwise the colour limits hold for every time
+};
+
+// Turns a forecast file into globe content. Statistics come from the file's <field>_mean,
+// _spread, _min, _max and probability variables where it has them, and are computed from the
+// stored members otherwise; wind speed is computed from u and v. Colour limits cover every
+// output time (so a colour means the same value as the slider moves) and are cached.
+class ForecastProducts {
+public:
+    explicit ForecastProducts(std::shared_ptr<const ForecastFile> file);
+
+    const ForecastFile& file() const { return *file_; }
+    // The fields a person picks from: the file's fields less statistics, probabilities and
+    // coordinates, plus wind_speed when u and v are there; the Spreadcast variables first.
+    std::vector<std::string> fields() const;
+    std::vector<Product> products(const std::string& field) const;
+    std::string label(const std::string& field) const;  // "height", "wind speed", a long name
+    std::string units(const std::string& field) const;
+    bool isSigned(const std::string& field) const;
+    // A threshold and a contour level worth starting from: the median of the first time's mean.
+    double typicalValue(const std::string& field);
+    // Lead time and valid time for people, e.g. "T+120 h, valid 2000-01-06 00:00".
+    std::string timeLabel(int timeIndex) const;
+
+    // Throws InputError when the file cannot give what is asked, saying what it lacks.
+    GlobeContent content(const ProductRequest& request);
+
+    std::vector<float> memberValues(const std::string& field, int timeIndex, int memberIndex) const;
+    std::vector<float> meanValues(const std::string& field, int timeIndex) const;
+    std::vector<float> spreadValues(const std::string& field, int timeIndex) const;
+    std::vector<float> probabilityValues(const std::string& field, int timeIndex, double threshold) const;
+
+private:
+    bool hasMembers(const std::string& field) const;
+    bool has(const std::string& variable) const { return file_->variable(variable) != nullptr; }
+    const ProbabilityVariable* storedProbability(const std::string& field, double threshold) const;
+    ColourLimits limits(const std::string& field, Product product);
+    void requireField(const std::string& field) const;
+
+    std::shared_ptr<const ForecastFile> file_;
+    std::map<std::pair<std::string, Product>, ColourLimits> limitsCache_;
+};
+
+}  // namespace spreadcast

@@ -1,0 +1,119 @@
+#include "viz/RenderCommand.h"
+
+#include "run/InputError.h"
+#include "run/RunSpec.h"
+#include "viz/ForecastProducts.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+
+namespace spreadcast {
+namespace {
+
+int findTime(const ForecastFile& file, const std::string& text)
+{
+    const std::vector<double>& leads = file.leadHours();
+    if (text == "last") {
+        for (int t = static_cast<int>(leads.size()) - 1; t >= 0; --t) {
+            if (std::isfinite(leads[static_cast<std::size_t>(t)])) {
+                return t;
+            }
+        }
+        throw InputError("'" + file.path() + "' has no output time written yet");
+    }
+    double hours = 0.0;
+    try {
+        hours = parseDuration(text) / 3600.0;
+    } catch (const std::invalid_argument& error) {
+        throw InputError(std::string("--time: ") + error.what());
+    }
+    std::string available;
+    for (std::size_t t = 0; t < leads.size(); ++t) {
+        if (std::abs(leads[t] - hours) < 1e-6) {
+            return static_cast<int>(t);
+        }
+        if (std::isfinite(leads[t])) {
+            char item[32];
+            std::snprintf(item, sizeof item, "%gh", leads[t]);
+            available += (available.empty() ? "" : ", ") + std::string(item);
+        }
+    }
+    throw InputError("--time " + text + ": '" + file.path() + "' has no output at that lead time; it has " + available);
+}
+
+int findMember(const ForecastFile& file, int member)
+{
+    const std::vector<int>& members = file.members();
+    for (std::size_t m = 0; m < members.size(); ++m) {
+        if (members[m] == member) {
+            return static_cast<int>(m);
+        }
+    }
+    if (members.empty()) {
+        return 0;  // no member dimension: the products say whether that matters
+    }
+    throw InputError("--member " + std::to_string(member) + ": '" + file.path() + "' stores members " +
+                     std::to_string(members.front()) + " … " + std::to_string(members.back()) +
+                     (members.size() == static_cast<std::size_t>(members.back() - members.front() + 1)
+                          ? std::string()
+                          : " (not all of them)"));
+}
+
+}  // namespace
+
+int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostream& error)
+{
+    const auto started = std::chrono::steady_clock::now();
+    GlobeContent content;
+    try {
+        if (options.out.empty()) {
+            throw InputError("no output image: give --out FILE.png");
+        }
+        if (options.width < 16 || options.height < 16 || options.width > maxImageSide ||
+            options.height > maxImageSide) {
+            throw InputError("image size " + std::to_string(options.width) + " × " + std::to_string(options.height) +
+                             " is out of range: give --width and --height 16 … " + std::to_string(maxImageSide));
+        }
+        const std::optional<Product> product = parseProduct(options.product);
+        if (!product) {
+            throw InputError("--product '" + options.product +
+                             "' is not one of member, mean, spread, probability, spaghetti");
+        }
+        auto file = std::make_shared<const ForecastFile>(options.file);
+        ForecastProducts products(file);
+        ProductRequest request;
+        request.field = options.field;
+        request.product = *product;
+        request.timeIndex = findTime(*file, options.time);
+        request.memberIndex = findMember(*file, options.member);
+        request.limitsFromThisTime = options.limitsFromThisTime;
+        if (*product == Product::Probability) {
+            request.threshold = options.threshold ? *options.threshold : products.typicalValue(options.field);
+        }
+        if (*product == Product::Spaghetti) {
+            request.contourLevel = options.contour ? *options.contour : products.typicalValue(options.field);
+        }
+        content = products.content(request);
+    } catch (const InputError& problem) {
+        error << "spreadcast-cli render: " << problem.what() << "\n";
+        return 2;
+    }
+    try {
+        OffscreenGlobeRenderer renderer;
+        renderer.scene().show(content);
+        renderer.scene().setCamera({options.longitude, options.latitude, GlobeCamera{}.distance});
+        renderer.writePng(options.width, options.height, options.out);
+    } catch (const std::exception& problem) {
+        error << "spreadcast-cli render: " << problem.what() << "\n";
+        return 1;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    char timing[64];
+    std::snprintf(timing, sizeof timing, " (%d × %d, %.2f s)", options.width, options.height, seconds);
+    out << "wrote " << options.out << ": " << content.title << timing << "\n";
+    return 0;
+}
+
+}  // namespace spreadcast

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace spreadcast {
+
+// `spreadcast-cli render FILE --field height --product spread --time 120h --out spread.png`:
+// the globe of one product at one time of a forecast file, rendered offscreen.
+struct RenderOptions {
+    std::string file;
+    std::string field = "height";
+    std::string product = "mean";     // member, mean, spread, probability, spaghetti
+    std::string time = "0h";          // a lead time as "120h", "5d", … or "last"
+    int member = 0;                   // the member number, for --product member
+    std::optional<double> threshold;  // probability: default the field's typical value
+    std::optional<double> contour;    // spaghetti: default the field's typical value
+    int width = 1200;
+    int height = 900;
+    double longitude = 0.0;  // where the eye looks from
+    double latitude = 30.0;
+    bool limitsFromThisTime = false;
+    std::string out;
+};
+
+// Renders as the options say and writes the PNG. Returns 0 on success, 2 for bad input (the
+// file, a field or time it lacks, bad options; the message says which) and 1 when rendering
+// fails (no X display, a driver problem), with one line on `error` either way.
+int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostream& error);
+
+}  // namespace spreadcast
