@@ -1,0 +1,278 @@
+#include "ui/DevicesPanel.h"
+#include "ui/GlobeWidget.h"
+#include "ui/MainWindow.h"
+#include "ui/MemberGrid.h"
+#include "ui/OpenGLCheck.h"
+#include "ui/ProductPanel.h"
+#include "ui/RunPanel.h"
+#include "ui/TimeBar.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QOpenGLWidget>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QtTest/QtTest>
+
+#include <fstream>
+#include <set>
+
+using namespace spreadcast;
+
+namespace {
+
+const QColor background(23, 26, 33);
+
+bool near(QColor a, QColor b, int tolerance)
+{
+    return std::abs(a.red() - b.red()) <= tolerance && std::abs(a.green() - b.green()) <= tolerance &&
+           std::abs(a.blue() - b.blue()) <= tolerance;
+}
+
+// Distinct colours in a box given as fractions of the image.
+int distinctColours(const QImage& image, double x0, double x1, double y0, double y1)
+{
+    std::set<QRgb> colours;
+    for (int y = static_cast<int>(y0 * image.height()); y < static_cast<int>(y1 * image.height()); ++y) {
+        for (int x = static_cast<int>(x0 * image.width()); x < static_cast<int>(x1 * image.width()); ++x) {
+            colours.insert(image.pixel(x, y) & 0xffffffu);
+        }
+    }
+    return static_cast<int>(colours.size());
+}
+
+template <typename T>
+T* child(QObject* parent, const char* name)
+{
+    T* found = parent->findChild<T*>(name);
+    if (found == nullptr) {
+        qFatal("no child '%s'", name);
+    }
+    return found;
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir folder_;
+    std::unique_ptr<MainWindow> window_;
+    QString forecast_;
+
+    void chooseProduct(const QString& name)
+    {
+        QComboBox* box = window_->productPanel()->productBox();
+        const int index = box->findData(name);
+        QVERIFY2(index >= 0, qPrintable(name));
+        box->setCurrentIndex(index);
+        QVERIFY2(window_->lastError().isEmpty(), qPrintable(window_->lastError()));
+    }
+
+    QString title() const { return QString::fromStdString(window_->globe()->scene().content().title); }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        const OpenGLReport report = checkOpenGL();
+        QVERIFY2(report.sufficient, qPrintable(report.message));
+        QElapsedTimer timer;
+        timer.start();
+        window_ = std::make_unique<MainWindow>(GlobeWidget::Backend::OpenGL);
+        window_->resize(1280, 800);
+        window_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+        qInfo("main window exposed after %.0f ms (%s)", static_cast<double>(timer.nsecsElapsed()) * 1e-6,
+              qPrintable(report.message));
+    }
+
+    void invalidInputsAreExplainedNextToTheirFields()
+    {
+        RunPanel* panel = window_->runPanel();
+        auto* truncation = child<QSpinBox>(panel, "truncation");
+        auto* lead = child<QLineEdit>(panel, "lead");
+        auto* run = child<QPushButton>(panel, "runButton");
+        QVERIFY(run->isEnabled());
+
+        truncation->setValue(5);
+        auto* truncationProblem = child<QLabel>(panel, "truncationProblem");
+        QVERIFY(truncationProblem->isVisibleTo(panel));
+        QVERIFY2(truncationProblem->text().contains("T5 is out of range"), qPrintable(truncationProblem->text()));
+        QVERIFY(!run->isEnabled());
+
+        lead->setText("soon");
+        auto* leadProblem = child<QLabel>(panel, "leadProblem");
+        QVERIFY(leadProblem->isVisibleTo(panel));
+        QVERIFY2(leadProblem->text().contains("soon"), qPrintable(leadProblem->text()));
+
+        child<QLineEdit>(panel, "outputInterval")->setText("5h");
+        lead->setText("1d");
+        truncation->setValue(21);
+        QVERIFY(!truncationProblem->isVisibleTo(panel));
+        // 24 h is not a whole number of 5 h intervals: said at both fields.
+        QVERIFY(child<QLabel>(panel, "outputIntervalProblem")->text().contains("whole number"));
+        child<QLineEdit>(panel, "outputInterval")->setText("12h");
+        QVERIFY2(panel->problems().isEmpty(), qPrintable(panel->problems().join('\n')));
+        QVERIFY(run->isEnabled());
+    }
+
+    void runsASmallEnsembleFromThePanel()
+    {
+        RunPanel* panel = window_->runPanel();
+        child<QComboBox>(panel, "initialCondition")->setCurrentText("galewsky");
+        child<QSpinBox>(panel, "truncation")->setValue(21);
+        child<QSpinBox>(panel, "members")->setValue(3);
+        child<QLineEdit>(panel, "lead")->setText("1d");
+        child<QLineEdit>(panel, "outputInterval")->setText("12h");
+        child<QCheckBox>(panel, "cpu")->setChecked(true);
+        child<QSpinBox>(panel, "threads")->setValue(2);
+        child<QLineEdit>(panel, "probabilities")->setText("height>10000");
+        forecast_ = folder_.filePath("panel-run.nc");
+        child<QLineEdit>(panel, "outputPath")->setText(forecast_);
+
+        QSignalSpy finished(window_.get(), &MainWindow::runFinished);
+        QSignalSpy opened(window_.get(), &MainWindow::forecastOpened);
+        QTest::mouseClick(child<QPushButton>(panel, "runButton"), Qt::LeftButton);
+        QVERIFY(child<QPushButton>(panel, "cancelButton")->isEnabled());
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.front().front().toString(), QString("complete"));
+        QCOMPARE(opened.size(), 1);
+        QVERIFY(!child<QPushButton>(panel, "cancelButton")->isEnabled());
+
+        MemberGrid* grid = window_->memberGrid();
+        QCOMPARE(grid->memberCount(), 3);
+        for (int m = 0; m < 3; ++m) {
+            QCOMPARE(grid->statusOf(m), QString("done"));
+            QVERIFY2(grid->deviceOf(m).startsWith("cpu"), qPrintable(grid->deviceOf(m)));
+        }
+        QTableWidget* devices = window_->devicesPanel()->table();
+        QVERIFY(devices->rowCount() >= 1);
+        int done = 0;
+        for (int row = 0; row < devices->rowCount(); ++row) {
+            done += devices->item(row, 2)->text().toInt();
+        }
+        QCOMPARE(done, 3);
+        QCOMPARE(window_->timeBar()->slider()->maximum(), 2);
+        QVERIFY2(title().contains("height") && title().contains("ensemble mean"), qPrintable(title()));
+    }
+
+    void stepsTimeAndSwitchesProducts()
+    {
+        QVERIFY(window_->products() != nullptr);
+        window_->timeBar()->setTimeIndex(2);
+        QVERIFY2(title().contains("T+24 h, valid 2000-01-02 00:00"), qPrintable(title()));
+        const ColourLimits meanLimits = window_->globe()->scene().content().limits;
+        window_->timeBar()->setTimeIndex(1);
+        QVERIFY2(title().contains("T+12 h"), qPrintable(title()));
+        QCOMPARE(window_->globe()->scene().content().limits, meanLimits);  // fixed through time
+
+        chooseProduct("spread");
+        QVERIFY(title().contains("ensemble spread"));
+        QCOMPARE(window_->globe()->scene().content().limits.low, 0.0);
+        chooseProduct("member");
+        window_->productPanel()->memberBox()->setValue(2);
+        QVERIFY2(title().contains("member 2"), qPrintable(title()));
+        chooseProduct("probability");
+        window_->productPanel()->valueEdit()->setText("10000");
+        emit window_->productPanel()->valueEdit()->editingFinished();
+        QVERIFY2(title().contains("probability of > 10000 m"), qPrintable(title()));
+        chooseProduct("spaghetti");
+        QVERIFY2(title().contains("contour of 3 members"), qPrintable(title()));
+        QCOMPARE(window_->globe()->scene().content().contourFields.size(), std::size_t(3));
+
+        QComboBox* field = window_->productPanel()->fieldBox();
+        field->setCurrentIndex(field->findData("vorticity"));
+        chooseProduct("mean");
+        const GlobeContent& vorticity = window_->globe()->scene().content();
+        QCOMPARE(vorticity.colourMap, ColourMapKind::CoolWarm);
+        QCOMPARE(vorticity.limits.low, -vorticity.limits.high);
+        field->setCurrentIndex(field->findData("height"));
+
+        // Play runs through the times and stops at the last.
+        window_->timeBar()->setTimeIndex(0);
+        QTest::mouseClick(window_->timeBar()->playButton(), Qt::LeftButton);
+        QVERIFY(window_->timeBar()->isPlaying());
+        QTRY_COMPARE_WITH_TIMEOUT(window_->timeBar()->timeIndex(), 2, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window_->timeBar()->isPlaying(), 5000);
+    }
+
+    void drawsTheGlobeOnScreen()
+    {
+        chooseProduct("mean");
+        auto* view = window_->globe()->findChild<QOpenGLWidget*>();
+        QVERIFY(view != nullptr);
+        QSignalSpy redrawn(window_->globe(), &GlobeWidget::redrawn);
+        window_->globe()->requestRedraw();
+        QVERIFY(redrawn.wait(5000));
+        qInfo("on-screen redraw %.1f ms at %d × %d; last view update %.1f ms", redrawn.back().front().toDouble(),
+              view->width(), view->height(), window_->lastUpdateMilliseconds());
+        const QImage frame = view->grabFramebuffer();
+        QVERIFY(!frame.isNull());
+        QVERIFY(near(frame.pixelColor(3, 3), background, 3));
+        QVERIFY(!near(frame.pixelColor(frame.width() * 4 / 10, frame.height() / 2), background, 10));
+        QVERIFY(distinctColours(frame, 0.2, 0.6, 0.3, 0.7) > 30);
+        // The colour bar on the right shows many colours of its map.
+        QVERIFY(distinctColours(frame, 0.86, 0.95, 0.2, 0.8) > 30);
+    }
+
+    void exportsPngAtTheChosenSize()
+    {
+        const QString path = folder_.filePath("export.png");
+        QVERIFY(window_->exportImage(path, 640, 400));
+        const QImage image(path);
+        QCOMPARE(image.size(), QSize(640, 400));
+        QVERIFY(near(image.pixelColor(2, 2), background, 3));
+        QVERIFY(!near(image.pixelColor(256, 210), background, 10));
+        QVERIFY(distinctColours(image, 0.0, 1.0, 0.0, 1.0) > 100);
+        QVERIFY(distinctColours(image, 0.86, 0.95, 0.2, 0.8) > 30);
+
+        QVERIFY(!window_->exportImage(folder_.filePath("no/such/folder.png"), 640, 400));
+        QVERIFY2(window_->lastError().contains("does not exist"), qPrintable(window_->lastError()));
+        for (QMessageBox* box : window_->findChildren<QMessageBox*>("errorMessage")) {
+            box->close();
+        }
+    }
+
+    void malformedFileShowsAnErrorAndTheWindowStaysUsable()
+    {
+        const QString broken = folder_.filePath("broken.nc");
+        std::ofstream(broken.toStdString()) << "CDF\x01 but nothing after the magic number";
+        QVERIFY(!window_->openForecast(broken));
+        QVERIFY2(window_->lastError().contains("broken.nc"), qPrintable(window_->lastError()));
+        auto* box = window_->findChild<QMessageBox*>("errorMessage");
+        QVERIFY(box != nullptr);
+        QTRY_VERIFY(box->isVisible());
+        QVERIFY(box->text().contains("not a NetCDF file"));
+        box->close();
+
+        // The forecast shown before is still there and still responds.
+        QVERIFY(window_->products() != nullptr);
+        window_->timeBar()->setTimeIndex(0);
+        QVERIFY2(title().contains("T+0 h"), qPrintable(title()));
+        QVERIFY(window_->openForecast(forecast_));
+    }
+
+    void cleanupTestCase() { window_.reset(); }
+};
+
+int main(int argc, char** argv)
+{
+    setDefaultSurfaceFormat();
+    QApplication application(argc, argv);
+    QApplication::setOrganizationName("SpreadcastTests");
+    QApplication::setApplicationName("TestMainWindow");
+    TestMainWindow test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "TestMainWindow.moc"

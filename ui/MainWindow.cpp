@@ -1,0 +1,370 @@
+#include "ui/MainWindow.h"
+
+#include "Version.h"
+#include "run/InputError.h"
+#include "ui/DevicesPanel.h"
+#include "ui/MemberGrid.h"
+#include "ui/ProductPanel.h"
+#include "ui/RunController.h"
+#include "ui/RunPanel.h"
+#include "ui/TimeBar.h"
+#include "viz/Coastlines.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace spreadcast {
+namespace {
+
+QString formatSeconds(double seconds)
+{
+    if (!(seconds >= 0.0)) {
+        return "ETA –";
+    }
+    const long long total = std::llround(seconds);
+    return total >= 3600 ? QString("ETA %1 h %2 min").arg(total / 3600).arg((total % 3600) / 60)
+           : total >= 60 ? QString("ETA %1 min %2 s").arg(total / 60).arg(total % 60)
+                         : QString("ETA %1 s").arg(total);
+}
+
+}  // namespace
+
+MainWindow::MainWindow(GlobeWidget::Backend backend, QWidget* parent) : QMainWindow(parent)
+{
+    setWindowTitle("Spreadcast");
+    setObjectName("mainWindow");
+
+    auto* centre = new QWidget;
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    globe_ = new GlobeWidget(backend);
+    timeBar_ = new TimeBar;
+    centreLayout->addWidget(globe_, 1);
+    centreLayout->addWidget(timeBar_);
+    setCentralWidget(centre);
+
+    runPanel_ = new RunPanel;
+    auto* runDock = new QDockWidget("Run");
+    runDock->setObjectName("runDock");
+    runDock->setWidget(runPanel_);
+    addDockWidget(Qt::LeftDockWidgetArea, runDock);
+
+    auto* ensemble = new QWidget;
+    auto* ensembleLayout = new QVBoxLayout(ensemble);
+    productPanel_ = new ProductPanel;
+    memberGrid_ = new MemberGrid;
+    ensembleLayout->addWidget(productPanel_);
+    ensembleLayout->addWidget(new QLabel("Members"));
+    ensembleLayout->addWidget(memberGrid_, 1);
+    auto* ensembleDock = new QDockWidget("Ensemble");
+    ensembleDock->setObjectName("ensembleDock");
+    ensembleDock->setWidget(ensemble);
+    addDockWidget(Qt::RightDockWidgetArea, ensembleDock);
+
+    devicesPanel_ = new DevicesPanel;
+    auto* devicesDock = new QDockWidget("Devices");
+    devicesDock->setObjectName("devicesDock");
+    devicesDock->setWidget(devicesPanel_);
+    addDockWidget(Qt::RightDockWidgetArea, devicesDock);
+
+    forecastLabel_ = new QLabel("No forecast open — File ▸ Open forecast… or run one");
+    statusBar()->addWidget(forecastLabel_, 1);
+    progressBar_ = new QProgressBar;
+    progressBar_->setObjectName("runProgress");
+    progressBar_->setRange(0, 1000);
+    progressBar_->setMaximumWidth(220);
+    etaLabel_ = new QLabel;
+    cancelButton_ = new QPushButton("Cancel");
+    cancelButton_->setObjectName("statusCancel");
+    statusBar()->addPermanentWidget(progressBar_);
+    statusBar()->addPermanentWidget(etaLabel_);
+    statusBar()->addPermanentWidget(cancelButton_);
+
+    runController_ = new RunController(this);
+    connect(runPanel_, &RunPanel::runRequested, this, &MainWindow::startRun);
+    connect(runPanel_, &RunPanel::cancelRequested, runController_, &RunController::cancel);
+    connect(cancelButton_, &QPushButton::clicked, runController_, &RunController::cancel);
+    connect(runController_, &RunController::progress, this, &MainWindow::showProgress);
+    connect(runController_, &RunController::finished, this, &MainWindow::runEnded);
+    connect(runController_, &RunController::failed, this, &MainWindow::runFailed);
+    connect(productPanel_, &ProductPanel::changed, this, &MainWindow::updateView);
+    connect(timeBar_, &TimeBar::timeChanged, this, &MainWindow::updateView);
+    setRunning(false);
+
+    createMenus();
+    resize(1400, 900);
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+    if (const QString problem = QString::fromStdString(globe_->scene().coastlineProblem()); !problem.isEmpty()) {
+        statusBar()->showMessage("Coastlines not drawn: " + problem, 15000);
+    }
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu("&File");
+    QAction* open = file->addAction("&Open forecast…", this, &MainWindow::openForecastDialog);
+    open->setShortcut(QKeySequence::Open);
+    QMenu* exportMenu = file->addMenu("&Export");
+    QAction* image = exportMenu->addAction("&Image…", this, &MainWindow::exportImageDialog);
+    image->setShortcut(QKeySequence("Ctrl+E"));
+    file->addSeparator();
+    QAction* quit = file->addAction("&Quit", this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu("&View");
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) {
+        view->addAction(dock->toggleViewAction());
+    }
+    QMenu* help = menuBar()->addMenu("&Help");
+    help->addAction("&About Spreadcast", this, &MainWindow::showAbout);
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    lastError_ = message;
+    statusBar()->showMessage(title + ": " + message, 20000);
+    // Window-modal and non-blocking: a run going on keeps reporting behind it.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setObjectName("errorMessage");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+bool MainWindow::openForecast(const QString& path)
+{
+    std::shared_ptr<const ForecastFile> file;
+    try {
+        file = std::make_shared<const ForecastFile>(path.toStdString());
+    } catch (const InputError& error) {
+        showError("Cannot open forecast", QString::fromStdString(error.what()));
+        return false;
+    }
+    auto products = std::make_unique<ForecastProducts>(file);
+    if (products->fields().empty()) {
+        showError("Cannot open forecast", path + " has no field that the globe can show.");
+        return false;
+    }
+    file_ = std::move(file);
+    products_ = std::move(products);
+    QSettings().setValue("directories/forecast", QFileInfo(path).absolutePath());
+    productPanel_->setProducts(products_.get());
+    QStringList times;
+    for (int t = 0; t < static_cast<int>(file_->leadHours().size()); ++t) {
+        times << QString::fromStdString(products_->timeLabel(t));
+    }
+    timeBar_->setTimes(times);
+    const QString status = QString::fromStdString(file_->runStatus());
+    forecastLabel_->setText(QFileInfo(path).fileName() + " · " + QString::number(file_->members().size()) +
+                            " members · " + QString::number(times.size()) + " times" +
+                            (status.isEmpty() ? QString() : " · " + status));
+    setWindowTitle(QFileInfo(path).fileName() + " — Spreadcast");
+    updateView();
+    emit forecastOpened(path);
+    return true;
+}
+
+void MainWindow::updateView()
+{
+    if (!products_) {
+        return;
+    }
+    std::optional<ProductRequest> request = productPanel_->request();
+    if (!request) {
+        return;
+    }
+    request->timeIndex = timeBar_->timeIndex();
+    QElapsedTimer timer;
+    timer.start();
+    try {
+        globe_->showContent(products_->content(*request));
+    } catch (const InputError& error) {
+        showError("Cannot show this product", QString::fromStdString(error.what()));
+    } catch (const std::exception& error) {
+        showError("Cannot show this product", QString::fromStdString(error.what()));
+    }
+    lastUpdateMilliseconds_ = static_cast<double>(timer.nsecsElapsed()) * 1e-6;
+}
+
+bool MainWindow::exportImage(const QString& path, int width, int height)
+{
+    try {
+        OffscreenGlobeRenderer renderer;
+        renderer.scene().show(globe_->scene().content());
+        renderer.scene().setCamera(globe_->scene().camera());
+        renderer.writePng(width, height, path.toStdString());
+    } catch (const std::exception& error) {
+        showError("Cannot export the image", QString::fromStdString(error.what()));
+        return false;
+    }
+    QSettings().setValue("directories/export", QFileInfo(path).absolutePath());
+    statusBar()->showMessage(QString("Wrote %1 (%2 × %3)").arg(path).arg(width).arg(height), 8000);
+    return true;
+}
+
+void MainWindow::openForecastDialog()
+{
+    const QString folder = QSettings().value("directories/forecast", QDir::homePath()).toString();
+    const QString path =
+        QFileDialog::getOpenFileName(this, "Open forecast", folder, "NetCDF files (*.nc *.nc4 *.cdf);;All files (*)");
+    if (!path.isEmpty()) {
+        openForecast(path);
+    }
+}
+
+void MainWindow::exportImageDialog()
+{
+    if (globe_->scene().content().latitudes.empty()) {
+        showError("Nothing to export", "Open a forecast or run one first.");
+        return;
+    }
+    QSettings settings;
+    QDialog dialog(this);
+    dialog.setWindowTitle("Export image");
+    auto* form = new QFormLayout(&dialog);
+    auto* width = new QSpinBox;
+    width->setRange(16, maxImageSide);
+    width->setValue(settings.value("export/width", 1600).toInt());
+    auto* height = new QSpinBox;
+    height->setRange(16, maxImageSide);
+    height->setValue(settings.value("export/height", 1200).toInt());
+    form->addRow("Width (pixels)", width);
+    form->addRow("Height (pixels)", height);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted) {
+        return;
+    }
+    settings.setValue("export/width", width->value());
+    settings.setValue("export/height", height->value());
+    const QString folder = settings.value("directories/export", QDir::homePath()).toString();
+    QString path =
+        QFileDialog::getSaveFileName(this, "Export image", QDir(folder).filePath("globe.png"), "PNG images (*.png)");
+    if (path.isEmpty()) {
+        return;
+    }
+    if (!path.endsWith(".png", Qt::CaseInsensitive)) {
+        path += ".png";
+    }
+    exportImage(path, width->value(), height->value());
+}
+
+void MainWindow::startRun(const RunSpec& spec)
+{
+    // HDF5 cannot write a file that this process holds open for reading.
+    if (file_ && QFileInfo(QString::fromStdString(file_->path())).absoluteFilePath() ==
+                     QFileInfo(QString::fromStdString(spec.outputPath)).absoluteFilePath()) {
+        productPanel_->setProducts(nullptr);
+        products_.reset();
+        file_.reset();
+        timeBar_->setTimes({});
+    }
+    memberGrid_->clear();
+    devicesPanel_->clear();
+    if (!runController_->start(spec)) {
+        showError("Run not started", "A run is going on already: wait for it or cancel it.");
+        return;
+    }
+    setRunning(true);
+    forecastLabel_->setText("Running " + QString::fromStdString(spec.outputPath));
+}
+
+void MainWindow::showProgress(const RunProgress& progress)
+{
+    devicesPanel_->showProgress(progress);
+    memberGrid_->showProgress(progress);
+    if (progress.memberStepsTotal > 0) {
+        progressBar_->setValue(static_cast<int>(1000 * progress.memberStepsDone / progress.memberStepsTotal));
+    }
+    etaLabel_->setText(formatSeconds(progress.etaSeconds));
+}
+
+void MainWindow::runEnded(const RunResult& result)
+{
+    setRunning(false);
+    const QString status = QString::fromStdString(result.status);
+    statusBar()->showMessage(QString("Run %1 in %2 s").arg(status).arg(result.elapsedSeconds, 0, 'f', 1), 20000);
+    if (!result.failures.empty()) {
+        showError("Some members failed", QString::fromStdString(describeFailures(result.failures)));
+    }
+    if (QFileInfo::exists(QString::fromStdString(result.outputPath))) {
+        openForecast(QString::fromStdString(result.outputPath));
+    }
+    emit runFinished(status);
+}
+
+void MainWindow::runFailed(const QString& message)
+{
+    setRunning(false);
+    showError("Run failed", message);
+    emit runFinished("failed: " + message);
+}
+
+void MainWindow::setRunning(bool running)
+{
+    runPanel_->setRunning(running);
+    progressBar_->setVisible(running);
+    etaLabel_->setVisible(running);
+    cancelButton_->setVisible(running);
+    if (running) {
+        progressBar_->setValue(0);
+        etaLabel_->setText(formatSeconds(-1.0));
+    }
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, "About Spreadcast",
+        QString("<h3>%1 %2</h3><p>An ensemble-forecasting workstation: a spectral shallow-water model run as an "
+                "ensemble, watched live, inspected on a 3-D globe.</p>"
+                "<p>Coastlines: GSHHG — A Global Self-consistent, Hierarchical, High-resolution Geography "
+                "Database, version 2.3, by Paul Wessel and Walter H. F. Smith (Wessel &amp; Smith 1996, "
+                "J. Geophys. Res. 101(B4)), LGPL; read from %3.</p>"
+                "<p>Colour maps: viridis (van der Walt &amp; Smith), cool–warm (Moreland 2009). "
+                "Built with Qt %4 and VTK.</p>")
+            .arg(softwareName, softwareVersion, QString::fromStdString(defaultCoastlinePath()), qVersion()));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (runController_->isRunning()) {
+        const auto answer = QMessageBox::question(this, "A run is going on",
+                                                  "Cancel the run and quit? What has finished stays in its file.");
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+    }
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    event->accept();
+}
+
+}  // namespace spreadcast

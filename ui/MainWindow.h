@@ -1,0 +1,92 @@
+#pragma once
+
+#include "ui/GlobeWidget.h"
+#include "viz/ForecastProducts.h"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+
+namespace spreadcast {
+
+class DevicesPanel;
+class MemberGrid;
+class ProductPanel;
+class RunController;
+class RunPanel;
+class TimeBar;
+struct RunProgress;
+struct RunResult;
+struct RunSpec;
+
+// The workstation: the globe in the centre, docks for the run, the ensemble (pickers and member
+// grid) and the devices, the time bar below the globe, a progress bar with ETA and Cancel in the
+// status bar. Errors are shown as (non-blocking) message boxes and the window stays usable.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(GlobeWidget::Backend backend, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a forecast file for inspection; false (and an error shown) when it cannot be read.
+    bool openForecast(const QString& path);
+    // Renders the current view offscreen at the size given and writes a PNG; false (and an error
+    // shown) when it cannot.
+    bool exportImage(const QString& path, int width, int height);
+    // The latest error message shown, for tests and the log.
+    QString lastError() const { return lastError_; }
+    // Milliseconds the last view change took to compute (the render is timed by the globe).
+    double lastUpdateMilliseconds() const { return lastUpdateMilliseconds_; }
+    const ForecastProducts* products() const { return products_.get(); }
+
+    GlobeWidget* globe() const { return globe_; }
+    RunPanel* runPanel() const { return runPanel_; }
+    MemberGrid* memberGrid() const { return memberGrid_; }
+    DevicesPanel* devicesPanel() const { return devicesPanel_; }
+    ProductPanel* productPanel() const { return productPanel_; }
+    TimeBar* timeBar() const { return timeBar_; }
+    RunController* runController() const { return runController_; }
+
+signals:
+    void forecastOpened(const QString& path);
+    void runFinished(const QString& status);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createMenus();
+    void updateView();
+    void showError(const QString& title, const QString& message);
+    void startRun(const RunSpec& spec);
+    void showProgress(const RunProgress& progress);
+    void runEnded(const RunResult& result);
+    void runFailed(const QString& message);
+    void setRunning(bool running);
+    void openForecastDialog();
+    void exportImageDialog();
+    void showAbout();
+
+    GlobeWidget* globe_ = nullptr;
+    RunPanel* runPanel_ = nullptr;
+    MemberGrid* memberGrid_ = nullptr;
+    DevicesPanel* devicesPanel_ = nullptr;
+    ProductPanel* productPanel_ = nullptr;
+    TimeBar* timeBar_ = nullptr;
+    RunController* runController_ = nullptr;
+    QProgressBar* progressBar_ = nullptr;
+    QLabel* etaLabel_ = nullptr;
+    QPushButton* cancelButton_ = nullptr;
+    QLabel* forecastLabel_ = nullptr;
+    std::shared_ptr<const ForecastFile> file_;
+    std::unique_ptr<ForecastProducts> products_;
+    QString lastError_;
+    double lastUpdateMilliseconds_ = 0.0;
+};
+
+}  // namespace spreadcast

@@ -1,0 +1,97 @@
+#include "ui/MemberGrid.h"
+
+#include <QHeaderView>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace spreadcast {
+namespace {
+
+QColor statusColour(MemberStatus status)
+{
+    switch (status) {
+    case MemberStatus::Queued: return {220, 220, 220};
+    case MemberStatus::Running: return {133, 193, 233};
+    case MemberStatus::Done: return {130, 204, 145};
+    case MemberStatus::Failed: return {231, 120, 110};
+    case MemberStatus::Retried: return {245, 200, 100};
+    }
+    return {255, 255, 255};
+}
+
+}  // namespace
+
+MemberGrid::MemberGrid(QWidget* parent) : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    table_ = new QTableWidget(0, columns);
+    table_->setObjectName("memberGrid");
+    table_->horizontalHeader()->hide();
+    table_->verticalHeader()->hide();
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->setSelectionMode(QAbstractItemView::NoSelection);
+    layout->addWidget(table_);
+}
+
+void MemberGrid::clear()
+{
+    table_->setRowCount(0);
+    statuses_.clear();
+    devices_.clear();
+}
+
+void MemberGrid::showProgress(const RunProgress& progress)
+{
+    const int members = static_cast<int>(progress.memberStatuses.size());
+    table_->setRowCount((members + columns - 1) / columns);
+    statuses_.clear();
+    devices_.clear();
+    for (int m = 0; m < members; ++m) {
+        const MemberStatus status = progress.memberStatuses[static_cast<std::size_t>(m)];
+        const int device = m < static_cast<int>(progress.memberDevice.size())
+                               ? progress.memberDevice[static_cast<std::size_t>(m)]
+                               : -1;
+        const QString deviceName = device >= 0 && device < static_cast<int>(progress.devices.size())
+                                       ? QString::fromStdString(progress.devices[static_cast<std::size_t>(device)].name)
+                                       : QString();
+        const QString statusName =
+            QString::fromUtf8(memberStatusName(status).data(), static_cast<qsizetype>(memberStatusName(status).size()));
+        statuses_ << statusName;
+        devices_ << deviceName;
+        QTableWidgetItem* item = table_->item(m / columns, m % columns);
+        if (item == nullptr) {
+            item = new QTableWidgetItem;
+            item->setTextAlignment(Qt::AlignCenter);
+            table_->setItem(m / columns, m % columns, item);
+        }
+        item->setText(QString::number(m));
+        item->setBackground(statusColour(status));
+        item->setForeground(QColor(20, 20, 20));
+        item->setToolTip(QString("member %1: %2%3")
+                             .arg(m)
+                             .arg(statusName)
+                             .arg(deviceName.isEmpty() ? QString() : " on " + deviceName));
+    }
+    for (int m = members; m < table_->rowCount() * columns; ++m) {
+        delete table_->takeItem(m / columns, m % columns);
+    }
+}
+
+int MemberGrid::memberCount() const
+{
+    return static_cast<int>(statuses_.size());
+}
+
+QString MemberGrid::statusOf(int member) const
+{
+    return member >= 0 && member < statuses_.size() ? statuses_[member] : QString();
+}
+
+QString MemberGrid::deviceOf(int member) const
+{
+    return member >= 0 && member < devices_.size() ? devices_[member] : QString();
+}
+
+}  // namespace spreadcast

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "run/EnsembleRun.h"
+
+#include <QWidget>
+
+class QTableWidget;
+
+namespace spreadcast {
+
+// One cell per member, coloured by its state (queued, running, done, failed, retried) and
+// naming the device that ran it.
+class MemberGrid : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit MemberGrid(QWidget* parent = nullptr);
+    void showProgress(const RunProgress& progress);
+    void clear();
+    int memberCount() const;
+    // "done", "running", … as core's memberStatusName says; empty for an unknown member.
+    QString statusOf(int member) const;
+    QString deviceOf(int member) const;
+
+private:
+    QTableWidget* table_ = nullptr;
+    QStringList statuses_;
+    QStringList devices_;
+    static constexpr int columns = 10;
+};
+
+}  // namespace spreadcast

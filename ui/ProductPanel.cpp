@@ -1,0 +1,151 @@
+#include "ui/ProductPanel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalBlocker>
+#include <QSpinBox>
+
+namespace spreadcast {
+
+ProductPanel::ProductPanel(QWidget* parent) : QWidget(parent)
+{
+    auto* form = new QFormLayout(this);
+    field_ = new QComboBox;
+    field_->setObjectName("fieldBox");
+    form->addRow("Field", field_);
+    product_ = new QComboBox;
+    product_->setObjectName("productBox");
+    form->addRow("Product", product_);
+    member_ = new QSpinBox;
+    member_->setObjectName("memberBox");
+    form->addRow("Member", member_);
+    valueLabel_ = new QLabel("Threshold");
+    value_ = new QLineEdit;
+    value_->setObjectName("valueEdit");
+    form->addRow(valueLabel_, value_);
+    valueProblem_ = new QLabel;
+    valueProblem_->setStyleSheet("color: #c0392b;");
+    valueProblem_->hide();
+    form->addRow(QString(), valueProblem_);
+    limitsFromThisTime_ = new QCheckBox("Colour limits from this time only");
+    limitsFromThisTime_->setObjectName("limitsFromThisTime");
+    limitsFromThisTime_->setToolTip("Otherwise the colours mean the same values at every time");
+    form->addRow(QString(), limitsFromThisTime_);
+
+    connect(field_, &QComboBox::currentTextChanged, this, [this] {
+        if (!updating_) {
+            updateProducts();
+            if (products_ != nullptr && !field_->currentData().toString().isEmpty()) {
+                value_->setText(
+                    QString::number(products_->typicalValue(field_->currentData().toString().toStdString())));
+            }
+            emit changed();
+        }
+    });
+    connect(product_, &QComboBox::currentIndexChanged, this, [this] {
+        updateValueRow();
+        if (!updating_) {
+            emit changed();
+        }
+    });
+    connect(member_, &QSpinBox::valueChanged, this, [this] {
+        if (!updating_) {
+            emit changed();
+        }
+    });
+    connect(value_, &QLineEdit::editingFinished, this, [this] {
+        updateValueRow();
+        emit changed();
+    });
+    connect(limitsFromThisTime_, &QCheckBox::toggled, this, &ProductPanel::changed);
+    setProducts(nullptr);
+}
+
+void ProductPanel::setProducts(ForecastProducts* products)
+{
+    updating_ = true;
+    products_ = products;
+    const QString previousField = field_->currentData().toString();
+    field_->clear();
+    if (products_ != nullptr) {
+        for (const std::string& name : products_->fields()) {
+            field_->addItem(QString::fromStdString(products_->label(name)), QString::fromStdString(name));
+        }
+        const int keep = field_->findData(previousField);
+        field_->setCurrentIndex(keep >= 0 ? keep : 0);
+        const int members = static_cast<int>(products_->file().members().size());
+        member_->setRange(0, std::max(0, members - 1));
+        member_->setSuffix(members > 0 ? QString(" of %1").arg(members) : QString());
+        if (!field_->currentData().toString().isEmpty()) {
+            value_->setText(QString::number(products_->typicalValue(field_->currentData().toString().toStdString())));
+        }
+    }
+    updateProducts();
+    setEnabled(products_ != nullptr);
+    updating_ = false;
+}
+
+void ProductPanel::updateProducts()
+{
+    const bool wasUpdating = updating_;
+    updating_ = true;
+    const QString previous = product_->currentData().toString();
+    product_->clear();
+    if (products_ != nullptr && !field_->currentData().toString().isEmpty()) {
+        for (const Product product : products_->products(field_->currentData().toString().toStdString())) {
+            const QString name =
+                QString::fromUtf8(productName(product).data(), static_cast<qsizetype>(productName(product).size()));
+            product_->addItem(name, name);
+        }
+        int keep = product_->findData(previous);
+        if (keep < 0) {
+            keep = product_->findData("mean");
+        }
+        product_->setCurrentIndex(std::max(0, keep));
+    }
+    updating_ = wasUpdating;
+    updateValueRow();
+}
+
+void ProductPanel::updateValueRow()
+{
+    const QString product = product_->currentData().toString();
+    const bool probability = product == "probability";
+    const bool spaghetti = product == "spaghetti";
+    valueLabel_->setText(spaghetti ? "Contour" : "Threshold");
+    value_->setEnabled(probability || spaghetti);
+    member_->setEnabled(product == "member" && products_ != nullptr && !products_->file().members().empty());
+    bool ok = true;
+    value_->text().toDouble(&ok);
+    valueProblem_->setText(ok ? QString() : QString("'%1' is not a number").arg(value_->text()));
+    valueProblem_->setVisible(!ok && (probability || spaghetti));
+}
+
+std::optional<ProductRequest> ProductPanel::request() const
+{
+    if (products_ == nullptr || field_->currentIndex() < 0 || product_->currentIndex() < 0) {
+        return std::nullopt;
+    }
+    ProductRequest request;
+    request.field = field_->currentData().toString().toStdString();
+    const auto product = parseProduct(product_->currentData().toString().toStdString());
+    if (!product) {
+        return std::nullopt;
+    }
+    request.product = *product;
+    request.memberIndex = member_->value();
+    bool ok = true;
+    const double value = value_->text().toDouble(&ok);
+    if (!ok && (request.product == Product::Probability || request.product == Product::Spaghetti)) {
+        return std::nullopt;
+    }
+    request.threshold = value;
+    request.contourLevel = value;
+    request.limitsFromThisTime = limitsFromThisTime_->isChecked();
+    return request;
+}
+
+}  // namespace spreadcast

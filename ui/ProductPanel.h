@@ -1,0 +1,51 @@
+#pragma once
+
+#include "viz/ForecastProducts.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace spreadcast {
+
+// The ensemble dock's pickers: field, product, member, the probability threshold or spaghetti
+// contour the user types, and whether colour limits follow the shown time.
+class ProductPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ProductPanel(QWidget* parent = nullptr);
+    // Lists what a file offers; keeps the current choice where the file has it too.
+    void setProducts(ForecastProducts* products);
+    // The request for the current choice (timeIndex left 0); nullopt while the value text is
+    // not a number (the panel says so).
+    std::optional<ProductRequest> request() const;
+
+    QComboBox* fieldBox() const { return field_; }
+    QComboBox* productBox() const { return product_; }
+    QSpinBox* memberBox() const { return member_; }
+    QLineEdit* valueEdit() const { return value_; }
+
+signals:
+    void changed();
+
+private:
+    void updateProducts();
+    void updateValueRow();
+
+    ForecastProducts* products_ = nullptr;
+    QComboBox* field_ = nullptr;
+    QComboBox* product_ = nullptr;
+    QSpinBox* member_ = nullptr;
+    QLabel* valueLabel_ = nullptr;
+    QLineEdit* value_ = nullptr;
+    QLabel* valueProblem_ = nullptr;
+    QCheckBox* limitsFromThisTime_ = nullptr;
+    bool updating_ = false;
+};
+
+}  // namespace spreadcast

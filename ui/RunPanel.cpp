@@ -1,0 +1,373 @@
+#include "ui/RunPanel.h"
+
+#include "device/GpuInventory.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <stdexcept>
+
+namespace spreadcast {
+namespace {
+
+// Which field a sentence of validate() is about, from the command-line option it names.
+QString fieldOfProblem(const std::string& sentence)
+{
+    static const std::vector<std::pair<const char*, const char*>> options{
+        {"--ic", "initialCondition"},
+        {"initial-condition time", "initialCondition"},
+        {"--truncation", "truncation"},
+        {"--store-members", "members"},
+        {"--members", "members"},
+        {"--output-every", "outputInterval"},
+        {"--lead", "lead"},
+        {"--perturb-vorticity", "perturbVorticity"},
+        {"--perturb-height", "perturbHeight"},
+        {"--perturb-length", "perturbLength"},
+        {"--probability", "probabilities"},
+        {"probability threshold", "probabilities"},
+        {"thread count", "threads"},
+        {"--devices", "devices"},
+        {"--out", "outputPath"},
+    };
+    for (const auto& [option, field] : options) {
+        if (sentence.find(option) != std::string::npos) {
+            return field;
+        }
+    }
+    return "general";
+}
+
+double readNumber(const QLineEdit* edit, const QString& what, QStringList& problems)
+{
+    bool ok = false;
+    const double value = edit->text().trimmed().toDouble(&ok);
+    if (!ok) {
+        problems
+            << QString("'%1' is not a number: give the %2 as e.g. %3").arg(edit->text(), what, edit->placeholderText());
+    }
+    return value;
+}
+
+double readDuration(const QLineEdit* edit, QStringList& problems)
+{
+    try {
+        return parseDuration(edit->text().trimmed().toStdString());
+    } catch (const std::invalid_argument& error) {
+        problems << QString::fromStdString(error.what());
+        return 0.0;
+    }
+}
+
+QLineEdit* lineEdit(const QString& name, const QString& text, const QString& example)
+{
+    auto* edit = new QLineEdit(text);
+    edit->setObjectName(name);
+    edit->setPlaceholderText(example);
+    return edit;
+}
+
+QSpinBox* spinBox(const QString& name, int low, int high, int value)
+{
+    auto* box = new QSpinBox;
+    box->setObjectName(name);
+    box->setRange(low, high);
+    box->setValue(value);
+    box->setKeyboardTracking(true);
+    return box;
+}
+
+QString defaultOutputPath()
+{
+    QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    if (folder.isEmpty() || !QDir(folder).exists()) {
+        folder = QDir::homePath();
+    }
+    return QDir(folder).filePath("spreadcast-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmm") + ".nc");
+}
+
+}  // namespace
+
+RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
+{
+    auto* outer = new QVBoxLayout(this);
+    form_ = new QFormLayout;
+    form_->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    outer->addLayout(form_);
+
+    initialCondition_ = new QComboBox;
+    initialCondition_->setObjectName("initialCondition");
+    for (const std::string& name : builtInCaseNames()) {
+        initialCondition_->addItem(QString::fromStdString(name));
+    }
+    initialCondition_->setCurrentText("galewsky");
+    auto* browse = new QToolButton;
+    browse->setText("…");
+    browse->setToolTip("Initial conditions from a CF NetCDF file (winds and height or geopotential)");
+    connect(browse, &QToolButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, "Initial conditions", QString(),
+                                                          "NetCDF files (*.nc *.nc4);;All files (*)");
+        if (!path.isEmpty()) {
+            initialCondition_->addItem(path);
+            initialCondition_->setCurrentText(path);
+        }
+    });
+    auto* icRow = new QWidget;
+    auto* icLayout = new QHBoxLayout(icRow);
+    icLayout->setContentsMargins(0, 0, 0, 0);
+    icLayout->addWidget(initialCondition_, 1);
+    icLayout->addWidget(browse);
+    addField("initialCondition", "Initial condition", icRow, "A built-in test case, or a NetCDF file");
+    initialConditionTime_ = spinBox("initialConditionTime", -1, 100000, 0);
+    addField("initialConditionTime", "File time index", initialConditionTime_,
+             "Which time of an initial-condition file to start from");
+
+    truncation_ = spinBox("truncation", 0, 100000, 85);
+    addField("truncation", "Truncation T", truncation_, "Spectral resolution: T42 ≈ 2.8°, T85 ≈ 1.4°, T170 ≈ 0.7°");
+    members_ = spinBox("members", 0, 1000000, 8);
+    addField("members", "Ensemble size", members_, "Members, each from its own perturbed start");
+    lead_ = lineEdit("lead", "6d", "6d, 36h");
+    addField("lead", "Lead time", lead_, "How far ahead: 6d, 36h, 90m, or hours");
+    outputInterval_ = lineEdit("outputInterval", "6h", "6h");
+    addField("outputInterval", "Output every", outputInterval_, "Time between output fields");
+    seed_ = lineEdit("seed", "0", "0");
+    addField("seed", "Seed", seed_, "Member m's random numbers come from fold_in(PRNGKey(seed), m)");
+    perturbVorticity_ = lineEdit("perturbVorticity", "1e-6", "1e-6");
+    addField("perturbVorticity", "Vorticity perturbation (s⁻¹)", perturbVorticity_,
+             "Grid-point standard deviation of the balanced initial vorticity perturbation; 0 for none");
+    perturbHeight_ = lineEdit("perturbHeight", "0", "0");
+    addField("perturbHeight", "Height perturbation (m)", perturbHeight_,
+             "Grid-point standard deviation of an unbalanced height perturbation; 0 for none");
+    perturbLength_ = lineEdit("perturbLength", "1000", "1000");
+    addField("perturbLength", "Perturbation length (km)", perturbLength_, "Length scale of the perturbations");
+    probabilities_ = lineEdit("probabilities", "", "height>10000, vorticity>1e-4");
+    addField("probabilities", "Probabilities", probabilities_,
+             "Exceedance probabilities to write with the statistics, comma-separated");
+
+    auto* devices = new QWidget;
+    auto* deviceLayout = new QVBoxLayout(devices);
+    deviceLayout->setContentsMargins(0, 0, 0, 0);
+    auto* cpuRow = new QHBoxLayout;
+    cpu_ = new QCheckBox("CPU, workers:");
+    cpu_->setObjectName("cpu");
+    threads_ = spinBox("threads", -1, 4096, 0);
+    threads_->setSpecialValueText("");
+    threads_->setToolTip("0: one per core");
+    cpuRow->addWidget(cpu_);
+    cpuRow->addWidget(threads_);
+    cpuRow->addStretch();
+    deviceLayout->addLayout(cpuRow);
+    const GpuInventory inventory = discoverGpus();
+    for (const GpuDescription& gpu : inventory.gpus) {
+        auto* box = new QCheckBox(QString("GPU %1: %2").arg(gpu.index).arg(QString::fromStdString(gpu.name)));
+        box->setObjectName(QString("gpu%1").arg(gpu.index));
+        box->setProperty("gpuIndex", gpu.index);
+        box->setChecked(true);
+        gpus_ << box;
+        deviceLayout->addWidget(box);
+        connect(box, &QCheckBox::toggled, this, &RunPanel::revalidate);
+    }
+    if (inventory.gpus.empty()) {
+        auto* note = new QLabel(inventory.backendBuilt ? "No GPU found." : "No GPU backend in this build.");
+        note->setEnabled(false);
+        deviceLayout->addWidget(note);
+    }
+    cpu_->setChecked(inventory.gpus.empty());
+    addField("devices", "Devices", devices, "Where the members run");
+
+    outputPath_ = lineEdit("outputPath", defaultOutputPath(), "forecast.nc");
+    auto* save = new QToolButton;
+    save->setText("…");
+    connect(save, &QToolButton::clicked, this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, "Forecast file", outputPath_->text(), "NetCDF files (*.nc)");
+        if (!path.isEmpty()) {
+            outputPath_->setText(path);
+        }
+    });
+    auto* outRow = new QWidget;
+    auto* outLayout = new QHBoxLayout(outRow);
+    outLayout->setContentsMargins(0, 0, 0, 0);
+    outLayout->addWidget(outputPath_, 1);
+    outLayout->addWidget(save);
+    addField("outputPath", "Output file", outRow, "The NetCDF file the run writes");
+
+    auto* general = new QLabel;
+    general->setObjectName("generalProblem");
+    general->setWordWrap(true);
+    general->setStyleSheet("color: #c0392b;");
+    general->hide();
+    problemLabels_["general"] = general;
+    outer->addWidget(general);
+
+    auto* buttons = new QHBoxLayout;
+    run_ = new QPushButton("Run");
+    run_->setObjectName("runButton");
+    run_->setDefault(true);
+    cancel_ = new QPushButton("Cancel");
+    cancel_->setObjectName("cancelButton");
+    cancel_->setEnabled(false);
+    buttons->addStretch();
+    buttons->addWidget(cancel_);
+    buttons->addWidget(run_);
+    outer->addLayout(buttons);
+    outer->addStretch();
+
+    connect(run_, &QPushButton::clicked, this, [this] {
+        revalidate();
+        if (const auto current = spec(); current && valid_ && !running_) {
+            emit runRequested(*current);
+        }
+    });
+    connect(cancel_, &QPushButton::clicked, this, &RunPanel::cancelRequested);
+    for (QLineEdit* edit : findChildren<QLineEdit*>()) {
+        connect(edit, &QLineEdit::textChanged, this, &RunPanel::revalidate);
+    }
+    for (QSpinBox* box : findChildren<QSpinBox*>()) {
+        connect(box, &QSpinBox::valueChanged, this, &RunPanel::revalidate);
+    }
+    connect(initialCondition_, &QComboBox::currentTextChanged, this, &RunPanel::revalidate);
+    connect(cpu_, &QCheckBox::toggled, this, &RunPanel::revalidate);
+    revalidate();
+}
+
+void RunPanel::addField(const QString& key, const QString& label, QWidget* field, const QString& tip)
+{
+    field->setToolTip(tip);
+    auto* cell = new QWidget;
+    auto* layout = new QVBoxLayout(cell);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addWidget(field);
+    auto* problem = new QLabel;
+    problem->setObjectName(key + "Problem");
+    problem->setWordWrap(true);
+    problem->setStyleSheet("color: #c0392b;");
+    problem->hide();
+    layout->addWidget(problem);
+    problemLabels_[key] = problem;
+    form_->addRow(label, cell);
+}
+
+std::optional<RunSpec> RunPanel::read(QMap<QString, QStringList>& problems) const
+{
+    RunSpec spec;
+    spec.initialCondition = initialCondition_->currentText().trimmed().toStdString();
+    spec.initialConditionTime = initialConditionTime_->value();
+    spec.truncation = truncation_->value();
+    spec.members = members_->value();
+    spec.leadSeconds = readDuration(lead_, problems["lead"]);
+    spec.outputIntervalSeconds = readDuration(outputInterval_, problems["outputInterval"]);
+    bool seedOk = false;
+    spec.seed = seed_->text().trimmed().toULongLong(&seedOk);
+    if (!seedOk) {
+        problems["seed"]
+            << QString("'%1' is not a seed: give a whole number 0 … 18446744073709551615").arg(seed_->text());
+    }
+    spec.perturbVorticity = readNumber(perturbVorticity_, "vorticity perturbation", problems["perturbVorticity"]);
+    spec.perturbHeight = readNumber(perturbHeight_, "height perturbation", problems["perturbHeight"]);
+    spec.perturbLengthScale = 1000.0 * readNumber(perturbLength_, "length scale in km", problems["perturbLength"]);
+    for (const QString& item : probabilities_->text().split(',', Qt::SkipEmptyParts)) {
+        try {
+            spec.thresholds.push_back(parseThreshold(item.trimmed().toStdString()));
+        } catch (const std::invalid_argument& error) {
+            problems["probabilities"] << QString::fromStdString(error.what());
+        }
+    }
+    QList<int> chosenGpus;
+    for (const QCheckBox* box : gpus_) {
+        if (box->isChecked()) {
+            chosenGpus << box->property("gpuIndex").toInt();
+        }
+    }
+    spec.threads = threads_->value();
+    if (cpu_->isChecked() && chosenGpus.isEmpty()) {
+        spec.devices = "cpu";
+    } else if (cpu_->isChecked() && chosenGpus.size() == gpus_.size()) {
+        spec.devices = "all";
+    } else if (cpu_->isChecked()) {
+        problems["devices"] << "The CPU can run alongside all GPUs or none: tick every GPU or untick the CPU.";
+    } else if (chosenGpus.isEmpty()) {
+        problems["devices"] << "No device chosen: tick the CPU or a GPU.";
+    } else {
+        QStringList indices;
+        for (int index : chosenGpus) {
+            indices << QString::number(index);
+        }
+        spec.devices = "gpu:" + indices.join(',').toStdString();
+    }
+    spec.outputPath = outputPath_->text().trimmed().toStdString();
+    for (const auto& list : problems) {
+        if (!list.isEmpty()) {
+            return std::nullopt;
+        }
+    }
+    return spec;
+}
+
+std::optional<RunSpec> RunPanel::spec() const
+{
+    QMap<QString, QStringList> problems;
+    return read(problems);
+}
+
+void RunPanel::revalidate()
+{
+    QMap<QString, QStringList> problems;
+    const std::optional<RunSpec> current = read(problems);
+    if (current) {
+        for (const std::string& sentence : validate(*current)) {
+            QString text = QString::fromStdString(sentence);
+            if (!text.isEmpty()) {
+                text[0] = text[0].toUpper();
+            }
+            problems[fieldOfProblem(sentence)] << text;
+        }
+    }
+    threads_->setEnabled(cpu_->isChecked());
+    valid_ = true;
+    for (auto label = problemLabels_.begin(); label != problemLabels_.end(); ++label) {
+        const QStringList& list = problems.value(label.key());
+        label.value()->setText(list.join('\n'));
+        label.value()->setVisible(!list.isEmpty());
+        valid_ = valid_ && list.isEmpty();
+    }
+    run_->setEnabled(valid_ && !running_);
+}
+
+QStringList RunPanel::problems() const
+{
+    QStringList all;
+    for (const QLabel* label : problemLabels_) {
+        if (!label->text().isEmpty()) {
+            all << label->text();
+        }
+    }
+    return all;
+}
+
+void RunPanel::setRunning(bool running)
+{
+    running_ = running;
+    cancel_->setEnabled(running);
+    run_->setEnabled(valid_ && !running_);
+}
+
+void RunPanel::setOutputPath(const QString& path)
+{
+    outputPath_->setText(path);
+}
+
+}  // namespace spreadcast

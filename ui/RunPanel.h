@@ -1,0 +1,68 @@
+#pragma once
+
+#include "run/RunSpec.h"
+
+#include <QMap>
+#include <QWidget>
+
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace spreadcast {
+
+// The run dock: a RunSpec as widgets. Every change is checked at once — text that is not a
+// number or duration, and every sentence of core's validate() — and each problem is shown in
+// red under the field it concerns; Run is enabled only when there is none.
+class RunPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit RunPanel(QWidget* parent = nullptr);
+
+    // The spec the widgets describe, or nullopt while any text cannot be read.
+    std::optional<RunSpec> spec() const;
+    // Every problem now shown, one entry per field that has any.
+    QStringList problems() const;
+    void setRunning(bool running);
+    void setOutputPath(const QString& path);
+
+signals:
+    void runRequested(const spreadcast::RunSpec& spec);
+    void cancelRequested();
+
+private:
+    void revalidate();
+    void addField(const QString& key, const QString& label, QWidget* field, const QString& tip);
+    std::optional<RunSpec> read(QMap<QString, QStringList>& problems) const;
+
+    QFormLayout* form_ = nullptr;
+    QComboBox* initialCondition_ = nullptr;
+    QSpinBox* initialConditionTime_ = nullptr;
+    QSpinBox* truncation_ = nullptr;
+    QSpinBox* members_ = nullptr;
+    QLineEdit* lead_ = nullptr;
+    QLineEdit* outputInterval_ = nullptr;
+    QLineEdit* seed_ = nullptr;
+    QLineEdit* perturbVorticity_ = nullptr;
+    QLineEdit* perturbHeight_ = nullptr;
+    QLineEdit* perturbLength_ = nullptr;
+    QLineEdit* probabilities_ = nullptr;
+    QCheckBox* cpu_ = nullptr;
+    QSpinBox* threads_ = nullptr;
+    QList<QCheckBox*> gpus_;
+    QLineEdit* outputPath_ = nullptr;
+    QPushButton* run_ = nullptr;
+    QPushButton* cancel_ = nullptr;
+    QMap<QString, QLabel*> problemLabels_;  // per field key, and "general"
+    bool running_ = false;
+    bool valid_ = false;
+};
+
+}  // namespace spreadcast
