@@ -11,9 +11,34 @@
 #include "GpuBackend.h"
 #endif
 
+#ifdef SPREADCAST_HAVE_MPI
+#include "MpiRun.h"
+#endif
+
 namespace {
 std::string typedCommandLine;
+
+// Under mpirun (`run` started MPI): rank 0 hands its exit status to the other ranks, which exit
+// with it too, and every rank leaves MPI. Otherwise the status as it is.
+int finish(int status)
+{
+#ifdef SPREADCAST_HAVE_MPI
+    return spreadcast::mpi::finish(status);
+#else
+    return status;
+#endif
 }
+
+// The ranks after 0 leave command-line mistakes (and help) to rank 0, so they are printed once.
+bool quietRank()
+{
+#ifdef SPREADCAST_HAVE_MPI
+    return spreadcast::mpi::launchRank() > 0;
+#else
+    return false;
+#endif
+}
+}  // namespace
 
 const std::string& spreadcast::cli::commandLine()
 {
@@ -31,7 +56,13 @@ int main(int argc, char** argv)
 #endif
     CLI::App app{std::string(spreadcast::softwareName) +
                  " — ensemble forecasts with a spectral shallow-water model, headless"};
+#ifdef SPREADCAST_HAVE_MPI
+    app.set_version_flag("--version", std::string("spreadcast-cli ") + spreadcast::softwareVersion +
+                                          "\nMPI: " + spreadcast::mpi::libraryVersion() +
+                                          " (mpirun -np K spreadcast-cli run … runs on the devices of every rank)");
+#else
     app.set_version_flag("--version", std::string("spreadcast-cli ") + spreadcast::softwareVersion);
+#endif
     app.require_subcommand(1);
     spreadcast::cli::addRunCommand(app);
     spreadcast::cli::addBenchCommand(app);
@@ -40,13 +71,16 @@ int main(int argc, char** argv)
     try {
         app.parse(argc, argv);
     } catch (const CLI::RuntimeError& error) {
-        return error.get_exit_code();
+        return finish(error.get_exit_code());
     } catch (const CLI::ParseError& error) {
         // Help and --version exit 0; every mistake on the command line is bad input: 2.
+        if (quietRank()) {
+            return error.get_exit_code() == 0 ? 0 : 2;
+        }
         return app.exit(error) == 0 ? 0 : 2;
     } catch (const std::exception& error) {
         std::cerr << "spreadcast-cli: " << error.what() << '\n';
-        return 1;
+        return finish(1);
     }
-    return 0;
+    return finish(0);
 }

@@ -18,6 +18,10 @@ class MemberState {
 public:
     virtual ~MemberState() = default;
     virtual std::unique_ptr<MemberState> clone() const = 0;
+    // Takes over the contents of another state of the same model, e.g. one deserialized from the
+    // bytes another MPI rank sent back after advancing it. Throws std::invalid_argument for a state
+    // of another model.
+    virtual void assign(const MemberState& other) = 0;
     std::int64_t step = 0;  // time steps taken since the initial time
 };
 

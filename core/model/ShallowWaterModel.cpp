@@ -523,6 +523,15 @@ constexpr char stateTag[8] = {'S', 'C', 'S', 'W', 'S', 'T', '0', '1'};
 
 }  // namespace
 
+void ShallowWaterState::assign(const MemberState& other)
+{
+    const auto* state = dynamic_cast<const ShallowWaterState*>(&other);
+    if (state == nullptr) {
+        throw std::invalid_argument("a shallow-water state cannot take over the state of another model");
+    }
+    *this = *state;
+}
+
 std::size_t ShallowWaterModel::stateBytes() const
 {
     const std::size_t fields = forcing_ ? 7 : 6;  // two time levels of ζ, δ, Φ', and the forcing pattern

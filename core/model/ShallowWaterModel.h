@@ -37,6 +37,7 @@ struct PrognosticFields {
 class ShallowWaterState : public MemberState {
 public:
     std::unique_ptr<MemberState> clone() const override { return std::make_unique<ShallowWaterState>(*this); }
+    void assign(const MemberState& other) override;
     PrognosticFields previous;
     PrognosticFields current;
     RandomKey key{};               // fold_in(PRNGKey(seed), member)
