@@ -523,6 +523,8 @@ RgbImage OffscreenGlobeRenderer::render(int width, int height)
 
 void OffscreenGlobeRenderer::writePng(int width, int height, const std::string& path)
 {
+    // Render first: a failed render leaves no empty file behind.
+    const RgbImage image = render(width, height);
     {
         std::ofstream probe(path, std::ios::binary | std::ios::trunc);
         if (!probe) {
@@ -532,12 +534,10 @@ void OffscreenGlobeRenderer::writePng(int width, int height, const std::string& 
                 throw std::runtime_error("cannot write '" + path + "': folder '" + folder.string() +
                                          "' does not exist — create it or choose another file");
             }
-            throw std::runtime_error("cannot write '" + path +
-                                     "': permission denied or not a file — choose "
+            throw std::runtime_error("cannot write '" + path + "': permission denied or not a file — choose "
                                      "another file");
         }
     }
-    const RgbImage image = render(width, height);
     vtkNew<vtkImageData> data;
     data->SetDimensions(image.width, image.height, 1);
     data->AllocateScalars(VTK_UNSIGNED_CHAR, 3);
