@@ -3,8 +3,10 @@
 #include "ui/VtkOpenGLWidget.h"
 
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QWheelEvent>
 
@@ -63,6 +65,25 @@ void GlobeWidget::requestRedraw()
         imageDirty_ = true;
         update();
     }
+}
+
+bool GlobeWidget::redrawNow(int timeoutMilliseconds)
+{
+    // A QOpenGLWidget paints when the window's backing store flushes, not inside repaint(): wait
+    // for the render to be reported.
+    QEventLoop loop;
+    bool drawn = false;
+    const auto connection = connect(this, &GlobeWidget::redrawn, &loop, [&] {
+        drawn = true;
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMilliseconds, &loop, &QEventLoop::quit);
+    requestRedraw();
+    if (!drawn) {
+        loop.exec();
+    }
+    disconnect(connection);
+    return drawn;
 }
 
 void GlobeWidget::rendered(double milliseconds)

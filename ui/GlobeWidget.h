@@ -29,6 +29,8 @@ public:
     void showContent(const GlobeContent& content);
     void setCamera(const GlobeCamera& camera);
     void requestRedraw();
+    // Redraws and waits (running the event loop) until the render is done; false on timeout.
+    bool redrawNow(int timeoutMilliseconds = 5000);
     double lastRenderMilliseconds() const { return lastRenderMilliseconds_; }
 
 signals:

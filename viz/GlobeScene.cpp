@@ -305,6 +305,13 @@ GlobeScene::GlobeScene() : pipeline_(std::make_unique<Pipeline>())
     p.colourBar->SetWidth(0.14);
     p.colourBar->SetHeight(0.8);
     p.colourBar->SetBarRatio(0.35);
+    p.colourBar->UnconstrainedFontSizeOn();
+    for (vtkTextProperty* text : {p.colourBar->GetLabelTextProperty(), p.colourBar->GetTitleTextProperty()}) {
+        text->ItalicOff();
+        text->BoldOff();
+        text->ShadowOff();
+        text->SetColor(0.95, 0.95, 0.95);
+    }
     p.colourBar->VisibilityOff();
     p.renderer->AddViewProp(p.colourBar);
 
@@ -420,7 +427,6 @@ void GlobeScene::setCamera(const GlobeCamera& camera)
     view->SetFocalPoint(0.0, 0.0, 0.0);
     view->SetPosition(eye);
     view->SetViewUp(0.0, 0.0, 1.0);
-    view->SetViewAngle(30.0);
     // Leave the right-hand side to the colour bar.
     view->SetWindowCenter(0.12, -0.03);
     pipeline_->renderer->ResetCameraClippingRange();
@@ -443,11 +449,19 @@ void GlobeScene::zoom(double factor)
     }
 }
 
-void GlobeScene::layout(int /*width*/, int height)
+void GlobeScene::layout(int width, int height)
 {
     Pipeline& p = *pipeline_;
-    const int titleSize = std::clamp(height / 32, 10, 96);
+    const int titleSize = std::clamp(std::min(height / 32, width / 48), 9, 96);
     p.title->GetTextProperty()->SetFontSize(titleSize);
+    p.colourBar->GetLabelTextProperty()->SetFontSize(std::max(8, titleSize * 3 / 4));
+    p.colourBar->GetTitleTextProperty()->SetFontSize(std::max(8, titleSize * 3 / 4));
+    // In a tall window the width limits the globe: fit the view angle to the width instead.
+    vtkCamera* view = p.renderer->GetActiveCamera();
+    const bool tall = width < height * 1.25;
+    view->SetUseHorizontalViewAngle(tall);
+    view->SetViewAngle(tall ? 34.0 : 30.0);
+    p.renderer->ResetCameraClippingRange();
 }
 
 std::string GlobeScene::coastlineProblem() const
@@ -534,7 +548,8 @@ void OffscreenGlobeRenderer::writePng(int width, int height, const std::string& 
                 throw std::runtime_error("cannot write '" + path + "': folder '" + folder.string() +
                                          "' does not exist — create it or choose another file");
             }
-            throw std::runtime_error("cannot write '" + path + "': permission denied or not a file — choose "
+            throw std::runtime_error("cannot write '" + path +
+                                     "': permission denied or not a file — choose "
                                      "another file");
         }
     }

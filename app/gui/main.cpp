@@ -1,18 +1,71 @@
 #include "ui/GlobeWidget.h"
 #include "ui/MainWindow.h"
 #include "ui/OpenGLCheck.h"
+#include "ui/ProductPanel.h"
+#include "ui/TimeBar.h"
 #include "viz/GlobeScene.h"
 
 #include "Version.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QMessageBox>
+#include <QSlider>
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
 
 using namespace spreadcast;
+
+namespace {
+
+// Each view change as a person makes it (picker or slider), computed and drawn before the clock
+// stops; the figures go to BENCHMARKS.md.
+int runViewBenchmark(MainWindow& window)
+{
+    if (window.products() == nullptr) {
+        std::fprintf(stderr, "spreadcast: no forecast open: %s\n", qPrintable(window.lastError()));
+        return 1;
+    }
+    QComboBox* products = window.productPanel()->productBox();
+    TimeBar* time = window.timeBar();
+    const int times = time->slider()->maximum() + 1;
+    std::printf("%s: %zu members, %d times, %zu × %zu grid, globe %d × %d pixels\n",
+                window.products()->file().path().c_str(), window.products()->file().members().size(), times,
+                window.products()->file().latitudes().size(), window.products()->file().longitudes().size(),
+                window.globe()->width(), window.globe()->height());
+    auto timed = [&](const std::function<void()>& change) {
+        QElapsedTimer timer;
+        timer.start();
+        change();
+        window.globe()->redrawNow();
+        return static_cast<double>(timer.nsecsElapsed()) * 1e-6;
+    };
+    for (const char* name : {"mean", "spread", "member", "probability", "spaghetti"}) {
+        const int index = products->findData(QString(name));
+        if (index < 0) {
+            continue;
+        }
+        const double switchMs = timed([&] { products->setCurrentIndex(index); });
+        double worst = 0.0;
+        double sum = 0.0;
+        for (int t = 1; t < times; ++t) {
+            const double ms = timed([&] { time->setTimeIndex(t); });
+            worst = std::max(worst, ms);
+            sum += ms;
+        }
+        std::printf("%-12s switch to it %7.1f ms; step time: mean %6.1f ms, worst %6.1f ms (render alone %.1f ms)\n",
+                    name, switchMs, times > 1 ? sum / (times - 1) : 0.0, worst,
+                    window.globe()->lastRenderMilliseconds());
+        time->setTimeIndex(0);
+    }
+    return window.lastError().isEmpty() ? 0 : 1;
+}
+
+}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -31,6 +84,15 @@ int main(int argc, char** argv)
                                 "draw the globe through offscreen rendering instead of an OpenGL widget "
                                 "(for remote sessions)");
     parser.addOption(software);
+    QCommandLineOption screenshot("screenshot",
+                                  "save the window as a PNG once it is shown (and the file opened), then quit; "
+                                  "for the documentation's pictures",
+                                  "PATH");
+    parser.addOption(screenshot);
+    QCommandLineOption benchmark("benchmark",
+                                 "time switching product and time on the forecast file (each change computed and "
+                                 "drawn), print the figures and quit");
+    parser.addOption(benchmark);
     parser.process(application);
     if (parser.positionalArguments().size() > 1) {
         std::fprintf(stderr, "spreadcast: give at most one forecast file\n");
@@ -50,11 +112,32 @@ int main(int argc, char** argv)
     }
     // QOpenGLWidget crashes Qt 6.4 on the offscreen platform; draw through images there.
     const bool openGLWidget = !parser.isSet(software) && QApplication::platformName() != "offscreen";
+    QElapsedTimer sinceStart;
+    sinceStart.start();
     MainWindow window(openGLWidget ? GlobeWidget::Backend::OpenGL : GlobeWidget::Backend::OffscreenImage);
     window.show();
     if (!parser.positionalArguments().isEmpty()) {
         const QString path = parser.positionalArguments().front();
         QTimer::singleShot(0, &window, [&window, path] { window.openForecast(path); });
+    }
+    if (parser.isSet(screenshot)) {
+        const QString path = parser.value(screenshot);
+        QTimer::singleShot(0, &window, [&sinceStart] {
+            std::printf("spreadcast: window shown after %.0f ms\n", static_cast<double>(sinceStart.elapsed()));
+        });
+        // Long enough for the globe's first frames.
+        QTimer::singleShot(1500, &window, [&window, path] {
+            const bool saved = window.grab().save(path);
+            std::printf("spreadcast: %s %s\n", saved ? "saved" : "could not save", qPrintable(path));
+            QApplication::exit(saved ? 0 : 1);
+        });
+    }
+    if (parser.isSet(benchmark)) {
+        if (parser.positionalArguments().isEmpty()) {
+            std::fprintf(stderr, "spreadcast: --benchmark needs a forecast file\n");
+            return 2;
+        }
+        QTimer::singleShot(500, &window, [&window] { QApplication::exit(runViewBenchmark(window)); });
     }
     return QApplication::exec();
 }
