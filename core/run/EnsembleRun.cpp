@@ -559,6 +559,9 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
                 }
             }
         } catch (const DeviceFault& fault) {
+            if (lost[static_cast<std::size_t>(d)]) {
+                return BatchEnd::Lost;  // the watchdog gave it up already and sent its members elsewhere
+            }
             loseDevice(d, std::string("failed (") + fault.what() + ")");
             reclaim(fault.what());
             return BatchEnd::Lost;
