@@ -28,12 +28,15 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <numbers>
 #include <stdexcept>
+#include <thread>
 
 namespace spreadcast {
 namespace {
@@ -469,6 +472,35 @@ std::string GlobeScene::coastlineProblem() const
     return sharedCoastlines().error;
 }
 
+namespace {
+
+// One X connection for every offscreen render of the process, opened with retries: a busy Xvfb
+// now and then refuses a connection (EAGAIN, ECONNRESET), and VTK aborts the whole process when
+// its own XOpenDisplay fails. Kept open until the process ends.
+Display* sharedDisplay(std::string& problem)
+{
+    static std::mutex mutex;
+    static Display* display = nullptr;
+    std::lock_guard lock(mutex);
+    if (display != nullptr) {
+        return display;
+    }
+    const char* name = std::getenv("DISPLAY");
+    for (int attempt = 0; attempt < 20 && display == nullptr; ++attempt) {
+        display = XOpenDisplay(nullptr);
+        if (display == nullptr) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10 * (attempt + 1)));
+        }
+    }
+    if (display == nullptr) {
+        problem = std::string("cannot open X display '") + (name != nullptr ? name : "") +
+                  "' — start it, or run under xvfb-run";
+    }
+    return display;
+}
+
+}  // namespace
+
 std::string displayProblem()
 {
     const char* display = std::getenv("DISPLAY");
@@ -476,16 +508,14 @@ std::string displayProblem()
         return "no X display: VTK on this system renders through GLX, offscreen too — run under xvfb-run "
                "(xvfb-run -a -s \"-screen 0 1920x1080x24\" COMMAND) or set DISPLAY";
     }
-    Display* connection = XOpenDisplay(nullptr);
-    if (connection == nullptr) {
-        return std::string("cannot open X display '") + display + "' — start it, or run under xvfb-run";
-    }
-    XCloseDisplay(connection);
-    return {};
+    std::string problem;
+    sharedDisplay(problem);
+    return problem;
 }
 
 struct OffscreenGlobeRenderer::Window {
     vtkNew<vtkRenderWindow> window;
+    bool hasDisplay = false;
 };
 
 OffscreenGlobeRenderer::OffscreenGlobeRenderer() : window_(std::make_unique<Window>())
@@ -509,6 +539,11 @@ RgbImage OffscreenGlobeRenderer::render(int width, int height)
     }
     if (const std::string problem = displayProblem(); !problem.empty()) {
         throw std::runtime_error("cannot render the globe: " + problem);
+    }
+    if (!window_->hasDisplay) {
+        std::string problem;
+        window_->window->SetDisplayId(sharedDisplay(problem));
+        window_->hasDisplay = true;
     }
     window_->window->SetSize(width, height);
     scene_.layout(width, height);

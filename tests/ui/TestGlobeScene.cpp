@@ -3,6 +3,7 @@
 #include "viz/ColourMap.h"
 #include "viz/GlobeScene.h"
 
+#include <QDir>
 #include <QtGui/QImage>
 #include <QtTest/QtTest>
 
@@ -69,6 +70,21 @@ class TestGlobeScene : public QObject {
     Q_OBJECT
 
 private slots:
+    // Every offscreen render of a process shares one X connection (a busy Xvfb refuses some new
+    // connections, and VTK aborts when its own connection fails): no descriptor per render.
+    void rendersManyTimesOnOneConnection()
+    {
+        qsizetype descriptors = -1;
+        for (int i = 0; i < 12; ++i) {
+            OffscreenGlobeRenderer renderer;
+            renderer.scene().show(zonalField());
+            QCOMPARE(renderer.render(64, 48).width, 64);
+            const qsizetype open = QDir("/proc/self/fd").count();
+            QVERIFY(descriptors < 0 || open <= descriptors);
+            descriptors = open;
+        }
+    }
+
     void symmetricLimitsForSignedFields()
     {
         const std::vector<float> values{-3.0f, 1.0f, NAN, 2.0f};
