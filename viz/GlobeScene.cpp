@@ -1,14 +1,13 @@
 #include "viz/GlobeScene.h"
 
 #include "viz/Coastlines.h"
+#include "viz/Contours.h"
 
 #include <X11/Xlib.h>
 #include <vtkActor.h>
-#include <vtkAppendPolyData.h>
 #include <vtkCamera.h>
 #include <vtkCellArray.h>
 #include <vtkCellData.h>
-#include <vtkContourFilter.h>
 #include <vtkFloatArray.h>
 #include <vtkImageData.h>
 #include <vtkLookupTable.h>
@@ -142,8 +141,7 @@ bool sameGrid(const GlobeContent& a, const GlobeContent& b)
 // The surface mesh of one grid: one point per grid point, plus a point at each pole that the
 // grid does not reach (Gaussian latitudes stop short of the poles), so the globe has no holes.
 struct GlobeMesh {
-    vtkSmartPointer<vtkPolyData> surface;   // radius 1
-    vtkSmartPointer<vtkPolyData> contours;  // the same cells at contourRadius
+    vtkSmartPointer<vtkPolyData> surface;  // radius 1
     vtkIdType gridPoints = 0;
     vtkIdType northPole = -1;  // the extra points, -1 when absent
     vtkIdType southPole = -1;
@@ -157,24 +155,20 @@ struct GlobeMesh {
         if (nlat < 2 || nlon < 2) {
             throw std::invalid_argument("the globe needs a grid of at least 2 × 2 points");
         }
-        const double step = (longitudes.back() - longitudes.front()) / (nlon - 1);
-        const bool global = std::abs(longitudes.back() + step - longitudes.front() - 360.0) < 0.5 * std::abs(step);
+        const bool global = isGlobalLongitude(longitudes);
         GlobeMesh mesh;
         mesh.gridPoints = static_cast<vtkIdType>(nlat) * nlon;
         const bool northFirst = latitudes.front() > latitudes.back();
         mesh.northRow = northFirst ? 0 : nlat - 1;
         mesh.southRow = northFirst ? nlat - 1 : 0;
         auto points = vtkSmartPointer<vtkPoints>::New();
-        auto raised = vtkSmartPointer<vtkPoints>::New();
         points->SetNumberOfPoints(mesh.gridPoints + 2);
-        raised->SetNumberOfPoints(mesh.gridPoints + 2);
         for (int j = 0; j < nlat; ++j) {
             for (int i = 0; i < nlon; ++i) {
                 double xyz[3];
                 toCartesian(longitudes[i], latitudes[j], 1.0, xyz);
                 const vtkIdType id = static_cast<vtkIdType>(j) * nlon + i;
                 points->SetPoint(id, xyz);
-                raised->SetPoint(id, xyz[0] * contourRadius, xyz[1] * contourRadius, xyz[2] * contourRadius);
             }
         }
         auto cells = vtkSmartPointer<vtkCellArray>::New();
@@ -194,7 +188,6 @@ struct GlobeMesh {
         auto addCap = [&](int row, double z, vtkIdType& pole) {
             pole = next++;
             points->SetPoint(pole, 0.0, 0.0, z);
-            raised->SetPoint(pole, 0.0, 0.0, z * contourRadius);
             for (int i = 0; i < nlon; ++i) {
                 const std::array<vtkIdType, 3> triangle{pole, static_cast<vtkIdType>(row) * nlon + i,
                                                         static_cast<vtkIdType>(row) * nlon + (i + 1) % nlon};
@@ -208,13 +201,9 @@ struct GlobeMesh {
             addCap(mesh.southRow, -1.0, mesh.southPole);
         }
         points->SetNumberOfPoints(next);
-        raised->SetNumberOfPoints(next);
         mesh.surface = vtkSmartPointer<vtkPolyData>::New();
         mesh.surface->SetPoints(points);
         mesh.surface->SetPolys(cells);
-        mesh.contours = vtkSmartPointer<vtkPolyData>::New();
-        mesh.contours->SetPoints(raised);
-        mesh.contours->SetPolys(cells);
         return mesh;
     }
 
@@ -383,33 +372,29 @@ void GlobeScene::show(const GlobeContent& content)
     if (content.contourFields.empty()) {
         p.contours->VisibilityOff();
     } else {
-        vtkNew<vtkAppendPolyData> append;
+        auto ends = vtkSmartPointer<vtkPoints>::New();
+        auto lines = vtkSmartPointer<vtkCellArray>::New();
+        auto colours = vtkSmartPointer<vtkUnsignedCharArray>::New();
+        colours->SetName("member colour");
+        colours->SetNumberOfComponents(3);
         for (std::size_t m = 0; m < content.contourFields.size(); ++m) {
-            auto member = vtkSmartPointer<vtkPolyData>::New();
-            member->ShallowCopy(p.mesh.contours);
-            member->GetPointData()->SetScalars(p.mesh.scalars(content.contourFields[m], nlon));
-            vtkNew<vtkContourFilter> contour;
-            contour->SetInputData(member);
-            contour->SetValue(0, content.contourLevel);
-            contour->ComputeScalarsOff();
-            contour->Update();
-            auto lines = vtkSmartPointer<vtkPolyData>::New();
-            lines->ShallowCopy(contour->GetOutput());
-            vtkNew<vtkUnsignedCharArray> colours;
-            colours->SetName("member colour");
-            colours->SetNumberOfComponents(3);
-            colours->SetNumberOfTuples(lines->GetNumberOfCells());
             const auto& colour = memberColours[m % memberColours.size()];
-            for (vtkIdType c = 0; c < lines->GetNumberOfCells(); ++c) {
-                colours->SetTypedTuple(c, colour.data());
+            for (const ContourSegment& segment : contourSegments(content.contourFields[m], content.latitudes,
+                                                                 content.longitudes, content.contourLevel)) {
+                double xyz[3];
+                toCartesian(segment.lon0, segment.lat0, contourRadius, xyz);
+                const vtkIdType first = ends->InsertNextPoint(xyz);
+                toCartesian(segment.lon1, segment.lat1, contourRadius, xyz);
+                const vtkIdType second = ends->InsertNextPoint(xyz);
+                const vtkIdType line[2] = {first, second};
+                lines->InsertNextCell(2, line);
+                colours->InsertNextTypedTuple(colour.data());
             }
-            lines->GetPointData()->SetScalars(nullptr);
-            lines->GetCellData()->SetScalars(colours);
-            append->AddInputData(lines);
         }
-        append->Update();
         auto merged = vtkSmartPointer<vtkPolyData>::New();
-        merged->ShallowCopy(append->GetOutput());
+        merged->SetPoints(ends);
+        merged->SetLines(lines);
+        merged->GetCellData()->SetScalars(colours);
         p.contourMapper->SetInputData(merged);
         p.contours->VisibilityOn();
     }

@@ -1,6 +1,7 @@
 #include "spectral/GaussianGrid.h"
 #include "viz/Coastlines.h"
 #include "viz/ColourMap.h"
+#include "viz/Contours.h"
 #include "viz/GlobeScene.h"
 
 #include <QDir>
@@ -104,6 +105,32 @@ private slots:
         QVERIFY(rgb[2] > rgb[0]);
         colourAt(ColourMapKind::Viridis, 1.0, rgb);
         QCOMPARE(static_cast<int>(std::lround(rgb[0] * 255)), 253);
+    }
+
+    void contoursFollowTheLevel()
+    {
+        // The field is the latitude itself: its 30 contour is the 30° N parallel, once round.
+        const GaussianGrid grid = GaussianGrid::forTruncation(21);
+        std::vector<float> latitude;
+        for (int j = 0; j < grid.nlat; ++j) {
+            for (int i = 0; i < grid.nlon; ++i) {
+                latitude.push_back(static_cast<float>(grid.latitudeDegrees[j]));
+            }
+        }
+        const auto segments = contourSegments(latitude, grid.latitudeDegrees, grid.longitudeDegrees, 30.0);
+        QCOMPARE(segments.size(), static_cast<std::size_t>(grid.nlon));
+        double length = 0.0;
+        for (const ContourSegment& segment : segments) {
+            QVERIFY(std::abs(segment.lat0 - 30.0) < 1e-4 && std::abs(segment.lat1 - 30.0) < 1e-4);
+            length += std::abs(segment.lon1 - segment.lon0);
+        }
+        QVERIFY(std::abs(length - 360.0) < 1e-9);
+        // A bump in one cell's corner: a closed ring of four pieces round it.
+        std::vector<float> bump(grid.pointCount(), 0.0f);
+        bump[10 * static_cast<std::size_t>(grid.nlon) + 20] = 1.0f;
+        QCOMPARE(contourSegments(bump, grid.latitudeDegrees, grid.longitudeDegrees, 0.5).size(), std::size_t(4));
+        bump[10 * static_cast<std::size_t>(grid.nlon) + 21] = NAN;
+        QCOMPARE(contourSegments(bump, grid.latitudeDegrees, grid.longitudeDegrees, 0.5).size(), std::size_t(2));
     }
 
     void readsTheGshhgCoastlines()
