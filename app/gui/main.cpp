@@ -69,6 +69,8 @@ int runViewBenchmark(MainWindow& window)
 
 int main(int argc, char** argv)
 {
+    QElapsedTimer sinceStart;
+    sinceStart.start();
     setDefaultSurfaceFormat();
     QApplication application(argc, argv);
     QApplication::setApplicationName("spreadcast");
@@ -112,8 +114,6 @@ int main(int argc, char** argv)
     }
     // QOpenGLWidget crashes Qt 6.4 on the offscreen platform; draw through images there.
     const bool openGLWidget = !parser.isSet(software) && QApplication::platformName() != "offscreen";
-    QElapsedTimer sinceStart;
-    sinceStart.start();
     MainWindow window(openGLWidget ? GlobeWidget::Backend::OpenGL : GlobeWidget::Backend::OffscreenImage);
     window.show();
     if (!parser.positionalArguments().isEmpty()) {
@@ -123,7 +123,8 @@ int main(int argc, char** argv)
     if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
         QTimer::singleShot(0, &window, [&sinceStart] {
-            std::printf("spreadcast: window shown after %.0f ms\n", static_cast<double>(sinceStart.elapsed()));
+            std::printf("spreadcast: window shown %.0f ms after main() began\n",
+                        static_cast<double>(sinceStart.elapsed()));
         });
         // Long enough for the globe's first frames.
         QTimer::singleShot(1500, &window, [&window, path] {
