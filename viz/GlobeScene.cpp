@@ -20,6 +20,7 @@
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkScalarBarActor.h>
+#include <vtkSphereSource.h>
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 #include <vtkUnsignedCharArray.h>
@@ -240,6 +241,7 @@ struct GlobeMesh {
 
 struct GlobeScene::Pipeline {
     vtkNew<vtkRenderer> renderer;
+    vtkNew<vtkActor> ball;
     vtkNew<vtkActor> surface;
     vtkNew<vtkPolyDataMapper> surfaceMapper;
     vtkNew<vtkActor> graticule;
@@ -266,6 +268,18 @@ GlobeScene::GlobeScene() : pipeline_(std::make_unique<Pipeline>())
     p.surface->GetProperty()->SetDiffuse(0.7);
     p.surface->VisibilityOff();
     p.renderer->AddActor(p.surface);
+
+    // An ocean-coloured ball under everything, so the globe is solid before any field is shown.
+    vtkNew<vtkSphereSource> ball;
+    ball->SetRadius(0.998);
+    ball->SetThetaResolution(96);
+    ball->SetPhiResolution(48);
+    vtkNew<vtkPolyDataMapper> ballMapper;
+    ballMapper->SetInputConnection(ball->GetOutputPort());
+    p.ball->SetMapper(ballMapper);
+    p.ball->GetProperty()->SetColor(0.55, 0.62, 0.70);
+    p.ball->GetProperty()->SetAmbient(0.35);
+    p.renderer->AddActor(p.ball);
 
     vtkNew<vtkPolyDataMapper> graticuleMapper;
     graticuleMapper->SetInputData(graticule());

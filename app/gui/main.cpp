@@ -15,7 +15,9 @@
 #include <QSlider>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 
 using namespace spreadcast;
@@ -71,6 +73,16 @@ int main(int argc, char** argv)
 {
     QElapsedTimer sinceStart;
     sinceStart.start();
+    // VTK renders through GLX on this platform, offscreen too: without X there is no globe. Said
+    // before QApplication, which would abort on its own without a display.
+    const bool helpOnly = std::any_of(argv + 1, argv + argc, [](const char* argument) {
+        return std::strcmp(argument, "--help") == 0 || std::strcmp(argument, "-h") == 0 ||
+               std::strcmp(argument, "--version") == 0 || std::strcmp(argument, "-v") == 0;
+    });
+    if (const std::string problem = displayProblem(); !problem.empty() && !helpOnly) {
+        std::fprintf(stderr, "spreadcast: %s\n", problem.c_str());
+        return 1;
+    }
     setDefaultSurfaceFormat();
     QApplication application(argc, argv);
     QApplication::setApplicationName("spreadcast");
@@ -101,11 +113,6 @@ int main(int argc, char** argv)
         return 2;
     }
 
-    // VTK renders through GLX on this platform, offscreen too: without X there is no globe.
-    if (const std::string problem = displayProblem(); !problem.empty()) {
-        std::fprintf(stderr, "spreadcast: %s\n", problem.c_str());
-        return 1;
-    }
     const OpenGLReport openGL = checkOpenGL();
     if (!openGL.sufficient) {
         std::fprintf(stderr, "spreadcast: %s\n", qPrintable(openGL.message));
