@@ -12,6 +12,7 @@ void addRunCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
 void addDevicesCommand(CLI::App& app);
 void addKeysCommand(CLI::App& app);
+void addRenderCommand(CLI::App& app);
 
 // The command line as typed, for the history attribute of output files.
 const std::string& commandLine();

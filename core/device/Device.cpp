@@ -193,14 +193,17 @@ std::vector<std::unique_ptr<Device>> makeDevices(const DeviceSelection& selectio
             provider = registeredProvider();
         }
         std::vector<std::string> gpuNotes;
+        bool gpusPresent = false;  // GPUs that this run cannot use are worth a note, no GPU at all is not
         if (provider) {
             devices = provider(selection.gpus, model, gpuNotes);
+            gpusPresent = !devices.empty() || !gpuNotes.empty();
         } else {
             const GpuInventory inventory = discoverGpus();
             gpuNotes = inventory.notes;
-            if (!inventory.gpus.empty()) {
-                gpuNotes.push_back(std::to_string(inventory.gpus.size()) +
-                                   " GPU(s) found, but this build has no GPU forecast model yet");
+            gpusPresent = !inventory.gpus.empty();
+            if (gpusPresent) {
+                gpuNotes.insert(gpuNotes.begin(), std::to_string(inventory.gpus.size()) +
+                                                      " GPU(s) found, but this build has no GPU forecast model yet");
             } else if (gpuNotes.empty()) {
                 gpuNotes.push_back("no GPU found");
             }
@@ -213,9 +216,8 @@ std::vector<std::unique_ptr<Device>> makeDevices(const DeviceSelection& selectio
             throw InputError("--devices gpu: no GPU can run this forecast (" + why +
                              "); use --devices cpu, or see `spreadcast-cli devices`");
         }
-        if (devices.empty() && selection.automatic) {
-            notes.push_back("no GPU in use (" + (gpuNotes.empty() ? std::string("none found") : gpuNotes.front()) +
-                            "): members run on CPU workers");
+        if (devices.empty() && selection.automatic && gpusPresent) {
+            notes.push_back("no GPU in use (" + gpuNotes.front() + "): members run on CPU workers");
         }
         // A run never mixes backends: with GPUs at hand, "all" adds no CPU workers.
         if (!devices.empty() && selection.cpu) {

@@ -51,6 +51,39 @@ class TestCliRun : public QObject {
     Q_OBJECT
 
 private slots:
+    void renderWritesAPngOfAForecastFile()
+    {
+        QTemporaryDir directory;
+        const QString forecast = directory.filePath("forecast.nc");
+        const CliResult run = runCli({"run", "-T", "21", "--lead", "12h", "--members", "3", "--out", forecast, "-q"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QString png = directory.filePath("spread.png");
+        const CliResult render = runCli({"render", forecast, "--field", "height", "--product", "spread", "--time",
+                                         "12h", "--width", "320", "--height", "240", "--out", png});
+        if (render.err.contains("built without the workstation")) {
+            QSKIP("this spreadcast-cli has no VTK scenes (headless build)");
+        }
+        QVERIFY2(render.exitCode == 0, qPrintable(render.err));
+        // The PNG signature, and the size in the IHDR chunk (big-endian width and height).
+        QFile file(png);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray header = file.read(24);
+        QVERIFY(header.startsWith("\x89PNG\r\n\x1a\n") && header.mid(12, 4) == "IHDR");
+        auto bigEndian = [&](int at) {
+            return (static_cast<quint8>(header[at]) << 24) | (static_cast<quint8>(header[at + 1]) << 16) |
+                   (static_cast<quint8>(header[at + 2]) << 8) | static_cast<quint8>(header[at + 3]);
+        };
+        QCOMPARE(bigEndian(16), 320);
+        QCOMPARE(bigEndian(20), 240);
+        QVERIFY(file.size() > 10000);  // a drawn globe, not an empty image
+        // A bad field is bad input, named, and writes nothing.
+        const QString bad = directory.filePath("bad.png");
+        const CliResult wrong = runCli({"render", forecast, "--field", "pressure", "--out", bad});
+        QCOMPARE(wrong.exitCode, 2);
+        QVERIFY2(wrong.err.contains("pressure"), qPrintable(wrong.err));
+        QVERIFY(!QFileInfo::exists(bad));
+    }
+
     void versionAndHelp()
     {
         const CliResult version = runCli({"--version"});

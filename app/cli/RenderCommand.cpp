@@ -1,0 +1,56 @@
+#include "Commands.h"
+
+#ifdef SPREADCAST_HAVE_VIZ
+#include "viz/RenderCommand.h"
+#endif
+
+#include <iostream>
+#include <memory>
+
+namespace spreadcast::cli {
+
+void addRenderCommand(CLI::App& app)
+{
+    CLI::App* render = app.add_subcommand(
+        "render", "Render a forecast file's globe as PNG, headless (needs an X server: Xvfb will do)");
+    render->footer("Example: spreadcast-cli render run.nc --field height --product spread --time 120h --out "
+                   "spread.png\nWithout a display: xvfb-run -a spreadcast-cli render …\n"
+                   "Exit status: 0 written, 1 rendering failed (no X display, driver), 2 bad input.");
+    render->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+#ifdef SPREADCAST_HAVE_VIZ
+    auto options = std::make_shared<RenderOptions>();
+    render->add_option("file", options->file, "A Spreadcast output file, or a CF NetCDF file with lat/lon fields")
+        ->required();
+    render->add_option("--field", options->field, "height, u, v, vorticity or wind_speed")->capture_default_str();
+    render->add_option("--product", options->product, "member, mean, spread, probability or spaghetti")
+        ->capture_default_str();
+    render->add_option("--time", options->time, "Lead time, e.g. 120h or 5d, or last")->capture_default_str();
+    render->add_option("--member", options->member, "The member for --product member")->capture_default_str();
+    render->add_option("--threshold", options->threshold, "--product probability: the value to exceed");
+    render->add_option("--contour", options->contour, "--product spaghetti: the contour drawn for every member");
+    render->add_option("--width", options->width, "Image width in pixels")->capture_default_str();
+    render->add_option("--height", options->height, "Image height in pixels")->capture_default_str();
+    render->add_option("--view-lon", options->longitude, "Longitude the globe is seen from, degrees")
+        ->capture_default_str();
+    render->add_option("--view-lat", options->latitude, "Latitude the globe is seen from, degrees")
+        ->capture_default_str();
+    render->add_flag("--limits-from-this-time", options->limitsFromThisTime,
+                     "Colour limits from this time only (default: fixed over the whole forecast)");
+    render->add_option("-o,--out", options->out, "The PNG to write")->required();
+    render->callback([options] {
+        const int code = runRenderCommand(*options, std::cout, std::cerr);
+        if (code != 0) {
+            throw CLI::RuntimeError(code);
+        }
+    });
+#else
+    render->allow_extras();
+    render->callback([] {
+        std::cerr << "spreadcast-cli render: this spreadcast-cli was built without the workstation's VTK scenes "
+                     "(SPREADCAST_BUILD_GUI=OFF, e.g. the headless preset); use a full build to render images\n";
+        throw CLI::RuntimeError(1);
+    });
+#endif
+}
+
+}  // namespace spreadcast::cli
