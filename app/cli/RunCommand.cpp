@@ -270,7 +270,8 @@ void addRunCommand(CLI::App& app)
 {
     auto options = std::make_shared<RunOptions>();
     RunSpec& spec = options->spec;
-    CLI::App* run = app.add_subcommand("run", "Run a forecast or an ensemble on the CPU and write it to NetCDF");
+    CLI::App* run = app.add_subcommand(
+        "run", "Run a forecast or an ensemble on this machine's devices (or every MPI rank's) and write it to NetCDF");
     run->footer("Example: spreadcast-cli run --ic galewsky --truncation 85 --lead 6d --output-every 6h "
                 "--members 8 --out run.nc\nDurations take a unit: d, h, m or s (a bare number is hours).\n"
                 "With 2 or more members the file also holds <variable>_mean, _spread, _min, _max and the "
