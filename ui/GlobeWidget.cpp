@@ -146,6 +146,7 @@ bool GlobeWidget::eventFilter(QObject* watched, QEvent* event)
         if (mouse->button() == Qt::LeftButton) {
             dragging_ = true;
             dragStart_ = mouse->position().toPoint();
+            pressedAt_ = dragStart_;
             return true;
         }
         break;
@@ -163,7 +164,22 @@ bool GlobeWidget::eventFilter(QObject* watched, QEvent* event)
         }
         break;
     }
-    case QEvent::MouseButtonRelease: dragging_ = false; break;
+    case QEvent::MouseButtonRelease: {
+        auto* mouse = static_cast<QMouseEvent*>(event);
+        if (dragging_ && mouse->button() == Qt::LeftButton &&
+            (mouse->position().toPoint() - pressedAt_).manhattanLength() <= 3) {
+            const QWidget* surface = view_ != nullptr ? static_cast<QWidget*>(view_) : this;
+            const double ratio = devicePixelRatioF();
+            const QPoint at = mouse->position().toPoint();
+            if (const auto point = scene().pick(static_cast<int>(at.x() * ratio), static_cast<int>(at.y() * ratio),
+                                                static_cast<int>(surface->width() * ratio),
+                                                static_cast<int>(surface->height() * ratio))) {
+                emit clicked(point->first, point->second);
+            }
+        }
+        dragging_ = false;
+        break;
+    }
     case QEvent::Wheel: {
         const auto* wheel = static_cast<QWheelEvent*>(event);
         scene().zoom(std::pow(1.1, wheel->angleDelta().y() / 120.0));

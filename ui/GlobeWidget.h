@@ -36,6 +36,8 @@ public:
 signals:
     // After each render of the scene, with its duration.
     void redrawn(double milliseconds);
+    // A click (press and release without dragging) on the globe, at this point of it.
+    void clicked(double latitude, double longitude);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -53,6 +55,7 @@ private:
     bool imageDirty_ = true;
     QString imageProblem_;
     QPoint dragStart_;
+    QPoint pressedAt_;
     bool dragging_ = false;
     double lastRenderMilliseconds_ = 0.0;
 };

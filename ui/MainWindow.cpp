@@ -4,6 +4,7 @@
 #include "run/InputError.h"
 #include "ui/DevicesPanel.h"
 #include "ui/MemberGrid.h"
+#include "ui/PlumeWidget.h"
 #include "ui/ProductPanel.h"
 #include "ui/RunController.h"
 #include "ui/RunPanel.h"
@@ -18,6 +19,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -26,6 +28,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -87,6 +90,13 @@ MainWindow::MainWindow(GlobeWidget::Backend backend, QWidget* parent) : QMainWin
     devicesDock->setWidget(devicesPanel_);
     addDockWidget(Qt::RightDockWidgetArea, devicesDock);
 
+    plumeWidget_ = new PlumeWidget;
+    plumeDock_ = new QDockWidget("Plume");
+    plumeDock_->setObjectName("plumeDock");
+    plumeDock_->setWidget(plumeWidget_);
+    addDockWidget(Qt::BottomDockWidgetArea, plumeDock_);
+    connect(globe_, &GlobeWidget::clicked, this, &MainWindow::showPlumeAt);
+
     forecastLabel_ = new QLabel("No forecast open — File ▸ Open forecast… or run one");
     statusBar()->addWidget(forecastLabel_, 1);
     progressBar_ = new QProgressBar;
@@ -131,6 +141,8 @@ void MainWindow::createMenus()
     QMenu* exportMenu = file->addMenu("&Export");
     QAction* image = exportMenu->addAction("&Image…", this, &MainWindow::exportImageDialog);
     image->setShortcut(QKeySequence("Ctrl+E"));
+    QAction* plume = exportMenu->addAction("&Plume…", this, &MainWindow::exportPlumeDialog);
+    plume->setShortcut(QKeySequence("Ctrl+Shift+E"));
     file->addSeparator();
     QAction* quit = file->addAction("&Quit", this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -170,6 +182,8 @@ bool MainWindow::openForecast(const QString& path)
     }
     file_ = std::move(file);
     products_ = std::move(products);
+    plumeWidget_->setPlume(std::nullopt);
+    plumePoint_.reset();
     QSettings().setValue("directories/forecast", QFileInfo(path).absolutePath());
     productPanel_->setProducts(products_.get());
     QStringList times;
@@ -207,6 +221,54 @@ void MainWindow::updateView()
         showError("Cannot show this product", QString::fromStdString(error.what()));
     }
     lastUpdateMilliseconds_ = static_cast<double>(timer.nsecsElapsed()) * 1e-6;
+    if (plumePoint_ && request->field != plumeField_) {
+        showPlumeAt(plumePoint_->first, plumePoint_->second);
+    }
+}
+
+bool MainWindow::showPlumeAt(double latitude, double longitude)
+{
+    const std::optional<ProductRequest> request = productPanel_->request();
+    if (!products_ || !request) {
+        return false;
+    }
+    plumePoint_ = std::make_pair(latitude, longitude);
+    plumeField_ = request->field;
+    try {
+        plumeWidget_->setPlume(plumeAt(*products_, request->field, latitude, longitude));
+    } catch (const InputError& error) {
+        plumeWidget_->setPlume(std::nullopt);
+        statusBar()->showMessage("No plume: " + QString::fromStdString(error.what()), 10000);
+        return false;
+    }
+    plumeDock_->show();
+    return true;
+}
+
+bool MainWindow::exportPlume(const QString& pngPath, int width, int height)
+{
+    if (!plumeWidget_->plume()) {
+        showError("Nothing to export", "Click a point on the globe first: its plume is what is exported.");
+        return false;
+    }
+    const QImage image = plumeWidget_->image(QSize(width, height));
+    if (!image.save(pngPath, "PNG")) {
+        showError("Cannot export the plume",
+                  "Cannot write '" + pngPath + "': check the folder exists and is writable.");
+        return false;
+    }
+    QString csvPath = pngPath;
+    csvPath.replace(QRegularExpression("\\.png$", QRegularExpression::CaseInsensitiveOption), "");
+    csvPath += ".csv";
+    QFile csv(csvPath);
+    const std::string text = plumeCsv(*plumeWidget_->plume());
+    if (!csv.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        csv.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size())) {
+        showError("Cannot export the plume", "Cannot write '" + csvPath + "': " + csv.errorString());
+        return false;
+    }
+    statusBar()->showMessage(QString("Wrote %1 and %2").arg(pngPath, csvPath), 8000);
+    return true;
 }
 
 bool MainWindow::exportImage(const QString& path, int width, int height)
@@ -274,12 +336,33 @@ void MainWindow::exportImageDialog()
     exportImage(path, width->value(), height->value());
 }
 
+void MainWindow::exportPlumeDialog()
+{
+    if (!plumeWidget_->plume()) {
+        showError("Nothing to export", "Click a point on the globe first: its plume is what is exported.");
+        return;
+    }
+    const QString folder = QSettings().value("directories/export", QDir::homePath()).toString();
+    QString path = QFileDialog::getSaveFileName(this, "Export plume (PNG and CSV)", QDir(folder).filePath("plume.png"),
+                                                "PNG images (*.png)");
+    if (path.isEmpty()) {
+        return;
+    }
+    if (!path.endsWith(".png", Qt::CaseInsensitive)) {
+        path += ".png";
+    }
+    QSettings().setValue("directories/export", QFileInfo(path).absolutePath());
+    exportPlume(path, 1200, 600);
+}
+
 void MainWindow::startRun(const RunSpec& spec)
 {
     // HDF5 cannot write a file that this process holds open for reading.
     if (file_ && QFileInfo(QString::fromStdString(file_->path())).absoluteFilePath() ==
                      QFileInfo(QString::fromStdString(spec.outputPath)).absoluteFilePath()) {
         productPanel_->setProducts(nullptr);
+        plumeWidget_->setPlume(std::nullopt);
+        plumePoint_.reset();
         products_.reset();
         file_.reset();
         timeBar_->setTimes({});

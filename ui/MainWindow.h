@@ -7,6 +7,7 @@
 
 #include <memory>
 
+class QDockWidget;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -15,6 +16,7 @@ namespace spreadcast {
 
 class DevicesPanel;
 class MemberGrid;
+class PlumeWidget;
 class ProductPanel;
 class RunController;
 class RunPanel;
@@ -38,6 +40,11 @@ public:
     // Renders the current view offscreen at the size given and writes a PNG; false (and an error
     // shown) when it cannot.
     bool exportImage(const QString& path, int width, int height);
+    // The plume of the grid point nearest to a point of the globe, for the field shown; false
+    // (and why in the status bar) when the file keeps no members of it.
+    bool showPlumeAt(double latitude, double longitude);
+    // Writes the plume as a PNG of the given size and, beside it, a CSV of the same name.
+    bool exportPlume(const QString& pngPath, int width, int height);
     // The latest error message shown, for tests and the log.
     QString lastError() const { return lastError_; }
     // Milliseconds the last view change took to compute (the render is timed by the globe).
@@ -50,6 +57,7 @@ public:
     DevicesPanel* devicesPanel() const { return devicesPanel_; }
     ProductPanel* productPanel() const { return productPanel_; }
     TimeBar* timeBar() const { return timeBar_; }
+    PlumeWidget* plumeWidget() const { return plumeWidget_; }
     RunController* runController() const { return runController_; }
 
 signals:
@@ -70,6 +78,7 @@ private:
     void setRunning(bool running);
     void openForecastDialog();
     void exportImageDialog();
+    void exportPlumeDialog();
     void showAbout();
 
     GlobeWidget* globe_ = nullptr;
@@ -78,6 +87,10 @@ private:
     DevicesPanel* devicesPanel_ = nullptr;
     ProductPanel* productPanel_ = nullptr;
     TimeBar* timeBar_ = nullptr;
+    PlumeWidget* plumeWidget_ = nullptr;
+    QDockWidget* plumeDock_ = nullptr;
+    std::optional<std::pair<double, double>> plumePoint_;
+    std::string plumeField_;
     RunController* runController_ = nullptr;
     QProgressBar* progressBar_ = nullptr;
     QLabel* etaLabel_ = nullptr;

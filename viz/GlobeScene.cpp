@@ -11,6 +11,7 @@
 #include <vtkFloatArray.h>
 #include <vtkImageData.h>
 #include <vtkLookupTable.h>
+#include <vtkMatrix4x4.h>
 #include <vtkPNGWriter.h>
 #include <vtkPointData.h>
 #include <vtkPoints.h>
@@ -464,6 +465,47 @@ void GlobeScene::layout(int width, int height)
     view->SetUseHorizontalViewAngle(tall);
     view->SetViewAngle(tall ? 34.0 : 30.0);
     p.renderer->ResetCameraClippingRange();
+}
+
+std::optional<std::pair<double, double>> GlobeScene::pick(int x, int y, int width, int height) const
+{
+    if (width < 1 || height < 1 || x < 0 || y < 0 || x >= width || y >= height) {
+        return std::nullopt;
+    }
+    // The ray from the eye through the pixel, from the camera's own projection.
+    vtkCamera* view = pipeline_->renderer->GetActiveCamera();
+    const double aspect = static_cast<double>(width) / height;
+    vtkMatrix4x4* transform = view->GetCompositeProjectionTransformMatrix(aspect, -1.0, 1.0);
+    vtkNew<vtkMatrix4x4> inverse;
+    vtkMatrix4x4::Invert(transform, inverse);
+    const double ndcX = 2.0 * (x + 0.5) / width - 1.0;
+    const double ndcY = 1.0 - 2.0 * (y + 0.5) / height;
+    double nearPoint[4] = {ndcX, ndcY, -1.0, 1.0};
+    double farPoint[4] = {ndcX, ndcY, 1.0, 1.0};
+    inverse->MultiplyPoint(nearPoint, nearPoint);
+    inverse->MultiplyPoint(farPoint, farPoint);
+    double origin[3];
+    double direction[3];
+    for (int k = 0; k < 3; ++k) {
+        origin[k] = nearPoint[k] / nearPoint[3];
+        direction[k] = farPoint[k] / farPoint[3] - origin[k];
+    }
+    // |origin + s·direction| = 1, the nearer root.
+    const double a = direction[0] * direction[0] + direction[1] * direction[1] + direction[2] * direction[2];
+    const double b = 2.0 * (origin[0] * direction[0] + origin[1] * direction[1] + origin[2] * direction[2]);
+    const double c = origin[0] * origin[0] + origin[1] * origin[1] + origin[2] * origin[2] - 1.0;
+    const double discriminant = b * b - 4.0 * a * c;
+    if (a <= 0.0 || discriminant < 0.0) {
+        return std::nullopt;
+    }
+    const double s = (-b - std::sqrt(discriminant)) / (2.0 * a);
+    const double point[3] = {origin[0] + s * direction[0], origin[1] + s * direction[1], origin[2] + s * direction[2]};
+    const double latitude = std::asin(std::clamp(point[2], -1.0, 1.0)) / degrees;
+    double longitude = std::atan2(point[1], point[0]) / degrees;
+    if (longitude < 0.0) {
+        longitude += 360.0;
+    }
+    return std::make_pair(latitude, longitude);
 }
 
 std::string GlobeScene::coastlineProblem() const

@@ -5,6 +5,7 @@
 #include <vtkSmartPointer.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,10 @@ public:
     // Turns the globe under the eye (degrees) and moves the eye closer (factor > 1) or away.
     void rotate(double longitudeDegrees, double latitudeDegrees);
     void zoom(double factor);
+
+    // The point of the globe under a pixel of a window of the given size (x from the left, y from
+    // the top), as (latitude, longitude) in degrees; nullopt off the globe.
+    std::optional<std::pair<double, double>> pick(int x, int y, int width, int height) const;
 
     // Font sizes follow the window height so an export at any size looks alike.
     void layout(int width, int height);

@@ -347,19 +347,37 @@ const ForecastVariable* ForecastFile::variable(const std::string& name) const
     return nullptr;
 }
 
-std::vector<float> ForecastFile::read(const std::string& name, int timeIndex, int memberIndex) const
+const ForecastFile::Layout& ForecastFile::layoutOf(const std::string& name) const
 {
     const auto found = std::find_if(variables_.begin(), variables_.end(),
                                     [&](const ForecastVariable& variable) { return variable.name == name; });
     if (found == variables_.end()) {
         throw InputError("'" + path_ + "' has no field '" + name + "' on its latitude–longitude grid");
     }
-    const Layout& layout = layouts_[static_cast<std::size_t>(found - variables_.begin())];
-    if (found->hasTime && (timeIndex < 0 || timeIndex >= static_cast<int>(leadHours_.size()))) {
+    return layouts_[static_cast<std::size_t>(found - variables_.begin())];
+}
+
+void ForecastFile::clean(std::vector<float>& values, const Layout& layout) const
+{
+    const float fill = static_cast<float>(layout.fill);
+    for (float& value : values) {
+        if (layout.hasFill && (value == fill || std::abs(value) >= 9.9e36f)) {
+            value = NAN;
+        } else if (layout.packed) {
+            value = static_cast<float>(value * layout.scale + layout.offset);
+        }
+    }
+}
+
+std::vector<float> ForecastFile::read(const std::string& name, int timeIndex, int memberIndex) const
+{
+    const Layout& layout = layoutOf(name);
+    const ForecastVariable& variable = *this->variable(name);
+    if (variable.hasTime && (timeIndex < 0 || timeIndex >= static_cast<int>(leadHours_.size()))) {
         throw InputError("time index " + std::to_string(timeIndex) + " is outside 0 … " +
                          std::to_string(leadHours_.size() - 1) + " in '" + path_ + "'");
     }
-    if (found->hasMember && (memberIndex < 0 || memberIndex >= static_cast<int>(members_.size()))) {
+    if (variable.hasMember && (memberIndex < 0 || memberIndex >= static_cast<int>(members_.size()))) {
         throw InputError("member index " + std::to_string(memberIndex) + " is outside the " +
                          std::to_string(members_.size()) + " members stored in '" + path_ + "'");
     }
@@ -380,15 +398,55 @@ std::vector<float> ForecastFile::read(const std::string& name, int timeIndex, in
         check(nc_get_vara_float(ncid_, layout.varid, start.data(), count.data(), values.data()),
               "read variable '" + name + "'");
     }
-    const float fill = static_cast<float>(layout.fill);
-    for (float& value : values) {
-        if (layout.hasFill && (value == fill || std::abs(value) >= 9.9e36f)) {
-            value = NAN;
-        } else if (layout.packed) {
-            value = static_cast<float>(value * layout.scale + layout.offset);
+    clean(values, layout);
+    return values;
+}
+
+ForecastFile::PointSeries ForecastFile::readPoint(const std::string& name, int latitudeIndex, int longitudeIndex) const
+{
+    const Layout& layout = layoutOf(name);
+    if (latitudeIndex < 0 || latitudeIndex >= static_cast<int>(latitudes_.size()) || longitudeIndex < 0 ||
+        longitudeIndex >= static_cast<int>(longitudes_.size())) {
+        throw InputError("grid point (" + std::to_string(latitudeIndex) + ", " + std::to_string(longitudeIndex) +
+                         ") is off the grid of '" + path_ + "'");
+    }
+    const ForecastVariable& variable = *this->variable(name);
+    PointSeries series;
+    series.times = variable.hasTime ? static_cast<int>(leadHours_.size()) : 1;
+    series.memberCount = variable.hasMember ? static_cast<int>(members_.size()) : 1;
+    std::vector<std::size_t> start;
+    std::vector<std::size_t> count;
+    for (const int role : layout.role) {
+        switch (role) {
+        case roleTime: start.push_back(0), count.push_back(static_cast<std::size_t>(series.times)); break;
+        case roleMember: start.push_back(0), count.push_back(static_cast<std::size_t>(series.memberCount)); break;
+        case roleLatitude: start.push_back(static_cast<std::size_t>(latitudeIndex)), count.push_back(1); break;
+        case roleLongitude: start.push_back(static_cast<std::size_t>(longitudeIndex)), count.push_back(1); break;
+        default: start.push_back(0), count.push_back(1); break;
         }
     }
-    return values;
+    std::vector<float> raw(static_cast<std::size_t>(series.times) * static_cast<std::size_t>(series.memberCount));
+    {
+        std::lock_guard library(netcdfLibraryMutex());
+        check(nc_get_vara_float(ncid_, layout.varid, start.data(), count.data(), raw.data()),
+              "read variable '" + name + "' at one point");
+    }
+    clean(raw, layout);
+    // The file's dimension order may put members before times.
+    const auto memberAt = std::find(layout.role.begin(), layout.role.end(), roleMember);
+    const auto timeAt = std::find(layout.role.begin(), layout.role.end(), roleTime);
+    if (memberAt != layout.role.end() && timeAt != layout.role.end() && memberAt < timeAt) {
+        series.values.resize(raw.size());
+        for (int t = 0; t < series.times; ++t) {
+            for (int m = 0; m < series.memberCount; ++m) {
+                series.values[static_cast<std::size_t>(t * series.memberCount + m)] =
+                    raw[static_cast<std::size_t>(m * series.times + t)];
+            }
+        }
+    } else {
+        series.values = std::move(raw);
+    }
+    return series;
 }
 
 }  // namespace spreadcast

@@ -58,8 +58,30 @@ public:
     // a member dimension. Throws InputError for an unknown variable or an index out of range.
     std::vector<float> read(const std::string& name, int timeIndex, int memberIndex = 0) const;
 
+    // One grid point's values at every time and member: values[time * memberCount + member]
+    // (memberCount 1 for a variable without members), NaN where missing. Throws InputError for
+    // an unknown variable or a point off the grid.
+    struct PointSeries {
+        int times = 0;
+        int memberCount = 0;
+        std::vector<float> values;
+    };
+    PointSeries readPoint(const std::string& name, int latitudeIndex, int longitudeIndex) const;
+
 private:
+    struct Layout {
+        int varid = -1;
+        std::vector<int> role;  // per dimension: 0 time, 1 member, 2 lat, 3 lon, 4 a length-1 extra
+        bool packed = false;
+        double scale = 1.0;
+        double offset = 0.0;
+        double fill = 0.0;
+        bool hasFill = false;
+    };
     void check(int status, const std::string& what) const;
+    const Layout& layoutOf(const std::string& name) const;
+    // Missing values to NaN, packed values unpacked.
+    void clean(std::vector<float>& values, const Layout& layout) const;
 
     std::string path_;
     int ncid_ = -1;
@@ -74,15 +96,6 @@ private:
     std::vector<ForecastVariable> variables_;
     std::vector<ProbabilityVariable> probabilities_;
 
-    struct Layout {
-        int varid = -1;
-        std::vector<int> role;  // per dimension: 0 time, 1 member, 2 lat, 3 lon, 4 a length-1 extra
-        bool packed = false;
-        double scale = 1.0;
-        double offset = 0.0;
-        double fill = 0.0;
-        bool hasFill = false;
-    };
     std::vector<Layout> layouts_;  // in variables_ order
 };
 

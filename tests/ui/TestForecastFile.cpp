@@ -77,6 +77,27 @@ private slots:
         QVERIFY(std::abs(mean[k] - sum / fixture::members) < 1e-3);
     }
 
+    void readsOnePointAtEveryTimeAndMember()
+    {
+        const QString path = folder_.filePath("points.nc");
+        fixture::write(path.toStdString());
+        const ForecastFile file(path.toStdString());
+        const std::size_t nlon = file.longitudes().size();
+        const ForecastFile::PointSeries series = file.readPoint("vorticity", 7, 11);
+        QCOMPARE(series.times, 3);
+        QCOMPARE(series.memberCount, 3);
+        for (int t = 0; t < 3; ++t) {
+            for (int m = 0; m < 3; ++m) {
+                QCOMPARE(series.values[static_cast<std::size_t>(t * 3 + m)],
+                         file.read("vorticity", t, m)[7 * nlon + 11]);
+            }
+        }
+        const ForecastFile::PointSeries mean = file.readPoint("height_mean", 0, 0);
+        QCOMPARE(mean.memberCount, 1);
+        QCOMPARE(mean.values[2], file.read("height_mean", 2)[0]);
+        QVERIFY_THROWS_EXCEPTION(InputError, file.readPoint("height", 0, static_cast<int>(nlon)));
+    }
+
     void refusesIndicesAndNamesItDoesNotHave()
     {
         const QString path = folder_.filePath("indices.nc");

@@ -163,6 +163,26 @@ private slots:
         QVERIFY(countNear(image, 0.1, 0.8, 0.1, 0.9, Rgb{13, 13, 13}, 12) > 100);
     }
 
+    void picksThePointUnderAPixel()
+    {
+        GlobeScene scene;
+        scene.setCamera({10.0, 30.0, 4.6});
+        QVERIFY(!scene.pick(2, 2, 480, 360).has_value());  // the background
+        const auto point = scene.pick(200, 190, 480, 360);
+        QVERIFY(point.has_value());
+        // On the hemisphere that faces the eye.
+        const double toRadians = std::numbers::pi / 180.0;
+        const double cosine = std::sin(point->first * toRadians) * std::sin(30.0 * toRadians) +
+                              std::cos(point->first * toRadians) * std::cos(30.0 * toRadians) *
+                                  std::cos((point->second - 10.0) * toRadians);
+        QVERIFY2(cosine > 0.3, qPrintable(QString("%1 %2").arg(point->first).arg(point->second)));
+        // Turning the globe moves the picked point with it.
+        scene.rotate(-20.0, 0.0);
+        const auto turned = scene.pick(200, 190, 480, 360);
+        QVERIFY(turned.has_value());
+        QVERIFY(std::abs(std::remainder(turned->second - point->second - 20.0, 360.0)) < 1.0);
+    }
+
     void spaghettiDrawsEachMemberInItsColour()
     {
         GlobeContent content = zonalField();

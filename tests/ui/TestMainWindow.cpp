@@ -3,6 +3,7 @@
 #include "ui/MainWindow.h"
 #include "ui/MemberGrid.h"
 #include "ui/OpenGLCheck.h"
+#include "ui/PlumeWidget.h"
 #include "ui/ProductPanel.h"
 #include "ui/RunPanel.h"
 #include "ui/TimeBar.h"
@@ -223,6 +224,43 @@ private slots:
         QVERIFY(distinctColours(frame, 0.2, 0.6, 0.3, 0.7) > 30);
         // The colour bar on the right shows many colours of its map.
         QVERIFY(distinctColours(frame, 0.86, 0.95, 0.2, 0.8) > 30);
+    }
+
+    void clickShowsThePlumeOfThatPoint()
+    {
+        QComboBox* field = window_->productPanel()->fieldBox();
+        field->setCurrentIndex(field->findData("height"));
+        auto* view = window_->globe()->findChild<QOpenGLWidget*>();
+        QSignalSpy clicked(window_->globe(), &GlobeWidget::clicked);
+        QTest::mouseClick(view, Qt::LeftButton, {}, QPoint(view->width() * 4 / 10, view->height() / 2));
+        QCOMPARE(clicked.size(), 1);
+        const auto& plume = window_->plumeWidget()->plume();
+        QVERIFY(plume.has_value());
+        QCOMPARE(plume->members.size(), std::size_t(3));
+        QCOMPARE(plume->leadHours, (std::vector<double>{0.0, 12.0, 24.0}));
+        // The plume holds the file's own values at the grid point nearest the click.
+        const ForecastFile& file = window_->products()->file();
+        const auto j =
+            std::find(file.latitudes().begin(), file.latitudes().end(), plume->latitude) - file.latitudes().begin();
+        const auto i =
+            std::find(file.longitudes().begin(), file.longitudes().end(), plume->longitude) - file.longitudes().begin();
+        const std::vector<float> member1 = file.read("height", 2, 1);
+        QCOMPARE(plume->members[1][2], member1[static_cast<std::size_t>(j) * file.longitudes().size() + i]);
+        QVERIFY(std::abs(clicked.front()[0].toDouble() - plume->latitude) < 6.0);
+
+        const QString path = folder_.filePath("plume.png");
+        QVERIFY(window_->exportPlume(path, 900, 450));
+        QCOMPARE(QImage(path).size(), QSize(900, 450));
+        QFile csv(folder_.filePath("plume.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList lines = QString(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 5);  // comment, header, 3 times
+        QCOMPARE(lines[1], QString("lead_hours,mean,spread,member_0,member_1,member_2"));
+        QCOMPARE(lines[4].split(',').size(), 6);
+
+        // A click off the globe picks nothing.
+        QTest::mouseClick(view, Qt::LeftButton, {}, QPoint(3, 3));
+        QCOMPARE(clicked.size(), 1);
     }
 
     void exportsPngAtTheChosenSize()

@@ -1,0 +1,118 @@
+#include "viz/Plume.h"
+
+#include "run/InputError.h"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace spreadcast {
+namespace {
+
+// The index of the nearest value, longitudes compared round the globe.
+int nearest(const std::vector<double>& axis, double value, bool periodic)
+{
+    int best = 0;
+    double bestDistance = std::numeric_limits<double>::infinity();
+    for (std::size_t k = 0; k < axis.size(); ++k) {
+        double distance = std::abs(axis[k] - value);
+        if (periodic) {
+            distance = std::abs(std::remainder(axis[k] - value, 360.0));
+        }
+        if (distance < bestDistance) {
+            bestDistance = distance;
+            best = static_cast<int>(k);
+        }
+    }
+    return best;
+}
+
+}  // namespace
+
+Plume plumeAt(const ForecastProducts& products, const std::string& field, double latitude, double longitude)
+{
+    const ForecastFile& file = products.file();
+    const std::vector<Product> available = products.products(field);
+    if (file.members().empty() || available.empty() || available.front() != Product::Member ||
+        (field != windSpeedField && (file.variable(field) == nullptr || !file.variable(field)->hasMember))) {
+        throw InputError("'" + file.path() + "' keeps no members of '" + field + "': a plume needs them");
+    }
+    const int j = nearest(file.latitudes(), latitude, false);
+    const int i = nearest(file.longitudes(), longitude, true);
+    Plume plume;
+    plume.field = field;
+    plume.label = products.label(field);
+    plume.units = products.units(field);
+    plume.latitude = file.latitudes()[static_cast<std::size_t>(j)];
+    plume.longitude = file.longitudes()[static_cast<std::size_t>(i)];
+    plume.leadHours = file.leadHours();
+    plume.memberNumbers = file.members();
+
+    ForecastFile::PointSeries series;
+    if (field == windSpeedField) {
+        series = file.readPoint("u", j, i);
+        const ForecastFile::PointSeries v = file.readPoint("v", j, i);
+        for (std::size_t k = 0; k < series.values.size(); ++k) {
+            series.values[k] = std::hypot(series.values[k], v.values[k]);
+        }
+    } else {
+        series = file.readPoint(field, j, i);
+    }
+    const std::size_t times = static_cast<std::size_t>(series.times);
+    const std::size_t members = static_cast<std::size_t>(series.memberCount);
+    plume.members.assign(members, std::vector<float>(times));
+    plume.mean.assign(times, NAN);
+    plume.spread.assign(times, NAN);
+    for (std::size_t t = 0; t < times; ++t) {
+        double mean = 0.0;
+        double m2 = 0.0;
+        int count = 0;
+        for (std::size_t m = 0; m < members; ++m) {
+            const float value = series.values[t * members + m];
+            plume.members[m][t] = value;
+            if (std::isfinite(value)) {
+                ++count;
+                const double delta = value - mean;
+                mean += delta / count;
+                m2 += delta * (value - mean);
+            }
+        }
+        if (count > 0) {
+            plume.mean[t] = static_cast<float>(mean);
+            plume.spread[t] = count > 1 ? static_cast<float>(std::sqrt(m2 / (count - 1))) : 0.0f;
+        }
+    }
+    return plume;
+}
+
+std::string plumeCsv(const Plume& plume)
+{
+    char header[160];
+    std::snprintf(header, sizeof header, "# %s (%s) at %.3f N, %.3f E\n", plume.label.c_str(), plume.units.c_str(),
+                  plume.latitude, plume.longitude);
+    std::string csv(header);
+    csv += "lead_hours,mean,spread";
+    for (const int member : plume.memberNumbers) {
+        csv.append(",member_").append(std::to_string(member));
+    }
+    csv += '\n';
+    auto number = [](double value) {
+        if (!std::isfinite(value)) {
+            return std::string();
+        }
+        char text[32];
+        std::snprintf(text, sizeof text, "%.7g", value);
+        return std::string(text);
+    };
+    for (std::size_t t = 0; t < plume.leadHours.size(); ++t) {
+        csv.append(number(plume.leadHours[t])).append(1, ',').append(number(plume.mean[t]));
+        csv.append(1, ',').append(number(plume.spread[t]));
+        for (const auto& member : plume.members) {
+            csv.append(1, ',').append(number(member[t]));
+        }
+        csv.append(1, '\n');
+    }
+    return csv;
+}
+
+}  // namespace spreadcast
