@@ -2,6 +2,8 @@
 
 #include "ui/VtkOpenGLWidget.h"
 
+#include <vtkGenericOpenGLRenderWindow.h>
+
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QMouseEvent>
@@ -22,6 +24,7 @@ GlobeWidget::GlobeWidget(Backend backend, QWidget* parent) : QWidget(parent), ba
     if (backend_ == Backend::OpenGL) {
         scene_ = std::make_unique<GlobeScene>();
         view_ = new VtkOpenGLWidget(scene_->renderer(), this);
+        scene_->attach(view_->renderWindow());
         view_->onRendered = [this](double milliseconds) { rendered(milliseconds); };
         view_->installEventFilter(this);
         layout->addWidget(view_);
@@ -35,7 +38,10 @@ GlobeWidget::GlobeWidget(Backend backend, QWidget* parent) : QWidget(parent), ba
 
 GlobeWidget::~GlobeWidget()
 {
-    // The OpenGL view holds the scene's renderer: it goes before the scene does.
+    // The OpenGL view holds the scene's renderers: it goes before the scene does.
+    if (scene_) {
+        scene_->attach(nullptr);
+    }
     delete view_;
     view_ = nullptr;
 }

@@ -95,6 +95,7 @@ MainWindow::MainWindow(GlobeWidget::Backend backend, QWidget* parent) : QMainWin
     plumeDock_->setObjectName("plumeDock");
     plumeDock_->setWidget(plumeWidget_);
     addDockWidget(Qt::BottomDockWidgetArea, plumeDock_);
+    plumeDock_->hide();  // until a point is clicked
     connect(globe_, &GlobeWidget::clicked, this, &MainWindow::showPlumeAt);
 
     forecastLabel_ = new QLabel("No forecast open — File ▸ Open forecast… or run one");

@@ -26,6 +26,7 @@ public:
     // Called after each VTK render with its duration in milliseconds.
     std::function<void(double)> onRendered;
     bool isInitialized() const { return initialized_; }
+    vtkGenericOpenGLRenderWindow* renderWindow() const { return window_; }
 
 protected:
     void initializeGL() override;

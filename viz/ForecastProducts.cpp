@@ -11,7 +11,8 @@ namespace spreadcast {
 namespace {
 
 constexpr std::array<std::string_view, 4> statisticSuffixes{"_mean", "_spread", "_min", "_max"};
-constexpr std::array<std::string_view, 5> productNames{"member", "mean", "spread", "probability", "spaghetti"};
+constexpr std::array<std::string_view, 6> productNames{"member",      "mean",      "spread",
+                                                       "probability", "spaghetti", "stamps"};
 
 std::string formatValue(double value)
 {
@@ -95,7 +96,8 @@ bool ForecastProducts::hasMembers(const std::string& field) const
 std::vector<Product> ForecastProducts::products(const std::string& field) const
 {
     if (hasMembers(field)) {
-        return {Product::Member, Product::Mean, Product::Spread, Product::Probability, Product::Spaghetti};
+        return {Product::Member,      Product::Mean,      Product::Spread,
+                Product::Probability, Product::Spaghetti, Product::Stamps};
     }
     std::vector<Product> products;
     if (has(field + "_mean")) {
@@ -473,6 +475,25 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
         content.contourLevel = request.contourLevel;
         productText = "spaghetti, " + formatValue(request.contourLevel) + " " + fieldUnits + " contour of " +
                       std::to_string(members) + " members";
+        break;
+    }
+    case Product::Stamps: {
+        const int members = static_cast<int>(file_->members().size());
+        for (int m = 0; m < members; ++m) {
+            content.stampFields.push_back(memberValues(request.field, request.timeIndex, m));
+            content.stampLabels.push_back(std::to_string(file_->members()[static_cast<std::size_t>(m)]));
+        }
+        productText = "postage stamps of " + std::to_string(members) + " members";
+        content.colourBarTitle = fieldLabel + unitsText;
+        const bool symmetric = isSigned(request.field);
+        content.colourMap = symmetric ? ColourMapKind::CoolWarm : ColourMapKind::Viridis;
+        std::vector<float> all;
+        if (request.limitsFromThisTime) {
+            for (const auto& field : content.stampFields) {
+                all.insert(all.end(), field.begin(), field.end());
+            }
+        }
+        content.limits = request.limitsFromThisTime ? limitsOf(all, symmetric) : limits(request.field, Product::Member);
         break;
     }
     }

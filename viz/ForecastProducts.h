@@ -13,8 +13,9 @@
 namespace spreadcast {
 
 // What the globe shows of a field: one member, the ensemble mean or spread, the probability of
-// exceeding a threshold, or one contour of every member (spaghetti).
-enum class Product { Member, Mean, Spread, Probability, Spaghetti };
+// exceeding a threshold, one contour of every member (spaghetti), or every member on a small
+// globe of its own (postage stamps).
+enum class Product { Member, Mean, Spread, Probability, Spaghetti, Stamps };
 std::string_view productName(Product product);  // "member", "mean", … as the command line spells them
 std::optional<Product> parseProduct(std::string_view name);
 inline constexpr std::string_view windSpeedField = "wind_speed";

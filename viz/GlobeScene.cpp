@@ -240,6 +240,16 @@ struct GlobeMesh {
     }
 };
 
+// One postage stamp: a small globe in its own renderer, sharing the coastlines.
+struct GlobeStamp {
+    vtkNew<vtkRenderer> renderer;
+    vtkNew<vtkActor> surface;
+    vtkNew<vtkPolyDataMapper> mapper;
+    vtkNew<vtkActor> coastlines;
+    vtkNew<vtkTextActor> label;
+    vtkSmartPointer<vtkPolyData> data;
+};
+
 struct GlobeScene::Pipeline {
     vtkNew<vtkRenderer> renderer;
     vtkNew<vtkActor> ball;
@@ -254,6 +264,14 @@ struct GlobeScene::Pipeline {
     GlobeContent content;
     GlobeMesh mesh;
     bool hasMesh = false;
+    vtkRenderWindow* window = nullptr;
+    std::vector<std::unique_ptr<GlobeStamp>> stamps;
+    GlobeMesh stampMesh;  // the grid thinned to about 128 longitudes: stamps are small
+    std::vector<double> stampLatitudes;
+    std::vector<double> stampLongitudes;
+    std::size_t stampStride = 1;
+    int width = 800;
+    int height = 600;
 };
 
 GlobeScene::GlobeScene() : pipeline_(std::make_unique<Pipeline>())
@@ -333,11 +351,30 @@ GlobeScene::GlobeScene() : pipeline_(std::make_unique<Pipeline>())
     layout(800, 600);
 }
 
-GlobeScene::~GlobeScene() = default;
+GlobeScene::~GlobeScene()
+{
+    attach(nullptr);
+}
 
 vtkRenderer* GlobeScene::renderer() const
 {
     return pipeline_->renderer;
+}
+
+void GlobeScene::attach(vtkRenderWindow* window)
+{
+    Pipeline& p = *pipeline_;
+    if (p.window != nullptr) {
+        for (const auto& stamp : p.stamps) {
+            p.window->RemoveRenderer(stamp->renderer);
+        }
+    }
+    p.window = window;
+    if (p.window != nullptr) {
+        for (const auto& stamp : p.stamps) {
+            p.window->AddRenderer(stamp->renderer);
+        }
+    }
 }
 
 const GlobeContent& GlobeScene::content() const
@@ -414,8 +451,130 @@ void GlobeScene::show(const GlobeContent& content)
         p.contours->VisibilityOn();
     }
 
+    // Postage stamps replace the big globe.
+    const bool stamps = !content.stampFields.empty();
+    for (vtkActor* actor : {p.ball.Get(), p.graticule.Get(), p.coastlines.Get()}) {
+        actor->SetVisibility(!stamps);
+    }
+    if (stamps) {
+        for (const auto& field : content.stampFields) {
+            if (field.size() != points) {
+                throw std::invalid_argument("a stamp field has " + std::to_string(field.size()) + " values, the grid " +
+                                            std::to_string(points) + " points");
+            }
+        }
+        p.surface->VisibilityOff();
+        p.contours->VisibilityOff();
+        auto table = makeLookupTable(content.colourMap, content.limits);
+        p.colourBar->SetLookupTable(table);
+        p.colourBar->SetTitle(content.colourBarTitle.c_str());
+        p.colourBar->SetLabelFormat(labelFormat(content.limits).c_str());
+        p.colourBar->VisibilityOn();
+        const std::size_t stride = std::max<std::size_t>(1, content.longitudes.size() / 128);
+        if (p.stampLatitudes.empty() || !sameGrid(p.content, content) || stride != p.stampStride) {
+            p.stampStride = stride;
+            p.stampLatitudes.clear();
+            p.stampLongitudes.clear();
+            for (std::size_t j = 0; j < content.latitudes.size(); j += stride) {
+                p.stampLatitudes.push_back(content.latitudes[j]);
+            }
+            for (std::size_t i = 0; i < content.longitudes.size(); i += stride) {
+                p.stampLongitudes.push_back(content.longitudes[i]);
+            }
+            p.stampMesh = GlobeMesh::build(p.stampLatitudes, p.stampLongitudes);
+        }
+        while (p.stamps.size() < content.stampFields.size()) {
+            auto stamp = std::make_unique<GlobeStamp>();
+            stamp->renderer->SetBackground(p.renderer->GetBackground());
+            stamp->mapper->SetScalarModeToUsePointData();
+            stamp->mapper->InterpolateScalarsBeforeMappingOn();
+            stamp->mapper->UseLookupTableScalarRangeOn();
+            stamp->surface->SetMapper(stamp->mapper);
+            stamp->surface->GetProperty()->SetAmbient(0.35);
+            stamp->surface->GetProperty()->SetDiffuse(0.7);
+            stamp->renderer->AddActor(stamp->surface);
+            stamp->coastlines->SetMapper(p.coastlines->GetMapper());
+            stamp->coastlines->SetProperty(p.coastlines->GetProperty());
+            stamp->renderer->AddActor(stamp->coastlines);
+            stamp->label->GetTextProperty()->SetColor(0.95, 0.95, 0.95);
+            stamp->label->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
+            stamp->label->SetPosition(0.04, 0.04);
+            stamp->renderer->AddViewProp(stamp->label);
+            if (p.window != nullptr) {
+                p.window->AddRenderer(stamp->renderer);
+            }
+            p.stamps.push_back(std::move(stamp));
+        }
+        const int stampColumns = static_cast<int>(p.stampLongitudes.size());
+        for (std::size_t k = 0; k < p.stamps.size(); ++k) {
+            GlobeStamp& stamp = *p.stamps[k];
+            const bool used = k < content.stampFields.size();
+            stamp.renderer->SetDraw(used);
+            if (!used) {
+                continue;
+            }
+            std::vector<float> thinned;
+            thinned.reserve(p.stampLatitudes.size() * p.stampLongitudes.size());
+            for (std::size_t j = 0; j < content.latitudes.size(); j += stride) {
+                for (std::size_t i = 0; i < content.longitudes.size(); i += stride) {
+                    thinned.push_back(content.stampFields[k][j * content.longitudes.size() + i]);
+                }
+            }
+            stamp.data = vtkSmartPointer<vtkPolyData>::New();
+            stamp.data->ShallowCopy(p.stampMesh.surface);
+            stamp.data->GetPointData()->SetScalars(p.stampMesh.scalars(thinned, stampColumns));
+            stamp.mapper->SetInputData(stamp.data);
+            stamp.mapper->SetLookupTable(table);
+            stamp.label->SetInput(k < content.stampLabels.size() ? content.stampLabels[k].c_str() : "");
+        }
+    } else {
+        for (const auto& stamp : p.stamps) {
+            stamp->renderer->SetDraw(false);
+        }
+    }
+
     p.title->SetInput(content.title.c_str());
     p.content = content;
+    layoutStamps();
+    setCamera(camera_);
+}
+
+void GlobeScene::layoutStamps()
+{
+    Pipeline& p = *pipeline_;
+    const int count = static_cast<int>(p.content.stampFields.size());
+    if (count == 0) {
+        return;
+    }
+    // The area left of the colour bar and below the title, in as square cells as fit.
+    const double left = 0.01;
+    const double right = 0.83;
+    const double bottom = 0.01;
+    const double top = 0.93;
+    const double areaWidth = (right - left) * p.width;
+    const double areaHeight = (top - bottom) * p.height;
+    int bestColumns = 1;
+    double bestSide = 0.0;
+    for (int columns = 1; columns <= count; ++columns) {
+        const int rows = (count + columns - 1) / columns;
+        const double side = std::min(areaWidth / columns, areaHeight / rows);
+        if (side > bestSide) {
+            bestSide = side;
+            bestColumns = columns;
+        }
+    }
+    const int rows = (count + bestColumns - 1) / bestColumns;
+    const double cellWidth = (right - left) / bestColumns;
+    const double cellHeight = (top - bottom) / rows;
+    for (int k = 0; k < count; ++k) {
+        const int row = k / bestColumns;
+        const int column = k % bestColumns;
+        const double x0 = left + column * cellWidth;
+        const double y1 = top - row * cellHeight;
+        GlobeStamp& stamp = *p.stamps[static_cast<std::size_t>(k)];
+        stamp.renderer->SetViewport(x0, y1 - cellHeight, x0 + cellWidth, y1);
+        stamp.label->GetTextProperty()->SetFontSize(std::clamp(static_cast<int>(bestSide / 9.0), 7, 24));
+    }
 }
 
 void GlobeScene::setCamera(const GlobeCamera& camera)
@@ -433,6 +592,16 @@ void GlobeScene::setCamera(const GlobeCamera& camera)
     // Leave the right-hand side to the colour bar.
     view->SetWindowCenter(0.12, -0.03);
     pipeline_->renderer->ResetCameraClippingRange();
+    // Each stamp looks at the globe from the same direction, filling its cell.
+    for (const auto& stamp : pipeline_->stamps) {
+        vtkCamera* small = stamp->renderer->GetActiveCamera();
+        toCartesian(camera_.longitude, camera_.latitude, 3.9, eye);
+        small->SetFocalPoint(0.0, 0.0, 0.0);
+        small->SetPosition(eye);
+        small->SetViewUp(0.0, 0.0, 1.0);
+        small->SetViewAngle(30.0);
+        stamp->renderer->ResetCameraClippingRange();
+    }
 }
 
 void GlobeScene::rotate(double longitudeDegrees, double latitudeDegrees)
@@ -455,6 +624,9 @@ void GlobeScene::zoom(double factor)
 void GlobeScene::layout(int width, int height)
 {
     Pipeline& p = *pipeline_;
+    p.width = std::max(1, width);
+    p.height = std::max(1, height);
+    layoutStamps();
     const int titleSize = std::clamp(std::min(height / 32, width / 48), 9, 96);
     p.title->GetTextProperty()->SetFontSize(titleSize);
     p.colourBar->GetLabelTextProperty()->SetFontSize(std::max(8, titleSize * 3 / 4));
@@ -469,7 +641,8 @@ void GlobeScene::layout(int width, int height)
 
 std::optional<std::pair<double, double>> GlobeScene::pick(int x, int y, int width, int height) const
 {
-    if (width < 1 || height < 1 || x < 0 || y < 0 || x >= width || y >= height) {
+    if (width < 1 || height < 1 || x < 0 || y < 0 || x >= width || y >= height ||
+        !pipeline_->content.stampFields.empty()) {
         return std::nullopt;
     }
     // The ray from the eye through the pixel, from the camera's own projection.
@@ -564,10 +737,12 @@ OffscreenGlobeRenderer::OffscreenGlobeRenderer() : window_(std::make_unique<Wind
     window_->window->SetOffScreenRendering(1);
     window_->window->SetMultiSamples(0);
     window_->window->AddRenderer(scene_.renderer());
+    scene_.attach(window_->window);
 }
 
 OffscreenGlobeRenderer::~OffscreenGlobeRenderer()
 {
+    scene_.attach(nullptr);
     window_->window->RemoveRenderer(scene_.renderer());
     window_->window->Finalize();
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+class vtkRenderWindow;
 class vtkRenderer;
 
 namespace spreadcast {
@@ -26,6 +27,10 @@ struct GlobeContent {
     std::string title;
     std::vector<std::vector<float>> contourFields;  // spaghetti: each drawn at contourLevel in its own colour
     double contourLevel = 0.0;
+    // Postage stamps: each field on a small globe of its own, side by side, coloured through the
+    // map and limits above; `values` is then left out.
+    std::vector<std::vector<float>> stampFields;
+    std::vector<std::string> stampLabels;  // one per stamp, e.g. "member 7"
 };
 
 // Where the eye is: above a point of the globe at a distance in globe radii.
@@ -47,6 +52,9 @@ public:
     GlobeScene& operator=(const GlobeScene&) = delete;
 
     vtkRenderer* renderer() const;
+    // The host's render window: postage stamps are renderers of their own, which the scene adds
+    // to it and removes again (attach(nullptr) before the window goes).
+    void attach(vtkRenderWindow* window);
     // Throws std::invalid_argument when the grid and the values disagree.
     void show(const GlobeContent& content);
     const GlobeContent& content() const;
@@ -58,7 +66,7 @@ public:
     void zoom(double factor);
 
     // The point of the globe under a pixel of a window of the given size (x from the left, y from
-    // the top), as (latitude, longitude) in degrees; nullopt off the globe.
+    // the top), as (latitude, longitude) in degrees; nullopt off the globe and for stamps.
     std::optional<std::pair<double, double>> pick(int x, int y, int width, int height) const;
 
     // Font sizes follow the window height so an export at any size looks alike.
@@ -69,6 +77,7 @@ public:
 
 private:
     struct Pipeline;
+    void layoutStamps();
     std::unique_ptr<Pipeline> pipeline_;
     GlobeCamera camera_;
 };

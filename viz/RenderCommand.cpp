@@ -79,7 +79,7 @@ int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostre
         const std::optional<Product> product = parseProduct(options.product);
         if (!product) {
             throw InputError("--product '" + options.product +
-                             "' is not one of member, mean, spread, probability, spaghetti");
+                             "' is not one of member, mean, spread, probability, spaghetti, stamps");
         }
         auto file = std::make_shared<const ForecastFile>(options.file);
         ForecastProducts products(file);

@@ -46,7 +46,7 @@ int runViewBenchmark(MainWindow& window)
         window.globe()->redrawNow();
         return static_cast<double>(timer.nsecsElapsed()) * 1e-6;
     };
-    for (const char* name : {"mean", "spread", "member", "probability", "spaghetti"}) {
+    for (const char* name : {"mean", "spread", "member", "probability", "spaghetti", "stamps"}) {
         const int index = products->findData(QString(name));
         if (index < 0) {
             continue;
@@ -107,6 +107,15 @@ int main(int argc, char** argv)
                                  "time switching product and time on the forecast file (each change computed and "
                                  "drawn), print the figures and quit");
     parser.addOption(benchmark);
+    QCommandLineOption field("field", "the field to show first (height, u, v, vorticity, wind_speed, …)", "NAME");
+    parser.addOption(field);
+    QCommandLineOption product("product",
+                               "the product to show first (member, mean, spread, probability, "
+                               "spaghetti, stamps)",
+                               "NAME");
+    parser.addOption(product);
+    QCommandLineOption time("time-index", "the output time to show first, counted from 0", "N");
+    parser.addOption(time);
     parser.process(application);
     if (parser.positionalArguments().size() > 1) {
         std::fprintf(stderr, "spreadcast: give at most one forecast file\n");
@@ -125,7 +134,29 @@ int main(int argc, char** argv)
     window.show();
     if (!parser.positionalArguments().isEmpty()) {
         const QString path = parser.positionalArguments().front();
-        QTimer::singleShot(0, &window, [&window, path] { window.openForecast(path); });
+        const QString fieldName = parser.value(field);
+        const QString productName = parser.value(product);
+        const int timeIndex = parser.value(time).toInt();
+        QTimer::singleShot(0, &window, [&window, path, fieldName, productName, timeIndex] {
+            if (!window.openForecast(path)) {
+                return;
+            }
+            if (!fieldName.isEmpty()) {
+                QComboBox* box = window.productPanel()->fieldBox();
+                if (box->findData(fieldName) < 0) {
+                    std::fprintf(stderr, "spreadcast: the file has no field '%s'\n", qPrintable(fieldName));
+                }
+                box->setCurrentIndex(std::max(0, box->findData(fieldName)));
+            }
+            if (!productName.isEmpty()) {
+                QComboBox* box = window.productPanel()->productBox();
+                if (box->findData(productName) < 0) {
+                    std::fprintf(stderr, "spreadcast: no product '%s' for this field\n", qPrintable(productName));
+                }
+                box->setCurrentIndex(std::max(0, box->findData(productName)));
+            }
+            window.timeBar()->setTimeIndex(timeIndex);
+        });
     }
     if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);

@@ -51,7 +51,7 @@ private slots:
         ForecastProducts products(open(withStatistics_));
         const std::vector<std::string> fields = products.fields();
         QCOMPARE(fields, (std::vector<std::string>{"height", "u", "v", "vorticity", "wind_speed"}));
-        QCOMPARE(products.products("height").size(), std::size_t(5));
+        QCOMPARE(products.products("height").size(), std::size_t(6));  // stamps too
         QVERIFY(products.isSigned("vorticity") && products.isSigned("u") && !products.isSigned("height"));
         QCOMPARE(products.units("wind_speed"), std::string("m s-1"));
     }

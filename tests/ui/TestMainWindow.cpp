@@ -190,6 +190,16 @@ private slots:
         chooseProduct("spaghetti");
         QVERIFY2(title().contains("contour of 3 members"), qPrintable(title()));
         QCOMPARE(window_->globe()->scene().content().contourFields.size(), std::size_t(3));
+        chooseProduct("stamps");
+        QVERIFY2(title().contains("postage stamps of 3 members"), qPrintable(title()));
+        QCOMPARE(window_->globe()->scene().content().stampFields.size(), std::size_t(3));
+        QVERIFY(window_->globe()->redrawNow());
+        {
+            const QImage frame = window_->globe()->findChild<QOpenGLWidget*>()->grabFramebuffer();
+            // Three small globes in a row across the upper part, each in colour.
+            QVERIFY(distinctColours(frame, 0.0, 0.83, 0.1, 0.9) > 30);
+            QVERIFY(distinctColours(frame, 0.86, 0.95, 0.2, 0.8) > 30);  // and the colour bar
+        }
 
         QComboBox* field = window_->productPanel()->fieldBox();
         field->setCurrentIndex(field->findData("vorticity"));

@@ -56,7 +56,7 @@ private slots:
 
     void everyProductRenders()
     {
-        for (const char* product : {"member", "mean", "probability", "spaghetti"}) {
+        for (const char* product : {"member", "mean", "probability", "spaghetti", "stamps"}) {
             RenderOptions options;
             options.file = forecast_.toStdString();
             options.field = "wind_speed";
