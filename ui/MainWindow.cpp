@@ -23,6 +23,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -144,6 +145,8 @@ void MainWindow::createMenus()
     image->setShortcut(QKeySequence("Ctrl+E"));
     QAction* plume = exportMenu->addAction("&Plume…", this, &MainWindow::exportPlumeDialog);
     plume->setShortcut(QKeySequence("Ctrl+Shift+E"));
+    QAction* netcdf = exportMenu->addAction("&NetCDF…", this, &MainWindow::exportNetcdfDialog);
+    netcdf->setShortcut(QKeySequence("Ctrl+Shift+S"));
     file->addSeparator();
     QAction* quit = file->addAction("&Quit", this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -354,6 +357,50 @@ void MainWindow::exportPlumeDialog()
     }
     QSettings().setValue("directories/export", QFileInfo(path).absolutePath());
     exportPlume(path, 1200, 600);
+}
+
+bool MainWindow::exportNetcdf(const QString& path, bool statisticsOnly)
+{
+    if (!file_) {
+        showError("Nothing to export", "Open a forecast or run one first.");
+        return false;
+    }
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    try {
+        file_->exportCopy(path.toStdString(), statisticsOnly);
+    } catch (const InputError& error) {
+        QApplication::restoreOverrideCursor();
+        showError("Cannot export NetCDF", QString::fromStdString(error.what()));
+        return false;
+    }
+    QApplication::restoreOverrideCursor();
+    QSettings().setValue("directories/export", QFileInfo(path).absolutePath());
+    statusBar()->showMessage(QString("Wrote %1%2").arg(path, statisticsOnly ? " (statistics only)" : ""), 8000);
+    return true;
+}
+
+void MainWindow::exportNetcdfDialog()
+{
+    if (!file_) {
+        showError("Nothing to export", "Open a forecast or run one first.");
+        return;
+    }
+    bool chosen = false;
+    const QStringList choices{"All members and statistics", "Statistics only (no members)"};
+    const QString choice = QInputDialog::getItem(this, "Export NetCDF", "What to write:", choices, 0, false, &chosen);
+    if (!chosen) {
+        return;
+    }
+    const QString folder = QSettings().value("directories/export", QDir::homePath()).toString();
+    QString path = QFileDialog::getSaveFileName(this, "Export NetCDF", QDir(folder).filePath("forecast-export.nc"),
+                                                "NetCDF files (*.nc)");
+    if (path.isEmpty()) {
+        return;
+    }
+    if (!path.endsWith(".nc", Qt::CaseInsensitive)) {
+        path += ".nc";
+    }
+    exportNetcdf(path, choice == choices[1]);
 }
 
 void MainWindow::startRun(const RunSpec& spec)

@@ -45,6 +45,8 @@ public:
     bool showPlumeAt(double latitude, double longitude);
     // Writes the plume as a PNG of the given size and, beside it, a CSV of the same name.
     bool exportPlume(const QString& pngPath, int width, int height);
+    // Copies the open forecast to a NetCDF file: everything, or the statistics without members.
+    bool exportNetcdf(const QString& path, bool statisticsOnly);
     // The latest error message shown, for tests and the log.
     QString lastError() const { return lastError_; }
     // Milliseconds the last view change took to compute (the render is timed by the globe).
@@ -79,6 +81,7 @@ private:
     void openForecastDialog();
     void exportImageDialog();
     void exportPlumeDialog();
+    void exportNetcdfDialog();
     void showAbout();
 
     GlobeWidget* globe_ = nullptr;

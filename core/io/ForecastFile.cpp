@@ -449,4 +449,143 @@ ForecastFile::PointSeries ForecastFile::readPoint(const std::string& name, int l
     return series;
 }
 
+void ForecastFile::exportCopy(const std::string& path, bool statisticsOnly) const
+{
+    std::error_code error;
+    if (std::filesystem::equivalent(path, path_, error)) {
+        throw InputError("cannot export '" + path_ + "' onto itself: choose another file");
+    }
+    std::lock_guard library(netcdfLibraryMutex());
+    int out = -1;
+    const int created = nc_create(path.c_str(), NC_CLOBBER | NC_NETCDF4, &out);
+    if (created != NC_NOERR) {
+        const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+        if (!folder.empty() && !std::filesystem::is_directory(folder, error)) {
+            throw InputError("cannot create '" + path + "': folder '" + folder.string() + "' does not exist");
+        }
+        throw InputError("cannot create '" + path + "': " + nc_strerror(created) + " — choose a writable file");
+    }
+    auto write = [&](int status, const std::string& what) {
+        if (status != NC_NOERR) {
+            throw InputError("cannot " + what + " in '" + path + "': " + nc_strerror(status) +
+                             " — check that the disk is not full");
+        }
+    };
+    try {
+        int dimensionCount = 0;
+        int variableCount = 0;
+        int globalAttributes = 0;
+        int unlimited = -1;
+        check(nc_inq(ncid_, &dimensionCount, &variableCount, &globalAttributes, &unlimited), "read the structure");
+        int memberDimension = -1;
+        if (statisticsOnly && nc_inq_dimid(ncid_, "member", &memberDimension) != NC_NOERR) {
+            memberDimension = -1;
+        }
+        std::vector<int> dimensionOut(static_cast<std::size_t>(dimensionCount), -1);
+        for (int d = 0; d < dimensionCount; ++d) {
+            if (d == memberDimension) {
+                continue;
+            }
+            char name[NC_MAX_NAME + 1] = {};
+            std::size_t length = 0;
+            check(nc_inq_dim(ncid_, d, name, &length), "read a dimension");
+            write(nc_def_dim(out, name, d == unlimited ? NC_UNLIMITED : length,
+                             &dimensionOut[static_cast<std::size_t>(d)]),
+                  std::string("define dimension '") + name + "'");
+        }
+        for (int a = 0; a < globalAttributes; ++a) {
+            char name[NC_MAX_NAME + 1] = {};
+            check(nc_inq_attname(ncid_, NC_GLOBAL, a, name), "read a global attribute");
+            write(nc_copy_att(ncid_, NC_GLOBAL, name, out, NC_GLOBAL), std::string("copy attribute '") + name + "'");
+        }
+        std::string history = textAttribute(ncid_, NC_GLOBAL, "history");
+        history += std::string(history.empty() ? "" : "\n") + "exported from " + path_ +
+                   (statisticsOnly ? " without the members (statistics only)" : "");
+        write(nc_put_att_text(out, NC_GLOBAL, "history", history.size(), history.data()), "write attribute 'history'");
+
+        struct Copy {
+            int in;
+            int out;
+            std::vector<int> dims;
+            nc_type type;
+        };
+        std::vector<Copy> copies;
+        for (int varid = 0; varid < variableCount; ++varid) {
+            char name[NC_MAX_NAME + 1] = {};
+            nc_type type = NC_NAT;
+            int ndims = 0;
+            int attributes = 0;
+            std::array<int, NC_MAX_VAR_DIMS> dims{};
+            check(nc_inq_var(ncid_, varid, name, &type, &ndims, dims.data(), &attributes), "read a variable");
+            const bool usesMembers =
+                std::find(dims.begin(), dims.begin() + ndims, memberDimension) != dims.begin() + ndims;
+            if (statisticsOnly && (usesMembers || std::string(name) == "checksum")) {
+                continue;
+            }
+            Copy copy{varid, -1, {}, type};
+            for (int k = 0; k < ndims; ++k) {
+                copy.dims.push_back(dimensionOut[static_cast<std::size_t>(dims[static_cast<std::size_t>(k)])]);
+            }
+            write(nc_def_var(out, name, type, ndims, copy.dims.data(), &copy.out),
+                  std::string("define variable '") + name + "'");
+            int storage = NC_CONTIGUOUS;
+            std::vector<std::size_t> chunks(static_cast<std::size_t>(std::max(1, ndims)));
+            if (ndims > 0 && nc_inq_var_chunking(ncid_, varid, &storage, chunks.data()) == NC_NOERR &&
+                storage == NC_CHUNKED) {
+                write(nc_def_var_chunking(out, copy.out, NC_CHUNKED, chunks.data()),
+                      std::string("set chunking of '") + name + "'");
+            }
+            int shuffle = 0;
+            int deflate = 0;
+            int level = 0;
+            if (nc_inq_var_deflate(ncid_, varid, &shuffle, &deflate, &level) == NC_NOERR && deflate != 0) {
+                write(nc_def_var_deflate(out, copy.out, shuffle, 1, level),
+                      std::string("set compression of '") + name + "'");
+            }
+            for (int a = 0; a < attributes; ++a) {
+                char attribute[NC_MAX_NAME + 1] = {};
+                check(nc_inq_attname(ncid_, varid, a, attribute), "read an attribute");
+                write(nc_copy_att(ncid_, varid, attribute, out, copy.out),
+                      std::string("copy attribute '") + attribute + "' of '" + name + "'");
+            }
+            copies.push_back(std::move(copy));
+        }
+        write(nc_enddef(out), "finish the definitions");
+
+        // Data slab by slab along the first dimension, so a large variable never sits whole in memory.
+        for (const Copy& copy : copies) {
+            std::size_t typeSize = 0;
+            check(nc_inq_type(ncid_, copy.type, nullptr, &typeSize), "read a variable's type");
+            int ndims = 0;
+            std::array<int, NC_MAX_VAR_DIMS> dims{};
+            check(nc_inq_var(ncid_, copy.in, nullptr, nullptr, &ndims, dims.data(), nullptr), "read a variable");
+            std::vector<std::size_t> count(static_cast<std::size_t>(std::max(1, ndims)), 1);
+            std::vector<std::size_t> start(count.size(), 0);
+            std::size_t slab = 1;
+            std::size_t slabs = 1;
+            for (int k = 0; k < ndims; ++k) {
+                std::size_t length = 0;
+                check(nc_inq_dimlen(ncid_, dims[static_cast<std::size_t>(k)], &length), "read a dimension");
+                count[static_cast<std::size_t>(k)] = k == 0 ? 1 : length;
+                (k == 0 ? slabs : slab) *= length;
+            }
+            std::vector<unsigned char> buffer(slab * typeSize);
+            for (std::size_t first = 0; first < slabs; ++first) {
+                start[0] = first;
+                check(nc_get_vara(ncid_, copy.in, start.data(), count.data(), buffer.data()), "read a variable");
+                const int status = nc_put_vara(out, copy.out, start.data(), count.data(), buffer.data());
+                if (copy.type == NC_STRING) {
+                    nc_free_string(slab, reinterpret_cast<char**>(buffer.data()));
+                }
+                write(status, "write a variable");
+            }
+        }
+        write(nc_close(out), "close the file");
+    } catch (...) {
+        nc_abort(out);
+        std::filesystem::remove(path, error);
+        throw;
+    }
+}
+
 }  // namespace spreadcast

@@ -68,6 +68,12 @@ public:
     };
     PointSeries readPoint(const std::string& name, int latitudeIndex, int longitudeIndex) const;
 
+    // Writes a copy of the file (every variable, attribute, chunking and compression), or with
+    // statisticsOnly one without the members: no member dimension, no member fields, no
+    // checksums. A line is added to the history attribute. Throws InputError naming the file
+    // when it cannot be written.
+    void exportCopy(const std::string& path, bool statisticsOnly) const;
+
 private:
     struct Layout {
         int varid = -1;

@@ -98,6 +98,33 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, file.readPoint("height", 0, static_cast<int>(nlon)));
     }
 
+    void exportsAllOrOnlyTheStatistics()
+    {
+        const QString path = folder_.filePath("source.nc");
+        fixture::write(path.toStdString());
+        const ForecastFile file(path.toStdString());
+
+        const QString all = folder_.filePath("all.nc");
+        file.exportCopy(all.toStdString(), false);
+        const ForecastFile copy(all.toStdString());
+        QCOMPARE(copy.members(), file.members());
+        QCOMPARE(copy.variables().size(), file.variables().size());
+        QCOMPARE(copy.read("vorticity", 2, 1), file.read("vorticity", 2, 1));
+        QCOMPARE(copy.runStatus(), std::string("complete"));
+
+        const QString statistics = folder_.filePath("statistics.nc");
+        file.exportCopy(statistics.toStdString(), true);
+        const ForecastFile reduced(statistics.toStdString());
+        QVERIFY(reduced.members().empty());
+        QVERIFY(reduced.variable("height") == nullptr);
+        QCOMPARE(reduced.read("height_spread", 1), file.read("height_spread", 1));
+        QCOMPARE(reduced.probabilities().size(), std::size_t(1));
+        QVERIFY(QFileInfo(statistics).size() < QFileInfo(all).size());
+
+        QVERIFY_THROWS_EXCEPTION(InputError, file.exportCopy(folder_.filePath("no/folder.nc").toStdString(), true));
+        QVERIFY_THROWS_EXCEPTION(InputError, file.exportCopy(path.toStdString(), true));
+    }
+
     void refusesIndicesAndNamesItDoesNotHave()
     {
         const QString path = folder_.filePath("indices.nc");

@@ -291,6 +291,27 @@ private slots:
         }
     }
 
+    void exportsNetcdfWithOrWithoutMembers()
+    {
+        const QString all = folder_.filePath("export-all.nc");
+        const QString statistics = folder_.filePath("export-statistics.nc");
+        QVERIFY(window_->exportNetcdf(all, false));
+        QVERIFY(window_->exportNetcdf(statistics, true));
+        const ForecastFile everything(all.toStdString());
+        const ForecastFile reduced(statistics.toStdString());
+        QCOMPARE(everything.members(), (std::vector<int>{0, 1, 2}));
+        for (const char* name : {"height", "u", "v", "vorticity", "height_mean", "probability_height_above_10000"}) {
+            QVERIFY2(everything.variable(name) != nullptr, name);
+        }
+        QVERIFY(reduced.members().empty());
+        QVERIFY(reduced.variable("height") == nullptr && reduced.variable("height_spread") != nullptr);
+        QVERIFY(!window_->exportNetcdf(folder_.filePath("missing/x.nc"), true));
+        QVERIFY2(window_->lastError().contains("does not exist"), qPrintable(window_->lastError()));
+        for (QMessageBox* box : window_->findChildren<QMessageBox*>("errorMessage")) {
+            box->close();
+        }
+    }
+
     void malformedFileShowsAnErrorAndTheWindowStaysUsable()
     {
         const QString broken = folder_.filePath("broken.nc");
