@@ -1,5 +1,7 @@
 #include "ui/DevicesPanel.h"
 
+#include "ui/DeviceHistoryPlot.h"
+
 #include <QHeaderView>
 #include <QLabel>
 #include <QTableWidget>
@@ -50,12 +52,15 @@ DevicesPanel::DevicesPanel(QWidget* parent) : QWidget(parent)
     summary_->setObjectName("devicesSummary");
     summary_->setWordWrap(true);
     layout->addWidget(summary_);
+    history_ = new DeviceHistoryPlot;
+    layout->addWidget(history_);
 }
 
 void DevicesPanel::clear()
 {
     table_->setRowCount(0);
     summary_->setText("No run yet.");
+    history_->clear();
 }
 
 void DevicesPanel::showProgress(const RunProgress& progress)
@@ -77,6 +82,8 @@ void DevicesPanel::showProgress(const RunProgress& progress)
         setCell(table_, row, Utilization, QString("%1 %").arg(100.0 * device.utilization, 0, 'f', 0));
         setCell(table_, row, Memory, formatBytes(device.memoryInUseBytes));
         setCell(table_, row, Peak, formatBytes(device.peakMemoryBytes));
+        history_->add(QString::fromStdString(device.name),
+                      {progress.elapsedSeconds, device.utilization, static_cast<double>(device.memoryInUseBytes)});
     }
     summary_->setText(
         QString("%1 of %2 members done%3 · %4 member-steps/s · process memory %5 (peak %6)")

@@ -9,8 +9,11 @@ class QTableWidget;
 
 namespace spreadcast {
 
+class DeviceHistoryPlot;
+
 // The devices dock: per device its state, members done, member-steps per second, utilization
-// and memory (current and peak), with the process's memory and the run's totals below.
+// and memory (current and peak), the run's totals and the process's memory, and small plots of
+// each device's utilization and memory through the run.
 class DevicesPanel : public QWidget {
     Q_OBJECT
 
@@ -19,10 +22,12 @@ public:
     void showProgress(const RunProgress& progress);
     void clear();
     QTableWidget* table() const { return table_; }
+    DeviceHistoryPlot* history() const { return history_; }
 
 private:
     QTableWidget* table_ = nullptr;
     QLabel* summary_ = nullptr;
+    DeviceHistoryPlot* history_ = nullptr;
 };
 
 QString formatBytes(long long bytes);

@@ -66,7 +66,7 @@ void MemberGrid::showProgress(const RunProgress& progress)
             item->setTextAlignment(Qt::AlignCenter);
             table_->setItem(m / columns, m % columns, item);
         }
-        item->setText(QString::number(m));
+        item->setText(deviceName.isEmpty() ? QString::number(m) : QString("%1\n%2").arg(m).arg(deviceName));
         item->setBackground(statusColour(status));
         item->setForeground(QColor(20, 20, 20));
         item->setToolTip(QString("member %1: %2%3")
@@ -77,6 +77,7 @@ void MemberGrid::showProgress(const RunProgress& progress)
     for (int m = members; m < table_->rowCount() * columns; ++m) {
         delete table_->takeItem(m / columns, m % columns);
     }
+    table_->resizeRowsToContents();
 }
 
 int MemberGrid::memberCount() const

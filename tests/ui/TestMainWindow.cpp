@@ -1,3 +1,4 @@
+#include "ui/DeviceHistoryPlot.h"
 #include "ui/DevicesPanel.h"
 #include "ui/GlobeWidget.h"
 #include "ui/MainWindow.h"
@@ -163,6 +164,8 @@ private slots:
             done += devices->item(row, 2)->text().toInt();
         }
         QCOMPARE(done, 3);
+        // Each device's load and memory were recorded for the plots, once per report at least.
+        QVERIFY(window_->devicesPanel()->history()->sampleCount(devices->item(0, 0)->text()) >= 1);
         QCOMPARE(window_->timeBar()->slider()->maximum(), 2);
         QVERIFY2(title().contains("height") && title().contains("ensemble mean"), qPrintable(title()));
     }
