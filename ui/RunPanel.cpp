@@ -1,6 +1,7 @@
 #include "ui/RunPanel.h"
 
 #include "device/GpuInventory.h"
+#include "io/InitialConditionFile.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -130,8 +131,9 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
     icLayout->addWidget(initialCondition_, 1);
     icLayout->addWidget(browse);
     addField("initialCondition", "Initial condition", icRow, "A built-in test case, or a NetCDF file");
-    initialConditionTime_ = spinBox("initialConditionTime", -1, 100000, 0);
-    addField("initialConditionTime", "File time index", initialConditionTime_,
+    initialConditionTime_ = new QComboBox;
+    initialConditionTime_->setObjectName("initialConditionTime");
+    addField("initialConditionTime", "Start time", initialConditionTime_,
              "Which time of an initial-condition file to start from");
 
     truncation_ = spinBox("truncation", 0, 100000, 85);
@@ -238,7 +240,12 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
     for (QSpinBox* box : findChildren<QSpinBox*>()) {
         connect(box, &QSpinBox::valueChanged, this, &RunPanel::revalidate);
     }
-    connect(initialCondition_, &QComboBox::currentTextChanged, this, &RunPanel::revalidate);
+    connect(initialCondition_, &QComboBox::currentTextChanged, this, [this] {
+        listInitialConditionTimes();
+        revalidate();
+    });
+    connect(initialConditionTime_, &QComboBox::currentIndexChanged, this, &RunPanel::revalidate);
+    listInitialConditionTimes();
     connect(cpu_, &QCheckBox::toggled, this, &RunPanel::revalidate);
     revalidate();
 }
@@ -265,7 +272,10 @@ std::optional<RunSpec> RunPanel::read(QMap<QString, QStringList>& problems) cons
 {
     RunSpec spec;
     spec.initialCondition = initialCondition_->currentText().trimmed().toStdString();
-    spec.initialConditionTime = initialConditionTime_->value();
+    spec.initialConditionTime = std::max(0, initialConditionTime_->currentIndex());
+    if (!initialConditionProblem_.isEmpty()) {
+        problems["initialCondition"] << initialConditionProblem_;
+    }
     spec.truncation = truncation_->value();
     spec.members = members_->value();
     spec.leadSeconds = readDuration(lead_, problems["lead"]);
@@ -315,6 +325,27 @@ std::optional<RunSpec> RunPanel::read(QMap<QString, QStringList>& problems) cons
         }
     }
     return spec;
+}
+
+void RunPanel::listInitialConditionTimes()
+{
+    const QString text = initialCondition_->currentText().trimmed();
+    initialConditionTime_->clear();
+    initialConditionProblem_.clear();
+    if (text.isEmpty() || isBuiltInCase(text.toStdString())) {
+        initialConditionTime_->addItem("— (a built-in case starts at its own time)");
+        initialConditionTime_->setEnabled(false);
+        return;
+    }
+    try {
+        for (const std::string& time : spreadcast::listInitialConditionTimes(text.toStdString())) {
+            initialConditionTime_->addItem(QString::fromStdString(time));
+        }
+        initialConditionTime_->setEnabled(initialConditionTime_->count() > 1);
+    } catch (const std::exception& error) {
+        initialConditionProblem_ = QString::fromStdString(error.what());
+        initialConditionTime_->setEnabled(false);
+    }
 }
 
 std::optional<RunSpec> RunPanel::spec() const

@@ -39,12 +39,15 @@ signals:
 
 private:
     void revalidate();
+    // Lists the times of an initial-condition file (none for a built-in case).
+    void listInitialConditionTimes();
     void addField(const QString& key, const QString& label, QWidget* field, const QString& tip);
     std::optional<RunSpec> read(QMap<QString, QStringList>& problems) const;
 
     QFormLayout* form_ = nullptr;
     QComboBox* initialCondition_ = nullptr;
-    QSpinBox* initialConditionTime_ = nullptr;
+    QComboBox* initialConditionTime_ = nullptr;
+    QString initialConditionProblem_;  // why the file's times could not be listed
     QSpinBox* truncation_ = nullptr;
     QSpinBox* members_ = nullptr;
     QLineEdit* lead_ = nullptr;

@@ -294,6 +294,35 @@ private slots:
         }
     }
 
+    void initialConditionFilesListTheirTimes()
+    {
+        RunPanel* panel = window_->runPanel();
+        auto* initial = child<QComboBox>(panel, "initialCondition");
+        auto* times = child<QComboBox>(panel, "initialConditionTime");
+        QVERIFY(!times->isEnabled());  // a built-in case
+
+        const QString missing = folder_.filePath("no-such-start.nc");
+        initial->addItem(missing);
+        initial->setCurrentText(missing);
+        auto* problem = child<QLabel>(panel, "initialConditionProblem");
+        QVERIFY(problem->isVisibleTo(panel));
+        QVERIFY2(problem->text().contains("no-such-start.nc"), qPrintable(problem->text()));
+        QVERIFY(!child<QPushButton>(panel, "runButton")->isEnabled());
+
+        // A forecast written by a run holds winds and height at three times: a valid start.
+        initial->addItem(forecast_);
+        initial->setCurrentText(forecast_);
+        QVERIFY2(!problem->isVisibleTo(panel), qPrintable(problem->text()));
+        QCOMPARE(times->count(), 3);
+        QVERIFY2(times->itemText(1).startsWith("2000-01-01 12:00"), qPrintable(times->itemText(1)));
+        times->setCurrentIndex(2);
+        QCOMPARE(panel->spec()->initialConditionTime, 2);
+
+        initial->setCurrentText("galewsky");
+        QVERIFY(!problem->isVisibleTo(panel));
+        QVERIFY(child<QPushButton>(panel, "runButton")->isEnabled());
+    }
+
     void exportsNetcdfWithOrWithoutMembers()
     {
         const QString all = folder_.filePath("export-all.nc");
