@@ -333,7 +333,7 @@ void RunPanel::listInitialConditionTimes()
     initialConditionTime_->clear();
     initialConditionProblem_.clear();
     if (text.isEmpty() || isBuiltInCase(text.toStdString())) {
-        initialConditionTime_->addItem("— (a built-in case starts at its own time)");
+        initialConditionTime_->addItem("— (built-in case)");
         initialConditionTime_->setEnabled(false);
         return;
     }

@@ -109,13 +109,25 @@ vtkSmartPointer<vtkPolyData> graticule()
     return polylines(lines, graticuleRadius);
 }
 
-vtkSmartPointer<vtkPolyData> coastlinePolylines()
+// The coastlines, every `step`-th point of each line (and its last); lines shorter than `step`
+// points are left out. Postage stamps take a coarse copy: they are small and there are many.
+vtkSmartPointer<vtkPolyData> coastlinePolylines(std::size_t step = 1)
 {
     const Coastlines& coastlines = sharedCoastlines().coastlines;
     std::vector<std::vector<std::pair<double, double>>> lines;
     lines.reserve(coastlines.lines.size());
     for (const auto& line : coastlines.lines) {
-        lines.emplace_back(line.begin(), line.end());
+        if (line.size() < std::max<std::size_t>(2, step)) {
+            continue;
+        }
+        std::vector<std::pair<double, double>> kept;
+        for (std::size_t k = 0; k < line.size(); k += step) {
+            kept.emplace_back(line[k]);
+        }
+        if ((line.size() - 1) % step != 0) {
+            kept.emplace_back(line.back());
+        }
+        lines.push_back(std::move(kept));
     }
     return polylines(lines, coastlineRadius);
 }
@@ -266,7 +278,8 @@ struct GlobeScene::Pipeline {
     bool hasMesh = false;
     vtkRenderWindow* window = nullptr;
     std::vector<std::unique_ptr<GlobeStamp>> stamps;
-    GlobeMesh stampMesh;  // the grid thinned to about 128 longitudes: stamps are small
+    GlobeMesh stampMesh;  // the grid thinned to about 64 longitudes: stamps are small
+    vtkSmartPointer<vtkPolyDataMapper> stampCoastlines;
     std::vector<double> stampLatitudes;
     std::vector<double> stampLongitudes;
     std::size_t stampStride = 1;
@@ -470,7 +483,7 @@ void GlobeScene::show(const GlobeContent& content)
         p.colourBar->SetTitle(content.colourBarTitle.c_str());
         p.colourBar->SetLabelFormat(labelFormat(content.limits).c_str());
         p.colourBar->VisibilityOn();
-        const std::size_t stride = std::max<std::size_t>(1, content.longitudes.size() / 128);
+        const std::size_t stride = std::max<std::size_t>(1, content.longitudes.size() / 64);
         if (p.stampLatitudes.empty() || !sameGrid(p.content, content) || stride != p.stampStride) {
             p.stampStride = stride;
             p.stampLatitudes.clear();
@@ -493,7 +506,11 @@ void GlobeScene::show(const GlobeContent& content)
             stamp->surface->GetProperty()->SetAmbient(0.35);
             stamp->surface->GetProperty()->SetDiffuse(0.7);
             stamp->renderer->AddActor(stamp->surface);
-            stamp->coastlines->SetMapper(p.coastlines->GetMapper());
+            if (!p.stampCoastlines) {
+                p.stampCoastlines = vtkSmartPointer<vtkPolyDataMapper>::New();
+                p.stampCoastlines->SetInputData(coastlinePolylines(4));
+            }
+            stamp->coastlines->SetMapper(p.stampCoastlines);
             stamp->coastlines->SetProperty(p.coastlines->GetProperty());
             stamp->renderer->AddActor(stamp->coastlines);
             stamp->label->GetTextProperty()->SetColor(0.95, 0.95, 0.95);
