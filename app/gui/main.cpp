@@ -125,7 +125,10 @@ int main(int argc, char** argv)
     const OpenGLReport openGL = checkOpenGL();
     if (!openGL.sufficient) {
         std::fprintf(stderr, "spreadcast: %s\n", qPrintable(openGL.message));
-        QMessageBox::critical(nullptr, "Spreadcast cannot draw the globe", openGL.message);
+        // A dialog too, for people who started it from a menu; not when a script drives it.
+        if (!parser.isSet(screenshot) && !parser.isSet(benchmark)) {
+            QMessageBox::critical(nullptr, "Spreadcast cannot draw the globe", openGL.message);
+        }
         return 1;
     }
     // QOpenGLWidget crashes Qt 6.4 on the offscreen platform; draw through images there.

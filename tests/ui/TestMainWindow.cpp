@@ -363,6 +363,21 @@ private slots:
         QVERIFY(window_->openForecast(forecast_));
     }
 
+    void drawsThroughImagesWithoutAnOpenGLWidget()
+    {
+        MainWindow fallback(GlobeWidget::Backend::OffscreenImage);
+        fallback.resize(1000, 700);
+        fallback.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&fallback));
+        QVERIFY(fallback.openForecast(forecast_));
+        QVERIFY(fallback.globe()->findChild<QOpenGLWidget*>() == nullptr);
+        QVERIFY(fallback.globe()->redrawNow());
+        const QImage frame = fallback.globe()->grab().toImage();
+        QVERIFY(near(frame.pixelColor(3, 3), background, 3));
+        QVERIFY(distinctColours(frame, 0.2, 0.6, 0.3, 0.7) > 30);
+        QVERIFY(distinctColours(frame, 0.86, 0.95, 0.2, 0.8) > 30);
+    }
+
     void cleanupTestCase() { window_.reset(); }
 };
 
