@@ -2,6 +2,7 @@
 
 #include "Version.h"
 #include "run/InputError.h"
+#include "run/RunSpec.h"
 #include "ui/DevicesPanel.h"
 #include "ui/MemberGrid.h"
 #include "ui/PlumeWidget.h"
@@ -34,6 +35,8 @@
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QVBoxLayout>
+
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 
@@ -126,6 +129,18 @@ MainWindow::MainWindow(GlobeWidget::Backend backend, QWidget* parent) : QMainWin
     createMenus();
     resize(1400, 900);
     QSettings settings;
+    // The last run's spec, as the output files record it (JSON), with its placement.
+    if (const QByteArray saved = settings.value("run/spec").toByteArray(); !saved.isEmpty()) {
+        try {
+            RunSpec spec = runSpecFromJson(nlohmann::json::parse(saved.toStdString()));
+            spec.timeStepSeconds = 0.0;  // the panel always uses the automatic step
+            spec.threads = settings.value("run/threads", 0).toInt();
+            runPanel_->setSpec(spec);
+        } catch (const std::exception& error) {
+            qWarning("spreadcast: the saved run settings could not be read (%s); starting from the defaults",
+                     error.what());
+        }
+    }
     restoreGeometry(settings.value("window/geometry").toByteArray());
     restoreState(settings.value("window/state").toByteArray());
     if (const QString problem = QString::fromStdString(globe_->scene().coastlineProblem()); !problem.isEmpty()) {
@@ -417,6 +432,9 @@ void MainWindow::startRun(const RunSpec& spec)
     }
     memberGrid_->clear();
     devicesPanel_->clear();
+    QSettings settings;
+    settings.setValue("run/spec", QByteArray::fromStdString(toJson(spec).dump()));
+    settings.setValue("run/threads", spec.threads);
     if (!runController_->start(spec)) {
         showError("Run not started", "A run is going on already: wait for it or cancel it.");
         return;

@@ -18,7 +18,9 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <cmath>
 #include <stdexcept>
+#include <utility>
 
 namespace spreadcast {
 namespace {
@@ -88,6 +90,17 @@ QSpinBox* spinBox(const QString& name, int low, int high, int value)
     box->setValue(value);
     box->setKeyboardTracking(true);
     return box;
+}
+
+// A duration as the lead and interval fields take it: 6d, 36h, 90m, 45s.
+QString durationText(double seconds)
+{
+    for (const auto& [unit, suffix] : {std::pair{86400.0, "d"}, {3600.0, "h"}, {60.0, "m"}}) {
+        if (seconds != 0.0 && std::fmod(seconds, unit) == 0.0) {
+            return QString::number(seconds / unit, 'g', 12) + suffix;
+        }
+    }
+    return QString::number(seconds, 'g', 12) + "s";
 }
 
 QString defaultOutputPath()
@@ -387,6 +400,36 @@ QStringList RunPanel::problems() const
         }
     }
     return all;
+}
+
+void RunPanel::setSpec(const RunSpec& spec)
+{
+    const QString initial = QString::fromStdString(spec.initialCondition);
+    if (initialCondition_->findText(initial) < 0) {
+        initialCondition_->addItem(initial);
+    }
+    initialCondition_->setCurrentText(initial);
+    if (spec.initialConditionTime < initialConditionTime_->count()) {
+        initialConditionTime_->setCurrentIndex(spec.initialConditionTime);
+    }
+    truncation_->setValue(spec.truncation);
+    members_->setValue(spec.members);
+    lead_->setText(durationText(spec.leadSeconds));
+    outputInterval_->setText(durationText(spec.outputIntervalSeconds));
+    seed_->setText(QString::number(spec.seed));
+    perturbVorticity_->setText(QString::number(spec.perturbVorticity, 'g', 12));
+    perturbHeight_->setText(QString::number(spec.perturbHeight, 'g', 12));
+    perturbLength_->setText(QString::number(spec.perturbLengthScale / 1000.0, 'g', 12));
+    QStringList thresholds;
+    for (const ExceedanceThreshold& threshold : spec.thresholds) {
+        thresholds << QString::fromStdString(threshold.variable) + ">" + QString::number(threshold.value, 'g', 12);
+    }
+    probabilities_->setText(thresholds.join(", "));
+    threads_->setValue(spec.threads);
+    if (!spec.outputPath.empty()) {
+        outputPath_->setText(QString::fromStdString(spec.outputPath));
+    }
+    revalidate();
 }
 
 void RunPanel::setRunning(bool running)

@@ -30,6 +30,8 @@ public:
     std::optional<RunSpec> spec() const;
     // Every problem now shown, one entry per field that has any.
     QStringList problems() const;
+    // Fills the widgets from a spec (its placement and output path included).
+    void setSpec(const RunSpec& spec);
     void setRunning(bool running);
     void setOutputPath(const QString& path);
 

@@ -86,6 +86,7 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();  // the test's own settings, from a clean start
         const OpenGLReport report = checkOpenGL();
         QVERIFY2(report.sufficient, qPrintable(report.message));
         QElapsedTimer timer;
@@ -361,6 +362,20 @@ private slots:
         window_->timeBar()->setTimeIndex(0);
         QVERIFY2(title().contains("T+0 h"), qPrintable(title()));
         QVERIFY(window_->openForecast(forecast_));
+    }
+
+    void theLastRunsSettingsComeBack()
+    {
+        // A new window starts from the spec of the run above (kept in QSettings as JSON).
+        MainWindow again(GlobeWidget::Backend::OffscreenImage);
+        RunPanel* panel = again.runPanel();
+        QCOMPARE(child<QSpinBox>(panel, "truncation")->value(), 21);
+        QCOMPARE(child<QSpinBox>(panel, "members")->value(), 3);
+        QCOMPARE(child<QLineEdit>(panel, "lead")->text(), QString("1d"));
+        QCOMPARE(child<QLineEdit>(panel, "outputInterval")->text(), QString("12h"));
+        QCOMPARE(child<QLineEdit>(panel, "probabilities")->text(), QString("height>10000"));
+        QCOMPARE(child<QSpinBox>(panel, "threads")->value(), 2);
+        QCOMPARE(panel->spec()->perturbVorticity, 1e-6);
     }
 
     void drawsThroughImagesWithoutAnOpenGLWidget()
