@@ -5,6 +5,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSettings>
 #include <QSignalBlocker>
 #include <QSpinBox>
 
@@ -34,9 +35,22 @@ ProductPanel::ProductPanel(QWidget* parent) : QWidget(parent)
     limitsFromThisTime_->setObjectName("limitsFromThisTime");
     limitsFromThisTime_->setToolTip("Otherwise the colours mean the same values at every time");
     form->addRow(QString(), limitsFromThisTime_);
+    colourMap_ = new QComboBox;
+    colourMap_->setObjectName("colourMapBox");
+    colourMap_->addItem("automatic", "automatic");
+    colourMap_->addItem("viridis", "viridis");
+    colourMap_->addItem("cool-warm (diverging)", "cool-warm");
+    colourMap_->setToolTip("Automatic: viridis for magnitudes, cool-warm around zero for signed fields");
+    colourMap_->setCurrentIndex(std::max(0, colourMap_->findData(QSettings().value("view/colourMap").toString())));
+    form->addRow("Colour map", colourMap_);
+    connect(colourMap_, &QComboBox::currentIndexChanged, this, [this] {
+        QSettings().setValue("view/colourMap", colourMap_->currentData());
+        emit changed();
+    });
 
     connect(field_, &QComboBox::currentTextChanged, this, [this] {
         if (!updating_) {
+            QSettings().setValue("view/field", field_->currentData());
             updateProducts();
             if (products_ != nullptr && !field_->currentData().toString().isEmpty()) {
                 value_->setText(
@@ -48,6 +62,7 @@ ProductPanel::ProductPanel(QWidget* parent) : QWidget(parent)
     connect(product_, &QComboBox::currentIndexChanged, this, [this] {
         updateValueRow();
         if (!updating_) {
+            QSettings().setValue("view/product", product_->currentData());
             emit changed();
         }
     });
@@ -74,7 +89,10 @@ void ProductPanel::setProducts(ForecastProducts* products)
         for (const std::string& name : products_->fields()) {
             field_->addItem(QString::fromStdString(products_->label(name)), QString::fromStdString(name));
         }
-        const int keep = field_->findData(previousField);
+        int keep = field_->findData(previousField);
+        if (keep < 0) {
+            keep = field_->findData(QSettings().value("view/field").toString());
+        }
         field_->setCurrentIndex(keep >= 0 ? keep : 0);
         const int members = static_cast<int>(products_->file().members().size());
         member_->setRange(0, std::max(0, members - 1));
@@ -101,6 +119,9 @@ void ProductPanel::updateProducts()
             product_->addItem(name, name);
         }
         int keep = product_->findData(previous);
+        if (keep < 0) {
+            keep = product_->findData(QSettings().value("view/product").toString());
+        }
         if (keep < 0) {
             keep = product_->findData("mean");
         }
@@ -145,6 +166,11 @@ std::optional<ProductRequest> ProductPanel::request() const
     request.threshold = value;
     request.contourLevel = value;
     request.limitsFromThisTime = limitsFromThisTime_->isChecked();
+    if (colourMap_->currentData() == "viridis") {
+        request.colourMap = ColourMapKind::Viridis;
+    } else if (colourMap_->currentData() == "cool-warm") {
+        request.colourMap = ColourMapKind::CoolWarm;
+    }
     return request;
 }
 

@@ -13,7 +13,8 @@ class QSpinBox;
 namespace spreadcast {
 
 // The ensemble dock's pickers: field, product, member, the probability threshold or spaghetti
-// contour the user types, and whether colour limits follow the shown time.
+// contour the user types, whether colour limits follow the shown time, and the colour map. The
+// field, product and colour map chosen last come back (QSettings).
 class ProductPanel : public QWidget {
     Q_OBJECT
 
@@ -29,6 +30,7 @@ public:
     QComboBox* productBox() const { return product_; }
     QSpinBox* memberBox() const { return member_; }
     QLineEdit* valueEdit() const { return value_; }
+    QComboBox* colourMapBox() const { return colourMap_; }
 
 signals:
     void changed();
@@ -45,6 +47,7 @@ private:
     QLineEdit* value_ = nullptr;
     QLabel* valueProblem_ = nullptr;
     QCheckBox* limitsFromThisTime_ = nullptr;
+    QComboBox* colourMap_ = nullptr;
     bool updating_ = false;
 };
 

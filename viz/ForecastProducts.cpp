@@ -507,6 +507,9 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
             content.limits = {0.0, 1.0};
         }
     }
+    if (request.colourMap) {
+        content.colourMap = *request.colourMap;
+    }
     content.title =
         fieldLabel + (productText.empty() ? "" : " — " + productText) + " — " + timeLabel(request.timeIndex);
     return content;

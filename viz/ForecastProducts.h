@@ -24,10 +24,11 @@ struct ProductRequest {
     std::string field = "height";  // a field variable of the file, or wind_speed
     Product product = Product::Mean;
     int timeIndex = 0;
-    int memberIndex = 0;              // a position in the file's members()
-    double threshold = 0.0;           // Probability: in the field's units
-    double contourLevel = 0.0;        // Spaghetti: in the field's units
-    bool limitsFromThisTime = false;  // otherwise the colour limits hold for every time
+    int memberIndex = 0;                     // a position in the file's members()
+    double threshold = 0.0;                  // Probability: in the field's units
+    double contourLevel = 0.0;               // Spaghetti: in the field's units
+    bool limitsFromThisTime = false;         // otherwise the colour limits hold for every time
+    std::optional<ColourMapKind> colourMap;  // otherwise viridis, or cool-warm for signed fields
 };
 
 // Turns a forecast file into globe content. Statistics come from the file's <field>_mean,

@@ -211,6 +211,13 @@ private slots:
         const GlobeContent& vorticity = window_->globe()->scene().content();
         QCOMPARE(vorticity.colourMap, ColourMapKind::CoolWarm);
         QCOMPARE(vorticity.limits.low, -vorticity.limits.high);
+        // The colour map can be chosen; limits stay symmetric.
+        QComboBox* colourMap = window_->productPanel()->colourMapBox();
+        colourMap->setCurrentIndex(colourMap->findData("viridis"));
+        QCOMPARE(window_->globe()->scene().content().colourMap, ColourMapKind::Viridis);
+        QCOMPARE(window_->globe()->scene().content().limits.low, -window_->globe()->scene().content().limits.high);
+        colourMap->setCurrentIndex(colourMap->findData("automatic"));
+        QCOMPARE(window_->globe()->scene().content().colourMap, ColourMapKind::CoolWarm);
         field->setCurrentIndex(field->findData("height"));
 
         // Play runs through the times and stops at the last.
