@@ -594,6 +594,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
                  units = queue.take(batchSizes[static_cast<std::size_t>(d)])) {
                 const BatchEnd end = runBatch(d, *worker, units);
                 setBatch(d, {});
+                worker->holdMembers(0);  // the batch's states are gone; the peak stays
                 if (end == BatchEnd::Stopped) {
                     queue.close();
                     break;
