@@ -176,6 +176,10 @@ void MainWindow::createMenus()
 
 void MainWindow::showError(const QString& title, const QString& message)
 {
+    if (quietErrors_) {
+        statusBar()->showMessage(title + ": " + message, 10000);
+        return;
+    }
     lastError_ = message;
     statusBar()->showMessage(title + ": " + message, 20000);
     // Window-modal and non-blocking: a run going on keeps reporting behind it.
@@ -440,7 +444,9 @@ void MainWindow::startRun(const RunSpec& spec)
         return;
     }
     setRunning(true);
-    forecastLabel_->setText("Running " + QString::fromStdString(spec.outputPath));
+    runningOutput_ = QString::fromStdString(spec.outputPath);
+    sinceRefresh_.invalidate();
+    forecastLabel_->setText("Running " + runningOutput_);
 }
 
 void MainWindow::showProgress(const RunProgress& progress)
@@ -451,11 +457,39 @@ void MainWindow::showProgress(const RunProgress& progress)
         progressBar_->setValue(static_cast<int>(1000 * progress.memberStepsDone / progress.memberStepsTotal));
     }
     etaLabel_->setText(formatSeconds(progress.etaSeconds));
+    if (!runningOutput_.isEmpty() && (!sinceRefresh_.isValid() || sinceRefresh_.elapsed() >= refreshMilliseconds)) {
+        sinceRefresh_.start();
+        refreshRunningForecast();
+    }
+}
+
+void MainWindow::refreshRunningForecast()
+{
+    std::shared_ptr<const ForecastFile> file;
+    try {
+        file = std::make_shared<const ForecastFile>(runningOutput_.toStdString());
+    } catch (const InputError&) {
+        return;  // not readable yet: the next report tries again
+    }
+    file_ = std::move(file);
+    products_ = std::make_unique<ForecastProducts>(file_);
+    productPanel_->setProducts(products_.get());
+    QStringList times;
+    for (int t = 0; t < static_cast<int>(file_->leadHours().size()); ++t) {
+        times << QString::fromStdString(products_->timeLabel(t));
+    }
+    timeBar_->setTimes(times);
+    forecastLabel_->setText(
+        QString("Running %1 · %2 times written so far").arg(QFileInfo(runningOutput_).fileName()).arg(times.size()));
+    quietErrors_ = true;
+    updateView();
+    quietErrors_ = false;
 }
 
 void MainWindow::runEnded(const RunResult& result)
 {
     setRunning(false);
+    runningOutput_.clear();
     const QString status = QString::fromStdString(result.status);
     statusBar()->showMessage(QString("Run %1 in %2 s").arg(status).arg(result.elapsedSeconds, 0, 'f', 1), 20000);
     if (!result.failures.empty()) {
@@ -470,6 +504,7 @@ void MainWindow::runEnded(const RunResult& result)
 void MainWindow::runFailed(const QString& message)
 {
     setRunning(false);
+    runningOutput_.clear();
     showError("Run failed", message);
     emit runFinished("failed: " + message);
 }

@@ -3,6 +3,7 @@
 #include "ui/GlobeWidget.h"
 #include "viz/ForecastProducts.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 
 #include <memory>
@@ -62,6 +63,9 @@ public:
     PlumeWidget* plumeWidget() const { return plumeWidget_; }
     RunController* runController() const { return runController_; }
 
+    // How often a running forecast's file is reopened to show the times written since.
+    static constexpr int refreshMilliseconds = 2000;
+
 signals:
     void forecastOpened(const QString& path);
     void runFinished(const QString& status);
@@ -78,6 +82,8 @@ private:
     void runEnded(const RunResult& result);
     void runFailed(const QString& message);
     void setRunning(bool running);
+    // During a run: reopens its output file so the times already written can be browsed.
+    void refreshRunningForecast();
     void openForecastDialog();
     void exportImageDialog();
     void exportPlumeDialog();
@@ -102,6 +108,9 @@ private:
     std::shared_ptr<const ForecastFile> file_;
     std::unique_ptr<ForecastProducts> products_;
     QString lastError_;
+    QString runningOutput_;       // the file a run is writing, empty when none
+    QElapsedTimer sinceRefresh_;  // since the running output was last reopened
+    bool quietErrors_ = false;    // product errors to the status bar, not a dialog
     double lastUpdateMilliseconds_ = 0.0;
 };
 

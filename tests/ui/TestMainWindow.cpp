@@ -5,6 +5,7 @@
 #include "ui/MemberGrid.h"
 #include "ui/OpenGLCheck.h"
 #include "ui/PlumeWidget.h"
+#include "ui/RunController.h"
 #include "ui/ProductPanel.h"
 #include "ui/RunPanel.h"
 #include "ui/TimeBar.h"
@@ -383,6 +384,37 @@ private slots:
         QCOMPARE(child<QLineEdit>(panel, "probabilities")->text(), QString("height>10000"));
         QCOMPARE(child<QSpinBox>(panel, "threads")->value(), 2);
         QCOMPARE(panel->spec()->perturbVorticity, 1e-6);
+    }
+
+    void browsesTheTimesWrittenDuringARun()
+    {
+        RunPanel* panel = window_->runPanel();
+        child<QSpinBox>(panel, "truncation")->setValue(85);
+        child<QSpinBox>(panel, "members")->setValue(4);
+        child<QLineEdit>(panel, "lead")->setText("3d");
+        child<QLineEdit>(panel, "outputInterval")->setText("6h");
+        child<QLineEdit>(panel, "outputPath")->setText(folder_.filePath("browse-run.nc"));
+        QSignalSpy finished(window_.get(), &MainWindow::runFinished);
+        QTest::mouseClick(child<QPushButton>(panel, "runButton"), Qt::LeftButton);
+        // While it runs, the file it writes is open in the window, with the times written so far.
+        QTRY_VERIFY_WITH_TIMEOUT(window_->products() != nullptr && window_->products()->file().path() ==
+                                                                       folder_.filePath("browse-run.nc").toStdString(),
+                                 20000);
+        const bool stillRunning = window_->runController()->isRunning();
+        QVERIFY(window_->timeBar()->slider()->maximum() >= 0);
+        QVERIFY2(title().contains("T+"), qPrintable(title()));
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.front().front().toString(), QString("complete"));
+        QCOMPARE(window_->timeBar()->slider()->maximum(), 12);
+        if (!stillRunning) {
+            qInfo("the run ended before its file was browsed: only the end was checked");
+        }
+        // Back to the small run's settings for the tests that follow.
+        child<QSpinBox>(panel, "truncation")->setValue(21);
+        child<QSpinBox>(panel, "members")->setValue(3);
+        child<QLineEdit>(panel, "lead")->setText("1d");
+        child<QLineEdit>(panel, "outputInterval")->setText("12h");
+        QVERIFY(window_->openForecast(forecast_));
     }
 
     void drawsThroughImagesWithoutAnOpenGLWidget()
