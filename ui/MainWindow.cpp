@@ -148,7 +148,12 @@ MainWindow::MainWindow(GlobeWidget::Backend backend, QWidget* parent) : QMainWin
     }
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // A run still going is cancelled and its worker waited for while the window is whole.
+    disconnect(runController_, nullptr, this, nullptr);
+    delete runController_;
+}
 
 void MainWindow::createMenus()
 {

@@ -90,6 +90,23 @@ private slots:
         QVERIFY(QFile::exists(folder_.filePath("cancelled.nc")));
     }
 
+    void destroyingTheControllerCancelsItsRun()
+    {
+        RunSpec spec = smallSpec(folder_.filePath("abandoned.nc"));
+        spec.truncation = 85;
+        spec.members = 8;
+        spec.leadSeconds = 6 * 86400.0;
+        auto controller = std::make_unique<RunController>();
+        QSignalSpy progress(controller.get(), &RunController::progress);
+        QVERIFY(controller->start(spec));
+        QVERIFY(progress.wait(30000));
+        QElapsedTimer timer;
+        timer.start();
+        controller.reset();  // what closing the window does
+        QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+        QVERIFY(QFile::exists(folder_.filePath("abandoned.nc")));
+    }
+
     void aSpecThatCannotRunFailsWithItsReason()
     {
         RunController controller;
