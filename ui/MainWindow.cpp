@@ -134,6 +134,7 @@ MainWindow::MainWindow(GlobeWidget::Backend backend, QWidget* parent) : QMainWin
         try {
             RunSpec spec = runSpecFromJson(nlohmann::json::parse(saved.toStdString()));
             spec.timeStepSeconds = 0.0;  // the panel always uses the automatic step
+            spec.outputPath.clear();     // not in the JSON: the panel's fresh default stays
             spec.threads = settings.value("run/threads", 0).toInt();
             runPanel_->setSpec(spec);
         } catch (const std::exception& error) {

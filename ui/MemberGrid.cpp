@@ -66,7 +66,7 @@ void MemberGrid::showProgress(const RunProgress& progress)
             item->setTextAlignment(Qt::AlignCenter);
             table_->setItem(m / columns, m % columns, item);
         }
-        item->setText(deviceName.isEmpty() ? QString::number(m) : QString("%1\n%2").arg(m).arg(deviceName));
+        item->setText(deviceName.isEmpty() ? QString::number(m) : QString("%1 · %2").arg(m).arg(deviceName));
         item->setBackground(statusColour(status));
         item->setForeground(QColor(20, 20, 20));
         item->setToolTip(QString("member %1: %2%3")

@@ -26,7 +26,7 @@ private:
     QTableWidget* table_ = nullptr;
     QStringList statuses_;
     QStringList devices_;
-    static constexpr int columns = 10;
+    static constexpr int columns = 5;
 };
 
 }  // namespace spreadcast

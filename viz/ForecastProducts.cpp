@@ -510,6 +510,20 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
     if (request.colourMap) {
         content.colourMap = *request.colourMap;
     }
+    // A running forecast has times whose statistics wait for the last member: say so.
+    const auto written = [](const std::vector<float>& field) {
+        return std::any_of(field.begin(), field.end(), [](float value) { return std::isfinite(value); });
+    };
+    bool missing = !content.values.empty() && !written(content.values);
+    for (const auto& field : content.contourFields) {
+        missing = missing || !written(field);
+    }
+    for (const auto& field : content.stampFields) {
+        missing = missing || !written(field);
+    }
+    if (missing) {
+        productText += productText.empty() ? "not written yet" : " (not all written yet)";
+    }
     content.title =
         fieldLabel + (productText.empty() ? "" : " — " + productText) + " — " + timeLabel(request.timeIndex);
     return content;

@@ -2,6 +2,7 @@
 #include "ui/MainWindow.h"
 #include "ui/OpenGLCheck.h"
 #include "ui/ProductPanel.h"
+#include "ui/RunPanel.h"
 #include "ui/TimeBar.h"
 #include "viz/GlobeScene.h"
 
@@ -12,10 +13,12 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSlider>
 #include <QTimer>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -116,6 +119,13 @@ int main(int argc, char** argv)
     parser.addOption(product);
     QCommandLineOption time("time-index", "the output time to show first, counted from 0", "N");
     parser.addOption(time);
+    QCommandLineOption plume("plume", "show the plume of this point once the file is open", "LAT,LON");
+    parser.addOption(plume);
+    QCommandLineOption startRun("start-run", "press Run at start-up (the run panel holds the last run's settings)");
+    parser.addOption(startRun);
+    QCommandLineOption delay("screenshot-delay", "milliseconds before --screenshot grabs the window (default 1500)",
+                             "MS", "1500");
+    parser.addOption(delay);
     parser.process(application);
     if (parser.positionalArguments().size() > 1) {
         std::fprintf(stderr, "spreadcast: give at most one forecast file\n");
@@ -161,14 +171,39 @@ int main(int argc, char** argv)
             window.timeBar()->setTimeIndex(timeIndex);
         });
     }
+    if (parser.isSet(plume)) {
+        const QStringList point = parser.value(plume).split(',');
+        bool latitudeOk = false;
+        bool longitudeOk = false;
+        const double latitude = point.value(0).toDouble(&latitudeOk);
+        const double longitude = point.value(1).toDouble(&longitudeOk);
+        if (point.size() != 2 || !latitudeOk || !longitudeOk || std::abs(latitude) > 90.0) {
+            std::fprintf(stderr, "spreadcast: --plume '%s': give LAT,LON in degrees, e.g. 45,10\n",
+                         qPrintable(parser.value(plume)));
+            return 2;
+        }
+        QTimer::singleShot(0, &window, [&window, latitude, longitude] { window.showPlumeAt(latitude, longitude); });
+    }
+    if (parser.isSet(startRun)) {
+        QTimer::singleShot(0, &window, [&window] {
+            auto* run = window.runPanel()->findChild<QPushButton*>("runButton");
+            if (run == nullptr || !run->isEnabled()) {
+                std::fprintf(stderr, "spreadcast: --start-run: the run panel's settings cannot run: %s\n",
+                             qPrintable(window.runPanel()->problems().join(' ')));
+                return;
+            }
+            run->click();
+        });
+    }
     if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
         QTimer::singleShot(0, &window, [&sinceStart] {
             std::printf("spreadcast: window shown %.0f ms after main() began\n",
                         static_cast<double>(sinceStart.elapsed()));
         });
-        // Long enough for the globe's first frames.
-        QTimer::singleShot(1500, &window, [&window, path] {
+        // Long enough for the globe's first frames, or for a run to be under way.
+        const int milliseconds = std::max(0, parser.value(delay).toInt());
+        QTimer::singleShot(milliseconds, &window, [&window, path] {
             const bool saved = window.grab().save(path);
             std::printf("spreadcast: %s %s\n", saved ? "saved" : "could not save", qPrintable(path));
             QApplication::exit(saved ? 0 : 1);

@@ -1,5 +1,7 @@
 #include "ForecastFixture.h"
+#include "io/ForecastFile.h"
 
+#include <QDir>
 #include <QImage>
 #include <QProcess>
 #include <QtTest/QtTest>
@@ -57,6 +59,31 @@ private slots:
             start({folder_.filePath("absent.nc"), "--screenshot", shot}, QProcessEnvironment::systemEnvironment());
         QVERIFY2(outcome.exitCode == 0, qPrintable(outcome.output));
         QVERIFY(QFile::exists(shot));
+    }
+
+    void quittingDuringARunKeepsAValidFile()
+    {
+        // --start-run presses Run with the default settings (8 members, T85, 6 days: longer than
+        // the 2 s before the window is grabbed and the program quits).
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        const QString home = folder_.filePath("home");
+        QDir().mkpath(home);
+        environment.insert("HOME", home);  // where the run's file goes by default
+        const Outcome outcome = start(
+            {"--start-run", "--screenshot", folder_.filePath("run.png"), "--screenshot-delay", "2000"}, environment);
+        QVERIFY2(outcome.exitCode == 0, qPrintable(outcome.output));
+        const QStringList written = QDir(home).entryList({"spreadcast-*.nc"}, QDir::Files);
+        QCOMPARE(written.size(), 1);
+        const spreadcast::ForecastFile file(QDir(home).filePath(written.front()).toStdString());
+        QVERIFY2(file.runStatus().rfind("cancelled", 0) == 0 || file.runStatus() == "complete",
+                 file.runStatus().c_str());
+    }
+
+    void refusesAPlumePointItCannotRead()
+    {
+        const Outcome outcome = start({forecast_, "--plume", "north"}, QProcessEnvironment::systemEnvironment());
+        QCOMPARE(outcome.exitCode, 2);
+        QVERIFY2(outcome.output.contains("LAT,LON"), qPrintable(outcome.output));
     }
 
     void saysWhichOpenGLItFoundWhenItIsTooOld()
