@@ -16,8 +16,9 @@ packages=(
     libfftw3-dev libopenblas-dev libnetcdf-dev netcdf-bin libcli11-dev nlohmann-json3-dev libxxhash-dev
     # workstation: Qt 6 Widgets + OpenGL widgets, VTK 9 (its Qt module is not used)
     qt6-base-dev libqt6opengl6-dev libvtk9-dev
-    # the globe's coastlines: GSHHG crude shorelines (read at run time by viz/Coastlines.cpp)
-    gmt-gshhg-low
+    # the globe's coastlines: GSHHG crude shorelines (read at run time by viz/Coastlines.cpp), and Xlib,
+    # which viz/GlobeScene.cpp calls itself for its one shared X connection
+    gmt-gshhg-low libx11-dev
     # a display for GUI tests and software OpenGL (Mesa llvmpipe)
     xvfb xauth libgl1-mesa-dri libglx-mesa0
     # reading the output the way forecasters do
