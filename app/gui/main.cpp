@@ -7,6 +7,11 @@
 #include "viz/GlobeScene.h"
 
 #include "Version.h"
+#include "spectral/BlasTuning.h"
+
+#ifdef SPREADCAST_HAVE_CUDA
+#include "GpuBackend.h"
+#endif
 
 #include <QApplication>
 #include <QComboBox>
@@ -74,6 +79,8 @@ int runViewBenchmark(MainWindow& window)
 
 int main(int argc, char** argv)
 {
+    // OpenBLAS's fastest kernels for this CPU, as spreadcast-cli does: runs from the GUI use them too.
+    spreadcast::reexecWithTunedBlas(argv);
     QElapsedTimer sinceStart;
     sinceStart.start();
     // VTK renders through GLX on this platform, offscreen too: without X there is no globe. Said
@@ -86,6 +93,9 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "spreadcast: %s\n", problem.c_str());
         return 1;
     }
+#ifdef SPREADCAST_HAVE_CUDA
+    spreadcast::gpu::registerBackend();  // before the run panel lists the devices
+#endif
     setDefaultSurfaceFormat();
     QApplication application(argc, argv);
     QApplication::setApplicationName("spreadcast");
