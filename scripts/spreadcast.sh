@@ -77,7 +77,7 @@ run)
         exec "$gui"
     fi
     if [ -z "$gui" ]; then
-        echo "spreadcast.sh: the workstation GUI is not part of this build yet; running the default ensemble headless."
+        echo "spreadcast.sh: this build has no workstation GUI (SPREADCAST_BUILD_GUI=OFF); running the default ensemble headless."
     else
         echo "spreadcast.sh: no \$DISPLAY, so no GUI; running the default ensemble headless."
     fi

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Makes the documentation's pictures (docs/images/*.png) from the real program, under Xvfb: a run
+# in progress with the devices dock, spread on the globe, spaghetti, postage stamps and a plume.
+# Usage: scripts/screenshots.sh [build folder, default build/default]
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+build="$(cd "${1:-$here/build/default}" && pwd)"
+gui="$build/app/gui/spreadcast"
+cli="$build/app/cli/spreadcast-cli"
+images="$here/docs/images"
+for program in "$gui" "$cli"; do
+    [[ -x "$program" ]] || { echo "screenshots.sh: no $program — build first (scripts/spreadcast.sh build)" >&2; exit 2; }
+done
+command -v xvfb-run >/dev/null || { echo "screenshots.sh: xvfb-run is missing (scripts/setup.sh installs it)" >&2; exit 2; }
+
+# A clean home, so no earlier settings leak into the pictures.
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export HOME="$work" XDG_CONFIG_HOME="$work/config"
+mkdir -p "$images"
+
+echo "screenshots.sh: the forecast to look at (T85, 20 members, 6 days)…"
+"$cli" run --ic galewsky -T 85 --lead 6d --output-every 12h --members 20 --seed 1 \
+    --probability "height>10000" --out "$work/jet.nc" --quiet >/dev/null
+
+shoot() {
+    local name="$1"
+    shift
+    xvfb-run -a -s "-screen 0 1400x900x24" "$gui" "$@" --screenshot "$images/$name.png" | grep -v '^spreadcast: window shown'
+}
+# The run panel's defaults (Galewsky jet, T85, 8 members, 6 days) started at once, caught mid-way.
+(cd "$work" && shoot run-in-progress --start-run --screenshot-delay 6000)
+shoot spread "$work/jet.nc" --field height --product spread --time-index 8
+shoot spaghetti "$work/jet.nc" --field height --product spaghetti --time-index 8
+shoot stamps "$work/jet.nc" --field vorticity --product stamps --time-index 8
+shoot plume "$work/jet.nc" --field height --product mean --time-index 8 --plume 45,30
+ls -l "$images"
