@@ -483,7 +483,7 @@ void GlobeScene::show(const GlobeContent& content)
         p.colourBar->SetTitle(content.colourBarTitle.c_str());
         p.colourBar->SetLabelFormat(labelFormat(content.limits).c_str());
         p.colourBar->VisibilityOn();
-        const std::size_t stride = std::max<std::size_t>(1, content.longitudes.size() / 64);
+        const std::size_t stride = std::max<std::size_t>(1, content.longitudes.size() / 48);
         if (p.stampLatitudes.empty() || !sameGrid(p.content, content) || stride != p.stampStride) {
             p.stampStride = stride;
             p.stampLatitudes.clear();
@@ -508,7 +508,7 @@ void GlobeScene::show(const GlobeContent& content)
             stamp->renderer->AddActor(stamp->surface);
             if (!p.stampCoastlines) {
                 p.stampCoastlines = vtkSmartPointer<vtkPolyDataMapper>::New();
-                p.stampCoastlines->SetInputData(coastlinePolylines(4));
+                p.stampCoastlines->SetInputData(coastlinePolylines(8));
             }
             stamp->coastlines->SetMapper(p.stampCoastlines);
             stamp->coastlines->SetProperty(p.coastlines->GetProperty());

@@ -374,16 +374,20 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         }
     };
 
-    // The manifest for --resume, rewritten as members finish while that costs at most a tenth of
-    // the run's time (a snapshot of the statistics of a big ensemble is hundreds of megabytes).
+    // The manifest for --resume, rewritten whenever a member finishes. A big statistics snapshot
+    // (hundreds of megabytes for a large ensemble at T170) is rewritten only while that costs at
+    // most a tenth of the run's time; members finished since the last one are computed again on
+    // resume.
+    constexpr std::size_t smallSnapshot = 16u << 20;
     double manifestSeconds = 0.0;
-    auto lastManifest = start - std::chrono::hours(1);
+    std::size_t snapshotBytes = 0;
+    auto lastManifest = start;
     bool manifestBroken = false;
     auto saveManifest = [&](bool always) {
         std::lock_guard lock(aggregator);
         const auto now = Clock::now();
-        if (manifestBroken ||
-            (!always && std::chrono::duration<double>(now - lastManifest).count() < 10.0 * manifestSeconds)) {
+        if (manifestBroken || (!always && snapshotBytes > smallSnapshot &&
+                               std::chrono::duration<double>(now - lastManifest).count() < 10.0 * manifestSeconds)) {
             return;
         }
         RunManifest manifest;
@@ -401,6 +405,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         if (statistics) {
             statistics->save(snapshot);
         }
+        snapshotBytes = static_cast<std::size_t>(snapshot.tellp());
         try {
             writeRunManifest(spec_.outputPath, manifest, snapshot.str());
         } catch (const std::exception& error) {
