@@ -25,6 +25,8 @@ packages=(
     python3-xarray python3-netcdf4 cdo
     # several nodes under MPI
     openmpi-bin libopenmpi-dev
+    # checking the Debian package's desktop entry and AppStream metadata (tests/installer)
+    desktop-file-utils appstream
 )
 
 die()

@@ -119,6 +119,12 @@ private slots:
             QVERIFY2(desktop.exitCode == 0, qPrintable(desktop.out + desktop.err));
         }
 
+        const QString metainfo = root + "/usr/share/metainfo/io.github.spreadcast.Spreadcast.metainfo.xml";
+        if (QFileInfo::exists(metainfo) && !QStandardPaths::findExecutable("appstreamcli").isEmpty()) {
+            const Result appstream = run("appstreamcli", {"validate", "--no-net", metainfo});
+            QVERIFY2(appstream.exitCode == 0, qPrintable(appstream.out + appstream.err));
+        }
+
         const Result remove = run("dpkg", dpkg + QStringList{"--purge", "spreadcast"});
         QVERIFY2(remove.exitCode == 0, qPrintable(remove.out + remove.err));
         QStringList left = filesBelow(root);
