@@ -76,7 +76,9 @@ int main(int argc, char** argv)
     } catch (const CLI::ParseError& error) {
         // Help and --version exit 0; every mistake on the command line is bad input: 2.
         if (quietRank()) {
-            return error.get_exit_code() == 0 ? 0 : 2;
+            // Rank 0 reports the mistake and exits 2, which ends the job with that status. Were
+            // this rank to exit 2 first, mpirun could kill rank 0 before its message got out.
+            return 0;
         }
         return app.exit(error) == 0 ? 0 : 2;
     } catch (const std::exception& error) {
