@@ -25,8 +25,9 @@ packages=(
     python3-xarray python3-netcdf4 cdo
     # several nodes under MPI
     openmpi-bin libopenmpi-dev
-    # checking the Debian package's desktop entry and AppStream metadata (tests/installer)
-    desktop-file-utils appstream
+    # the Debian package: CPack's dpkg-shlibdeps step needs `file`; tests/installer checks the
+    # desktop entry and the AppStream metadata
+    file desktop-file-utils appstream
 )
 
 die()
