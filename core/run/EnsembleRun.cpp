@@ -329,7 +329,10 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     std::vector<DeviceTelemetry> telemetry(static_cast<std::size_t>(deviceCount));
     std::vector<DeviceWorker*> workers(static_cast<std::size_t>(deviceCount), nullptr);
     std::vector<std::vector<int>> batchMembers(static_cast<std::size_t>(deviceCount));
-    std::vector<Clock::time_point> lastProgress(static_cast<std::size_t>(deviceCount), start);
+    // Since when each device has been inside a computation (advance, fields); the watchdog gives
+    // up one that stays inside too long. Waiting for the output is not computing: a slow disk
+    // must not make healthy devices look hung.
+    std::vector<std::optional<Clock::time_point>> computingSince(static_cast<std::size_t>(deviceCount));
     std::vector<std::atomic<bool>> lost(static_cast<std::size_t>(deviceCount));
     std::vector<std::atomic<long long>> deviceSteps(static_cast<std::size_t>(deviceCount));
     for (int d = 0; d < deviceCount; ++d) {
@@ -354,7 +357,11 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         entry.currentMember = batch.empty() ? -1 : batch.front();
         entry.running = static_cast<int>(batch.size());
         batchMembers[static_cast<std::size_t>(device)] = std::move(batch);
-        lastProgress[static_cast<std::size_t>(device)] = Clock::now();
+    };
+    auto computing = [&](int device, bool inside) {
+        std::lock_guard lock(mutex);
+        auto& since = computingSince[static_cast<std::size_t>(device)];
+        since = inside ? std::optional<Clock::time_point>(Clock::now()) : std::nullopt;
     };
     auto fail = [&](int member, const std::string& reason) {
         if (!queue.settle(member)) {
@@ -455,8 +462,11 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
                     continue;
                 }
                 const MemberState& state = *states[active[a]];
+                computing(d, true);
+                GridFields fields = worker.fields(state);
+                computing(d, false);
                 try {
-                    write(k, unit.member, worker.fields(state));
+                    write(k, unit.member, fields);
                 } catch (const DeterminismViolation& violation) {
                     fail(unit.member, violation.what());
                     active.erase(active.begin() + static_cast<std::ptrdiff_t>(a));
@@ -506,6 +516,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
                         return BatchEnd::Lost;  // the watchdog gave it up; its members went elsewhere
                     }
                     int chunk = std::min(remaining, std::max(1, worker.preferredSteps()));
+                    computing(d, true);
                     if (fault_ && fault_->device == d) {
                         const long long left = fault_->afterSteps - deviceSteps[static_cast<std::size_t>(d)];
                         if (left == 0 && fault_->hang) {
@@ -542,7 +553,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
                     }
                     remaining -= chunk;
                     std::lock_guard lock(mutex);
-                    lastProgress[static_cast<std::size_t>(d)] = Clock::now();
+                    computingSince[static_cast<std::size_t>(d)].reset();
                     telemetry[static_cast<std::size_t>(d)].memberSteps +=
                         static_cast<long long>(chunk) * static_cast<long long>(pointers.size());
                 }
@@ -632,10 +643,11 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         progress.membersDone = membersDone;
         {
             std::lock_guard lock(mutex);
-            // The watchdog: a device that holds members but has not finished a step for too long.
+            // The watchdog: a device that holds members and has been inside one computation too long.
             for (int d = 0; d < deviceCount; ++d) {
                 const auto index = static_cast<std::size_t>(d);
-                const double silent = std::chrono::duration<double>(now - lastProgress[index]).count();
+                const auto& since = computingSince[index];
+                const double silent = since ? std::chrono::duration<double>(now - *since).count() : 0.0;
                 if (!lost[index] && !batchMembers[index].empty() && silent > spec_.watchdogSeconds) {
                     lost[index] = true;
                     telemetry[index].failed = true;
