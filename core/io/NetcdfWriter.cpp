@@ -100,14 +100,7 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
         throw std::invalid_argument("NetcdfWriter for '" + path_ + "': initial time '" + attributes.initialTime +
                                     "' is not of the form YYYY-MM-DD HH:MM:SS");
     }
-    stored_ = spreadcast::storedMembers(spec);
-    slotOfMember_.assign(static_cast<std::size_t>(members_), -1);
-    for (std::size_t slot = 0; slot < stored_.size(); ++slot) {
-        slotOfMember_[static_cast<std::size_t>(stored_[slot])] = static_cast<int>(slot);
-    }
-    written_.assign(outputTimesSeconds_.size() * stored_.size(), 0);
-    checksums_.assign(outputTimesSeconds_.size() * static_cast<std::size_t>(members_), 0);
-    received_.assign(checksums_.size(), 0);
+    setMemberLayout(spec);
 
     std::lock_guard library(netcdfLibraryMutex());
     const int created = nc_create(path_.c_str(), NC_CLOBBER | NC_NETCDF4, &ncid_);
@@ -305,15 +298,8 @@ std::unique_ptr<NetcdfWriter> NetcdfWriter::reopen(std::string path, const RunSp
     w.nlat_ = grid.nlat;
     w.nlon_ = grid.nlon;
     w.doublePrecision_ = spec.precision == OutputPrecision::Double;
-    w.stored_ = spreadcast::storedMembers(spec);
-    w.slotOfMember_.assign(static_cast<std::size_t>(w.members_), -1);
-    for (std::size_t slot = 0; slot < w.stored_.size(); ++slot) {
-        w.slotOfMember_[static_cast<std::size_t>(w.stored_[slot])] = static_cast<int>(slot);
-    }
+    w.setMemberLayout(spec);
     const std::size_t times = w.outputTimesSeconds_.size();
-    w.written_.assign(times * w.stored_.size(), 0);
-    w.checksums_.assign(times * static_cast<std::size_t>(w.members_), 0);
-    w.received_.assign(w.checksums_.size(), 0);
     const std::string& p = w.path_;
     const std::string resumeAdvice = "the file cannot be resumed; start the run again with --force";
 
@@ -401,6 +387,18 @@ std::unique_ptr<NetcdfWriter> NetcdfWriter::reopen(std::string path, const RunSp
         throw;
     }
     return writer;
+}
+
+void NetcdfWriter::setMemberLayout(const RunSpec& spec)
+{
+    stored_ = spreadcast::storedMembers(spec);
+    slotOfMember_.assign(static_cast<std::size_t>(members_), -1);
+    for (std::size_t slot = 0; slot < stored_.size(); ++slot) {
+        slotOfMember_[static_cast<std::size_t>(stored_[slot])] = static_cast<int>(slot);
+    }
+    written_.assign(outputTimesSeconds_.size() * stored_.size(), 0);
+    checksums_.assign(outputTimesSeconds_.size() * static_cast<std::size_t>(members_), 0);
+    received_.assign(checksums_.size(), 0);
 }
 
 NetcdfWriter::~NetcdfWriter()

@@ -78,6 +78,9 @@ public:
 
 private:
     NetcdfWriter() = default;
+    // The stored members, their slots and the per-slab bookkeeping (members_ and the output
+    // times set first).
+    void setMemberLayout(const RunSpec& spec);
     void close() noexcept;
 
     std::string path_;

@@ -84,7 +84,7 @@ void WorkQueue::checkpoint(const WorkUnit& unit)
     }
 }
 
-bool WorkQueue::requeue(WorkUnit unit)
+bool WorkQueue::putBack(WorkUnit unit, bool front)
 {
     {
         std::lock_guard lock(mutex_);
@@ -105,30 +105,24 @@ bool WorkQueue::requeue(WorkUnit unit)
         }
         unit.speculative = false;
         unit.uncommittedSteps = 0;
-        units_.push_front(std::move(unit));
+        if (front) {
+            units_.push_front(std::move(unit));
+        } else {
+            units_.push_back(std::move(unit));
+        }
     }
     changed_.notify_all();
     return true;
 }
 
+bool WorkQueue::requeue(WorkUnit unit)
+{
+    return putBack(std::move(unit), true);
+}
+
 void WorkQueue::postpone(WorkUnit unit)
 {
-    {
-        std::lock_guard lock(mutex_);
-        if (settled_[static_cast<std::size_t>(unit.member)]) {
-            return;
-        }
-        auto flight = inFlight_.find(unit.member);
-        if (flight != inFlight_.end() && --flight->second.copies > 0) {
-            return;  // the other copy carries on with it
-        }
-        if (flight != inFlight_.end()) {
-            inFlight_.erase(flight);
-        }
-        unit.speculative = false;
-        units_.push_back(std::move(unit));
-    }
-    changed_.notify_all();
+    putBack(std::move(unit), false);
 }
 
 bool WorkQueue::settle(int member)

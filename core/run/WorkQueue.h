@@ -71,6 +71,9 @@ private:
         bool speculated = false;
     };
     std::optional<WorkUnit> speculativeCopy();
+    // Requeue and postpone: the unit goes back unless the member is settled or another copy of it
+    // still runs; returns whether it went back.
+    bool putBack(WorkUnit unit, bool front);
 
     mutable std::mutex mutex_;
     std::condition_variable changed_;
