@@ -50,24 +50,29 @@ bool MpiTransport::send(int destination, int tag, std::vector<std::byte> bytes, 
     }
 }
 
+std::optional<std::vector<std::byte>> MpiTransport::takeWaiting(int source, int tag)
+{
+    std::optional<std::vector<std::byte>> message;
+    locked([&] {
+        int found = 0;
+        MPI_Message handle = MPI_MESSAGE_NULL;
+        MPI_Status status;
+        MPI_Improbe(source, tag, MPI_COMM_WORLD, &found, &handle, &status);
+        if (found) {
+            int count = 0;
+            MPI_Get_count(&status, MPI_BYTE, &count);
+            message.emplace(static_cast<std::size_t>(count));
+            MPI_Mrecv(message->data(), count, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
+        }
+        return found;
+    });
+    return message;
+}
+
 std::optional<std::vector<std::byte>> MpiTransport::receive(int source, int tag, const GiveUp& giveUp)
 {
     for (Backoff backoff;; backoff.wait()) {
-        std::optional<std::vector<std::byte>> message;
-        locked([&] {
-            int found = 0;
-            MPI_Message handle = MPI_MESSAGE_NULL;
-            MPI_Status status;
-            MPI_Improbe(source, tag, MPI_COMM_WORLD, &found, &handle, &status);
-            if (found) {
-                int count = 0;
-                MPI_Get_count(&status, MPI_BYTE, &count);
-                message.emplace(static_cast<std::size_t>(count));
-                MPI_Mrecv(message->data(), count, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
-            }
-            return found;
-        });
-        if (message) {
+        if (auto message = takeWaiting(source, tag)) {
             return message;
         }
         if (giveUp && giveUp()) {
@@ -79,19 +84,7 @@ std::optional<std::vector<std::byte>> MpiTransport::receive(int source, int tag,
 int MpiTransport::discardWaiting(int source)
 {
     int discarded = 0;
-    while (locked([&] {
-        int found = 0;
-        MPI_Message handle = MPI_MESSAGE_NULL;
-        MPI_Status status;
-        MPI_Improbe(source, MPI_ANY_TAG, MPI_COMM_WORLD, &found, &handle, &status);
-        if (found) {
-            int count = 0;
-            MPI_Get_count(&status, MPI_BYTE, &count);
-            std::vector<std::byte> bytes(static_cast<std::size_t>(count));
-            MPI_Mrecv(bytes.data(), count, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
-        }
-        return found;
-    })) {
+    while (takeWaiting(source, MPI_ANY_TAG)) {
         ++discarded;
     }
     return discarded;

@@ -37,6 +37,8 @@ public:
     void settleAbandoned(double seconds);
 
 private:
+    // The message from source with tag that is waiting now, received; nothing when none is.
+    std::optional<std::vector<std::byte>> takeWaiting(int source, int tag);
     template <typename Call>
     auto locked(Call call)
     {
