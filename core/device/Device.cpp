@@ -55,7 +55,11 @@ public:
     DeviceMeasures measures() const override
     {
         std::lock_guard lock(mutex_);
-        return {inUse_, peak_, busySeconds_};
+        DeviceMeasures measures;
+        measures.memoryInUseBytes = inUse_;
+        measures.peakMemoryBytes = peak_;
+        measures.busySeconds = busySeconds_;
+        return measures;
     }
 
     void holdMembers(int count) override

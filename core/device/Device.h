@@ -16,6 +16,11 @@ struct DeviceMeasures {
     long long memoryInUseBytes = 0;  // states and scratch the worker holds now
     long long peakMemoryBytes = 0;   // the most it has held
     double busySeconds = 0.0;        // time spent computing (advance and fields)
+    // What the hardware itself reports (a GPU through NVML); negative where the device cannot
+    // tell. A hardware utilization is preferred to the busy-time estimate.
+    double utilizationPercent = -1.0;  // share of the last sample period a kernel ran, 0 … 100
+    double temperatureCelsius = -1.0;
+    double powerWatts = -1.0;
 };
 
 // A member of a batch that blew up; the batch's other members advanced normally.

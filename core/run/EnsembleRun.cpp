@@ -55,6 +55,16 @@ std::pair<long long, long long> processMemory()
     return {resident, peak};
 }
 
+// The hardware's temperature and power from a worker's measures: the latest reading (negative
+// when the device cannot tell now) and the highest so far.
+void recordHardwareReadings(DeviceTelemetry& device, const DeviceMeasures& measures)
+{
+    device.temperatureCelsius = measures.temperatureCelsius;
+    device.powerWatts = measures.powerWatts;
+    device.peakTemperatureCelsius = std::max(device.peakTemperatureCelsius, measures.temperatureCelsius);
+    device.peakPowerWatts = std::max(device.peakPowerWatts, measures.powerWatts);
+}
+
 }  // namespace
 
 std::string_view memberStatusName(MemberStatus status)
@@ -600,7 +610,9 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         }
         auto detach = [&] {
             std::lock_guard lock(mutex);
-            telemetry[static_cast<std::size_t>(d)].peakMemoryBytes = worker->measures().peakMemoryBytes;
+            const DeviceMeasures measures = worker->measures();
+            telemetry[static_cast<std::size_t>(d)].peakMemoryBytes = measures.peakMemoryBytes;
+            recordHardwareReadings(telemetry[static_cast<std::size_t>(d)], measures);
             workers[static_cast<std::size_t>(d)] = nullptr;
             telemetry[static_cast<std::size_t>(d)].running = 0;
             telemetry[static_cast<std::size_t>(d)].currentMember = -1;
@@ -673,11 +685,18 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
                     const DeviceMeasures measures = workers[index]->measures();
                     device.memoryInUseBytes = measures.memoryInUseBytes;
                     device.peakMemoryBytes = measures.peakMemoryBytes;
-                    device.utilization = interval > 0.0
-                                             ? std::clamp((measures.busySeconds - lastBusy[index]) / interval, 0.0, 1.0)
-                                             : 0.0;
+                    device.hardwareUtilization = measures.utilizationPercent >= 0.0;
+                    if (device.hardwareUtilization) {
+                        device.utilization = std::clamp(measures.utilizationPercent / 100.0, 0.0, 1.0);
+                    } else {
+                        device.utilization =
+                            interval > 0.0 ? std::clamp((measures.busySeconds - lastBusy[index]) / interval, 0.0, 1.0)
+                                           : 0.0;
+                    }
                     lastBusy[index] = measures.busySeconds;
                     telemetry[index].peakMemoryBytes = measures.peakMemoryBytes;
+                    recordHardwareReadings(telemetry[index], measures);
+                    recordHardwareReadings(device, measures);
                 } else {
                     device.memoryInUseBytes = 0;
                     device.utilization = 0.0;

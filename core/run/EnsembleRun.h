@@ -29,9 +29,17 @@ struct DeviceTelemetry {
     int membersDone = 0;
     long long memberSteps = 0;
     double memberStepsPerSecond = 0.0;  // over the run so far
-    double utilization = 0.0;           // share of the last report interval spent computing, 0 … 1
-    long long memoryInUseBytes = 0;     // states and scratch it holds
+    // Share of the last report interval spent computing, 0 … 1: the hardware's own reading where
+    // the device gives one (a GPU through NVML), else the worker's busy time.
+    double utilization = 0.0;
+    bool hardwareUtilization = false;  // utilization is the hardware's reading
+    long long memoryInUseBytes = 0;    // states and scratch it holds
     long long peakMemoryBytes = 0;
+    // The hardware's latest readings, kept after the device stops; negative while unknown.
+    double temperatureCelsius = -1.0;
+    double powerWatts = -1.0;
+    double peakTemperatureCelsius = -1.0;
+    double peakPowerWatts = -1.0;
 };
 
 struct RunProgress {

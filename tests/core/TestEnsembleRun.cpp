@@ -2,11 +2,67 @@
 
 #include <QtTest/QtTest>
 
+#include <chrono>
 #include <numeric>
+#include <thread>
 
 using namespace spreadcast;
 
 namespace {
+
+// A CPU worker that reports hardware readings as a GPU's NVML would; its first advance waits
+// (up to 10 s) until the test has seen a report taken while it works.
+class ReadingWorker : public DeviceWorker {
+public:
+    ReadingWorker(std::unique_ptr<DeviceWorker> cpu, DeviceMeasures readings, const std::atomic<bool>& seen)
+        : cpu_(std::move(cpu)), readings_(readings), seen_(seen)
+    {
+    }
+    std::vector<MemberBlowUp> advance(std::span<MemberState* const> members, int steps) override
+    {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!seen_ && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return cpu_->advance(members, steps);
+    }
+    GridFields fields(const MemberState& member) override { return cpu_->fields(member); }
+    DeviceMeasures measures() const override
+    {
+        DeviceMeasures measures = cpu_->measures();
+        measures.utilizationPercent = readings_.utilizationPercent;
+        measures.temperatureCelsius = readings_.temperatureCelsius;
+        measures.powerWatts = readings_.powerWatts;
+        return measures;
+    }
+    void holdMembers(int count) override { cpu_->holdMembers(count); }
+
+private:
+    std::unique_ptr<DeviceWorker> cpu_;
+    DeviceMeasures readings_;
+    const std::atomic<bool>& seen_;
+};
+
+class ReadingDevice : public Device {
+public:
+    ReadingDevice(DeviceMeasures readings, const std::atomic<bool>& seen)
+        : cpu_(std::move(makeCpuDevices(1).front())), readings_(readings), seen_(seen)
+    {
+    }
+    std::string name() const override { return "sensor/0"; }
+    std::string backend() const override { return cpu_->backend(); }
+    long long availableMemoryBytes() const override { return cpu_->availableMemoryBytes(); }
+    int preferredBatch() const override { return 1; }
+    std::unique_ptr<DeviceWorker> attach(const ForecastModel& model) override
+    {
+        return std::make_unique<ReadingWorker>(cpu_->attach(model), readings_, seen_);
+    }
+
+private:
+    std::unique_ptr<Device> cpu_;
+    DeviceMeasures readings_;
+    const std::atomic<bool>& seen_;
+};
 
 RunProgress runAndWatch(int workers, std::optional<FaultInjection> fault, const QString& path)
 {
@@ -74,6 +130,59 @@ private slots:
         }
         // The steps lost with the device are not counted twice.
         QCOMPARE(last.memberStepsDone, last.memberStepsTotal);
+    }
+
+    void hardwareReadingsReachTheTelemetry()
+    {
+        QTemporaryDir directory;
+        RunSpec spec;
+        spec.truncation = 21;
+        spec.leadSeconds = 6 * 3600.0;
+        spec.members = 2;
+        spec.outputPath = directory.filePath("readings.nc").toStdString();
+        EnsembleRun run(spec, prepareModel(spec));
+        DeviceMeasures readings;
+        readings.utilizationPercent = 55.0;
+        readings.temperatureCelsius = 61.5;
+        readings.powerWatts = 212.0;
+        std::atomic<bool> seen{false};
+        std::vector<std::unique_ptr<Device>> devices;
+        devices.push_back(std::make_unique<ReadingDevice>(readings, seen));
+        run.useDevices(std::move(devices));
+        RunProgress working;
+        RunProgress last;
+        std::atomic<bool> cancel{false};
+        const RunResult result = run.execute(
+            [&](const RunProgress& progress) {
+                if (!seen && progress.devices.front().running > 0) {
+                    working = progress;
+                    seen = true;
+                }
+                last = progress;
+            },
+            cancel);
+        QCOMPARE(result.status, std::string("complete"));
+        QVERIFY2(seen, "no report came while the device worked");
+        const DeviceTelemetry& device = working.devices.front();
+        // The hardware's utilization, not the busy-time estimate (the worker was waiting).
+        QVERIFY(device.hardwareUtilization);
+        QCOMPARE(device.utilization, 0.55);
+        QCOMPARE(device.temperatureCelsius, 61.5);
+        QCOMPARE(device.powerWatts, 212.0);
+        // Kept once the device has stopped, for the run's summary.
+        QCOMPARE(last.devices.front().peakTemperatureCelsius, 61.5);
+        QCOMPARE(last.devices.front().peakPowerWatts, 212.0);
+        QCOMPARE(last.devices.front().temperatureCelsius, 61.5);
+    }
+
+    void aCpuWorkerHasNoHardwareReadings()
+    {
+        QTemporaryDir directory;
+        const RunProgress last = runAndWatch(1, std::nullopt, directory.filePath("cpu.nc"));
+        const DeviceTelemetry& device = last.devices.front();
+        QVERIFY(!device.hardwareUtilization);
+        QVERIFY(device.temperatureCelsius < 0.0 && device.powerWatts < 0.0);
+        QVERIFY(device.peakTemperatureCelsius < 0.0 && device.peakPowerWatts < 0.0);
     }
 };
 
