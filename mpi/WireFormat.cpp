@@ -86,6 +86,9 @@ void putMeasures(MessageWriter& writer, const DeviceMeasures& measures)
     writer.put(static_cast<std::int64_t>(measures.memoryInUseBytes));
     writer.put(static_cast<std::int64_t>(measures.peakMemoryBytes));
     writer.put(measures.busySeconds);
+    writer.put(measures.utilizationPercent);
+    writer.put(measures.temperatureCelsius);
+    writer.put(measures.powerWatts);
 }
 
 DeviceMeasures getMeasures(MessageReader& reader)
@@ -94,6 +97,9 @@ DeviceMeasures getMeasures(MessageReader& reader)
     measures.memoryInUseBytes = reader.get<std::int64_t>();
     measures.peakMemoryBytes = reader.get<std::int64_t>();
     measures.busySeconds = reader.get<double>();
+    measures.utilizationPercent = reader.get<double>();
+    measures.temperatureCelsius = reader.get<double>();
+    measures.powerWatts = reader.get<double>();
     return measures;
 }
 
