@@ -10,6 +10,7 @@ namespace {
 using NvmlReturn = int;
 constexpr NvmlReturn nvmlSuccess = 0;
 constexpr unsigned int driverVersionBufferSize = 80;  // NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE
+constexpr int temperatureGpu = 0;                     // NVML_TEMPERATURE_GPU, the die's sensor
 
 struct NvmlUtilization {  // nvmlUtilization_t
     unsigned int gpu;
@@ -30,6 +31,9 @@ struct Nvml::Functions {
     NvmlReturn (*deviceGetHandleByPciBusId)(const char*, Device*) = nullptr;  // ..._v2
     NvmlReturn (*deviceGetUtilizationRates)(Device, NvmlUtilization*) = nullptr;
     NvmlReturn (*deviceGetMemoryInfo)(Device, NvmlMemory*) = nullptr;
+    // Optional: NVML is usable without them.
+    NvmlReturn (*deviceGetTemperature)(Device, int, unsigned int*) = nullptr;  // sensor type, °C
+    NvmlReturn (*deviceGetPowerUsage)(Device, unsigned int*) = nullptr;        // milliwatts
 };
 
 const Nvml& Nvml::instance()
@@ -59,6 +63,10 @@ Nvml::Nvml() : library_({"libnvidia-ml.so.1"}, DynamicLibrary::Lifetime::KeepLoa
         library_.symbol<decltype(functions->deviceGetUtilizationRates)>("nvmlDeviceGetUtilizationRates");
     functions->deviceGetMemoryInfo =
         library_.symbol<decltype(functions->deviceGetMemoryInfo)>("nvmlDeviceGetMemoryInfo");
+    functions->deviceGetTemperature =
+        library_.symbol<decltype(functions->deviceGetTemperature)>("nvmlDeviceGetTemperature");
+    functions->deviceGetPowerUsage =
+        library_.symbol<decltype(functions->deviceGetPowerUsage)>("nvmlDeviceGetPowerUsage");
     if (!functions->init || !functions->errorString || !functions->systemGetDriverVersion ||
         !functions->deviceGetHandleByPciBusId || !functions->deviceGetUtilizationRates ||
         !functions->deviceGetMemoryInfo) {
@@ -114,6 +122,26 @@ std::optional<GpuMemoryUse> Nvml::memory(Device device) const
     if (functions_->deviceGetMemoryInfo(device, &memory) != nvmlSuccess)
         return std::nullopt;
     return GpuMemoryUse{memory.total, memory.free, memory.used};
+}
+
+std::optional<double> Nvml::temperatureCelsius(Device device) const
+{
+    if (!available_ || !device || !functions_->deviceGetTemperature)
+        return std::nullopt;
+    unsigned int celsius = 0;
+    if (functions_->deviceGetTemperature(device, temperatureGpu, &celsius) != nvmlSuccess)
+        return std::nullopt;
+    return static_cast<double>(celsius);
+}
+
+std::optional<double> Nvml::powerWatts(Device device) const
+{
+    if (!available_ || !device || !functions_->deviceGetPowerUsage)
+        return std::nullopt;
+    unsigned int milliwatts = 0;
+    if (functions_->deviceGetPowerUsage(device, &milliwatts) != nvmlSuccess)
+        return std::nullopt;
+    return static_cast<double>(milliwatts) / 1000.0;
 }
 
 }  // namespace spreadcast::gpu

@@ -44,6 +44,10 @@ public:
     std::optional<Device> deviceByPciBusId(const std::string& pciBusId) const;
     std::optional<GpuUtilization> utilization(Device device) const;
     std::optional<GpuMemoryUse> memory(Device device) const;
+    // The GPU die's temperature, °C, and the board's power draw, W. Drivers that lack the entry
+    // point (or a board without the sensor) give nothing; the rest of NVML still works.
+    std::optional<double> temperatureCelsius(Device device) const;
+    std::optional<double> powerWatts(Device device) const;
     // NVML's text for one of its return codes.
     std::string errorString(int code) const;
 
