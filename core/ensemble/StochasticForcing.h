@@ -33,6 +33,10 @@ public:
     void advance(SpectralCoefficients& pattern, RandomKey memberKey, std::int64_t step) const;
     // The vorticity tendency (spectral) of coefficient k for the pattern value there.
     Complex vorticityTendency(std::size_t k, Complex pattern) const { return tendencyFactor_[k] * pattern; }
+    // φ, σ_l per coefficient and the tendency factor per coefficient, for the GPU model.
+    double persistence() const { return persistence_; }
+    const std::vector<double>& increment() const { return increment_; }
+    const std::vector<double>& tendencyFactor() const { return tendencyFactor_; }
 
 private:
     const SpectralTransform& transform_;

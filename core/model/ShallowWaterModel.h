@@ -76,6 +76,19 @@ public:
     std::unique_ptr<MemberState> deserialize(std::span<const std::byte> bytes) const override;
 
     const SpectralTransform& transform() const { return transform_; }
+    const ShallowWaterParameters& parameters() const { return parameters_; }
+    // The model's operators per spectral coefficient and on the grid, for backends that run the
+    // same step elsewhere (the GPU model): the order m of each coefficient, the eigenvalue
+    // l(l+1)/a² of −∇², −a²/(l(l+1)), the hyperdiffusion rates of ζ (0) and δ (1), Φ_s, the
+    // Coriolis parameter and the model's surface height on the grid.
+    const std::vector<double>& coefficientOrder() const { return order_; }
+    const std::vector<double>& laplacian() const { return laplacian_; }
+    const std::vector<double>& inverseLaplacian() const { return inverseLaplacian_; }
+    const std::vector<double>& hyperdiffusion(int field) const { return hyperdiffusion_[field]; }
+    const SpectralCoefficients& surfaceGeopotential() const { return surfaceGeopotential_; }
+    const AlignedVector<double>& coriolis() const { return coriolis_; }
+    const AlignedVector<double>& surfaceHeightGrid() const { return surfaceHeightGrid_; }
+    const StochasticForcing* forcing() const { return forcing_ ? &*forcing_ : nullptr; }
     double meanGeopotential() const { return meanGeopotential_; }
     const PrognosticFields& initialFields() const { return initial_; }
     ShallowWaterIntegrals integrals(const MemberState& member, ModelWorkspace& workspace) const;

@@ -93,13 +93,18 @@ public:
     void synthesize(const SpectralCoefficients& coefficients, GridValues& grid, TransformWorkspace& workspace) const;
     void analyze(const GridValues& grid, SpectralCoefficients& coefficients, TransformWorkspace& workspace) const;
 
-private:
-    friend class TransformWorkspace;
+    // The Legendre tables of order m at the northern latitudes (the southern ones follow by
+    // parity), for backends that run the transforms themselves (the GPU model).
     struct OrderTables {
         int evenCount = 0;                             // degrees l = m, m + 2, …
         int oddCount = 0;                              // degrees l = m + 1, m + 3, …
         std::vector<double> pEven, pOdd, hEven, hOdd;  // [north latitude][degree]
     };
+    const OrderTables& orderTables(int m) const { return tables_[m]; }
+    std::size_t orderOffset(int m) const { return orderOffset_[m]; }
+
+private:
+    friend class TransformWorkspace;
     void buildTables();
 
     int truncation_;

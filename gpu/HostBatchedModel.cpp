@@ -1,0 +1,172 @@
+#include "HostBatchedModel.h"
+
+#include <fftw3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+
+namespace spreadcast::gpu {
+namespace {
+
+// FFTW's planner is not thread-safe; executing a finished plan is.
+std::mutex plannerMutex;
+
+}  // namespace
+
+struct HostExecutor::Plans {
+    // Index: fields − 4 (state grids have 4 fields, products 5).
+    fftw_plan toGrid[2] = {};
+    fftw_plan toFourier[2] = {};
+    std::vector<Cplx> fourier;
+    std::vector<double> grids;
+    ~Plans()
+    {
+        std::lock_guard lock(plannerMutex);
+        for (fftw_plan plan : {toGrid[0], toGrid[1], toFourier[0], toFourier[1]}) {
+            if (plan) {
+                fftw_destroy_plan(plan);
+            }
+        }
+    }
+};
+
+HostExecutor::HostExecutor(const ModelView& model, int slots)
+    : model_(model), slots_(slots), plans_(std::make_unique<Plans>())
+{
+    if (slots % fftChunkMembers != 0) {
+        throw std::invalid_argument("batch slots must be whole FFT chunks");
+    }
+    const int n = model.nlon;
+    const int length = model.spectrumLength();
+    plans_->fourier.resize(static_cast<std::size_t>(fftChunkMembers) * 5 * model.nlat * length);
+    plans_->grids.resize(static_cast<std::size_t>(fftChunkMembers) * 5 * model.points());
+    auto* fourier = reinterpret_cast<fftw_complex*>(plans_->fourier.data());
+    double* grids = plans_->grids.data();
+    // FFTW_ESTIMATE picks the algorithm from the sizes alone, FFTW_UNALIGNED makes it the same at
+    // every chunk's offset: every member goes through the same arithmetic.
+    std::lock_guard lock(plannerMutex);
+    for (int fields = 4; fields <= 5; ++fields) {
+        const int rows = fftChunkMembers * fields * model.nlat;
+        plans_->toGrid[fields - 4] = fftw_plan_many_dft_c2r(1, &n, rows, fourier, nullptr, 1, length, grids, nullptr, 1,
+                                                            n, FFTW_ESTIMATE | FFTW_UNALIGNED);
+        plans_->toFourier[fields - 4] =
+            fftw_plan_many_dft_r2c(1, &n, rows, grids, nullptr, 1, n, fourier, nullptr, 1, length,
+                                   FFTW_ESTIMATE | FFTW_UNALIGNED | FFTW_PRESERVE_INPUT);
+        if (!plans_->toGrid[fields - 4] || !plans_->toFourier[fields - 4]) {
+            throw std::runtime_error("FFTW could not plan a transform of length " + std::to_string(n));
+        }
+    }
+}
+
+HostExecutor::~HostExecutor() = default;
+
+void HostExecutor::fourierToGrid(int fields, Cplx* fourier, double* grids)
+{
+    const std::size_t fourierChunk =
+        static_cast<std::size_t>(fftChunkMembers) * fields * model_.nlat * model_.spectrumLength();
+    const std::size_t gridChunk = static_cast<std::size_t>(fftChunkMembers) * fields * model_.points();
+    for (int chunk = 0; chunk < slots_ / fftChunkMembers; ++chunk) {
+        fftw_execute_dft_c2r(plans_->toGrid[fields - 4],
+                             reinterpret_cast<fftw_complex*>(fourier + chunk * fourierChunk),
+                             grids + chunk * gridChunk);
+    }
+}
+
+void HostExecutor::gridToFourier(int fields, const double* grids, Cplx* fourier)
+{
+    const std::size_t fourierChunk =
+        static_cast<std::size_t>(fftChunkMembers) * fields * model_.nlat * model_.spectrumLength();
+    const std::size_t gridChunk = static_cast<std::size_t>(fftChunkMembers) * fields * model_.points();
+    for (int chunk = 0; chunk < slots_ / fftChunkMembers; ++chunk) {
+        // FFTW_PRESERVE_INPUT was planned, so the input is only read.
+        fftw_execute_dft_r2c(plans_->toFourier[fields - 4], const_cast<double*>(grids + chunk * gridChunk),
+                             reinterpret_cast<fftw_complex*>(fourier + chunk * fourierChunk));
+    }
+}
+
+HostBatchedModel::HostBatchedModel(const ShallowWaterModel& model, int capacity)
+    : model_(model),
+      tables_(model),
+      view_(tables_.view()),
+      capacity_(paddedSlots(capacity)),
+      pattern_(model.forcing() != nullptr),
+      executor_(view_, capacity_)
+{
+    const std::size_t K = static_cast<std::size_t>(view_.coefficients);
+    const std::size_t slots = static_cast<std::size_t>(capacity_);
+    stateSpectral_.resize(stateArrays * slots * K);
+    keys_.resize(2 * slots);
+    steps_.resize(slots);
+    health_.resize(slots);
+    extremes_.assign(slots, clearedExtremes());
+    scratchSpectral_.resize(11 * slots * K);
+    fourier_.resize(slots * 5 * view_.nlat * view_.spectrumLength());
+    stateGrids_.resize(slots * 4 * view_.points());
+    productGrids_.resize(slots * 5 * view_.points());
+    outputGrids_.resize(slots * 4 * view_.points());
+    block_ = {capacity_, view_.coefficients, stateSpectral_.data(), keys_.data(), steps_.data(), health_.data()};
+    attachStates(batch_, block_, pattern_);
+    batch_.extremes = extremes_.data();
+    for (int s = 0; s < 11; ++s) {
+        batch_.spectral[s] = scratchSpectral_.data() + s * slots * K;
+    }
+    batch_.fourier = fourier_.data();
+    batch_.stateGrids = stateGrids_.data();
+    batch_.productGrids = productGrids_.data();
+    batch_.outputGrids = outputGrids_.data();
+}
+
+HostBatchedModel::~HostBatchedModel() = default;
+
+void HostBatchedModel::load(std::span<MemberState* const> members)
+{
+    packStates(members, block_, pattern_);
+}
+
+std::vector<MemberBlowUp> HostBatchedModel::advance(std::span<MemberState* const> members, int steps)
+{
+    std::vector<MemberBlowUp> blowUps;
+    for (std::size_t first = 0; first < members.size(); first += static_cast<std::size_t>(capacity_)) {
+        const auto part = members.subspan(first, std::min(members.size() - first, static_cast<std::size_t>(capacity_)));
+        load(part);
+        for (int n = 0; n < steps; ++n) {
+            stepBatch(executor_, view_, batch_);
+        }
+        unpackStates(block_, part, pattern_);
+        for (std::size_t k = 0; k < part.size(); ++k) {
+            if (health_[k].reason != memberHealthy) {
+                blowUps.push_back({static_cast<int>(first + k), health_[k].step, blowUpMessage(health_[k], model_)});
+            }
+        }
+    }
+    return blowUps;
+}
+
+std::vector<GridFields> HostBatchedModel::fields(std::span<const MemberState* const> members)
+{
+    std::vector<GridFields> result;
+    const std::size_t points = static_cast<std::size_t>(view_.points());
+    for (std::size_t first = 0; first < members.size(); first += static_cast<std::size_t>(capacity_)) {
+        const std::size_t count = std::min(members.size() - first, static_cast<std::size_t>(capacity_));
+        std::vector<MemberState*> part;
+        for (std::size_t k = 0; k < count; ++k) {
+            part.push_back(const_cast<MemberState*>(members[first + k]));  // packing only reads them
+        }
+        load(part);
+        outputFields(executor_, view_, batch_);
+        for (std::size_t k = 0; k < count; ++k) {
+            GridFields fields;
+            AlignedVector<double>* targets[] = {&fields.height, &fields.u, &fields.v, &fields.vorticity};
+            for (int f = 0; f < 4; ++f) {
+                const double* source = outputGrids_.data() + (k * 4 + static_cast<std::size_t>(f)) * points;
+                targets[f]->assign(source, source + points);
+            }
+            result.push_back(std::move(fields));
+        }
+    }
+    return result;
+}
+
+}  // namespace spreadcast::gpu

@@ -1,0 +1,75 @@
+#pragma once
+
+// The batched model (BatchedShallowWater.h) run on the host: plain loops for the functors, FFTW
+// for the Fourier part. It is the CUDA model's twin, minus the device: the CPU tests compare it
+// with the CPU model and across batch sizes, which checks every functor of the GPU step on
+// machines without a GPU.
+
+#include "BatchedShallowWater.h"
+#include "ModelTables.h"
+#include "device/Device.h"
+
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace spreadcast::gpu {
+
+class HostExecutor {
+public:
+    HostExecutor(const ModelView& model, int slots);
+    ~HostExecutor();
+    HostExecutor(const HostExecutor&) = delete;
+    HostExecutor& operator=(const HostExecutor&) = delete;
+
+    template <class Functor>
+    void forEach(long long count, const Functor& functor)
+    {
+        for (long long index = 0; index < count; ++index) {
+            functor(index);
+        }
+    }
+    // Complex-to-real (and back) transforms of `fields` fields of every slot, a chunk of
+    // fftChunkMembers members per plan execution.
+    void fourierToGrid(int fields, Cplx* fourier, double* grids);
+    void gridToFourier(int fields, const double* grids, Cplx* fourier);
+
+private:
+    struct Plans;
+    ModelView model_;
+    int slots_;
+    std::unique_ptr<Plans> plans_;
+};
+
+class HostBatchedModel {
+public:
+    HostBatchedModel(const ShallowWaterModel& model, int capacity);
+    ~HostBatchedModel();
+
+    int capacity() const { return capacity_; }
+    // Advances the members in batches of at most capacity() and says which stopped and why.
+    std::vector<MemberBlowUp> advance(std::span<MemberState* const> members, int steps);
+    std::vector<GridFields> fields(std::span<const MemberState* const> members);
+
+private:
+    void load(std::span<MemberState* const> members);
+
+    const ShallowWaterModel& model_;
+    ModelTables tables_;
+    ModelView view_;
+    int capacity_;
+    bool pattern_;
+    std::vector<Cplx> stateSpectral_;
+    std::vector<std::uint32_t> keys_;
+    std::vector<long long> steps_;
+    std::vector<MemberHealth> health_;
+    std::vector<MemberExtremes> extremes_;
+    std::vector<Cplx> scratchSpectral_;
+    std::vector<Cplx> fourier_;
+    std::vector<double> stateGrids_, productGrids_, outputGrids_;
+    StateBlock block_;
+    BatchView batch_;
+    HostExecutor executor_;
+};
+
+}  // namespace spreadcast::gpu

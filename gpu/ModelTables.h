@@ -1,0 +1,73 @@
+#pragma once
+
+// Host-side preparation of the batched model (BatchedShallowWater.h): the model's tables as flat
+// arrays, and members' states packed into the batch layout and back. Plain C++: the CUDA model
+// copies these arrays to its device, the host executor uses them where they are.
+
+#include "BatchedShallowWater.h"
+#include "model/ShallowWaterModel.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace spreadcast::gpu {
+
+// The tables of one ShallowWaterModel, flattened; view() points into them.
+struct ModelTables {
+    explicit ModelTables(const ShallowWaterModel& model);
+
+    std::vector<int> orderOffset, evenCount, oddCount, order, degree;
+    std::vector<long long> tableOffset;
+    std::vector<double> pTable, hTable, pTableT, hTableT;
+    std::vector<double> laplacian, inverseLaplacian, vorticityDiffusion, divergenceDiffusion;
+    std::vector<Cplx> surfaceGeopotential;
+    std::vector<double> forcingIncrement, forcingTendency;  // empty when the forcing is off
+    std::vector<double> cosLatitude, weights, coriolis, surfaceHeight;
+    ModelView scalars;  // the scalars; its pointers are null
+
+    // The scalars with every pointer into these vectors.
+    ModelView view() const;
+};
+
+// Spectral arrays of a state block, in order: previous ζ, δ, Φ'; current ζ, δ, Φ'; the pattern.
+inline constexpr int stateArrays = 7;
+
+// Where one batch's states live: a block of stateArrays × slots × K coefficients, plus the keys,
+// step counters and health of every slot. The same layout on the host (staging) and the device.
+struct StateBlock {
+    int slots = 0;
+    int coefficients = 0;
+    Cplx* spectral = nullptr;  // [array][slot][k]
+    std::uint32_t* keys = nullptr;
+    long long* steps = nullptr;
+    MemberHealth* health = nullptr;
+
+    std::size_t spectralCount() const { return static_cast<std::size_t>(stateArrays) * slots * coefficients; }
+    Cplx* array(int a) const { return spectral + static_cast<std::size_t>(a) * slots * coefficients; }
+};
+
+// Slots rounded up to whole FFT chunks.
+int paddedSlots(int members);
+
+// Copies the members' states into slots 0 … n − 1 of the block and marks the slots after them
+// inactive (their coefficients are zeroed, so they stay finite). Throws std::invalid_argument for a
+// state of another model or truncation.
+void packStates(std::span<MemberState* const> members, const StateBlock& block, bool pattern);
+// Copies slots 0 … n − 1 back into the members (coefficients and step counters).
+void unpackStates(const StateBlock& block, std::span<MemberState* const> members, bool pattern);
+
+// Points a batch view's state arrays into a state block.
+void attachStates(BatchView& batch, const StateBlock& block, bool pattern);
+
+// ModelBlowUp's message for a member that stopped (the CPU model's words).
+std::string blowUpMessage(const MemberHealth& health, const ShallowWaterModel& model);
+
+// Bytes of one slot in the batch buffers beyond its state block (scratch spectral arrays, Fourier
+// coefficients, grids), and of the state block's slot.
+std::size_t slotScratchBytes(const ShallowWaterModel& model);
+std::size_t slotStateBytes(const ShallowWaterModel& model);
+
+}  // namespace spreadcast::gpu
