@@ -10,7 +10,7 @@
 namespace spreadcast {
 namespace {
 
-enum Column { Name, State, Members, Rate, Utilization, Memory, Peak, ColumnCount };
+enum Column { Name, State, Members, Rate, Utilization, Memory, Peak, Temperature, Power, ColumnCount };
 
 void setCell(QTableWidget* table, int row, int column, const QString& text)
 {
@@ -24,6 +24,12 @@ void setCell(QTableWidget* table, int row, int column, const QString& text)
         table->setItem(row, column, item);
     }
     item->setText(text);
+}
+
+// A hardware reading (negative while unknown), e.g. "61 °C", or "–".
+QString formatReading(double value, const QString& unit)
+{
+    return value < 0.0 ? QString("–") : QString("%1 %2").arg(value, 0, 'f', 0).arg(unit);
 }
 
 }  // namespace
@@ -43,7 +49,8 @@ DevicesPanel::DevicesPanel(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     table_ = new QTableWidget(0, ColumnCount);
     table_->setObjectName("devicesTable");
-    table_->setHorizontalHeaderLabels({"Device", "State", "Done", "Member-steps/s", "Busy", "Memory", "Peak"});
+    table_->setHorizontalHeaderLabels(
+        {"Device", "State", "Done", "Member-steps/s", "Busy", "Memory", "Peak", "Temperature", "Power"});
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -82,6 +89,8 @@ void DevicesPanel::showProgress(const RunProgress& progress)
         setCell(table_, row, Utilization, QString("%1 %").arg(100.0 * device.utilization, 0, 'f', 0));
         setCell(table_, row, Memory, formatBytes(device.memoryInUseBytes));
         setCell(table_, row, Peak, formatBytes(device.peakMemoryBytes));
+        setCell(table_, row, Temperature, formatReading(device.temperatureCelsius, "°C"));
+        setCell(table_, row, Power, formatReading(device.powerWatts, "W"));
         history_->add(QString::fromStdString(device.name),
                       {progress.elapsedSeconds, device.utilization, static_cast<double>(device.memoryInUseBytes)});
     }

@@ -12,7 +12,8 @@ namespace spreadcast {
 class DeviceHistoryPlot;
 
 // The devices dock: per device its state, members done, member-steps per second, utilization
-// and memory (current and peak), the run's totals and the process's memory, and small plots of
+// and memory (current and peak), temperature and power where the hardware reports them (a GPU
+// through NVML), the run's totals and the process's memory, and small plots of
 // each device's utilization and memory through the run.
 class DevicesPanel : public QWidget {
     Q_OBJECT

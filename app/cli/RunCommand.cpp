@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -75,6 +76,58 @@ const std::vector<std::string> forecastOptions{"--ic",
                                                "--probability",
                                                "--precision"};
 
+// A hardware reading for people, e.g. "61 °C"; "–" while unknown (negative).
+std::string formatReading(double value, const char* unit)
+{
+    if (value < 0.0) {
+        return "–";
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, "%.0f %s", value, unit);
+    return text;
+}
+
+bool hasHardwareReadings(const DeviceTelemetry& device)
+{
+    return device.hardwareUtilization || device.temperatureCelsius >= 0.0 || device.powerWatts >= 0.0;
+}
+
+// The load, temperature and power of the devices that report them (GPUs through NVML): per device
+// in a log, where lines may be long; on a terminal, whose one line is redrawn, the hottest device
+// and the power of all together. Empty when no device reports them.
+std::string describeHardware(const std::vector<DeviceTelemetry>& devices, bool interactive)
+{
+    std::string text;
+    int count = 0;
+    int utilizationCount = 0;
+    double utilization = 0.0;
+    double hottest = -1.0;
+    double watts = -1.0;
+    for (const DeviceTelemetry& device : devices) {
+        if (!hasHardwareReadings(device)) {
+            continue;
+        }
+        ++count;
+        if (device.hardwareUtilization) {
+            ++utilizationCount;
+            utilization += device.utilization;
+        }
+        hottest = std::max(hottest, device.temperatureCelsius);
+        if (device.powerWatts >= 0.0) {
+            watts = std::max(watts, 0.0) + device.powerWatts;
+        }
+        text += "  " + device.name + " " +
+                (device.hardwareUtilization ? formatReading(100.0 * device.utilization, "%") : std::string("–")) + " " +
+                formatReading(device.temperatureCelsius, "°C") + " " + formatReading(device.powerWatts, "W");
+    }
+    if (count == 0 || !interactive) {
+        return text;
+    }
+    return "  " + std::string(count == 1 ? "GPU " : "GPUs ") +
+           formatReading(utilizationCount > 0 ? 100.0 * utilization / utilizationCount : -1.0, "%") + ", " +
+           (count == 1 ? "" : "up to ") + formatReading(hottest, "°C") + ", " + formatReading(watts, "W");
+}
+
 void printProgress(const RunProgress& progress, bool interactive)
 {
     const double percent = progress.memberStepsTotal > 0 ? 100.0 * static_cast<double>(progress.memberStepsDone) /
@@ -84,10 +137,11 @@ void printProgress(const RunProgress& progress, bool interactive)
     if (progress.etaSeconds >= 0.0) {
         std::snprintf(eta, sizeof eta, "%.0f s", progress.etaSeconds);
     }
-    std::fprintf(stderr, "%s%5.1f%%  members %d/%d done%s  %.0f member-steps/s  ETA %s%s", interactive ? "\r" : "",
+    std::fprintf(stderr, "%s%5.1f%%  members %d/%d done%s  %.0f member-steps/s  ETA %s%s%s", interactive ? "\r" : "",
                  percent, progress.membersDone, progress.members,
                  progress.membersFailed ? (", " + std::to_string(progress.membersFailed) + " failed").c_str() : "",
-                 progress.memberStepsPerSecond, eta, interactive ? "   " : "\n");
+                 progress.memberStepsPerSecond, eta, describeHardware(progress.devices, interactive).c_str(),
+                 interactive ? "   " : "\n");
     std::fflush(stderr);
 }
 
@@ -237,9 +291,13 @@ int runForecast(RunOptions& options, const std::string& commandLine)
         }
         std::fprintf(stderr, "spreadcast-cli: %s after %.1f s\n", result.status.c_str(), result.elapsedSeconds);
         for (const DeviceTelemetry& device : last.devices) {
-            std::fprintf(stderr, "  %s: %d member(s) done, %.0f member-steps/s, batch %d, peak memory %.1f MiB%s\n",
+            std::fprintf(stderr,
+                         "  %s: %d member(s) done, %.0f member-steps/s, batch %d, peak memory %.1f MiB, "
+                         "peak temperature %s, peak power %s%s\n",
                          device.name.c_str(), device.membersDone, device.memberStepsPerSecond, device.batchSize,
-                         static_cast<double>(device.peakMemoryBytes) / 1048576.0, device.failed ? ", failed" : "");
+                         static_cast<double>(device.peakMemoryBytes) / 1048576.0,
+                         formatReading(device.peakTemperatureCelsius, "°C").c_str(),
+                         formatReading(device.peakPowerWatts, "W").c_str(), device.failed ? ", failed" : "");
         }
         std::fprintf(stderr, "  memory: peak %.0f MiB resident\n",
                      static_cast<double>(last.peakResidentBytes) / 1048576.0);
