@@ -191,7 +191,7 @@ struct MemberHealth {
 };
 inline constexpr int memberInactive = -1;
 
-// Per-step accumulators of the blow-up checks, reset after every check.
+// Per-step accumulators of the blow-up checks, reset after every check (and when a batch is loaded).
 struct MemberExtremes {
     unsigned long long firstBadPoint;
     unsigned long long maxEnergy;  // orderedBits
@@ -552,6 +552,12 @@ struct SpectralUpdate {
     }
 };
 
+// Clears the blow-up checks' accumulators. Index: member.
+struct ClearExtremes {
+    MemberExtremes* extremes;
+    SPREADCAST_HD void operator()(long long member) const { extremes[member] = clearedExtremes(); }
+};
+
 // The step counter of members still going. Index: member.
 struct FinishStep {
     BatchView batch;
@@ -601,7 +607,7 @@ void synthesizeState(Executor& executor, const ModelView& model, const BatchView
     inputs.h[3] = batch.spectral[3];
     executor.forEach(static_cast<long long>(batch.slots) * 4 * model.spectrumLength() * model.half(),
                      LegendreSynthesis{model, inputs, batch.fourier});
-    executor.fourierToGrid(4, batch.fourier, batch.stateGrids);
+    executor.fourierToGrid(4, batch.fourier, batch.stateGrids, batch.slots);
 }
 
 // One step of every slot; members whose health is not memberHealthy are left as they are.
@@ -613,7 +619,7 @@ void stepBatch(Executor& executor, const ModelView& model, const BatchView& batc
     executor.forEach(slots * model.points(), NonlinearProducts{model, batch.stateGrids, batch.productGrids});
     executor.forEach(slots * model.nlat, RowExtremes{model, batch.stateGrids, batch.productGrids, batch.extremes});
     executor.forEach(slots, BlowUpCheck{model, batch.health, batch.extremes, batch.steps});
-    executor.gridToFourier(5, batch.productGrids, batch.fourier);
+    executor.gridToFourier(5, batch.productGrids, batch.fourier, batch.slots);
     // pA, pB, pC, pE from A, B, C, E with P; hA, hB, hD from A, B, D with H.
     AnalysisOutputs outputs;
     outputs.count = 7;

@@ -1,5 +1,7 @@
 #include "GpuBackend.h"
 
+#include "Cufft.h"
+#include "GpuDevice.h"
 #include "Nccl.h"
 #include "Nvml.h"
 
@@ -68,6 +70,15 @@ void probeNvml(GpuInventory& inventory)
                                   "): GPU utilization and memory telemetry available");
     else
         inventory.notes.push_back("NVML not available, so no GPU utilization telemetry: " + nvml.unavailableReason());
+}
+
+void probeCufft(GpuInventory& inventory)
+{
+    const Cufft& cufft = Cufft::instance();
+    if (cufft.available())
+        inventory.notes.push_back("cuFFT " + std::to_string(cufft.version()) + " found (" + cufft.libraryPath() + ")");
+    else
+        inventory.notes.push_back("the GPU forecast model cannot run: " + cufft.unavailableReason());
 }
 
 void probeNccl(GpuInventory& inventory)
@@ -184,6 +195,7 @@ GpuInventory discoverCudaGpus()
         if (inventory.gpus.empty())
             inventory.notes.push_back("no GPU is usable; members run on the CPU");
     }
+    probeCufft(inventory);
     probeNvml(inventory);
     probeNccl(inventory);
     return inventory;
@@ -192,6 +204,7 @@ GpuInventory discoverCudaGpus()
 void registerBackend()
 {
     registerGpuDiscovery(&discoverCudaGpus);
+    registerGpuDeviceProvider(&makeGpuDevices);
 }
 
 }  // namespace spreadcast::gpu

@@ -32,12 +32,8 @@ struct HostExecutor::Plans {
     }
 };
 
-HostExecutor::HostExecutor(const ModelView& model, int slots)
-    : model_(model), slots_(slots), plans_(std::make_unique<Plans>())
+HostExecutor::HostExecutor(const ModelView& model) : model_(model), plans_(std::make_unique<Plans>())
 {
-    if (slots % fftChunkMembers != 0) {
-        throw std::invalid_argument("batch slots must be whole FFT chunks");
-    }
     const int n = model.nlon;
     const int length = model.spectrumLength();
     plans_->fourier.resize(static_cast<std::size_t>(fftChunkMembers) * 5 * model.nlat * length);
@@ -62,24 +58,24 @@ HostExecutor::HostExecutor(const ModelView& model, int slots)
 
 HostExecutor::~HostExecutor() = default;
 
-void HostExecutor::fourierToGrid(int fields, Cplx* fourier, double* grids)
+void HostExecutor::fourierToGrid(int fields, Cplx* fourier, double* grids, int slots)
 {
     const std::size_t fourierChunk =
         static_cast<std::size_t>(fftChunkMembers) * fields * model_.nlat * model_.spectrumLength();
     const std::size_t gridChunk = static_cast<std::size_t>(fftChunkMembers) * fields * model_.points();
-    for (int chunk = 0; chunk < slots_ / fftChunkMembers; ++chunk) {
+    for (int chunk = 0; chunk < slots / fftChunkMembers; ++chunk) {
         fftw_execute_dft_c2r(plans_->toGrid[fields - 4],
                              reinterpret_cast<fftw_complex*>(fourier + chunk * fourierChunk),
                              grids + chunk * gridChunk);
     }
 }
 
-void HostExecutor::gridToFourier(int fields, const double* grids, Cplx* fourier)
+void HostExecutor::gridToFourier(int fields, const double* grids, Cplx* fourier, int slots)
 {
     const std::size_t fourierChunk =
         static_cast<std::size_t>(fftChunkMembers) * fields * model_.nlat * model_.spectrumLength();
     const std::size_t gridChunk = static_cast<std::size_t>(fftChunkMembers) * fields * model_.points();
-    for (int chunk = 0; chunk < slots_ / fftChunkMembers; ++chunk) {
+    for (int chunk = 0; chunk < slots / fftChunkMembers; ++chunk) {
         // FFTW_PRESERVE_INPUT was planned, so the input is only read.
         fftw_execute_dft_r2c(plans_->toFourier[fields - 4], const_cast<double*>(grids + chunk * gridChunk),
                              reinterpret_cast<fftw_complex*>(fourier + chunk * fourierChunk));
@@ -92,7 +88,7 @@ HostBatchedModel::HostBatchedModel(const ShallowWaterModel& model, int capacity)
       view_(tables_.view()),
       capacity_(paddedSlots(capacity)),
       pattern_(model.forcing() != nullptr),
-      executor_(view_, capacity_)
+      executor_(view_)
 {
     const std::size_t K = static_cast<std::size_t>(view_.coefficients);
     const std::size_t slots = static_cast<std::size_t>(capacity_);
@@ -123,6 +119,9 @@ HostBatchedModel::~HostBatchedModel() = default;
 void HostBatchedModel::load(std::span<MemberState* const> members)
 {
     packStates(members, block_, pattern_);
+    // Only the chunks that hold members are computed, as on the GPU.
+    batch_.slots = paddedSlots(static_cast<int>(members.size()));
+    executor_.forEach(batch_.slots, ClearExtremes{batch_.extremes});
 }
 
 std::vector<MemberBlowUp> HostBatchedModel::advance(std::span<MemberState* const> members, int steps)

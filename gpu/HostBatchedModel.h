@@ -17,7 +17,7 @@ namespace spreadcast::gpu {
 
 class HostExecutor {
 public:
-    HostExecutor(const ModelView& model, int slots);
+    explicit HostExecutor(const ModelView& model);
     ~HostExecutor();
     HostExecutor(const HostExecutor&) = delete;
     HostExecutor& operator=(const HostExecutor&) = delete;
@@ -29,15 +29,14 @@ public:
             functor(index);
         }
     }
-    // Complex-to-real (and back) transforms of `fields` fields of every slot, a chunk of
-    // fftChunkMembers members per plan execution.
-    void fourierToGrid(int fields, Cplx* fourier, double* grids);
-    void gridToFourier(int fields, const double* grids, Cplx* fourier);
+    // Complex-to-real (and back) transforms of `fields` fields of the first `slots` slots, a chunk
+    // of fftChunkMembers members per plan execution.
+    void fourierToGrid(int fields, Cplx* fourier, double* grids, int slots);
+    void gridToFourier(int fields, const double* grids, Cplx* fourier, int slots);
 
 private:
     struct Plans;
     ModelView model_;
-    int slots_;
     std::unique_ptr<Plans> plans_;
 };
 

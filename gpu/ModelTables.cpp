@@ -260,4 +260,21 @@ std::size_t slotScratchBytes(const ShallowWaterModel& model)
     return 11 * model.transform().coefficientCount() * sizeof(Cplx) + fourier + grids;
 }
 
+double compulsoryBytesPerMemberStep(const ShallowWaterModel& model)
+{
+    const GaussianGrid& grid = model.grid();
+    const double K = static_cast<double>(model.transform().coefficientCount()) * sizeof(Cplx);
+    const double point = static_cast<double>(grid.pointCount()) * sizeof(double);
+    const double fourier = static_cast<double>(grid.nlat) * (grid.nlon / 2 + 1) * sizeof(Cplx);
+    const double potentials = 2 * K + 4 * K;
+    const double synthesis = 6 * K + 4 * fourier;
+    const double toGrid = 4 * fourier + 4 * point;
+    const double products = 4 * point + 5 * point;
+    const double extremes = 5 * point;
+    const double toFourier = 5 * point + 5 * fourier;
+    const double analysis = 5 * fourier + 7 * K;
+    const double update = (7 + 6 + (model.forcing() ? 1 : 0)) * K + (6 + (model.forcing() ? 1 : 0)) * K;
+    return potentials + synthesis + toGrid + products + extremes + toFourier + analysis + update;
+}
+
 }  // namespace spreadcast::gpu

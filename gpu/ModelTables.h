@@ -70,4 +70,9 @@ std::string blowUpMessage(const MemberHealth& health, const ShallowWaterModel& m
 std::size_t slotScratchBytes(const ShallowWaterModel& model);
 std::size_t slotStateBytes(const ShallowWaterModel& model);
 
+// Bytes a step of one member must move through device memory at least: each kernel's inputs
+// read once and its outputs written once, the tables (shared by the batch) left out. The
+// numerator of `bench`'s achieved-bandwidth figure.
+double compulsoryBytesPerMemberStep(const ShallowWaterModel& model);
+
 }  // namespace spreadcast::gpu

@@ -164,10 +164,8 @@ DeviceSelection parseDeviceSelection(const std::string& text)
         selection.gpu = true;
         std::stringstream list(text.substr(4));
         for (std::string item; std::getline(list, item, ',');) {
-            const int index = parseCount(item, text);
-            if (std::find(selection.gpus.begin(), selection.gpus.end(), index) == selection.gpus.end()) {
-                selection.gpus.push_back(index);
-            }
+            // A GPU named twice gets two workers, which share its memory (gpu:0,0).
+            selection.gpus.push_back(parseCount(item, text));
         }
         if (selection.gpus.empty()) {
             throw InputError("--devices '" + text + "': list GPU indices after gpu:, e.g. gpu:0,2");

@@ -67,7 +67,8 @@ public:
 std::vector<std::unique_ptr<Device>> makeCpuDevices(int workers);
 
 // Which devices a run uses: "auto" (every GPU, or every core when there is none), "cpu" (every
-// core), "cpu:N" (N workers; N may exceed the core count), "gpu", "gpu:0,2", "all".
+// core), "cpu:N" (N workers; N may exceed the core count), "gpu", "gpu:0,2", "all". A GPU listed
+// twice ("gpu:0,0") gets two workers that share it.
 struct DeviceSelection {
     bool cpu = false;
     int cpuWorkers = 0;  // 0: one per core

@@ -1,0 +1,550 @@
+#include "GpuModel.h"
+
+#include "BatchedShallowWater.h"
+#include "Cufft.h"
+#include "ModelTables.h"
+
+#include <cuda_runtime.h>
+#include <cufft.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <string>
+#include <utility>
+
+namespace spreadcast::gpu {
+namespace {
+
+std::string cufftErrorName(cufftResult result)
+{
+    switch (result) {
+    case CUFFT_SUCCESS: return "CUFFT_SUCCESS";
+    case CUFFT_INVALID_PLAN: return "CUFFT_INVALID_PLAN";
+    case CUFFT_ALLOC_FAILED: return "CUFFT_ALLOC_FAILED (out of device memory)";
+    case CUFFT_INVALID_VALUE: return "CUFFT_INVALID_VALUE";
+    case CUFFT_INTERNAL_ERROR: return "CUFFT_INTERNAL_ERROR";
+    case CUFFT_EXEC_FAILED: return "CUFFT_EXEC_FAILED";
+    case CUFFT_SETUP_FAILED: return "CUFFT_SETUP_FAILED";
+    case CUFFT_INVALID_SIZE: return "CUFFT_INVALID_SIZE";
+    default: return "cuFFT error " + std::to_string(static_cast<int>(result));
+    }
+}
+
+void check(cudaError_t error, int device, const char* what)
+{
+    if (error != cudaSuccess) {
+        cudaGetLastError();  // clear a non-sticky error so the message is the only trace
+        throw GpuError("GPU " + std::to_string(device) + ": " + what + " failed (" + cudaGetErrorName(error) + ": " +
+                       cudaGetErrorString(error) + ")");
+    }
+}
+
+void check(cufftResult result, int device, const char* what)
+{
+    if (result != CUFFT_SUCCESS) {
+        throw GpuError("GPU " + std::to_string(device) + ": " + what + " failed (" + cufftErrorName(result) + ")");
+    }
+}
+
+template <class Functor>
+__global__ void forEachKernel(Functor functor, long long count)
+{
+    const long long index = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (index < count) {
+        functor(index);
+    }
+}
+
+// The executor of BatchedShallowWater.h on one CUDA stream.
+struct CudaExecutor {
+    cudaStream_t stream = nullptr;
+    ModelView model;
+    cufftHandle toGrid[2] = {0, 0};  // 4 and 5 fields, one chunk of members
+    cufftHandle toFourier[2] = {0, 0};
+    const Cufft::Api* fft = nullptr;
+
+    template <class Functor>
+    void forEach(long long count, const Functor& functor)
+    {
+        if (count <= 0) {
+            return;
+        }
+        constexpr int threads = 256;
+        const long long blocks = (count + threads - 1) / threads;
+        forEachKernel<<<static_cast<unsigned int>(blocks), threads, 0, stream>>>(functor, count);
+    }
+    void fourierToGrid(int fields, Cplx* fourier, double* grids, int slots)
+    {
+        const std::size_t fourierChunk =
+            static_cast<std::size_t>(fftChunkMembers) * fields * model.nlat * model.spectrumLength();
+        const std::size_t gridChunk = static_cast<std::size_t>(fftChunkMembers) * fields * model.points();
+        for (int chunk = 0; chunk < slots / fftChunkMembers; ++chunk) {
+            // Z2D may overwrite its input; the Fourier buffer is scratch, rewritten every synthesis.
+            fft->execZ2D(toGrid[fields - 4], reinterpret_cast<cufftDoubleComplex*>(fourier + chunk * fourierChunk),
+                         grids + chunk * gridChunk);
+        }
+    }
+    void gridToFourier(int fields, const double* grids, Cplx* fourier, int slots)
+    {
+        const std::size_t fourierChunk =
+            static_cast<std::size_t>(fftChunkMembers) * fields * model.nlat * model.spectrumLength();
+        const std::size_t gridChunk = static_cast<std::size_t>(fftChunkMembers) * fields * model.points();
+        for (int chunk = 0; chunk < slots / fftChunkMembers; ++chunk) {
+            fft->execD2Z(toFourier[fields - 4], const_cast<double*>(grids + chunk * gridChunk),
+                         reinterpret_cast<cufftDoubleComplex*>(fourier + chunk * fourierChunk));
+        }
+    }
+};
+
+// Device copies of a ModelTables' vectors.
+class DeviceTables {
+public:
+    DeviceTables(const ModelTables& tables, int device) : device_(device)
+    {
+        view_ = tables.scalars;
+        view_.orderOffset = copy(tables.orderOffset);
+        view_.evenCount = copy(tables.evenCount);
+        view_.oddCount = copy(tables.oddCount);
+        view_.tableOffset = copy(tables.tableOffset);
+        view_.pTable = copy(tables.pTable);
+        view_.hTable = copy(tables.hTable);
+        view_.pTableT = copy(tables.pTableT);
+        view_.hTableT = copy(tables.hTableT);
+        view_.order = copy(tables.order);
+        view_.degree = copy(tables.degree);
+        view_.laplacian = copy(tables.laplacian);
+        view_.inverseLaplacian = copy(tables.inverseLaplacian);
+        view_.vorticityDiffusion = copy(tables.vorticityDiffusion);
+        view_.divergenceDiffusion = copy(tables.divergenceDiffusion);
+        view_.surfaceGeopotential = copy(tables.surfaceGeopotential);
+        view_.forcingIncrement = tables.forcingIncrement.empty() ? nullptr : copy(tables.forcingIncrement);
+        view_.forcingTendency = tables.forcingTendency.empty() ? nullptr : copy(tables.forcingTendency);
+        view_.cosLatitude = copy(tables.cosLatitude);
+        view_.weights = copy(tables.weights);
+        view_.coriolis = copy(tables.coriolis);
+        view_.surfaceHeight = copy(tables.surfaceHeight);
+    }
+    ~DeviceTables()
+    {
+        for (void* pointer : allocations_) {
+            cudaFree(pointer);
+        }
+    }
+    DeviceTables(const DeviceTables&) = delete;
+    DeviceTables& operator=(const DeviceTables&) = delete;
+
+    const ModelView& view() const { return view_; }
+    std::size_t bytes() const { return bytes_; }
+
+private:
+    template <class T>
+    const T* copy(const std::vector<T>& values)
+    {
+        void* pointer = nullptr;
+        const std::size_t size = std::max<std::size_t>(1, values.size()) * sizeof(T);
+        check(cudaMalloc(&pointer, size), device_, "allocating the model's tables");
+        allocations_.push_back(pointer);
+        bytes_ += size;
+        if (!values.empty()) {
+            check(cudaMemcpy(pointer, values.data(), values.size() * sizeof(T), cudaMemcpyHostToDevice), device_,
+                  "copying the model's tables");
+        }
+        return static_cast<const T*>(pointer);
+    }
+
+    int device_;
+    ModelView view_;
+    std::vector<void*> allocations_;
+    std::size_t bytes_ = 0;
+};
+
+int fftRows(const ShallowWaterModel& model, int fields)
+{
+    return fftChunkMembers * fields * model.grid().nlat;
+}
+
+}  // namespace
+
+GpuFootprint gpuFootprint(const ShallowWaterModel& model)
+{
+    const ModelTables tables(model);
+    GpuFootprint footprint;
+    footprint.fixedBytes =
+        (tables.pTable.size() * 4 + tables.coriolis.size() * 2 + tables.order.size() * 8) * sizeof(double);
+    // The FFT plans' work areas: cuFFT's estimate, or the size of the data they transform.
+    const int n = model.grid().nlon;
+    for (int fields = 4; fields <= 5; ++fields) {
+        for (cufftType type : {CUFFT_Z2D, CUFFT_D2Z}) {
+            std::size_t work = 0;
+            if (!Cufft::instance().available() ||
+                Cufft::instance().api().estimate1d(n, type, fftRows(model, fields), &work) != CUFFT_SUCCESS) {
+                work = static_cast<std::size_t>(fftRows(model, fields)) * (n / 2 + 1) * sizeof(Cplx);
+            }
+            footprint.fixedBytes += work;
+        }
+    }
+    footprint.perSlotBytes = slotStateBytes(model) + slotScratchBytes(model);
+    return footprint;
+}
+
+struct GpuModel::Impl {
+    const ShallowWaterModel& model;
+    int device;
+    int capacity;
+    bool pattern;
+    bool useGraphs;
+    ModelTables tables;
+    std::unique_ptr<DeviceTables> deviceTables;
+    CudaExecutor executor;
+    std::vector<void*> deviceAllocations;
+    long long allocated = 0;
+    StateBlock deviceBlock;
+    StateBlock hostBlock;  // pinned
+    void* hostPinned = nullptr;
+    double* hostOutput = nullptr;           // pinned, [slot][field][point]
+    BatchView batch;                        // device pointers; slots set per call
+    std::map<int, cudaGraphExec_t> graphs;  // a captured step, by slots in use
+    int loadedSlots = 0;
+
+    Impl(const ShallowWaterModel& m, int d, int c, bool graphsWanted)
+        : model(m),
+          device(d),
+          capacity(paddedSlots(c)),
+          pattern(m.forcing() != nullptr),
+          useGraphs(graphsWanted),
+          tables(m)
+    {
+    }
+
+    ~Impl()
+    {
+        cudaSetDevice(device);
+        for (auto& [slots, graph] : graphs) {
+            cudaGraphExecDestroy(graph);
+        }
+        for (cufftHandle plan :
+             {executor.toGrid[0], executor.toGrid[1], executor.toFourier[0], executor.toFourier[1]}) {
+            if (plan) {
+                Cufft::instance().api().destroy(plan);
+            }
+        }
+        for (void* pointer : deviceAllocations) {
+            cudaFree(pointer);
+        }
+        if (hostPinned) {
+            cudaFreeHost(hostPinned);
+        }
+        if (executor.stream) {
+            cudaStreamDestroy(executor.stream);
+        }
+    }
+
+    void* allocate(std::size_t bytes, const char* what)
+    {
+        void* pointer = nullptr;
+        check(cudaMalloc(&pointer, bytes), device, what);
+        deviceAllocations.push_back(pointer);
+        allocated += static_cast<long long>(bytes);
+        return pointer;
+    }
+
+    void setUp()
+    {
+        const Cufft& cufft = Cufft::instance();
+        if (!cufft.available()) {
+            throw GpuError("GPU " + std::to_string(device) + ": " + cufft.unavailableReason());
+        }
+        const Cufft::Api& fft = cufft.api();
+        executor.fft = &fft;
+        check(cudaSetDevice(device), device, "selecting the device");
+        check(cudaStreamCreateWithFlags(&executor.stream, cudaStreamNonBlocking), device, "creating a stream");
+        deviceTables = std::make_unique<DeviceTables>(tables, device);
+        allocated += static_cast<long long>(deviceTables->bytes());
+        executor.model = deviceTables->view();
+
+        const ModelView& view = executor.model;
+        int n = view.nlon;
+        int embedGrid[] = {n};
+        int embedFourier[] = {view.spectrumLength()};
+        for (int fields = 4; fields <= 5; ++fields) {
+            const int rows = fftRows(model, fields);
+            std::size_t work = 0;
+            check(fft.create(&executor.toGrid[fields - 4]), device, "creating a cuFFT plan");
+            check(fft.makePlanMany(executor.toGrid[fields - 4], 1, &n, embedFourier, 1, view.spectrumLength(),
+                                   embedGrid, 1, n, CUFFT_Z2D, rows, &work),
+                  device, "planning the Fourier synthesis");
+            allocated += static_cast<long long>(work);
+            check(fft.setStream(executor.toGrid[fields - 4], executor.stream), device, "binding cuFFT to a stream");
+            check(fft.create(&executor.toFourier[fields - 4]), device, "creating a cuFFT plan");
+            check(fft.makePlanMany(executor.toFourier[fields - 4], 1, &n, embedGrid, 1, n, embedFourier, 1,
+                                   view.spectrumLength(), CUFFT_D2Z, rows, &work),
+                  device, "planning the Fourier analysis");
+            allocated += static_cast<long long>(work);
+            check(fft.setStream(executor.toFourier[fields - 4], executor.stream), device, "binding cuFFT to a stream");
+        }
+
+        const std::size_t K = static_cast<std::size_t>(view.coefficients);
+        const std::size_t slots = static_cast<std::size_t>(capacity);
+        const std::size_t points = static_cast<std::size_t>(view.points());
+        auto blockOn = [&](auto allocator) {
+            StateBlock block;
+            block.slots = capacity;
+            block.coefficients = view.coefficients;
+            block.spectral = static_cast<Cplx*>(allocator(stateArrays * slots * K * sizeof(Cplx)));
+            block.keys = static_cast<std::uint32_t*>(allocator(2 * slots * sizeof(std::uint32_t)));
+            block.steps = static_cast<long long*>(allocator(slots * sizeof(long long)));
+            block.health = static_cast<MemberHealth*>(allocator(slots * sizeof(MemberHealth)));
+            return block;
+        };
+        deviceBlock = blockOn([&](std::size_t bytes) { return allocate(bytes, "allocating the members' states"); });
+        attachStates(batch, deviceBlock, pattern);
+        batch.extremes = static_cast<MemberExtremes*>(allocate(slots * sizeof(MemberExtremes), "allocating scratch"));
+        auto* spectral = static_cast<Cplx*>(allocate(11 * slots * K * sizeof(Cplx), "allocating spectral scratch"));
+        for (int s = 0; s < 11; ++s) {
+            batch.spectral[s] = spectral + s * slots * K;
+        }
+        batch.fourier = static_cast<Cplx*>(
+            allocate(slots * 5 * view.nlat * view.spectrumLength() * sizeof(Cplx), "allocating Fourier scratch"));
+        batch.stateGrids = static_cast<double*>(allocate(slots * 4 * points * sizeof(double), "allocating grids"));
+        batch.productGrids = static_cast<double*>(allocate(slots * 5 * points * sizeof(double), "allocating grids"));
+        batch.outputGrids = static_cast<double*>(allocate(slots * 4 * points * sizeof(double), "allocating grids"));
+
+        // Pinned host staging: the state block's layout, then the output grids.
+        const std::size_t stateBytes = stateArrays * slots * K * sizeof(Cplx) + 2 * slots * sizeof(std::uint32_t) +
+                                       slots * sizeof(long long) + slots * sizeof(MemberHealth);
+        const std::size_t outputBytes = slots * 4 * points * sizeof(double);
+        check(cudaHostAlloc(&hostPinned, stateBytes + outputBytes + 64, cudaHostAllocDefault), device,
+              "allocating pinned host memory");
+        auto* cursor = static_cast<unsigned char*>(hostPinned);
+        hostBlock = blockOn([&](std::size_t bytes) {
+            void* pointer = cursor;
+            cursor += (bytes + 15) / 16 * 16;
+            return pointer;
+        });
+        hostOutput = reinterpret_cast<double*>(cursor);
+    }
+
+    // Copies the members' states to the device, slots 0 … n − 1; the rest of their chunk idles.
+    void load(std::span<MemberState* const> members)
+    {
+        packStates(members, hostBlock, pattern);
+        const int slots = paddedSlots(static_cast<int>(members.size()));
+        const std::size_t K = static_cast<std::size_t>(executor.model.coefficients);
+        for (int a = 0; a < stateArrays; ++a) {
+            check(cudaMemcpyAsync(deviceBlock.array(a), hostBlock.array(a), slots * K * sizeof(Cplx),
+                                  cudaMemcpyHostToDevice, executor.stream),
+                  device, "copying states to the device");
+        }
+        check(cudaMemcpyAsync(deviceBlock.keys, hostBlock.keys, 2 * slots * sizeof(std::uint32_t),
+                              cudaMemcpyHostToDevice, executor.stream),
+              device, "copying keys to the device");
+        check(cudaMemcpyAsync(deviceBlock.steps, hostBlock.steps, slots * sizeof(long long), cudaMemcpyHostToDevice,
+                              executor.stream),
+              device, "copying step counters to the device");
+        check(cudaMemcpyAsync(deviceBlock.health, hostBlock.health, slots * sizeof(MemberHealth),
+                              cudaMemcpyHostToDevice, executor.stream),
+              device, "copying member health to the device");
+        batch.slots = slots;
+        executor.forEach(slots, ClearExtremes{batch.extremes});
+        check(cudaGetLastError(), device, "launching a kernel");
+        loadedSlots = slots;
+    }
+
+    // Copies the members' states and health back to the host staging and waits for the device.
+    void unload(std::size_t members)
+    {
+        const std::size_t K = static_cast<std::size_t>(executor.model.coefficients);
+        for (int a = 0; a < stateArrays; ++a) {
+            check(cudaMemcpyAsync(hostBlock.array(a), deviceBlock.array(a), members * K * sizeof(Cplx),
+                                  cudaMemcpyDeviceToHost, executor.stream),
+                  device, "copying states from the device");
+        }
+        check(cudaMemcpyAsync(hostBlock.steps, deviceBlock.steps, members * sizeof(long long), cudaMemcpyDeviceToHost,
+                              executor.stream),
+              device, "copying step counters from the device");
+        check(cudaMemcpyAsync(hostBlock.health, deviceBlock.health, members * sizeof(MemberHealth),
+                              cudaMemcpyDeviceToHost, executor.stream),
+              device, "copying member health from the device");
+        check(cudaStreamSynchronize(executor.stream), device, "running the model");
+    }
+
+    // A step of the loaded slots, replayed from a graph captured on first use.
+    void enqueueSteps(int steps)
+    {
+        if (useGraphs) {
+            auto found = graphs.find(loadedSlots);
+            if (found == graphs.end()) {
+                cudaGraph_t graph = nullptr;
+                cudaGraphExec_t instance = nullptr;
+                bool captured =
+                    cudaStreamBeginCapture(executor.stream, cudaStreamCaptureModeThreadLocal) == cudaSuccess;
+                if (captured) {
+                    stepBatch(executor, executor.model, batch);
+                    captured = cudaStreamEndCapture(executor.stream, &graph) == cudaSuccess && graph != nullptr;
+                }
+                captured = captured && cudaGraphInstantiate(&instance, graph, 0) == cudaSuccess;
+                if (graph) {
+                    cudaGraphDestroy(graph);
+                }
+                if (!captured) {
+                    // Capture is an optimisation: fall back to launching each kernel.
+                    cudaGetLastError();
+                    useGraphs = false;
+                } else {
+                    found = graphs.emplace(loadedSlots, instance).first;
+                }
+            }
+            if (useGraphs) {
+                for (int n = 0; n < steps; ++n) {
+                    check(cudaGraphLaunch(found->second, executor.stream), device, "launching a step");
+                }
+                return;
+            }
+        }
+        for (int n = 0; n < steps; ++n) {
+            stepBatch(executor, executor.model, batch);
+        }
+        check(cudaGetLastError(), device, "launching a kernel");
+    }
+};
+
+GpuModel::GpuModel(const ShallowWaterModel& model, int device, int capacity, bool useGraphs)
+    : impl_(std::make_unique<Impl>(model, device, capacity, useGraphs))
+{
+    impl_->setUp();
+}
+
+GpuModel::~GpuModel() = default;
+
+int GpuModel::capacity() const
+{
+    return impl_->capacity;
+}
+
+int GpuModel::device() const
+{
+    return impl_->device;
+}
+
+long long GpuModel::allocatedBytes() const
+{
+    return impl_->allocated;
+}
+
+bool GpuModel::usesGraphs() const
+{
+    return impl_->useGraphs;
+}
+
+std::vector<MemberBlowUp> GpuModel::advance(std::span<MemberState* const> members, int steps)
+{
+    Impl& impl = *impl_;
+    check(cudaSetDevice(impl.device), impl.device, "selecting the device");
+    std::vector<MemberBlowUp> blowUps;
+    const std::size_t capacity = static_cast<std::size_t>(impl.capacity);
+    for (std::size_t first = 0; first < members.size(); first += capacity) {
+        const auto part = members.subspan(first, std::min(members.size() - first, capacity));
+        impl.load(part);
+        impl.enqueueSteps(steps);
+        impl.unload(part.size());
+        unpackStates(impl.hostBlock, part, impl.pattern);
+        for (std::size_t k = 0; k < part.size(); ++k) {
+            const MemberHealth& health = impl.hostBlock.health[k];
+            if (health.reason != memberHealthy) {
+                blowUps.push_back({static_cast<int>(first + k), health.step, blowUpMessage(health, impl.model)});
+            }
+        }
+    }
+    return blowUps;
+}
+
+std::vector<GridFields> GpuModel::fields(std::span<MemberState* const> members)
+{
+    Impl& impl = *impl_;
+    check(cudaSetDevice(impl.device), impl.device, "selecting the device");
+    std::vector<GridFields> result;
+    const std::size_t capacity = static_cast<std::size_t>(impl.capacity);
+    const std::size_t points = static_cast<std::size_t>(impl.executor.model.points());
+    for (std::size_t first = 0; first < members.size(); first += capacity) {
+        const auto part = members.subspan(first, std::min(members.size() - first, capacity));
+        impl.load(part);
+        outputFields(impl.executor, impl.executor.model, impl.batch);
+        check(cudaGetLastError(), impl.device, "launching a kernel");
+        check(cudaMemcpyAsync(impl.hostOutput, impl.batch.outputGrids, part.size() * 4 * points * sizeof(double),
+                              cudaMemcpyDeviceToHost, impl.executor.stream),
+              impl.device, "copying output fields from the device");
+        check(cudaStreamSynchronize(impl.executor.stream), impl.device, "computing output fields");
+        for (std::size_t k = 0; k < part.size(); ++k) {
+            GridFields fields;
+            AlignedVector<double>* targets[] = {&fields.height, &fields.u, &fields.v, &fields.vorticity};
+            for (std::size_t f = 0; f < 4; ++f) {
+                const double* source = impl.hostOutput + (k * 4 + f) * points;
+                targets[f]->assign(source, source + points);
+            }
+            result.push_back(std::move(fields));
+        }
+    }
+    return result;
+}
+
+double GpuModel::timeSteps(std::span<MemberState* const> members, int warmup, int steps)
+{
+    Impl& impl = *impl_;
+    check(cudaSetDevice(impl.device), impl.device, "selecting the device");
+    if (members.size() > static_cast<std::size_t>(impl.capacity)) {
+        throw GpuError("timing " + std::to_string(members.size()) + " members on a model with room for " +
+                       std::to_string(impl.capacity));
+    }
+    impl.load(members);
+    impl.enqueueSteps(warmup);
+    cudaEvent_t start = nullptr;
+    cudaEvent_t stop = nullptr;
+    check(cudaEventCreate(&start), impl.device, "creating an event");
+    check(cudaEventCreate(&stop), impl.device, "creating an event");
+    cudaEventRecord(start, impl.executor.stream);
+    impl.enqueueSteps(steps);
+    cudaEventRecord(stop, impl.executor.stream);
+    const cudaError_t done = cudaEventSynchronize(stop);
+    float milliseconds = 0.0f;
+    cudaEventElapsedTime(&milliseconds, start, stop);
+    cudaEventDestroy(start);
+    cudaEventDestroy(stop);
+    check(done, impl.device, "running the timed steps");
+    return static_cast<double>(milliseconds) / std::max(1, steps);
+}
+
+double measureCopyBandwidth(int device)
+{
+    check(cudaSetDevice(device), device, "selecting the device");
+    const std::size_t bytes = std::size_t{256} << 20;
+    void* source = nullptr;
+    void* target = nullptr;
+    check(cudaMalloc(&source, bytes), device, "allocating the bandwidth test");
+    if (const cudaError_t error = cudaMalloc(&target, bytes); error != cudaSuccess) {
+        cudaFree(source);
+        check(error, device, "allocating the bandwidth test");
+    }
+    cudaEvent_t start = nullptr;
+    cudaEvent_t stop = nullptr;
+    cudaEventCreate(&start);
+    cudaEventCreate(&stop);
+    cudaMemcpy(target, source, bytes, cudaMemcpyDeviceToDevice);  // warm-up
+    constexpr int repeats = 10;
+    cudaEventRecord(start);
+    for (int r = 0; r < repeats; ++r) {
+        cudaMemcpyAsync(target, source, bytes, cudaMemcpyDeviceToDevice);
+    }
+    cudaEventRecord(stop);
+    const cudaError_t done = cudaEventSynchronize(stop);
+    float milliseconds = 0.0f;
+    cudaEventElapsedTime(&milliseconds, start, stop);
+    cudaEventDestroy(start);
+    cudaEventDestroy(stop);
+    cudaFree(source);
+    cudaFree(target);
+    check(done, device, "the bandwidth test");
+    return 2.0 * static_cast<double>(bytes) * repeats / (milliseconds * 1e-3);
+}
+
+}  // namespace spreadcast::gpu

@@ -1,0 +1,67 @@
+#pragma once
+
+// The shallow-water model on one CUDA GPU, batched over members: the step of
+// BatchedShallowWater.h with every functor a kernel, cuFFT for the Fourier part, and a step
+// captured once as a CUDA graph and replayed, so a call of advance() queues all its steps
+// without a host round trip. States travel through pinned host buffers once per call.
+
+#include "device/Device.h"
+#include "model/ShallowWaterModel.h"
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace spreadcast::gpu {
+
+// A CUDA or cuFFT error: the device (or this process's context on it) is unusable.
+class GpuError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// What one batch slot and the model's fixed tables take in device memory, bytes.
+struct GpuFootprint {
+    std::size_t fixedBytes = 0;    // tables, FFT plans' work areas
+    std::size_t perSlotBytes = 0;  // a member's state, scratch, Fourier coefficients and grids
+};
+GpuFootprint gpuFootprint(const ShallowWaterModel& model);
+
+class GpuModel {
+public:
+    // Allocates room for `capacity` members (rounded up to whole FFT chunks) on `device`; throws
+    // GpuError naming the device and CUDA's error when that fails.
+    GpuModel(const ShallowWaterModel& model, int device, int capacity, bool useGraphs = true);
+    ~GpuModel();
+    GpuModel(const GpuModel&) = delete;
+    GpuModel& operator=(const GpuModel&) = delete;
+
+    int capacity() const;
+    int device() const;
+    long long allocatedBytes() const;
+    bool usesGraphs() const;
+
+    // Advances the members by `steps` in batches of at most capacity(); a member that blows up
+    // stops at that step and is reported, the others go on. Throws GpuError.
+    std::vector<MemberBlowUp> advance(std::span<MemberState* const> members, int steps);
+    // The output fields of the members, computed on the device. Throws GpuError.
+    std::vector<GridFields> fields(std::span<MemberState* const> members);
+
+    // For `spreadcast-cli bench`: loads the members (at most capacity()), runs `warmup` steps,
+    // then times `steps` steps with CUDA events; returns milliseconds per step of the whole
+    // batch. The states are not copied back.
+    double timeSteps(std::span<MemberState* const> members, int warmup, int steps);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Device-to-device copy bandwidth of `device`, bytes per second (a 256 MiB cudaMemcpy, read and
+// write counted): the roofline's memory ceiling for `bench`. Throws GpuError.
+double measureCopyBandwidth(int device);
+
+}  // namespace spreadcast::gpu
