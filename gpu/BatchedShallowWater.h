@@ -223,6 +223,7 @@ struct BatchView {
 // ψ and χ from ζ and δ, as the synthesis needs them: im·χ, im·ψ, −ψ and χ (all over a), where
 // ψ = ∇⁻²ζ and χ = ∇⁻²δ. Index: member × K + k.
 struct VelocityPotentials {
+    static constexpr const char* label = "VelocityPotentials";
     ModelView model;
     const Cplx* vorticity;
     const Cplx* divergence;
@@ -254,6 +255,7 @@ struct SynthesisInputs {
 // northern latitude j, wavenumber m); wavenumbers above T are zero. Index, fastest first:
 // j, m, field, member.
 struct LegendreSynthesis {
+    static constexpr const char* label = "LegendreSynthesis";
     ModelView model;
     SynthesisInputs inputs;
     Cplx* fourier;
@@ -329,6 +331,7 @@ struct AnalysisOutputs {
 // split into equatorially symmetric and antisymmetric halves as core's transform does. Index:
 // k fastest, then output, then member.
 struct LegendreAnalysis {
+    static constexpr const char* label = "LegendreAnalysis";
     ModelView model;
     AnalysisOutputs outputs;
     const Cplx* fourier;
@@ -370,6 +373,7 @@ struct LegendreAnalysis {
 // The nonlinear products at one grid point (ShallowWaterModel::step): A = ηU, B = ηV, C = UΦ',
 // D = VΦ' over a cos²φ, E = (U² + V²)/(2 cos²φ). Index: member × points + point.
 struct NonlinearProducts {
+    static constexpr const char* label = "NonlinearProducts";
     ModelView model;
     const double* state;
     double* products;
@@ -401,6 +405,7 @@ struct NonlinearProducts {
 // (in field order, as the CPU model searches), the largest E and the smallest Φ'. Index:
 // member × nlat + j.
 struct RowExtremes {
+    static constexpr const char* label = "RowExtremes";
     ModelView model;
     const double* state;
     const double* products;
@@ -439,6 +444,7 @@ struct RowExtremes {
 // The checks of ShallowWaterModel::step, in its order; a member that fails one stops at this
 // step (its state stays as it was before the step). Index: member.
 struct BlowUpCheck {
+    static constexpr const char* label = "BlowUpCheck";
     ModelView model;
     MemberHealth* health;
     MemberExtremes* extremes;
@@ -474,6 +480,7 @@ struct BlowUpCheck {
 // pattern's next value for one coefficient of one member (ShallowWaterModel::step, which holds the
 // equations' comments). Index: member × K + k.
 struct SpectralUpdate {
+    static constexpr const char* label = "SpectralUpdate";
     ModelView model;
     BatchView batch;
     SPREADCAST_HD void operator()(long long index) const
@@ -554,12 +561,14 @@ struct SpectralUpdate {
 
 // Clears the blow-up checks' accumulators. Index: member.
 struct ClearExtremes {
+    static constexpr const char* label = "ClearExtremes";
     MemberExtremes* extremes;
     SPREADCAST_HD void operator()(long long member) const { extremes[member] = clearedExtremes(); }
 };
 
 // The step counter of members still going. Index: member.
 struct FinishStep {
+    static constexpr const char* label = "FinishStep";
     BatchView batch;
     SPREADCAST_HD void operator()(long long member) const
     {
@@ -572,6 +581,7 @@ struct FinishStep {
 // Output fields from the synthesised state grids (ShallowWaterModel::fields): height, u, v and ζ.
 // Index: member × points + point.
 struct OutputFields {
+    static constexpr const char* label = "OutputFields";
     ModelView model;
     const double* state;
     double* output;

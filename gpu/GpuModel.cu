@@ -63,6 +63,18 @@ struct CudaExecutor {
     cufftHandle toGrid[2] = {0, 0};  // 4 and 5 fields, one chunk of members
     cufftHandle toFourier[2] = {0, 0};
     const Cufft::Api* fft = nullptr;
+    // When profiling: an event recorded after each launch, with what was launched.
+    std::vector<std::pair<std::string, cudaEvent_t>>* timeline = nullptr;
+
+    void mark(const char* label)
+    {
+        if (timeline) {
+            cudaEvent_t event = nullptr;
+            cudaEventCreate(&event);
+            cudaEventRecord(event, stream);
+            timeline->emplace_back(label, event);
+        }
+    }
 
     template <class Functor>
     void forEach(long long count, const Functor& functor)
@@ -73,6 +85,7 @@ struct CudaExecutor {
         constexpr int threads = 256;
         const long long blocks = (count + threads - 1) / threads;
         forEachKernel<<<static_cast<unsigned int>(blocks), threads, 0, stream>>>(functor, count);
+        mark(Functor::label);
     }
     void fourierToGrid(int fields, Cplx* fourier, double* grids, int slots)
     {
@@ -84,6 +97,7 @@ struct CudaExecutor {
             fft->execZ2D(toGrid[fields - 4], reinterpret_cast<cufftDoubleComplex*>(fourier + chunk * fourierChunk),
                          grids + chunk * gridChunk);
         }
+        mark(fields == 4 ? "cuFFT Z2D (4 fields)" : "cuFFT Z2D (5 fields)");
     }
     void gridToFourier(int fields, const double* grids, Cplx* fourier, int slots)
     {
@@ -94,6 +108,7 @@ struct CudaExecutor {
             fft->execD2Z(toFourier[fields - 4], const_cast<double*>(grids + chunk * gridChunk),
                          reinterpret_cast<cufftDoubleComplex*>(fourier + chunk * fourierChunk));
         }
+        mark(fields == 4 ? "cuFFT D2Z (4 fields)" : "cuFFT D2Z (5 fields)");
     }
 };
 
@@ -101,6 +116,31 @@ struct CudaExecutor {
 class DeviceTables {
 public:
     DeviceTables(const ModelTables& tables, int device) : device_(device)
+    {
+        try {
+            copyAll(tables);
+        } catch (...) {
+            release();
+            throw;
+        }
+    }
+    ~DeviceTables() { release(); }
+    DeviceTables(const DeviceTables&) = delete;
+    DeviceTables& operator=(const DeviceTables&) = delete;
+
+    const ModelView& view() const { return view_; }
+    std::size_t bytes() const { return bytes_; }
+
+private:
+    void release()
+    {
+        for (void* pointer : allocations_) {
+            cudaFree(pointer);
+        }
+        allocations_.clear();
+    }
+
+    void copyAll(const ModelTables& tables)
     {
         view_ = tables.scalars;
         view_.orderOffset = copy(tables.orderOffset);
@@ -125,19 +165,7 @@ public:
         view_.coriolis = copy(tables.coriolis);
         view_.surfaceHeight = copy(tables.surfaceHeight);
     }
-    ~DeviceTables()
-    {
-        for (void* pointer : allocations_) {
-            cudaFree(pointer);
-        }
-    }
-    DeviceTables(const DeviceTables&) = delete;
-    DeviceTables& operator=(const DeviceTables&) = delete;
 
-    const ModelView& view() const { return view_; }
-    std::size_t bytes() const { return bytes_; }
-
-private:
     template <class T>
     const T* copy(const std::vector<T>& values)
     {
@@ -512,6 +540,41 @@ double GpuModel::timeSteps(std::span<MemberState* const> members, int warmup, in
     cudaEventDestroy(stop);
     check(done, impl.device, "running the timed steps");
     return static_cast<double>(milliseconds) / std::max(1, steps);
+}
+
+std::vector<std::pair<std::string, double>> GpuModel::profileStep(std::span<MemberState* const> members)
+{
+    Impl& impl = *impl_;
+    check(cudaSetDevice(impl.device), impl.device, "selecting the device");
+    if (members.size() > static_cast<std::size_t>(impl.capacity)) {
+        throw GpuError("profiling " + std::to_string(members.size()) + " members on a model with room for " +
+                       std::to_string(impl.capacity));
+    }
+    impl.load(members);
+    impl.enqueueSteps(3);
+    std::vector<std::pair<std::string, cudaEvent_t>> timeline;
+    impl.executor.timeline = &timeline;
+    impl.executor.mark("start");
+    stepBatch(impl.executor, impl.executor.model, impl.batch);
+    impl.executor.timeline = nullptr;
+    const cudaError_t done = cudaStreamSynchronize(impl.executor.stream);
+    std::vector<std::pair<std::string, double>> phases;
+    for (std::size_t k = 1; k < timeline.size(); ++k) {
+        float milliseconds = 0.0f;
+        cudaEventElapsedTime(&milliseconds, timeline[k - 1].second, timeline[k].second);
+        auto found = std::find_if(phases.begin(), phases.end(),
+                                  [&](const auto& phase) { return phase.first == timeline[k].first; });
+        if (found == phases.end()) {
+            phases.emplace_back(timeline[k].first, milliseconds);
+        } else {
+            found->second += milliseconds;
+        }
+    }
+    for (auto& [label, event] : timeline) {
+        cudaEventDestroy(event);
+    }
+    check(done, impl.device, "the profiled step");
+    return phases;
 }
 
 double measureCopyBandwidth(int device)

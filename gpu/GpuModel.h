@@ -13,6 +13,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace spreadcast::gpu {
@@ -54,6 +55,10 @@ public:
     // then times `steps` steps with CUDA events; returns milliseconds per step of the whole
     // batch. The states are not copied back.
     double timeSteps(std::span<MemberState* const> members, int warmup, int steps);
+
+    // For `bench`: one step of the members (at most capacity()), each kernel and FFT timed with
+    // events (launched one by one, not from the graph); milliseconds per phase, in step order.
+    std::vector<std::pair<std::string, double>> profileStep(std::span<MemberState* const> members);
 
 private:
     struct Impl;

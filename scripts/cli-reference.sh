@@ -14,12 +14,12 @@ help() { "$cli" "$@" --help | sed "s|$cli|spreadcast-cli|g"; }
     echo
     echo "Generated from \`spreadcast-cli --help\` by \`scripts/cli-reference.sh\`; do not edit by hand."
     echo "Exit status of every command: 0 done, 1 a member, the output or rendering failed, 2 bad input,"
-    echo "130 cancelled."
+    echo "130 cancelled; selftest: 1 a check failed, 77 skipped (no GPU)."
     echo
     echo '```text'
     help
     echo '```'
-    for command in run render devices bench keys; do
+    for command in run render devices bench selftest keys; do
         echo
         echo "## spreadcast-cli $command"
         echo

@@ -16,6 +16,11 @@
 #include <thread>
 #include <vector>
 
+#include "GpuBench.h"
+#ifdef SPREADCAST_HAVE_CUDA
+#include "GpuModel.h"
+#endif
+
 namespace spreadcast::cli {
 namespace {
 
@@ -27,6 +32,8 @@ struct BenchOptions {
     int ensembleMembers = 8;
     int threads = 0;
     double seconds = 2.0;
+    std::string backend = "auto";  // cpu, gpu, or auto: the CPU rows, and the GPU rows where there is a GPU
+    gpu::GpuBenchOptions gpu;
 };
 
 std::string cpuModel()
@@ -69,7 +76,49 @@ double millisecondsPerStep(const ShallowWaterModel& model, double seconds)
     return 1000.0 * elapsed / static_cast<double>(steps);
 }
 
+int runGpuRows(const BenchOptions& options, bool required)
+{
+#ifdef SPREADCAST_HAVE_CUDA
+    std::cout << "\nSpreadcast " << softwareVersion << " GPU benchmark\n";
+    try {
+        if (!gpu::runGpuBench(options.gpu, std::cout)) {
+            return required ? 1 : 0;
+        }
+    } catch (const gpu::GpuError& error) {
+        std::cerr << "spreadcast-cli bench: " << error.what() << "\n";
+        return 1;
+    }
+    return 0;
+#else
+    static_cast<void>(options);
+    if (required) {
+        std::cerr << "spreadcast-cli bench: --backend gpu: this spreadcast-cli was built without the CUDA backend\n";
+        return 1;
+    }
+    return 0;
+#endif
+}
+
+int runCpuRows(const BenchOptions& options);
+
 int runBench(const BenchOptions& options)
+{
+    if (options.backend != "cpu" && options.backend != "gpu" && options.backend != "auto") {
+        std::cerr << "spreadcast-cli bench: --backend must be cpu, gpu or auto, got '" << options.backend << "'\n";
+        return 2;
+    }
+    if (options.backend != "gpu") {
+        if (const int code = runCpuRows(options); code != 0) {
+            return code;
+        }
+    }
+    if (options.backend != "cpu") {
+        return runGpuRows(options, options.backend == "gpu");
+    }
+    return 0;
+}
+
+int runCpuRows(const BenchOptions& options)
 {
     for (int truncation : options.truncations) {
         if (truncation < minTruncation || truncation > maxTruncation) {
@@ -139,6 +188,24 @@ void addBenchCommand(CLI::App& app)
     bench->add_option("--threads", options->threads, "Threads of the ensemble row; 0: one per core")
         ->capture_default_str();
     bench->add_option("--seconds", options->seconds, "Time to spend on each row")->capture_default_str();
+    bench
+        ->add_option("--backend", options->backend,
+                     "cpu, gpu, or auto: the CPU rows, then the GPU rows where a GPU is usable")
+        ->capture_default_str();
+    bench->add_option("--gpu", options->gpu.gpu, "CUDA device of the GPU rows; -1: the first usable")
+        ->capture_default_str();
+    bench->add_option("--gpu-truncations", options->gpu.truncations, "Truncations of the GPU rows")
+        ->delimiter(',')
+        ->capture_default_str();
+    bench->add_option("--gpu-batches", options->gpu.batches, "Batch sizes (members stepped together) of the GPU rows")
+        ->delimiter(',')
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1024));
+    bench
+        ->add_option("--gpu-ensemble", options->gpu.ensembleMembers,
+                     "Members of the GPU's large-ensemble row (6 days at T85); 0 leaves it out")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 10000));
     bench->callback([options] {
         const int code = runBench(*options);
         if (code != 0) {

@@ -13,6 +13,7 @@ void addBenchCommand(CLI::App& app);
 void addDevicesCommand(CLI::App& app);
 void addKeysCommand(CLI::App& app);
 void addRenderCommand(CLI::App& app);
+void addSelftestCommand(CLI::App& app);
 
 // The command line as typed, for the history attribute of output files.
 const std::string& commandLine();

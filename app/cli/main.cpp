@@ -68,6 +68,7 @@ int main(int argc, char** argv)
     spreadcast::cli::addBenchCommand(app);
     spreadcast::cli::addDevicesCommand(app);
     spreadcast::cli::addKeysCommand(app);
+    spreadcast::cli::addSelftestCommand(app);
     spreadcast::cli::addRenderCommand(app);
     try {
         app.parse(argc, argv);

@@ -1,0 +1,144 @@
+#include "GpuBench.h"
+
+#include "Cufft.h"
+#include "GpuBackend.h"
+#include "GpuModel.h"
+#include "ModelTables.h"
+#include "cases/TestCases.h"
+#include "run/RunSpec.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+namespace spreadcast::gpu {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The CPU bench's model: the Galewsky jet at 0.6 of the longest stable step.
+std::unique_ptr<ShallowWaterModel> benchModel(int truncation)
+{
+    ShallowWaterParameters parameters;
+    parameters.timeStep = maxStableTimeStep(truncation) * 0.6;
+    return std::make_unique<ShallowWaterModel>(truncation, galewskyJet(GaussianGrid::forTruncation(truncation), true),
+                                               parameters);
+}
+
+std::vector<std::unique_ptr<MemberState>> states(const ShallowWaterModel& model, int members)
+{
+    std::vector<std::unique_ptr<MemberState>> result;
+    for (int m = 0; m < members; ++m) {
+        result.push_back(model.initialState(m));
+    }
+    return result;
+}
+
+std::vector<MemberState*> pointers(const std::vector<std::unique_ptr<MemberState>>& states)
+{
+    std::vector<MemberState*> result;
+    for (const auto& state : states) {
+        result.push_back(state.get());
+    }
+    return result;
+}
+
+}  // namespace
+
+bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
+{
+    const GpuInventory inventory = discoverCudaGpus();
+    const auto chosen = std::find_if(inventory.gpus.begin(), inventory.gpus.end(), [&](const GpuDescription& gpu) {
+        return options.gpu < 0 || gpu.index == options.gpu;
+    });
+    if (chosen == inventory.gpus.end() || !Cufft::instance().available()) {
+        out << "no GPU to time:";
+        for (const auto& note : inventory.notes) {
+            out << ' ' << note << ';';
+        }
+        out << '\n';
+        return false;
+    }
+    const int gpu = chosen->index;
+    const double copyBandwidth = measureCopyBandwidth(gpu);
+    char line[512];
+    std::snprintf(line, sizeof line,
+                  "GPU %d: %s, compute capability %d.%d, %.1f GiB; measured device copy bandwidth %.0f GB/s "
+                  "(read + write); double precision, Galewsky jet\n\n",
+                  gpu, chosen->name.c_str(), chosen->computeCapabilityMajor, chosen->computeCapabilityMinor,
+                  static_cast<double>(chosen->totalMemoryBytes) / (1u << 30), copyBandwidth / 1e9);
+    out << line;
+    out << "| truncation | grid | backend | members | ms/step (batch) | ms/step/member | member-steps/s | "
+           "bandwidth | of copy bandwidth | device memory/member |\n"
+        << "|---|---|---|---|---|---|---|---|---|---|\n";
+    for (int truncation : options.truncations) {
+        const auto model = benchModel(truncation);
+        const double bytesPerMemberStep = compulsoryBytesPerMemberStep(*model);
+        for (int batch : options.batches) {
+            GpuModel gpuModel(*model, gpu, batch);
+            auto members = states(*model, batch);
+            // A short run sizes the timed one to about options.seconds.
+            const double probe = gpuModel.timeSteps(pointers(members), 3, 5);
+            const int steps = std::max(10, static_cast<int>(options.seconds * 1000.0 / std::max(probe, 1e-3)));
+            members = states(*model, batch);
+            const double ms = gpuModel.timeSteps(pointers(members), 3, steps);
+            const double bandwidth = bytesPerMemberStep * batch / (ms * 1e-3);
+            const double perMember =
+                static_cast<double>(slotStateBytes(*model) + slotScratchBytes(*model)) / (1u << 20);
+            std::snprintf(line, sizeof line,
+                          "| T%d | %d × %d | cuda | %d | %.3f | %.4f | %.0f | %.0f GB/s | %.2f | %.1f MiB |\n",
+                          truncation, model->grid().nlat, model->grid().nlon, batch, ms, ms / batch,
+                          1000.0 * batch / ms, bandwidth / 1e9, bandwidth / copyBandwidth, perMember);
+            out << line << std::flush;
+        }
+    }
+    // Where a step's time goes, at the largest batch of each truncation.
+    const int profiled =
+        options.batches.empty() ? 0 : *std::max_element(options.batches.begin(), options.batches.end());
+    for (int truncation : profiled > 0 ? options.truncations : std::vector<int>{}) {
+        const auto model = benchModel(truncation);
+        GpuModel gpuModel(*model, gpu, profiled);
+        auto members = states(*model, profiled);
+        const auto phases = gpuModel.profileStep(pointers(members));
+        double total = 0.0;
+        for (const auto& phase : phases) {
+            total += phase.second;
+        }
+        std::snprintf(line, sizeof line, "\nOne step of T%d × %d members, kernels launched one by one: %.3f ms\n\n",
+                      truncation, profiled, total);
+        out << line << "| phase | ms | share |\n|---|---|---|\n";
+        for (const auto& [label, ms] : phases) {
+            std::snprintf(line, sizeof line, "| %s | %.3f | %.0f %% |\n", label.c_str(), ms, 100.0 * ms / total);
+            out << line;
+        }
+    }
+    if (options.ensembleMembers > 0) {
+        // As the controller drives a GPU worker: batches as large as fit, states in and out once
+        // per output interval; no file output.
+        const auto model = benchModel(options.ensembleTruncation);
+        const int outputs = static_cast<int>(std::lround(options.ensembleLeadSeconds / options.ensembleOutputSeconds));
+        const int stepsPerOutput = static_cast<int>(std::lround(options.ensembleOutputSeconds / model->timeStep()));
+        GpuModel gpuModel(*model, gpu, std::min(options.ensembleMembers, 256));
+        auto members = states(*model, options.ensembleMembers);
+        std::vector<MemberState*> all = pointers(members);
+        const auto start = Clock::now();
+        std::size_t blowUps = 0;
+        for (int k = 0; k < outputs; ++k) {
+            blowUps += gpuModel.advance(all, stepsPerOutput).size();
+        }
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        std::snprintf(line, sizeof line,
+                      "\n%d members, T%d, %.0f days (%d steps of %.0f s, states copied in and out every %.0f h, "
+                      "batches of %d): %.2f s on the GPU, %zu blow-ups\n",
+                      options.ensembleMembers, options.ensembleTruncation, options.ensembleLeadSeconds / 86400.0,
+                      outputs * stepsPerOutput, model->timeStep(), options.ensembleOutputSeconds / 3600.0,
+                      gpuModel.capacity(), seconds, blowUps);
+        out << line;
+    }
+    out << "\nbandwidth: compulsory bytes of a member-step (each kernel's inputs read and outputs written "
+           "once, shared tables left out) over the measured time.\n";
+    return true;
+}
+
+}  // namespace spreadcast::gpu

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The GPU machine's one call: unpacks carry.tar.xz (made here by scripts/gpu-carry.sh), then runs
+# the selftest, the benchmark and two controller runs through spreadcast-cli, each under a time
+# limit, writes full logs under $OUT and prints a short summary last.
+# Usage (through the device tool): bash scripts/gpu-check.sh [quick]
+#   quick: selftest and a short benchmark only (for a second call after a fix).
+set -uo pipefail
+out="${OUT:-/tmp/spreadcast-gpu-check}"
+mkdir -p "$out"
+if [[ -f carry.tar.xz && ! -x carry/bin/spreadcast-cli ]]; then
+    tar xJf carry.tar.xz
+fi
+cli="$PWD/carry/bin/spreadcast-cli"
+[[ -x "$cli" ]] || { echo "gpu-check.sh: no carry/bin/spreadcast-cli; run scripts/gpu-carry.sh here first" >&2; exit 2; }
+export LD_LIBRARY_PATH="$PWD/carry/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export CUDA_HOME="${CUDA_HOME:-/usr/local/cuda}"
+mode="${1:-full}"
+summary=()
+
+step() {  # name, seconds, command…
+    local name="$1" limit="$2"
+    shift 2
+    local start=$SECONDS
+    timeout "$limit" "$@" > "$out/$name.txt" 2>&1
+    local status=$?
+    summary+=("$(printf '%-22s exit %-3s %4ss' "$name" "$status" "$((SECONDS - start))")")
+    return 0
+}
+
+{
+    echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    date -u
+    nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,power.limit --format=csv 2>&1
+} > "$out/machine.txt"
+
+step devices 60 "$cli" devices
+if [[ "$mode" == quick ]]; then
+    step selftest 240 "$cli" selftest --members 64
+    step bench 180 "$cli" bench --backend gpu --gpu-truncations 85 --gpu-batches 1,64 --gpu-ensemble 0
+else
+    step selftest 240 "$cli" selftest --members 64
+    step bench 300 "$cli" bench --backend gpu --gpu-truncations 85,170 --gpu-batches 1,7,64 --gpu-ensemble 1000
+    step run-gpu 120 "$cli" run -T 85 --lead 2d --members 64 --devices gpu --store-members none \
+        --out /tmp/spreadcast-gpu-run.nc
+    step run-gpu-fault 120 "$cli" run -T 85 --lead 2d --members 64 --devices gpu:0,0 --store-members none \
+        --inject-fault device=1,after-steps=40 --out /tmp/spreadcast-gpu-fault.nc
+fi
+
+for name in devices selftest bench run-gpu run-gpu-fault; do
+    [[ -f "$out/$name.txt" ]] && { echo "===== $name"; tail -n 60 "$out/$name.txt"; }
+done
+echo "===== summary"
+cat "$out/machine.txt"
+printf '%s\n' "${summary[@]}"
