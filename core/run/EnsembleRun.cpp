@@ -259,6 +259,15 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         }
     }
     const int deviceCount = static_cast<int>(devices.size());
+    // Unless a batch size was asked for, no device takes more than its share of the members, so
+    // that with several GPUs (whose preferred batches are large) the first to ask does not take
+    // them all while the others idle.
+    if (spec_.batchSize == 0) {
+        const int share = (members + deviceCount - 1) / std::max(1, deviceCount);
+        for (int& batch : batchSizes) {
+            batch = std::max(1, std::min(batch, share));
+        }
+    }
 
     NetcdfRunAttributes attributes;
     attributes.initialCondition = prepared_.initialCondition;

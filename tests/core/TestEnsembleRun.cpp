@@ -64,6 +64,21 @@ private:
     const std::atomic<bool>& seen_;
 };
 
+// A CPU worker that asks for batches as large as a GPU's.
+class GreedyDevice : public Device {
+public:
+    explicit GreedyDevice(int index) : cpu_(std::move(makeCpuDevices(1).front())), index_(index) {}
+    std::string name() const override { return "greedy/" + std::to_string(index_); }
+    std::string backend() const override { return cpu_->backend(); }
+    long long availableMemoryBytes() const override { return cpu_->availableMemoryBytes(); }
+    int preferredBatch() const override { return 64; }
+    std::unique_ptr<DeviceWorker> attach(const ForecastModel& model) override { return cpu_->attach(model); }
+
+private:
+    std::unique_ptr<Device> cpu_;
+    int index_;
+};
+
 RunProgress runAndWatch(int workers, std::optional<FaultInjection> fault, const QString& path)
 {
     RunSpec spec;
@@ -173,6 +188,30 @@ private slots:
         QCOMPARE(last.devices.front().peakTemperatureCelsius, 61.5);
         QCOMPARE(last.devices.front().peakPowerWatts, 212.0);
         QCOMPARE(last.devices.front().temperatureCelsius, 61.5);
+    }
+
+    void devicesThatPreferLargeBatchesShareTheMembers()
+    {
+        QTemporaryDir directory;
+        RunSpec spec;
+        spec.truncation = 21;
+        spec.leadSeconds = 6 * 3600.0;
+        spec.members = 7;
+        spec.outputPath = directory.filePath("share.nc").toStdString();
+        EnsembleRun run(spec, prepareModel(spec));
+        std::vector<std::unique_ptr<Device>> devices;
+        devices.push_back(std::make_unique<GreedyDevice>(0));
+        devices.push_back(std::make_unique<GreedyDevice>(1));
+        run.useDevices(std::move(devices));
+        RunProgress last;
+        std::atomic<bool> cancel{false};
+        const RunResult result = run.execute([&](const RunProgress& progress) { last = progress; }, cancel);
+        QCOMPARE(result.status, std::string("complete"));
+        // 7 members over 2 devices: batches of at most 4, so both devices work.
+        for (const DeviceTelemetry& device : last.devices) {
+            QCOMPARE(device.batchSize, 4);
+            QVERIFY2(device.membersDone > 0, qPrintable(QString::fromStdString(device.name) + " did nothing"));
+        }
     }
 
     void aCpuWorkerHasNoHardwareReadings()
