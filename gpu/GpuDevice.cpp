@@ -8,164 +8,17 @@
 #include "run/InputError.h"
 #include "run/WorkQueue.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <mutex>
-#include <unordered_map>
 
 namespace spreadcast::gpu {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 const ShallowWaterModel* shallowWaterModel(const ForecastModel& model)
 {
     return dynamic_cast<const ShallowWaterModel*>(&model);
 }
-
-// The current level of a state, hashed: output fields cached for a state are only reused for the
-// very same contents.
-std::uint64_t contentHash(const MemberState& member)
-{
-    const auto& state = dynamic_cast<const ShallowWaterState&>(member);
-    XXH3_state_t* hasher = XXH3_createState();
-    XXH3_64bits_reset(hasher);
-    for (const SpectralCoefficients* array :
-         {&state.current.vorticity, &state.current.divergence, &state.current.geopotential}) {
-        XXH3_64bits_update(hasher, array->data(), array->size() * sizeof(Complex));
-    }
-    XXH3_64bits_update(hasher, &state.step, sizeof state.step);
-    const std::uint64_t hash = XXH3_64bits_digest(hasher);
-    XXH3_freeState(hasher);
-    return hash;
-}
-
-class GpuWorker : public DeviceWorker {
-public:
-    GpuWorker(const ShallowWaterModel& model, const GpuDescription& gpu, std::string name, int batch)
-        : name_(std::move(name)), gpuName_(gpu.name), sampler_(gpu.index)
-    {
-        // Free memory may have shrunk since the batch was sized (another worker, another process):
-        // halve the batch until it fits, down to one FFT chunk.
-        for (int capacity = batch;; capacity = std::max(fftChunkMembers, capacity / 2)) {
-            try {
-                model_ = std::make_unique<GpuModel>(model, gpu.index, capacity);
-                break;
-            } catch (const GpuError& error) {
-                if (capacity <= fftChunkMembers) {
-                    throw DeviceFault(label() + " could not start: " + error.what());
-                }
-            }
-        }
-        inUse_ = peak_ = model_->allocatedBytes();
-    }
-
-    std::vector<MemberBlowUp> advance(std::span<MemberState* const> members, int steps) override
-    {
-        const auto start = Clock::now();
-        cache_.clear();
-        try {
-            auto blowUps = model_->advance(members, steps);
-            lastBatch_.assign(members.begin(), members.end());
-            addBusy(start);
-            return blowUps;
-        } catch (const GpuError& error) {
-            throw DeviceFault(label() + ": " + error.what());
-        }
-    }
-
-    GridFields fields(const MemberState& member) override
-    {
-        const std::uint64_t hash = contentHash(member);
-        if (auto found = cache_.find(&member); found != cache_.end() && found->second.hash == hash) {
-            GridFields fields = std::move(found->second.fields);
-            cache_.erase(found);
-            return fields;
-        }
-        // Output times come for a whole batch: compute every member of the last one at once.
-        std::vector<MemberState*> batch;
-        if (std::find(lastBatch_.begin(), lastBatch_.end(), &member) != lastBatch_.end()) {
-            batch = lastBatch_;
-        } else {
-            batch = {const_cast<MemberState*>(&member)};  // only read: states are copied to the device
-        }
-        const auto start = Clock::now();
-        std::vector<GridFields> computed;
-        try {
-            computed = model_->fields(batch);
-        } catch (const GpuError& error) {
-            throw DeviceFault(label() + ": " + error.what());
-        }
-        addBusy(start);
-        GridFields result;
-        for (std::size_t k = 0; k < batch.size(); ++k) {
-            if (batch[k] == &member) {
-                result = std::move(computed[k]);
-            } else {
-                cache_[batch[k]] = {contentHash(*batch[k]), std::move(computed[k])};
-            }
-        }
-        lastBatch_.erase(std::remove(lastBatch_.begin(), lastBatch_.end(), &member), lastBatch_.end());
-        return result;
-    }
-
-    // A call queues its steps on the device without waiting: the longer, the less the fixed cost
-    // of copying the states in and out counts.
-    int preferredSteps() const override { return 1 << 20; }
-
-    DeviceMeasures measures() const override
-    {
-        DeviceMeasures measures;
-        {
-            std::lock_guard lock(mutex_);
-            measures.memoryInUseBytes = inUse_;
-            measures.peakMemoryBytes = peak_;
-            measures.busySeconds = busySeconds_;
-        }
-        if (const auto sample = sampler_.latest()) {
-            measures.utilizationPercent = sample->utilizationPercent;
-            measures.temperatureCelsius = sample->temperatureCelsius;
-            measures.powerWatts = sample->powerWatts;
-        }
-        return measures;
-    }
-
-    void holdMembers(int count) override
-    {
-        if (count == 0) {
-            cache_.clear();
-            lastBatch_.clear();
-        }
-    }
-
-private:
-    struct CachedFields {
-        std::uint64_t hash = 0;
-        GridFields fields;
-    };
-
-    std::string label() const { return name_ + " (" + gpuName_ + ")"; }
-    void addBusy(Clock::time_point start)
-    {
-        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        std::lock_guard lock(mutex_);
-        busySeconds_ += seconds;
-    }
-
-    std::string name_;
-    std::string gpuName_;
-    NvmlSampler sampler_;
-    std::unique_ptr<GpuModel> model_;
-    std::vector<MemberState*> lastBatch_;
-    std::unordered_map<const MemberState*, CachedFields> cache_;
-    mutable std::mutex mutex_;
-    long long inUse_ = 0;
-    long long peak_ = 0;
-    double busySeconds_ = 0.0;
-};
 
 class GpuDevice : public Device {
 public:
@@ -191,10 +44,31 @@ public:
     std::unique_ptr<DeviceWorker> attach(const ForecastModel& model) override
     {
         const ShallowWaterModel* shallowWater = shallowWaterModel(model);
+        const std::string label = name() + " (" + gpu_.name + ")";
         if (shallowWater == nullptr) {
-            throw DeviceFault(name() + ": the GPU backend runs the spectral shallow-water model only");
+            throw DeviceFault(label + ": the GPU backend runs the spectral shallow-water model only");
         }
-        return std::make_unique<GpuWorker>(*shallowWater, gpu_, name(), batch_);
+        // Free memory may have shrunk since the batch was sized (another worker, another
+        // process): halve the batch until it fits, down to one FFT chunk.
+        std::unique_ptr<GpuModel> gpuModel;
+        for (int capacity = batch_; !gpuModel; capacity = std::max(fftChunkMembers, capacity / 2)) {
+            try {
+                gpuModel = std::make_unique<GpuModel>(*shallowWater, gpu_.index, capacity);
+            } catch (const GpuError& error) {
+                if (capacity <= fftChunkMembers) {
+                    throw DeviceFault(label + " could not start: " + error.what());
+                }
+            }
+        }
+        auto sampler = std::make_shared<NvmlSampler>(gpu_.index);
+        auto readings = [sampler](DeviceMeasures& measures) {
+            if (const auto sample = sampler->latest()) {
+                measures.utilizationPercent = sample->utilizationPercent;
+                measures.temperatureCelsius = sample->temperatureCelsius;
+                measures.powerWatts = sample->powerWatts;
+            }
+        };
+        return std::make_unique<BatchedWorker>(std::move(gpuModel), label, readings);
     }
 
 private:

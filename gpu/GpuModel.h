@@ -5,6 +5,7 @@
 // captured once as a CUDA graph and replayed, so a call of advance() queues all its steps
 // without a host round trip. States travel through pinned host buffers once per call.
 
+#include "BatchedWorker.h"
 #include "device/Device.h"
 #include "model/ShallowWaterModel.h"
 
@@ -19,9 +20,9 @@
 namespace spreadcast::gpu {
 
 // A CUDA or cuFFT error: the device (or this process's context on it) is unusable.
-class GpuError : public std::runtime_error {
+class GpuError : public BackendError {
 public:
-    using std::runtime_error::runtime_error;
+    using BackendError::BackendError;
 };
 
 // What one batch slot and the model's fixed tables take in device memory, bytes.
@@ -31,25 +32,25 @@ struct GpuFootprint {
 };
 GpuFootprint gpuFootprint(const ShallowWaterModel& model);
 
-class GpuModel {
+class GpuModel : public BatchedModel {
 public:
     // Allocates room for `capacity` members (rounded up to whole FFT chunks) on `device`; throws
     // GpuError naming the device and CUDA's error when that fails.
     GpuModel(const ShallowWaterModel& model, int device, int capacity, bool useGraphs = true);
-    ~GpuModel();
+    ~GpuModel() override;
     GpuModel(const GpuModel&) = delete;
     GpuModel& operator=(const GpuModel&) = delete;
 
     int capacity() const;
     int device() const;
-    long long allocatedBytes() const;
+    long long allocatedBytes() const override;
     bool usesGraphs() const;
 
     // Advances the members by `steps` in batches of at most capacity(); a member that blows up
     // stops at that step and is reported, the others go on. Throws GpuError.
-    std::vector<MemberBlowUp> advance(std::span<MemberState* const> members, int steps);
+    std::vector<MemberBlowUp> advance(std::span<MemberState* const> members, int steps) override;
     // The output fields of the members, computed on the device. Throws GpuError.
-    std::vector<GridFields> fields(std::span<MemberState* const> members);
+    std::vector<GridFields> fields(std::span<MemberState* const> members) override;
 
     // For `spreadcast-cli bench`: loads the members (at most capacity()), runs `warmup` steps,
     // then times `steps` steps with CUDA events; returns milliseconds per step of the whole

@@ -1,0 +1,169 @@
+#include "BatchedWorker.h"
+
+#include "HostBatchedModel.h"
+#include "run/WorkQueue.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace spreadcast::gpu {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A state's current level and step, hashed: cached fields are only served for the very same contents.
+std::uint64_t contentHash(const MemberState& member)
+{
+    const auto& state = dynamic_cast<const ShallowWaterState&>(member);
+    XXH3_state_t* hasher = XXH3_createState();
+    XXH3_64bits_reset(hasher);
+    for (const SpectralCoefficients* array :
+         {&state.current.vorticity, &state.current.divergence, &state.current.geopotential}) {
+        XXH3_64bits_update(hasher, array->data(), array->size() * sizeof(Complex));
+    }
+    XXH3_64bits_update(hasher, &state.step, sizeof state.step);
+    const std::uint64_t hash = XXH3_64bits_digest(hasher);
+    XXH3_freeState(hasher);
+    return hash;
+}
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+class HostBatchedAdapter : public BatchedModel {
+public:
+    HostBatchedAdapter(const ShallowWaterModel& model, int batch) : model_(model, batch) {}
+    std::vector<MemberBlowUp> advance(std::span<MemberState* const> members, int steps) override
+    {
+        return model_.advance(members, steps);
+    }
+    std::vector<GridFields> fields(std::span<MemberState* const> members) override
+    {
+        const std::vector<const MemberState*> states(members.begin(), members.end());
+        return model_.fields(states);
+    }
+    long long allocatedBytes() const override { return 0; }
+
+private:
+    HostBatchedModel model_;
+};
+
+class HostBatchedDevice : public Device {
+public:
+    HostBatchedDevice(int index, int batch) : index_(index), batch_(batch) {}
+    std::string name() const override { return "host-batched/" + std::to_string(index_); }
+    std::string backend() const override { return "host-batched"; }
+    long long availableMemoryBytes() const override { return availableHostMemoryBytes(); }
+    int preferredBatch() const override { return batch_; }
+    std::unique_ptr<DeviceWorker> attach(const ForecastModel& model) override
+    {
+        const auto* shallowWater = dynamic_cast<const ShallowWaterModel*>(&model);
+        if (shallowWater == nullptr) {
+            throw DeviceFault(name() + ": runs the spectral shallow-water model only");
+        }
+        return std::make_unique<BatchedWorker>(std::make_unique<HostBatchedAdapter>(*shallowWater, batch_), name());
+    }
+
+private:
+    int index_;
+    int batch_;
+};
+
+}  // namespace
+
+BatchedWorker::BatchedWorker(std::unique_ptr<BatchedModel> model, std::string label, HardwareReadings readings)
+    : model_(std::move(model)), label_(std::move(label)), readings_(std::move(readings))
+{
+}
+
+std::vector<MemberBlowUp> BatchedWorker::advance(std::span<MemberState* const> members, int steps)
+{
+    const auto start = Clock::now();
+    cache_.clear();
+    lastBatch_.clear();
+    try {
+        auto blowUps = model_->advance(members, steps);
+        lastBatch_.assign(members.begin(), members.end());
+        addBusy(secondsSince(start));
+        return blowUps;
+    } catch (const BackendError& error) {
+        throw DeviceFault(label_ + ": " + error.what());
+    }
+}
+
+GridFields BatchedWorker::fields(const MemberState& member)
+{
+    const std::uint64_t hash = contentHash(member);
+    if (auto found = cache_.find(&member); found != cache_.end()) {
+        CachedFields cached = std::move(found->second);
+        cache_.erase(found);
+        if (cached.hash == hash) {
+            return std::move(cached.fields);
+        }
+    }
+    std::vector<MemberState*> batch;
+    if (std::find(lastBatch_.begin(), lastBatch_.end(), &member) != lastBatch_.end()) {
+        batch = lastBatch_;
+    } else {
+        batch = {const_cast<MemberState*>(&member)};  // only read: the model copies states in
+    }
+    const auto start = Clock::now();
+    std::vector<GridFields> computed;
+    try {
+        computed = model_->fields(batch);
+    } catch (const BackendError& error) {
+        throw DeviceFault(label_ + ": " + error.what());
+    }
+    addBusy(secondsSince(start));
+    GridFields result;
+    for (std::size_t k = 0; k < batch.size(); ++k) {
+        if (batch[k] == &member) {
+            result = std::move(computed[k]);
+        } else {
+            cache_[batch[k]] = {contentHash(*batch[k]), std::move(computed[k])};
+        }
+    }
+    // Each member's fields are computed once per step.
+    lastBatch_.clear();
+    return result;
+}
+
+DeviceMeasures BatchedWorker::measures() const
+{
+    DeviceMeasures measures;
+    measures.memoryInUseBytes = model_->allocatedBytes();
+    measures.peakMemoryBytes = measures.memoryInUseBytes;
+    {
+        std::lock_guard lock(mutex_);
+        measures.busySeconds = busySeconds_;
+    }
+    if (readings_) {
+        readings_(measures);
+    }
+    return measures;
+}
+
+void BatchedWorker::holdMembers(int count)
+{
+    if (count == 0) {
+        cache_.clear();
+        lastBatch_.clear();
+    }
+}
+
+void BatchedWorker::addBusy(double seconds)
+{
+    std::lock_guard lock(mutex_);
+    busySeconds_ += seconds;
+}
+
+std::unique_ptr<Device> makeHostBatchedDevice(int index, int batch)
+{
+    return std::make_unique<HostBatchedDevice>(index, batch);
+}
+
+}  // namespace spreadcast::gpu
