@@ -353,47 +353,53 @@ struct GpuModel::Impl {
         hostOutput = reinterpret_cast<double*>(cursor);
     }
 
+    // Queues the copy of the first `slots` slots of one state block into the other; the keys only
+    // go to the device (the model never changes them).
+    void copySlots(const StateBlock& to, const StateBlock& from, std::size_t slots, cudaMemcpyKind kind,
+                   const char* what)
+    {
+        const std::size_t K = static_cast<std::size_t>(executor.model.coefficients);
+        for (int a = 0; a < stateArrays; ++a) {
+            check(cudaMemcpyAsync(to.array(a), from.array(a), slots * K * sizeof(Cplx), kind, executor.stream), device,
+                  what);
+        }
+        if (kind == cudaMemcpyHostToDevice) {
+            check(cudaMemcpyAsync(to.keys, from.keys, 2 * slots * sizeof(std::uint32_t), kind, executor.stream), device,
+                  what);
+        }
+        check(cudaMemcpyAsync(to.steps, from.steps, slots * sizeof(long long), kind, executor.stream), device, what);
+        check(cudaMemcpyAsync(to.health, from.health, slots * sizeof(MemberHealth), kind, executor.stream), device,
+              what);
+    }
+
     // Copies the members' states to the device, slots 0 … n − 1; the rest of their chunk idles.
     void load(std::span<MemberState* const> members)
     {
         packStates(members, hostBlock, pattern);
         const int slots = paddedSlots(static_cast<int>(members.size()));
-        const std::size_t K = static_cast<std::size_t>(executor.model.coefficients);
-        for (int a = 0; a < stateArrays; ++a) {
-            check(cudaMemcpyAsync(deviceBlock.array(a), hostBlock.array(a), slots * K * sizeof(Cplx),
-                                  cudaMemcpyHostToDevice, executor.stream),
-                  device, "copying states to the device");
-        }
-        check(cudaMemcpyAsync(deviceBlock.keys, hostBlock.keys, 2 * slots * sizeof(std::uint32_t),
-                              cudaMemcpyHostToDevice, executor.stream),
-              device, "copying keys to the device");
-        check(cudaMemcpyAsync(deviceBlock.steps, hostBlock.steps, slots * sizeof(long long), cudaMemcpyHostToDevice,
-                              executor.stream),
-              device, "copying step counters to the device");
-        check(cudaMemcpyAsync(deviceBlock.health, hostBlock.health, slots * sizeof(MemberHealth),
-                              cudaMemcpyHostToDevice, executor.stream),
-              device, "copying member health to the device");
+        copySlots(deviceBlock, hostBlock, static_cast<std::size_t>(slots), cudaMemcpyHostToDevice,
+                  "copying states to the device");
         batch.slots = slots;
         executor.forEach(slots, ClearExtremes{batch.extremes});
         check(cudaGetLastError(), device, "launching a kernel");
         loadedSlots = slots;
     }
 
+    // For the bench: every member at once, or a GpuError saying what did not fit.
+    void loadAll(std::span<MemberState* const> members, const char* purpose)
+    {
+        check(cudaSetDevice(device), device, "selecting the device");
+        if (members.size() > static_cast<std::size_t>(capacity)) {
+            throw GpuError(std::string(purpose) + " " + std::to_string(members.size()) +
+                           " members on a model with room for " + std::to_string(capacity));
+        }
+        load(members);
+    }
+
     // Copies the members' states and health back to the host staging and waits for the device.
     void unload(std::size_t members)
     {
-        const std::size_t K = static_cast<std::size_t>(executor.model.coefficients);
-        for (int a = 0; a < stateArrays; ++a) {
-            check(cudaMemcpyAsync(hostBlock.array(a), deviceBlock.array(a), members * K * sizeof(Cplx),
-                                  cudaMemcpyDeviceToHost, executor.stream),
-                  device, "copying states from the device");
-        }
-        check(cudaMemcpyAsync(hostBlock.steps, deviceBlock.steps, members * sizeof(long long), cudaMemcpyDeviceToHost,
-                              executor.stream),
-              device, "copying step counters from the device");
-        check(cudaMemcpyAsync(hostBlock.health, deviceBlock.health, members * sizeof(MemberHealth),
-                              cudaMemcpyDeviceToHost, executor.stream),
-              device, "copying member health from the device");
+        copySlots(hostBlock, deviceBlock, members, cudaMemcpyDeviceToHost, "copying states from the device");
         check(cudaStreamSynchronize(executor.stream), device, "running the model");
     }
 
@@ -519,12 +525,7 @@ std::vector<GridFields> GpuModel::fields(std::span<MemberState* const> members)
 double GpuModel::timeSteps(std::span<MemberState* const> members, int warmup, int steps)
 {
     Impl& impl = *impl_;
-    check(cudaSetDevice(impl.device), impl.device, "selecting the device");
-    if (members.size() > static_cast<std::size_t>(impl.capacity)) {
-        throw GpuError("timing " + std::to_string(members.size()) + " members on a model with room for " +
-                       std::to_string(impl.capacity));
-    }
-    impl.load(members);
+    impl.loadAll(members, "timing");
     impl.enqueueSteps(warmup);
     cudaEvent_t start = nullptr;
     cudaEvent_t stop = nullptr;
@@ -545,12 +546,7 @@ double GpuModel::timeSteps(std::span<MemberState* const> members, int warmup, in
 std::vector<std::pair<std::string, double>> GpuModel::profileStep(std::span<MemberState* const> members)
 {
     Impl& impl = *impl_;
-    check(cudaSetDevice(impl.device), impl.device, "selecting the device");
-    if (members.size() > static_cast<std::size_t>(impl.capacity)) {
-        throw GpuError("profiling " + std::to_string(members.size()) + " members on a model with room for " +
-                       std::to_string(impl.capacity));
-    }
-    impl.load(members);
+    impl.loadAll(members, "profiling");
     impl.enqueueSteps(3);
     std::vector<std::pair<std::string, cudaEvent_t>> timeline;
     impl.executor.timeline = &timeline;

@@ -108,6 +108,21 @@ SelftestCheck compareWithCpu(const std::string& name, RunSpec spec, int gpu, std
             "largest relative l2 difference after a day " + scientific(worst) + " (" + worstField + "), bar 1e-10"};
 }
 
+// The placement checks' ensemble: the Galewsky jet with perturbed starts and SKEB, so members
+// differ and the forcing draws at every step; a day, output every 6 h.
+RunSpec placementSpec(const SelftestOptions& options)
+{
+    RunSpec spec;
+    spec.initialCondition = "galewsky";
+    spec.truncation = options.truncation;
+    spec.members = options.members;
+    spec.perturbHeight = 5.0;
+    spec.skebAmplitude = 1e-10;
+    spec.leadSeconds = 86400.0;
+    spec.outputIntervalSeconds = 6 * 3600.0;
+    return spec;
+}
+
 using MemberBytes = std::vector<std::vector<std::byte>>;
 
 // Every member's state and output fields as bytes.
@@ -148,14 +163,7 @@ std::string compareBytes(const MemberBytes& a, const MemberBytes& b, int members
 
 std::vector<SelftestCheck> placementChecks(const SelftestOptions& options, int gpu, std::ostream& log)
 {
-    RunSpec spec;
-    spec.initialCondition = "galewsky";
-    spec.truncation = options.truncation;
-    spec.members = options.members;
-    spec.perturbHeight = 5.0;
-    spec.skebAmplitude = 1e-10;
-    spec.leadSeconds = 86400.0;
-    spec.outputIntervalSeconds = 6 * 3600.0;
+    const RunSpec spec = placementSpec(options);
     const PreparedModel model = prepared(spec);
     const auto& shallowWater = dynamic_cast<const ShallowWaterModel&>(*model.model);
     const int steps = stepsOf(shallowWater, spec.leadSeconds);
@@ -238,14 +246,7 @@ std::vector<SelftestCheck> placementChecks(const SelftestOptions& options, int g
 std::vector<SelftestCheck> controllerChecks(const SelftestOptions& options, const GpuDescription& gpu,
                                             std::ostream& log)
 {
-    RunSpec spec;
-    spec.initialCondition = "galewsky";
-    spec.truncation = options.truncation;
-    spec.members = options.members;
-    spec.perturbHeight = 5.0;
-    spec.skebAmplitude = 1e-10;
-    spec.leadSeconds = 86400.0;
-    spec.outputIntervalSeconds = 6 * 3600.0;
+    RunSpec spec = placementSpec(options);
     spec.precision = OutputPrecision::Double;
     spec.thresholds = {{"height", 10000.0}, {"vorticity", 1e-4}};
     const std::filesystem::path folder = options.scratchFolder.empty() ? std::filesystem::temp_directory_path()

@@ -153,13 +153,7 @@ void packStates(std::span<MemberState* const> members, const StateBlock& block, 
             continue;
         }
         const ShallowWaterState& state = shallowWaterState(*members[slot]);
-        const SpectralCoefficients* arrays[stateArrays] = {&state.previous.vorticity,
-                                                           &state.previous.divergence,
-                                                           &state.previous.geopotential,
-                                                           &state.current.vorticity,
-                                                           &state.current.divergence,
-                                                           &state.current.geopotential,
-                                                           &state.pattern};
+        const auto arrays = state.arrays();
         for (int a = 0; a < stateArrays; ++a) {
             if (a == stateArrays - 1 && !pattern) {
                 std::memset(block.array(a) + slot * K, 0, bytes);
@@ -183,13 +177,7 @@ void unpackStates(const StateBlock& block, std::span<MemberState* const> members
     const std::size_t K = static_cast<std::size_t>(block.coefficients);
     for (std::size_t slot = 0; slot < members.size(); ++slot) {
         auto& state = dynamic_cast<ShallowWaterState&>(*members[slot]);
-        SpectralCoefficients* arrays[stateArrays] = {&state.previous.vorticity,
-                                                     &state.previous.divergence,
-                                                     &state.previous.geopotential,
-                                                     &state.current.vorticity,
-                                                     &state.current.divergence,
-                                                     &state.current.geopotential,
-                                                     &state.pattern};
+        const auto arrays = state.arrays();
         for (int a = 0; a < stateArrays; ++a) {
             if (a == stateArrays - 1 && !pattern) {
                 continue;

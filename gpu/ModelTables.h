@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace spreadcast::gpu {
@@ -32,8 +34,9 @@ struct ModelTables {
     ModelView view() const;
 };
 
-// Spectral arrays of a state block, in order: previous ζ, δ, Φ'; current ζ, δ, Φ'; the pattern.
+// Spectral arrays of a state block, in ShallowWaterState::arrays() order.
 inline constexpr int stateArrays = 7;
+static_assert(std::tuple_size_v<decltype(std::declval<ShallowWaterState&>().arrays())> == stateArrays);
 
 // Where one batch's states live: a block of stateArrays × slots × K coefficients, plus the keys,
 // step counters and health of every slot. The same layout on the host (staging) and the device.

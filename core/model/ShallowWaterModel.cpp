@@ -551,13 +551,7 @@ std::vector<std::byte> ShallowWaterModel::serialize(const MemberState& member) c
 {
     const auto& state = dynamic_cast<const ShallowWaterState&>(member);
     const std::size_t count = transform_.coefficientCount();
-    const SpectralCoefficients* arrays[] = {&state.previous.vorticity,
-                                            &state.previous.divergence,
-                                            &state.previous.geopotential,
-                                            &state.current.vorticity,
-                                            &state.current.divergence,
-                                            &state.current.geopotential,
-                                            &state.pattern};
+    const auto arrays = state.arrays();
     const std::uint64_t header[] = {static_cast<std::uint64_t>(state.step), state.key[0], state.key[1], count,
                                     state.pattern.empty() ? 0u : 1u};
     std::vector<std::byte> bytes(sizeof stateTag + sizeof header);
@@ -598,13 +592,7 @@ std::unique_ptr<MemberState> ShallowWaterModel::deserialize(std::span<const std:
     auto state = std::make_unique<ShallowWaterState>();
     state->step = static_cast<std::int64_t>(header[0]);
     state->key = {static_cast<std::uint32_t>(header[1]), static_cast<std::uint32_t>(header[2])};
-    SpectralCoefficients* targets[] = {&state->previous.vorticity,
-                                       &state->previous.divergence,
-                                       &state->previous.geopotential,
-                                       &state->current.vorticity,
-                                       &state->current.divergence,
-                                       &state->current.geopotential,
-                                       &state->pattern};
+    const auto targets = state->arrays();
     const std::byte* data = bytes.data() + sizeof stateTag + sizeof header;
     for (std::size_t k = 0; k < arrays; ++k) {
         targets[k]->resize(count);

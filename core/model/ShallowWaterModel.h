@@ -6,6 +6,7 @@
 #include "model/InitialFields.h"
 #include "spectral/SpectralTransform.h"
 
+#include <array>
 #include <memory>
 #include <optional>
 
@@ -42,6 +43,29 @@ public:
     PrognosticFields current;
     RandomKey key{};               // fold_in(PRNGKey(seed), member)
     SpectralCoefficients pattern;  // the stochastic forcing's AR(1) pattern; empty when it is off
+
+    // Every spectral array, in the order states are serialized (and batched on a GPU): ζ, δ, Φ'
+    // at level n − 1, the same at level n, then the pattern.
+    std::array<const SpectralCoefficients*, 7> arrays() const
+    {
+        return {&previous.vorticity,
+                &previous.divergence,
+                &previous.geopotential,
+                &current.vorticity,
+                &current.divergence,
+                &current.geopotential,
+                &pattern};
+    }
+    std::array<SpectralCoefficients*, 7> arrays()
+    {
+        return {&previous.vorticity,
+                &previous.divergence,
+                &previous.geopotential,
+                &current.vorticity,
+                &current.divergence,
+                &current.geopotential,
+                &pattern};
+    }
 };
 
 struct ShallowWaterIntegrals {
