@@ -64,7 +64,13 @@ SPREADCAST_HD inline void threefry2x32(std::uint32_t k0, std::uint32_t k1, std::
     const std::uint32_t schedule[3] = {k0, k1, k0 ^ k1 ^ 0x1BD11BDAu};
     std::uint32_t x0 = c0 + schedule[0];
     std::uint32_t x1 = c1 + schedule[1];
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
     for (std::uint32_t group = 0; group < 5; ++group) {
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
         for (int r = 0; r < 4; ++r) {
             x0 += x1;
             x1 = rotateLeft(x1, rotations[group % 2][r]);

@@ -84,8 +84,9 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
             members = states(*model, batch);
             const double ms = gpuModel.timeSteps(pointers(members), 3, steps);
             const double bandwidth = bytesPerMemberStep * batch / (ms * 1e-3);
-            const double perMember =
-                static_cast<double>(slotStateBytes(*model) + slotScratchBytes(*model)) / (1u << 20);
+            // Everything the model holds on the device (tables, FFT plans, a whole chunk of slots),
+            // per member of the batch.
+            const double perMember = static_cast<double>(gpuModel.allocatedBytes()) / batch / (1u << 20);
             std::snprintf(line, sizeof line,
                           "| T%d | %d × %d | cuda | %d | %.3f | %.4f | %.0f | %.0f GB/s | %.2f | %.1f MiB |\n",
                           truncation, model->grid().nlat, model->grid().nlon, batch, ms, ms / batch,
@@ -136,8 +137,10 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
                       gpuModel.capacity(), seconds, blowUps);
         out << line;
     }
-    out << "\nbandwidth: compulsory bytes of a member-step (each kernel's inputs read and outputs written "
-           "once, shared tables left out) over the measured time.\n";
+    out << "\nbandwidth: compulsory bytes of the batch's member-steps (each kernel's inputs read and outputs "
+           "written once, shared tables left out) over the measured time; a batch below 8 also computes the idle "
+           "slots of its FFT chunk, which this leaves out. device memory/member: all the model holds on the "
+           "device over the batch.\n";
     return true;
 }
 

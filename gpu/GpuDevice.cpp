@@ -55,7 +55,7 @@ public:
             try {
                 gpuModel = std::make_unique<GpuModel>(*shallowWater, gpu_.index, capacity);
             } catch (const GpuError& error) {
-                if (capacity <= fftChunkMembers) {
+                if (!error.outOfMemory() || capacity <= fftChunkMembers) {
                     throw DeviceFault(label + " could not start: " + error.what());
                 }
             }

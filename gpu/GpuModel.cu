@@ -36,14 +36,16 @@ void check(cudaError_t error, int device, const char* what)
     if (error != cudaSuccess) {
         cudaGetLastError();  // clear a non-sticky error so the message is the only trace
         throw GpuError("GPU " + std::to_string(device) + ": " + what + " failed (" + cudaGetErrorName(error) + ": " +
-                       cudaGetErrorString(error) + ")");
+                           cudaGetErrorString(error) + ")",
+                       error == cudaErrorMemoryAllocation);
     }
 }
 
 void check(cufftResult result, int device, const char* what)
 {
     if (result != CUFFT_SUCCESS) {
-        throw GpuError("GPU " + std::to_string(device) + ": " + what + " failed (" + cufftErrorName(result) + ")");
+        throw GpuError("GPU " + std::to_string(device) + ": " + what + " failed (" + cufftErrorName(result) + ")",
+                       result == CUFFT_ALLOC_FAILED);
     }
 }
 
@@ -60,9 +62,14 @@ __global__ void forEachKernel(Functor functor, long long count)
 struct CudaExecutor {
     cudaStream_t stream = nullptr;
     ModelView model;
-    cufftHandle toGrid[2] = {0, 0};  // 4 and 5 fields, one chunk of members
-    cufftHandle toFourier[2] = {0, 0};
+    // The step's two transforms, one chunk of members each: the state's 4 fields to the grid, the
+    // products' 5 fields to Fourier space.
+    cufftHandle toGrid = 0;
+    cufftHandle toFourier = 0;
+    bool planned[2] = {false, false};
     const Cufft::Api* fft = nullptr;
+    // cuFFT's first failure since it was last checked (an executor must not throw mid-capture).
+    cufftResult fftStatus = CUFFT_SUCCESS;
     // When profiling: an event recorded after each launch, with what was launched.
     std::vector<std::pair<std::string, cudaEvent_t>>* timeline = nullptr;
 
@@ -87,28 +94,42 @@ struct CudaExecutor {
         forEachKernel<<<static_cast<unsigned int>(blocks), threads, 0, stream>>>(functor, count);
         mark(Functor::label);
     }
+    void note(cufftResult result)
+    {
+        if (result != CUFFT_SUCCESS && fftStatus == CUFFT_SUCCESS) {
+            fftStatus = result;
+        }
+    }
     void fourierToGrid(int fields, Cplx* fourier, double* grids, int slots)
     {
+        if (fields != 4) {
+            note(CUFFT_INVALID_VALUE);
+            return;
+        }
         const std::size_t fourierChunk =
             static_cast<std::size_t>(fftChunkMembers) * fields * model.nlat * model.spectrumLength();
         const std::size_t gridChunk = static_cast<std::size_t>(fftChunkMembers) * fields * model.points();
         for (int chunk = 0; chunk < slots / fftChunkMembers; ++chunk) {
             // Z2D may overwrite its input; the Fourier buffer is scratch, rewritten every synthesis.
-            fft->execZ2D(toGrid[fields - 4], reinterpret_cast<cufftDoubleComplex*>(fourier + chunk * fourierChunk),
-                         grids + chunk * gridChunk);
+            note(fft->execZ2D(toGrid, reinterpret_cast<cufftDoubleComplex*>(fourier + chunk * fourierChunk),
+                              grids + chunk * gridChunk));
         }
-        mark(fields == 4 ? "cuFFT Z2D (4 fields)" : "cuFFT Z2D (5 fields)");
+        mark("cuFFT Z2D (4 fields)");
     }
     void gridToFourier(int fields, const double* grids, Cplx* fourier, int slots)
     {
+        if (fields != 5) {
+            note(CUFFT_INVALID_VALUE);
+            return;
+        }
         const std::size_t fourierChunk =
             static_cast<std::size_t>(fftChunkMembers) * fields * model.nlat * model.spectrumLength();
         const std::size_t gridChunk = static_cast<std::size_t>(fftChunkMembers) * fields * model.points();
         for (int chunk = 0; chunk < slots / fftChunkMembers; ++chunk) {
-            fft->execD2Z(toFourier[fields - 4], const_cast<double*>(grids + chunk * gridChunk),
-                         reinterpret_cast<cufftDoubleComplex*>(fourier + chunk * fourierChunk));
+            note(fft->execD2Z(toFourier, const_cast<double*>(grids + chunk * gridChunk),
+                              reinterpret_cast<cufftDoubleComplex*>(fourier + chunk * fourierChunk)));
         }
-        mark(fields == 4 ? "cuFFT D2Z (4 fields)" : "cuFFT D2Z (5 fields)");
+        mark("cuFFT D2Z (5 fields)");
     }
 };
 
@@ -202,15 +223,13 @@ GpuFootprint gpuFootprint(const ShallowWaterModel& model)
         (tables.pTable.size() * 4 + tables.coriolis.size() * 2 + tables.order.size() * 8) * sizeof(double);
     // The FFT plans' work areas: cuFFT's estimate, or the size of the data they transform.
     const int n = model.grid().nlon;
-    for (int fields = 4; fields <= 5; ++fields) {
-        for (cufftType type : {CUFFT_Z2D, CUFFT_D2Z}) {
-            std::size_t work = 0;
-            if (!Cufft::instance().available() ||
-                Cufft::instance().api().estimate1d(n, type, fftRows(model, fields), &work) != CUFFT_SUCCESS) {
-                work = static_cast<std::size_t>(fftRows(model, fields)) * (n / 2 + 1) * sizeof(Cplx);
-            }
-            footprint.fixedBytes += work;
+    for (const auto& [type, fields] : {std::pair{CUFFT_Z2D, 4}, std::pair{CUFFT_D2Z, 5}}) {
+        std::size_t work = 0;
+        if (!Cufft::instance().available() ||
+            Cufft::instance().api().estimate1d(n, type, fftRows(model, fields), &work) != CUFFT_SUCCESS) {
+            work = static_cast<std::size_t>(fftRows(model, fields)) * (n / 2 + 1) * sizeof(Cplx);
         }
+        footprint.fixedBytes += work;
     }
     footprint.perSlotBytes = slotStateBytes(model) + slotScratchBytes(model);
     return footprint;
@@ -222,7 +241,6 @@ struct GpuModel::Impl {
     int capacity;
     bool pattern;
     bool useGraphs;
-    ModelTables tables;
     std::unique_ptr<DeviceTables> deviceTables;
     CudaExecutor executor;
     std::vector<void*> deviceAllocations;
@@ -236,26 +254,24 @@ struct GpuModel::Impl {
     int loadedSlots = 0;
 
     Impl(const ShallowWaterModel& m, int d, int c, bool graphsWanted)
-        : model(m),
-          device(d),
-          capacity(paddedSlots(c)),
-          pattern(m.forcing() != nullptr),
-          useGraphs(graphsWanted),
-          tables(m)
+        : model(m), device(d), capacity(paddedSlots(c)), pattern(m.forcing() != nullptr), useGraphs(graphsWanted)
     {
     }
 
     ~Impl()
     {
         cudaSetDevice(device);
+        if (executor.stream) {
+            cudaStreamSynchronize(executor.stream);  // after an error, work may still be in flight
+        }
         for (auto& [slots, graph] : graphs) {
             cudaGraphExecDestroy(graph);
         }
-        for (cufftHandle plan :
-             {executor.toGrid[0], executor.toGrid[1], executor.toFourier[0], executor.toFourier[1]}) {
-            if (plan) {
-                Cufft::instance().api().destroy(plan);
-            }
+        if (executor.planned[0]) {
+            Cufft::instance().api().destroy(executor.toGrid);
+        }
+        if (executor.planned[1]) {
+            Cufft::instance().api().destroy(executor.toFourier);
         }
         for (void* pointer : deviceAllocations) {
             cudaFree(pointer);
@@ -287,7 +303,8 @@ struct GpuModel::Impl {
         executor.fft = &fft;
         check(cudaSetDevice(device), device, "selecting the device");
         check(cudaStreamCreateWithFlags(&executor.stream, cudaStreamNonBlocking), device, "creating a stream");
-        deviceTables = std::make_unique<DeviceTables>(tables, device);
+        // The host tables are only needed to fill the device's (0.5 GB at T341).
+        deviceTables = std::make_unique<DeviceTables>(ModelTables(model), device);
         allocated += static_cast<long long>(deviceTables->bytes());
         executor.model = deviceTables->view();
 
@@ -295,22 +312,21 @@ struct GpuModel::Impl {
         int n = view.nlon;
         int embedGrid[] = {n};
         int embedFourier[] = {view.spectrumLength()};
-        for (int fields = 4; fields <= 5; ++fields) {
-            const int rows = fftRows(model, fields);
-            std::size_t work = 0;
-            check(fft.create(&executor.toGrid[fields - 4]), device, "creating a cuFFT plan");
-            check(fft.makePlanMany(executor.toGrid[fields - 4], 1, &n, embedFourier, 1, view.spectrumLength(),
-                                   embedGrid, 1, n, CUFFT_Z2D, rows, &work),
-                  device, "planning the Fourier synthesis");
-            allocated += static_cast<long long>(work);
-            check(fft.setStream(executor.toGrid[fields - 4], executor.stream), device, "binding cuFFT to a stream");
-            check(fft.create(&executor.toFourier[fields - 4]), device, "creating a cuFFT plan");
-            check(fft.makePlanMany(executor.toFourier[fields - 4], 1, &n, embedGrid, 1, n, embedFourier, 1,
-                                   view.spectrumLength(), CUFFT_D2Z, rows, &work),
-                  device, "planning the Fourier analysis");
-            allocated += static_cast<long long>(work);
-            check(fft.setStream(executor.toFourier[fields - 4], executor.stream), device, "binding cuFFT to a stream");
-        }
+        std::size_t work = 0;
+        check(fft.create(&executor.toGrid), device, "creating a cuFFT plan");
+        executor.planned[0] = true;
+        check(fft.makePlanMany(executor.toGrid, 1, &n, embedFourier, 1, view.spectrumLength(), embedGrid, 1, n,
+                               CUFFT_Z2D, fftRows(model, 4), &work),
+              device, "planning the Fourier synthesis");
+        allocated += static_cast<long long>(work);
+        check(fft.setStream(executor.toGrid, executor.stream), device, "binding cuFFT to a stream");
+        check(fft.create(&executor.toFourier), device, "creating a cuFFT plan");
+        executor.planned[1] = true;
+        check(fft.makePlanMany(executor.toFourier, 1, &n, embedGrid, 1, n, embedFourier, 1, view.spectrumLength(),
+                               CUFFT_D2Z, fftRows(model, 5), &work),
+              device, "planning the Fourier analysis");
+        allocated += static_cast<long long>(work);
+        check(fft.setStream(executor.toFourier, executor.stream), device, "binding cuFFT to a stream");
 
         const std::size_t K = static_cast<std::size_t>(view.coefficients);
         const std::size_t slots = static_cast<std::size_t>(capacity);
@@ -403,11 +419,21 @@ struct GpuModel::Impl {
         check(cudaStreamSynchronize(executor.stream), device, "running the model");
     }
 
+    void checkFft(const char* what) { check(std::exchange(executor.fftStatus, CUFFT_SUCCESS), device, what); }
+
     // A step of the loaded slots, replayed from a graph captured on first use.
     void enqueueSteps(int steps)
     {
         if (useGraphs) {
             auto found = graphs.find(loadedSlots);
+            if (found == graphs.end() && steps > 0) {
+                // One step outside capture first: lazily loaded kernels, ours and cuFFT's, load
+                // here rather than inside a capture (which that would invalidate).
+                stepBatch(executor, executor.model, batch);
+                check(cudaGetLastError(), device, "launching a kernel");
+                checkFft("running cuFFT");
+                --steps;
+            }
             if (found == graphs.end()) {
                 cudaGraph_t graph = nullptr;
                 cudaGraphExec_t instance = nullptr;
@@ -416,6 +442,7 @@ struct GpuModel::Impl {
                 if (captured) {
                     stepBatch(executor, executor.model, batch);
                     captured = cudaStreamEndCapture(executor.stream, &graph) == cudaSuccess && graph != nullptr;
+                    captured = std::exchange(executor.fftStatus, CUFFT_SUCCESS) == CUFFT_SUCCESS && captured;
                 }
                 captured = captured && cudaGraphInstantiate(&instance, graph, 0) == cudaSuccess;
                 if (graph) {
@@ -440,6 +467,7 @@ struct GpuModel::Impl {
             stepBatch(executor, executor.model, batch);
         }
         check(cudaGetLastError(), device, "launching a kernel");
+        checkFft("running cuFFT");
     }
 };
 
@@ -505,6 +533,7 @@ std::vector<GridFields> GpuModel::fields(std::span<MemberState* const> members)
         impl.load(part);
         outputFields(impl.executor, impl.executor.model, impl.batch);
         check(cudaGetLastError(), impl.device, "launching a kernel");
+        impl.checkFft("running cuFFT");
         check(cudaMemcpyAsync(impl.hostOutput, impl.batch.outputGrids, part.size() * 4 * points * sizeof(double),
                               cudaMemcpyDeviceToHost, impl.executor.stream),
               impl.device, "copying output fields from the device");
@@ -526,7 +555,7 @@ double GpuModel::timeSteps(std::span<MemberState* const> members, int warmup, in
 {
     Impl& impl = *impl_;
     impl.loadAll(members, "timing");
-    impl.enqueueSteps(warmup);
+    impl.enqueueSteps(std::max(1, warmup));  // a graph is captured then, outside the timed steps
     cudaEvent_t start = nullptr;
     cudaEvent_t stop = nullptr;
     check(cudaEventCreate(&start), impl.device, "creating an event");
@@ -540,6 +569,15 @@ double GpuModel::timeSteps(std::span<MemberState* const> members, int warmup, in
     cudaEventDestroy(start);
     cudaEventDestroy(stop);
     check(done, impl.device, "running the timed steps");
+    impl.checkFft("running cuFFT");
+    // A member that stopped would skip its updates and make the step look faster.
+    impl.unload(members.size());
+    for (std::size_t k = 0; k < members.size(); ++k) {
+        if (impl.hostBlock.health[k].reason != memberHealthy) {
+            throw GpuError("member " + std::to_string(k) +
+                           " stopped while being timed: " + blowUpMessage(impl.hostBlock.health[k], impl.model));
+        }
+    }
     return static_cast<double>(milliseconds) / std::max(1, steps);
 }
 
@@ -553,6 +591,7 @@ std::vector<std::pair<std::string, double>> GpuModel::profileStep(std::span<Memb
     impl.executor.mark("start");
     stepBatch(impl.executor, impl.executor.model, impl.batch);
     impl.executor.timeline = nullptr;
+    impl.checkFft("running cuFFT");
     const cudaError_t done = cudaStreamSynchronize(impl.executor.stream);
     std::vector<std::pair<std::string, double>> phases;
     for (std::size_t k = 1; k < timeline.size(); ++k) {

@@ -22,7 +22,15 @@ namespace spreadcast::gpu {
 // A CUDA or cuFFT error: the device (or this process's context on it) is unusable.
 class GpuError : public BackendError {
 public:
-    using BackendError::BackendError;
+    explicit GpuError(const std::string& message, bool outOfMemory = false)
+        : BackendError(message), outOfMemory_(outOfMemory)
+    {
+    }
+    // The device had too little memory: a smaller batch may fit.
+    bool outOfMemory() const { return outOfMemory_; }
+
+private:
+    bool outOfMemory_;
 };
 
 // What one batch slot and the model's fixed tables take in device memory, bytes.
@@ -52,9 +60,10 @@ public:
     // The output fields of the members, computed on the device. Throws GpuError.
     std::vector<GridFields> fields(std::span<MemberState* const> members) override;
 
-    // For `spreadcast-cli bench`: loads the members (at most capacity()), runs `warmup` steps,
-    // then times `steps` steps with CUDA events; returns milliseconds per step of the whole
-    // batch. The states are not copied back.
+    // For `spreadcast-cli bench`: loads the members (at most capacity()), runs `warmup` steps (at
+    // least one, which captures the graph), then times `steps` steps with CUDA events; returns
+    // milliseconds per step of the whole batch. The states are not copied back into the members;
+    // throws GpuError when one of them blew up meanwhile.
     double timeSteps(std::span<MemberState* const> members, int warmup, int steps);
 
     // For `bench`: one step of the members (at most capacity()), each kernel and FFT timed with

@@ -141,7 +141,9 @@ void packStates(std::span<MemberState* const> members, const StateBlock& block, 
     }
     const std::size_t K = static_cast<std::size_t>(block.coefficients);
     const std::size_t bytes = K * sizeof(Cplx);
-    for (int slot = 0; slot < block.slots; ++slot) {
+    // Only the chunks that hold members are copied and computed.
+    const int used = std::min(block.slots, paddedSlots(static_cast<int>(members.size())));
+    for (int slot = 0; slot < used; ++slot) {
         if (slot >= static_cast<int>(members.size())) {
             for (int a = 0; a < stateArrays; ++a) {
                 std::memset(block.array(a) + slot * K, 0, bytes);

@@ -55,8 +55,8 @@ struct StateBlock {
 // Slots rounded up to whole FFT chunks.
 int paddedSlots(int members);
 
-// Copies the members' states into slots 0 … n − 1 of the block and marks the slots after them
-// inactive (their coefficients are zeroed, so they stay finite). Throws std::invalid_argument for a
+// Copies the members' states into slots 0 … n − 1 of the block and marks the other slots of their
+// last FFT chunk inactive (their coefficients are zeroed, so they stay finite). Throws std::invalid_argument for a
 // state of another model or truncation.
 void packStates(std::span<MemberState* const> members, const StateBlock& block, bool pattern);
 // Copies slots 0 … n − 1 back into the members (coefficients and step counters).

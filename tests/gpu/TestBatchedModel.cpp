@@ -202,6 +202,34 @@ private slots:
         QVERIFY(relativeDifference(dynamic_cast<const ShallowWaterState&>(*batchedStates[0]).current.vorticity,
                                    dynamic_cast<const ShallowWaterState&>(*cpuStates[0]).current.vorticity) < 1e-12);
     }
+
+    void aTooLongTimeStepStopsAtTheSameStepAsOnTheCpu()
+    {
+        // What `spreadcast-cli selftest` does on the GPU: the jet at 4 × the stable step, with the
+        // CFL check off, so the forecast itself breaks after a while.
+        ShallowWaterParameters parameters;
+        parameters.timeStep = 4.0 * maxStableTimeStep(42);
+        parameters.courantLimit = 1e30;
+        const ShallowWaterModel model(42, galewskyJet(GaussianGrid::forTruncation(42), true), parameters);
+        auto cpu = model.initialState(0);
+        auto workspace = model.makeWorkspace();
+        std::string cpuMessage;
+        try {
+            MemberState* one[] = {cpu.get()};
+            model.advance(one, 400, *workspace);
+        } catch (const ModelBlowUp& blowUp) {
+            cpuMessage = blowUp.what();
+        }
+        QVERIFY2(!cpuMessage.empty(), "the CPU model did not blow up");
+        auto batchedState = model.initialState(0);
+        gpu::HostBatchedModel batched(model, 1);
+        MemberState* one[] = {batchedState.get()};
+        const auto blowUps = batched.advance(one, 400);
+        QCOMPARE(blowUps.size(), std::size_t{1});
+        QCOMPARE(blowUps.front().message, cpuMessage);
+        QCOMPARE(batchedState->step, cpu->step);
+        QVERIFY2(cpuMessage.find("negative") != std::string::npos, cpuMessage.c_str());  // not the CFL check
+    }
 };
 
 QTEST_APPLESS_MAIN(TestBatchedModel)
