@@ -257,9 +257,11 @@ struct SynthesisInputs {
     const Cplx* h[5] = {};
 };
 
-// Legendre synthesis into Fourier coefficients: north and south rows of one (member, field,
-// northern latitude j, wavenumber m); wavenumbers above T are zero. Index, fastest first:
-// j, m, field, member.
+// Legendre synthesis into Fourier coefficients: north and south rows of one (field, northern
+// latitude j, wavenumber m) for the fftChunkMembers members of one chunk; wavenumbers above T are
+// zero. A table value is loaded once for the chunk's members (the tables are the step's largest
+// reads), and each member's sums run over the degrees in the same order whatever its chunk.
+// Index, fastest first: j, m, field, chunk.
 struct LegendreSynthesis {
     static constexpr const char* label = "LegendreSynthesis";
     ModelView model;
@@ -267,6 +269,7 @@ struct LegendreSynthesis {
     Cplx* fourier;
     SPREADCAST_HD void operator()(long long index) const
     {
+        constexpr int members = fftChunkMembers;
         const int half = model.half();
         const int length = model.spectrumLength();
         const int j = static_cast<int>(index % half);
@@ -274,53 +277,58 @@ struct LegendreSynthesis {
         const int m = static_cast<int>(rest % length);
         rest /= length;
         const int f = static_cast<int>(rest % inputs.fields);
-        const long long member = rest / inputs.fields;
-        const long long row = (member * inputs.fields + f) * model.nlat;
-        Cplx* north = fourier + (row + j) * length + m;
-        Cplx* south = fourier + (row + model.nlat - 1 - j) * length + m;
+        const long long first = rest / inputs.fields * members;
+        auto row = [&](int s) { return ((first + s) * inputs.fields + f) * model.nlat; };
         if (m > model.truncation) {
-            *north = Cplx{0.0, 0.0};
-            *south = Cplx{0.0, 0.0};
+            for (int s = 0; s < members; ++s) {
+                fourier[(row(s) + j) * length + m] = Cplx{0.0, 0.0};
+                fourier[(row(s) + model.nlat - 1 - j) * length + m] = Cplx{0.0, 0.0};
+            }
             return;
         }
         const int even = model.evenCount[m];
         const int odd = model.oddCount[m];
-        const long long base = member * model.coefficients + model.orderOffset[m];
+        const long long K = model.coefficients;
+        const long long base = first * K + model.orderOffset[m];
+        Cplx symmetric[members];
+        Cplx antisymmetric[members];
+        for (int s = 0; s < members; ++s) {
+            symmetric[s] = Cplx{0.0, 0.0};
+            antisymmetric[s] = Cplx{0.0, 0.0};
+        }
+        // Σ over degrees of table × coefficient, into the equatorially symmetric or antisymmetric
+        // part; `parity` picks the degrees l = m + parity, m + parity + 2, …
+        auto accumulate = [&](const double* table, int count, const Cplx* coefficients, int parity, Cplx* sums) {
+            for (int k = 0; k < count; ++k) {
+                const double value = table[static_cast<long long>(k) * half + j];
+                const Cplx* c = coefficients + base + 2 * k + parity;
+                for (int s = 0; s < members; ++s) {
+                    sums[s] = sums[s] + value * c[s * K];
+                }
+            }
+        };
         const double* pEven = model.pTableT + model.tableOffset[m];
-        const double* pOdd = pEven + static_cast<long long>(even) * half;
-        Cplx symmetric{0.0, 0.0};
-        Cplx antisymmetric{0.0, 0.0};
+        const double* hEven = model.hTableT + model.tableOffset[m];
+        const long long oddOffset = static_cast<long long>(even) * half;
         if (const Cplx* p = inputs.p[f]) {
-            for (int k = 0; k < even; ++k) {
-                symmetric = symmetric + pEven[static_cast<long long>(k) * half + j] * p[base + 2 * k];
-            }
-            for (int k = 0; k < odd; ++k) {
-                antisymmetric = antisymmetric + pOdd[static_cast<long long>(k) * half + j] * p[base + 2 * k + 1];
-            }
+            accumulate(pEven, even, p, 0, symmetric);
+            accumulate(pEven + oddOffset, odd, p, 1, antisymmetric);
         }
         if (const Cplx* h = inputs.h[f]) {
             // H has the opposite parity of P: even degrees are antisymmetric about the equator.
-            const double* hEven = model.hTableT + model.tableOffset[m];
-            const double* hOdd = hEven + static_cast<long long>(even) * half;
-            Cplx hSymmetric{0.0, 0.0};
-            Cplx hAntisymmetric{0.0, 0.0};
-            for (int k = 0; k < odd; ++k) {
-                hSymmetric = hSymmetric + hOdd[static_cast<long long>(k) * half + j] * h[base + 2 * k + 1];
-            }
-            for (int k = 0; k < even; ++k) {
-                hAntisymmetric = hAntisymmetric + hEven[static_cast<long long>(k) * half + j] * h[base + 2 * k];
-            }
-            symmetric = symmetric + hSymmetric;
-            antisymmetric = antisymmetric + hAntisymmetric;
+            accumulate(hEven + oddOffset, odd, h, 1, symmetric);
+            accumulate(hEven, even, h, 0, antisymmetric);
         }
-        Cplx n = symmetric + antisymmetric;
-        Cplx s = symmetric - antisymmetric;
-        if (m == 0) {
-            n.im = 0.0;
-            s.im = 0.0;
+        for (int s = 0; s < members; ++s) {
+            Cplx north = symmetric[s] + antisymmetric[s];
+            Cplx south = symmetric[s] - antisymmetric[s];
+            if (m == 0) {
+                north.im = 0.0;
+                south.im = 0.0;
+            }
+            fourier[(row(s) + j) * length + m] = north;
+            fourier[(row(s) + model.nlat - 1 - j) * length + m] = south;
         }
-        *north = n;
-        *south = s;
     }
 };
 
@@ -333,9 +341,11 @@ struct AnalysisOutputs {
     Cplx* out[7] = {};
 };
 
-// Legendre analysis of one (member, output, coefficient): Σ_j w_j/nlon · basis_lm(μ_j) · g_m(μ_j),
-// split into equatorially symmetric and antisymmetric halves as core's transform does. Index:
-// k fastest, then output, then member.
+// Legendre analysis of one (output, coefficient) for the members of one chunk:
+// Σ_j w_j/nlon · basis_lm(μ_j) · g_m(μ_j), split into equatorially symmetric and antisymmetric
+// halves as core's transform does; a table value is loaded once for the chunk's members, and each
+// member sums over j in the same order whatever its chunk. Index: k fastest, then output, then
+// chunk.
 struct LegendreAnalysis {
     static constexpr const char* label = "LegendreAnalysis";
     ModelView model;
@@ -343,10 +353,11 @@ struct LegendreAnalysis {
     const Cplx* fourier;
     SPREADCAST_HD void operator()(long long index) const
     {
+        constexpr int members = fftChunkMembers;
         const int k = static_cast<int>(index % model.coefficients);
         long long rest = index / model.coefficients;
         const int o = static_cast<int>(rest % outputs.count);
-        const long long member = rest / outputs.count;
+        const long long first = rest / outputs.count * members;
         const int m = model.order[k];
         const int offset = model.degree[k] - m;
         const int degreeIndex = offset / 2;
@@ -359,20 +370,29 @@ struct LegendreAnalysis {
                               (oddDegree ? static_cast<long long>(even) * half : 0);
         // P: even degrees are symmetric; H the other way round.
         const bool symmetricPart = oddDegree == outputs.useH[o];
-        const long long row = (member * outputs.fields + outputs.source[o]) * model.nlat;
+        const long long memberRows = static_cast<long long>(outputs.fields) * model.nlat * length;
+        const Cplx* rows = fourier + ((first * outputs.fields + outputs.source[o]) * model.nlat) * length + m;
         const double normalisation = 1.0 / model.nlon;
-        Cplx sum{0.0, 0.0};
+        Cplx sums[members];
+        for (int s = 0; s < members; ++s) {
+            sums[s] = Cplx{0.0, 0.0};
+        }
         for (int j = 0; j < half; ++j) {
-            const Cplx north = fourier[(row + j) * length + m];
-            const Cplx south = fourier[(row + model.nlat - 1 - j) * length + m];
+            const double value = table[static_cast<long long>(j) * count + degreeIndex];
             const double weight = model.weights[j] * normalisation;
-            const Cplx part = symmetricPart ? weight * (north + south) : weight * (north - south);
-            sum = sum + table[static_cast<long long>(j) * count + degreeIndex] * part;
+            for (int s = 0; s < members; ++s) {
+                const Cplx north = rows[s * memberRows + static_cast<long long>(j) * length];
+                const Cplx south = rows[s * memberRows + static_cast<long long>(model.nlat - 1 - j) * length];
+                const Cplx part = symmetricPart ? weight * (north + south) : weight * (north - south);
+                sums[s] = sums[s] + value * part;
+            }
         }
-        if (m == 0) {
-            sum.im = 0.0;
+        for (int s = 0; s < members; ++s) {
+            if (m == 0) {
+                sums[s].im = 0.0;
+            }
+            outputs.out[o][(first + s) * model.coefficients + k] = sums[s];
         }
-        outputs.out[o][member * model.coefficients + k] = sum;
     }
 };
 
@@ -621,7 +641,8 @@ void synthesizeState(Executor& executor, const ModelView& model, const BatchView
     inputs.p[3] = batch.spectral[1];
     inputs.h[2] = batch.spectral[2];
     inputs.h[3] = batch.spectral[3];
-    executor.forEach(static_cast<long long>(batch.slots) * 4 * model.spectrumLength() * model.half(),
+    const long long chunks = batch.slots / fftChunkMembers;
+    executor.forEach(chunks * 4 * model.spectrumLength() * model.half(),
                      LegendreSynthesis{model, inputs, batch.fourier});
     executor.fourierToGrid(4, batch.fourier, batch.stateGrids, batch.slots);
 }
@@ -646,7 +667,7 @@ void stepBatch(Executor& executor, const ModelView& model, const BatchView& batc
         outputs.useH[o] = o >= 4;
         outputs.out[o] = batch.spectral[4 + o];
     }
-    executor.forEach(slots * 7 * model.coefficients, LegendreAnalysis{model, outputs, batch.fourier});
+    executor.forEach(slots / fftChunkMembers * 7 * model.coefficients, LegendreAnalysis{model, outputs, batch.fourier});
     executor.forEach(slots * model.coefficients, SpectralUpdate{model, batch});
     executor.forEach(slots, FinishStep{batch});
 }
