@@ -1,9 +1,8 @@
 #include "BatchedWorker.h"
 
 #include "HostBatchedModel.h"
+#include "ModelTables.h"
 #include "run/WorkQueue.h"
-
-#include <xxhash.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,22 +11,6 @@ namespace spreadcast::gpu {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// A state's current level and step, hashed: cached fields are only served for the very same contents.
-std::uint64_t contentHash(const MemberState& member)
-{
-    const auto& state = dynamic_cast<const ShallowWaterState&>(member);
-    XXH3_state_t* hasher = XXH3_createState();
-    XXH3_64bits_reset(hasher);
-    for (const SpectralCoefficients* array :
-         {&state.current.vorticity, &state.current.divergence, &state.current.geopotential}) {
-        XXH3_64bits_update(hasher, array->data(), array->size() * sizeof(Complex));
-    }
-    XXH3_64bits_update(hasher, &state.step, sizeof state.step);
-    const std::uint64_t hash = XXH3_64bits_digest(hasher);
-    XXH3_freeState(hasher);
-    return hash;
-}
 
 double secondsSince(Clock::time_point start)
 {
@@ -97,7 +80,7 @@ std::vector<MemberBlowUp> BatchedWorker::advance(std::span<MemberState* const> m
 
 GridFields BatchedWorker::fields(const MemberState& member)
 {
-    const std::uint64_t hash = contentHash(member);
+    const std::uint64_t hash = stateHash(member);
     if (auto found = cache_.find(&member); found != cache_.end()) {
         CachedFields cached = std::move(found->second);
         cache_.erase(found);
@@ -124,7 +107,7 @@ GridFields BatchedWorker::fields(const MemberState& member)
         if (batch[k] == &member) {
             result = std::move(computed[k]);
         } else {
-            cache_[batch[k]] = {contentHash(*batch[k]), std::move(computed[k])};
+            cache_[batch[k]] = {stateHash(*batch[k]), std::move(computed[k])};
         }
     }
     // Each member's fields are computed once per step.

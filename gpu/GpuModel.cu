@@ -252,6 +252,7 @@ struct GpuModel::Impl {
     BatchView batch;                        // device pointers; slots set per call
     std::map<int, cudaGraphExec_t> graphs;  // a captured step, by slots in use
     int loadedSlots = 0;
+    ResidentBatch resident;  // what the device's state block holds
 
     Impl(const ShallowWaterModel& m, int d, int c, bool graphsWanted)
         : model(m), device(d), capacity(paddedSlots(c)), pattern(m.forcing() != nullptr), useGraphs(graphsWanted)
@@ -388,13 +389,18 @@ struct GpuModel::Impl {
               what);
     }
 
-    // Copies the members' states to the device, slots 0 … n − 1; the rest of their chunk idles.
+    // Copies the members' states to the device, slots 0 … n − 1 (the rest of their chunk idles),
+    // unless the device holds them already.
     void load(std::span<MemberState* const> members)
     {
-        packStates(members, hostBlock, pattern);
         const int slots = paddedSlots(static_cast<int>(members.size()));
-        copySlots(deviceBlock, hostBlock, static_cast<std::size_t>(slots), cudaMemcpyHostToDevice,
-                  "copying states to the device");
+        if (!resident.holds(members)) {
+            resident.forget();  // until the copy is done
+            packStates(members, hostBlock, pattern);
+            copySlots(deviceBlock, hostBlock, static_cast<std::size_t>(slots), cudaMemcpyHostToDevice,
+                      "copying states to the device");
+            resident.remember(members);
+        }
         batch.slots = slots;
         executor.forEach(slots, ClearExtremes{batch.extremes});
         check(cudaGetLastError(), device, "launching a kernel");
@@ -508,9 +514,11 @@ std::vector<MemberBlowUp> GpuModel::advance(std::span<MemberState* const> member
     for (std::size_t first = 0; first < members.size(); first += capacity) {
         const auto part = members.subspan(first, std::min(members.size() - first, capacity));
         impl.load(part);
+        impl.resident.forget();  // the steps change the device's states
         impl.enqueueSteps(steps);
         impl.unload(part.size());
         unpackStates(impl.hostBlock, part, impl.pattern);
+        impl.resident.remember(part);
         for (std::size_t k = 0; k < part.size(); ++k) {
             const MemberHealth& health = impl.hostBlock.health[k];
             if (health.reason != memberHealthy) {
@@ -555,6 +563,7 @@ double GpuModel::timeSteps(std::span<MemberState* const> members, int warmup, in
 {
     Impl& impl = *impl_;
     impl.loadAll(members, "timing");
+    impl.resident.forget();                  // the timed steps are not copied back into the members
     impl.enqueueSteps(std::max(1, warmup));  // a graph is captured then, outside the timed steps
     cudaEvent_t start = nullptr;
     cudaEvent_t stop = nullptr;
@@ -585,6 +594,7 @@ std::vector<std::pair<std::string, double>> GpuModel::profileStep(std::span<Memb
 {
     Impl& impl = *impl_;
     impl.loadAll(members, "profiling");
+    impl.resident.forget();
     impl.enqueueSteps(3);
     std::vector<std::pair<std::string, cudaEvent_t>> timeline;
     impl.executor.timeline = &timeline;

@@ -118,7 +118,10 @@ HostBatchedModel::~HostBatchedModel() = default;
 
 void HostBatchedModel::load(std::span<MemberState* const> members)
 {
-    packStates(members, block_, pattern_);
+    if (!resident_.holds(members)) {
+        packStates(members, block_, pattern_);
+        resident_.remember(members);
+    }
     // Only the chunks that hold members are computed, as on the GPU.
     batch_.slots = paddedSlots(static_cast<int>(members.size()));
     executor_.forEach(batch_.slots, ClearExtremes{batch_.extremes});
@@ -134,6 +137,7 @@ std::vector<MemberBlowUp> HostBatchedModel::advance(std::span<MemberState* const
             stepBatch(executor_, view_, batch_);
         }
         unpackStates(block_, part, pattern_);
+        resident_.remember(part);
         for (std::size_t k = 0; k < part.size(); ++k) {
             if (health_[k].reason != memberHealthy) {
                 blowUps.push_back({static_cast<int>(first + k), health_[k].step, blowUpMessage(health_[k], model_)});

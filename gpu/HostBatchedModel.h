@@ -51,6 +51,7 @@ public:
     std::vector<GridFields> fields(std::span<const MemberState* const> members);
 
 private:
+    // Copies the members in, unless the buffers hold them already.
     void load(std::span<MemberState* const> members);
 
     const ShallowWaterModel& model_;
@@ -69,6 +70,7 @@ private:
     StateBlock block_;
     BatchView batch_;
     HostExecutor executor_;
+    ResidentBatch resident_;
 };
 
 }  // namespace spreadcast::gpu

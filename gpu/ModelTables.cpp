@@ -3,6 +3,8 @@
 #include "ensemble/StochasticForcing.h"
 #include "model/PhysicalConstants.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <cstring>
 #include <sstream>
@@ -202,6 +204,49 @@ void attachStates(BatchView& batch, const StateBlock& block, bool pattern)
     batch.keys = block.keys;
     batch.steps = block.steps;
     batch.health = block.health;
+}
+
+std::uint64_t stateHash(const MemberState& member)
+{
+    const ShallowWaterState& state = shallowWaterState(member);
+    XXH3_state_t* hasher = XXH3_createState();
+    XXH3_64bits_reset(hasher);
+    for (const SpectralCoefficients* array : state.arrays()) {
+        XXH3_64bits_update(hasher, array->data(), array->size() * sizeof(Complex));
+    }
+    XXH3_64bits_update(hasher, state.key.data(), sizeof state.key);
+    XXH3_64bits_update(hasher, &state.step, sizeof state.step);
+    const std::uint64_t hash = XXH3_64bits_digest(hasher);
+    XXH3_freeState(hasher);
+    return hash;
+}
+
+bool ResidentBatch::holds(std::span<MemberState* const> members) const
+{
+    if (members.empty() || members.size() != members_.size()) {
+        return false;
+    }
+    for (std::size_t k = 0; k < members.size(); ++k) {
+        if (members[k] != members_[k] || stateHash(*members[k]) != hashes_[k]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void ResidentBatch::remember(std::span<MemberState* const> members)
+{
+    members_.assign(members.begin(), members.end());
+    hashes_.clear();
+    for (const MemberState* member : members) {
+        hashes_.push_back(stateHash(*member));
+    }
+}
+
+void ResidentBatch::forget()
+{
+    members_.clear();
+    hashes_.clear();
 }
 
 std::string blowUpMessage(const MemberHealth& health, const ShallowWaterModel& model)

@@ -65,6 +65,23 @@ void unpackStates(const StateBlock& block, std::span<MemberState* const> members
 // Points a batch view's state arrays into a state block.
 void attachStates(BatchView& batch, const StateBlock& block, bool pattern);
 
+// A hash of everything packStates copies of a state (spectral arrays, key, step): XXH3-64.
+std::uint64_t stateHash(const MemberState& member);
+
+// Which members the batch buffers hold, as they were when last copied in or out: a call with the
+// very same members, none changed since, needs no copy in (the controller calls advance on the
+// same states, output interval after output interval).
+class ResidentBatch {
+public:
+    bool holds(std::span<MemberState* const> members) const;
+    void remember(std::span<MemberState* const> members);
+    void forget();
+
+private:
+    std::vector<const MemberState*> members_;
+    std::vector<std::uint64_t> hashes_;
+};
+
 // ModelBlowUp's message for a member that stopped (the CPU model's words).
 std::string blowUpMessage(const MemberHealth& health, const ShallowWaterModel& model);
 

@@ -163,6 +163,28 @@ private slots:
         }
     }
 
+    void aStateChangedBetweenCallsIsCopiedInAgain()
+    {
+        // The batch stays in the model's buffers between calls; a state that changed meanwhile
+        // (a checkpoint restored into it, say) must not be stepped from the stale copy.
+        const auto model = perturbedJet(21);
+        gpu::HostBatchedModel batched(*model, 4);
+        auto states = initialStates(*model, 4);
+        std::vector<MemberState*> all = pointers(states);
+        QVERIFY(batched.advance(all, 3).empty());
+        auto checkpoint = states[2]->clone();
+        QVERIFY(batched.advance(all, 3).empty());  // the same states: no copy needed
+        states[2]->assign(*checkpoint);            // member 2 goes back to step 3
+        QVERIFY(batched.advance(all, 3).empty());
+
+        auto expected = checkpoint->clone();
+        gpu::HostBatchedModel fresh(*model, 4);
+        MemberState* one[] = {expected.get()};
+        QVERIFY(fresh.advance(one, 3).empty());
+        QCOMPARE(states[2]->step, std::int64_t{6});
+        QVERIFY(model->serialize(*states[2]) == model->serialize(*expected));
+    }
+
     void aBlowUpStopsOnlyThatMemberWithTheCpuModelsMessage()
     {
         const auto model = perturbedJet(21, false);
