@@ -2,10 +2,11 @@
 
 // One time step of the spectral shallow-water model (core/model/ShallowWaterModel.cpp) for a
 // batch of members, written once for two executors: the CUDA one (GpuModel.cu: every functor is
-// a kernel over its index range, cuFFT for the Fourier part) and a host one (HostExecutor.h:
+// a kernel over its index range, cuFFT for the Fourier part) and a host one (HostBatchedModel.h:
 // plain loops, FFTW), which the CPU tests compare with the CPU model. The arithmetic of a member
 // never depends on the batch: every output element is summed by one thread in a fixed order, no
-// reduction crosses members, and the FFTs run in chunks of a fixed number of members.
+// reduction crosses members, and the FFTs and Legendre sums run in chunks of a fixed number of
+// members (fftChunkMembers).
 //
 // Plain C++ under a host compiler; under nvcc the functors are __host__ __device__.
 
