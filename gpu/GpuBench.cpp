@@ -2,6 +2,7 @@
 
 #include "Cufft.h"
 #include "GpuBackend.h"
+#include "GpuDevice.h"
 #include "GpuModel.h"
 #include "ModelTables.h"
 #include "cases/TestCases.h"
@@ -11,6 +12,8 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <span>
+#include <thread>
 
 namespace spreadcast::gpu {
 namespace {
@@ -115,26 +118,60 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
         }
     }
     if (options.ensembleMembers > 0) {
-        // As the controller drives a GPU worker: batches as large as fit, states in and out once
-        // per output interval; no file output.
+        // As the controller drives GPU workers: each worker (a thread with its own stream) takes
+        // batches as large as fit and runs each to the end of the lead, states out and in once per
+        // output interval (kept on the device in between); several workers on one GPU overlap one
+        // batch's copies with another's steps. No file output.
         const auto model = benchModel(options.ensembleTruncation);
         const int outputs = static_cast<int>(std::lround(options.ensembleLeadSeconds / options.ensembleOutputSeconds));
         const int stepsPerOutput = static_cast<int>(std::lround(options.ensembleOutputSeconds / model->timeStep()));
-        GpuModel gpuModel(*model, gpu, std::min(options.ensembleMembers, 256));
+        const int workers = std::max(1, std::min(options.ensembleWorkers, options.ensembleMembers));
         auto members = states(*model, options.ensembleMembers);
         std::vector<MemberState*> all = pointers(members);
+        const int share = (options.ensembleMembers + workers - 1) / workers;
+        const int capacity = std::min(share, maximumGpuBatch);
+        std::vector<std::string> errors(static_cast<std::size_t>(workers));
+        std::vector<std::size_t> blowUps(static_cast<std::size_t>(workers), 0);
         const auto start = Clock::now();
-        std::size_t blowUps = 0;
-        for (int k = 0; k < outputs; ++k) {
-            blowUps += gpuModel.advance(all, stepsPerOutput).size();
+        std::vector<std::thread> threads;
+        for (int w = 0; w < workers; ++w) {
+            threads.emplace_back([&, w] {
+                try {
+                    GpuModel gpuModel(*model, gpu, capacity);
+                    const auto mine = std::span(all).subspan(
+                        static_cast<std::size_t>(std::min(w * share, options.ensembleMembers)),
+                        static_cast<std::size_t>(std::max(0, std::min(share, options.ensembleMembers - w * share))));
+                    for (std::size_t first = 0; first < mine.size(); first += static_cast<std::size_t>(capacity)) {
+                        const auto batch =
+                            mine.subspan(first, std::min(mine.size() - first, static_cast<std::size_t>(capacity)));
+                        for (int k = 0; k < outputs; ++k) {
+                            blowUps[static_cast<std::size_t>(w)] += gpuModel.advance(batch, stepsPerOutput).size();
+                        }
+                    }
+                } catch (const std::exception& error) {
+                    errors[static_cast<std::size_t>(w)] = error.what();
+                }
+            });
+        }
+        for (auto& thread : threads) {
+            thread.join();
         }
         const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        for (const auto& error : errors) {
+            if (!error.empty()) {
+                throw GpuError(error);
+            }
+        }
+        std::size_t stopped = 0;
+        for (std::size_t count : blowUps) {
+            stopped += count;
+        }
         std::snprintf(line, sizeof line,
-                      "\n%d members, T%d, %.0f days (%d steps of %.0f s, states copied in and out every %.0f h, "
-                      "batches of %d): %.2f s on the GPU, %zu blow-ups\n",
+                      "\n%d members, T%d, %.0f days (%d steps of %.0f s, states copied out and in every %.0f h), "
+                      "%d workers sharing the GPU, batches of up to %d: %.2f s, %zu blow-ups\n",
                       options.ensembleMembers, options.ensembleTruncation, options.ensembleLeadSeconds / 86400.0,
-                      outputs * stepsPerOutput, model->timeStep(), options.ensembleOutputSeconds / 3600.0,
-                      gpuModel.capacity(), seconds, blowUps);
+                      outputs * stepsPerOutput, model->timeStep(), options.ensembleOutputSeconds / 3600.0, workers,
+                      capacity, seconds, stopped);
         out << line;
     }
     out << "\nbandwidth: compulsory bytes of the batch's member-steps (each kernel's inputs read and outputs "

@@ -19,6 +19,7 @@ struct GpuBenchOptions {
     int ensembleTruncation = 85;
     double ensembleLeadSeconds = 6 * 86400.0;
     double ensembleOutputSeconds = 6 * 3600.0;
+    int ensembleWorkers = 2;  // workers sharing the GPU
 };
 
 // Writes the table (Markdown) to `out`; returns false, having said why, when there is no GPU to

@@ -206,6 +206,11 @@ void addBenchCommand(CLI::App& app)
                      "Members of the GPU's large-ensemble row (6 days at T85); 0 leaves it out")
         ->capture_default_str()
         ->check(CLI::Range(0, 10000));
+    bench
+        ->add_option("--gpu-ensemble-workers", options->gpu.ensembleWorkers,
+                     "Workers sharing the GPU in the large-ensemble row")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 16));
     bench->callback([options] {
         const int code = runBench(*options);
         if (code != 0) {
