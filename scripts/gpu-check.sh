@@ -40,13 +40,17 @@ if [[ "$mode" == quick ]]; then
 else
     step selftest 240 "$cli" selftest --members 64
     step bench 300 "$cli" bench --backend gpu --gpu-truncations 85,170 --gpu-batches 1,7,64 --gpu-ensemble 1000
-    step run-gpu 120 "$cli" run -T 85 --lead 2d --members 64 --devices gpu --store-members none \
-        --out /tmp/spreadcast-gpu-run.nc
-    step run-gpu-fault 120 "$cli" run -T 85 --lead 2d --members 64 --devices gpu:0,0 --store-members none \
-        --inject-fault device=1,after-steps=40 --out /tmp/spreadcast-gpu-fault.nc
+    # The same forecast on one GPU worker, two sharing the GPU (one's output overlapping the
+    # other's steps), two with an injected fault, and the 16 CPU cores, for the wall times.
+    common=(-T 85 --lead 2d --members 64 --store-members none --force)
+    step run-gpu 120 "$cli" run "${common[@]}" --devices gpu --out /tmp/spreadcast-gpu-1.nc
+    step run-gpu-2workers 120 "$cli" run "${common[@]}" --devices gpu:0,0 --out /tmp/spreadcast-gpu-2.nc
+    step run-gpu-fault 120 "$cli" run "${common[@]}" --devices gpu:0,0 --inject-fault device=1,after-steps=40 \
+        --out /tmp/spreadcast-gpu-fault.nc
+    step run-cpu 180 "$cli" run "${common[@]}" --devices cpu --out /tmp/spreadcast-cpu.nc
 fi
 
-for name in devices selftest bench run-gpu run-gpu-fault; do
+for name in devices selftest bench run-gpu run-gpu-2workers run-gpu-fault run-cpu; do
     [[ -f "$out/$name.txt" ]] && { echo "===== $name"; tail -n 60 "$out/$name.txt"; }
 done
 echo "===== summary"
