@@ -95,6 +95,10 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
                           truncation, model->grid().nlat, model->grid().nlon, batch, ms, ms / batch,
                           1000.0 * batch / ms, bandwidth / 1e9, bandwidth / copyBandwidth, perMember);
             out << line << std::flush;
+            if (!gpuModel.usesGraphs()) {
+                out << "  (steps launched kernel by kernel: CUDA graph capture failed, " << gpuModel.graphFailure()
+                    << ")\n";
+            }
         }
     }
     // Where a step's time goes, at the largest batch of each truncation.

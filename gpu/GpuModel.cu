@@ -252,7 +252,8 @@ struct GpuModel::Impl {
     BatchView batch;                        // device pointers; slots set per call
     std::map<int, cudaGraphExec_t> graphs;  // a captured step, by slots in use
     int loadedSlots = 0;
-    ResidentBatch resident;  // what the device's state block holds
+    ResidentBatch resident;    // what the device's state block holds
+    std::string graphFailure;  // why steps are launched one by one, when capture failed
 
     Impl(const ShallowWaterModel& m, int d, int c, bool graphsWanted)
         : model(m), device(d), capacity(paddedSlots(c)), pattern(m.forcing() != nullptr), useGraphs(graphsWanted)
@@ -443,14 +444,32 @@ struct GpuModel::Impl {
             if (found == graphs.end()) {
                 cudaGraph_t graph = nullptr;
                 cudaGraphExec_t instance = nullptr;
-                bool captured =
-                    cudaStreamBeginCapture(executor.stream, cudaStreamCaptureModeThreadLocal) == cudaSuccess;
+                auto failed = [this](const char* what, cudaError_t error) {
+                    graphFailure = std::string(what) + ": " + cudaGetErrorName(error);
+                    return false;
+                };
+                bool captured = true;
+                if (const cudaError_t error = cudaStreamBeginCapture(executor.stream, cudaStreamCaptureModeThreadLocal);
+                    error != cudaSuccess) {
+                    captured = failed("cudaStreamBeginCapture", error);
+                }
                 if (captured) {
                     stepBatch(executor, executor.model, batch);
-                    captured = cudaStreamEndCapture(executor.stream, &graph) == cudaSuccess && graph != nullptr;
-                    captured = std::exchange(executor.fftStatus, CUFFT_SUCCESS) == CUFFT_SUCCESS && captured;
+                    if (const cudaError_t error = cudaStreamEndCapture(executor.stream, &graph);
+                        error != cudaSuccess || graph == nullptr) {
+                        captured = failed("cudaStreamEndCapture", error);
+                    }
+                    if (const cufftResult result = std::exchange(executor.fftStatus, CUFFT_SUCCESS);
+                        result != CUFFT_SUCCESS) {
+                        graphFailure = "cuFFT under capture: " + cufftErrorName(result);
+                        captured = false;
+                    }
                 }
-                captured = captured && cudaGraphInstantiate(&instance, graph, 0) == cudaSuccess;
+                if (captured) {
+                    if (const cudaError_t error = cudaGraphInstantiate(&instance, graph, 0); error != cudaSuccess) {
+                        captured = failed("cudaGraphInstantiate", error);
+                    }
+                }
                 if (graph) {
                     cudaGraphDestroy(graph);
                 }
@@ -503,6 +522,11 @@ long long GpuModel::allocatedBytes() const
 bool GpuModel::usesGraphs() const
 {
     return impl_->useGraphs;
+}
+
+const std::string& GpuModel::graphFailure() const
+{
+    return impl_->graphFailure;
 }
 
 std::vector<MemberBlowUp> GpuModel::advance(std::span<MemberState* const> members, int steps)

@@ -53,6 +53,9 @@ public:
     int device() const;
     long long allocatedBytes() const override;
     bool usesGraphs() const;
+    // Why a step could not be captured as a CUDA graph (its kernels are then launched one by
+    // one); empty while graphs work.
+    const std::string& graphFailure() const;
 
     // Advances the members by `steps` in batches of at most capacity(); a member that blows up
     // stops at that step and is reported, the others go on. Throws GpuError.

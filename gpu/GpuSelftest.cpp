@@ -120,7 +120,8 @@ SelftestCheck compareWithCpu(const std::string& name, RunSpec spec, int member, 
     }
     const bool passed = worst <= 1e-10 && a.step == b.step;
     return {name, passed,
-            "largest relative l2 difference after a day " + scientific(worst) + " (" + worstField + "), bar 1e-10"};
+            "largest relative l2 difference after a day " + scientific(worst) + " (" + worstField + "), bar 1e-10" +
+                (gpuModel.usesGraphs() ? "" : "; steps launched one by one: " + gpuModel.graphFailure())};
 }
 
 // The placement checks' ensemble: the Galewsky jet with perturbed starts and SKEB, so members
