@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <span>
 #include <thread>
@@ -75,6 +76,7 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
     out << "| truncation | grid | backend | members | ms/step (batch) | ms/step/member | member-steps/s | "
            "bandwidth | of copy bandwidth | device memory/member |\n"
         << "|---|---|---|---|---|---|---|---|---|---|\n";
+    std::map<std::pair<int, int>, double> msPerStep;  // (truncation, batch) → ms per step of the batch
     for (int truncation : options.truncations) {
         const auto model = benchModel(truncation);
         const double bytesPerMemberStep = compulsoryBytesPerMemberStep(*model);
@@ -86,6 +88,7 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
             const int steps = std::max(10, static_cast<int>(options.seconds * 1000.0 / std::max(probe, 1e-3)));
             members = states(*model, batch);
             const double ms = gpuModel.timeSteps(pointers(members), 3, steps);
+            msPerStep[{truncation, batch}] = ms;
             const double bandwidth = bytesPerMemberStep * batch / (ms * 1e-3);
             // Everything the model holds on the device (tables, FFT plans, a whole chunk of slots),
             // per member of the batch.
@@ -99,6 +102,29 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
                 out << "  (steps launched kernel by kernel: CUDA graph capture failed, " << gpuModel.graphFailure()
                     << ")\n";
             }
+        }
+    }
+    // The goals (H100, double precision), where this run measured what they need.
+    out << "\nGoals:\n";
+    auto goal = [&](const std::string& what, double value, double limit, const char* unit) {
+        std::snprintf(line, sizeof line, "  %s: %.4g %s (goal ≤ %.4g) %s\n", what.c_str(), value, unit, limit,
+                      value <= limit ? "met" : "NOT met");
+        out << line;
+    };
+    for (const auto& [truncation, limit] : {std::pair{85, 0.5}, std::pair{170, 2.0}}) {
+        if (const auto found = msPerStep.find({truncation, 64}); found != msPerStep.end()) {
+            char what[64];
+            std::snprintf(what, sizeof what, "T%d × 64 members, ms per step", truncation);
+            goal(what, found->second, limit, "ms");
+        }
+    }
+    for (int truncation : options.truncations) {
+        const auto single = msPerStep.find({truncation, 1});
+        const auto batched = msPerStep.find({truncation, 64});
+        if (single != msPerStep.end() && batched != msPerStep.end()) {
+            char what[80];
+            std::snprintf(what, sizeof what, "T%d, a member at batch 64 against one at batch 1", truncation);
+            goal(what, batched->second / 64.0 / single->second, 1.0 / 30.0, "of the cost");
         }
     }
     // Where a step's time goes, at the largest batch of each truncation.
@@ -177,6 +203,10 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
                       outputs * stepsPerOutput, model->timeStep(), options.ensembleOutputSeconds / 3600.0, workers,
                       capacity, seconds, stopped);
         out << line;
+        if (options.ensembleMembers == 1000 && options.ensembleTruncation == 85 &&
+            options.ensembleLeadSeconds == 6 * 86400.0) {
+            goal("1000 members × 6 days × T85", seconds, 15.0, "s");
+        }
     }
     out << "\nbandwidth: compulsory bytes of the batch's member-steps (each kernel's inputs read and outputs "
            "written once, shared tables left out) over the measured time; a batch below 8 also computes the idle "
