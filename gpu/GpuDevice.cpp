@@ -138,11 +138,36 @@ std::vector<std::unique_ptr<Device>> makeGpuDevices(const std::vector<int>& sele
         }
         ++workersOn[index];
     }
+    // GPUs of one architecture only: others run other kernels (their own SASS, cuFFT's choices),
+    // so a member retried or copied there would differ in its last bits from its first copy.
+    auto describe = [&](int index) -> const GpuDescription& {
+        return *std::find_if(inventory.gpus.begin(), inventory.gpus.end(),
+                             [index](const GpuDescription& g) { return g.index == index; });
+    };
+    auto architecture = [](const GpuDescription& gpu) {
+        return "sm_" + std::to_string(gpu.computeCapabilityMajor) + std::to_string(gpu.computeCapabilityMinor);
+    };
+    const std::string runArchitecture = architecture(describe(wanted.front()));
+    std::vector<int> sameArchitecture;
+    for (int index : wanted) {
+        const GpuDescription& gpu = describe(index);
+        if (architecture(gpu) == runArchitecture) {
+            sameArchitecture.push_back(index);
+            continue;
+        }
+        const std::string why = "GPU " + std::to_string(index) + " (" + gpu.name + ", " + architecture(gpu) +
+                                ") is not " + runArchitecture + " like GPU " + std::to_string(wanted.front()) +
+                                ": a run uses GPUs of one architecture, whose results agree bit for bit";
+        if (!selected.empty()) {
+            throw InputError("--devices: " + why + "; select GPUs of one kind");
+        }
+        notes.push_back(why + "; it is left out");
+    }
+    wanted = sameArchitecture;
     const GpuFootprint footprint = gpuFootprint(*shallowWater);
     std::map<int, int> workerNumber;
     for (int index : wanted) {
-        const GpuDescription& gpu = *std::find_if(inventory.gpus.begin(), inventory.gpus.end(),
-                                                  [index](const GpuDescription& g) { return g.index == index; });
+        const GpuDescription& gpu = describe(index);
         // Workers on one GPU share its free memory; a tenth is left for the driver and others.
         const double share = 0.9 * static_cast<double>(gpu.freeMemoryBytes) / workersOn[index];
         const double room = share - static_cast<double>(footprint.fixedBytes);

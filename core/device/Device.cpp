@@ -218,6 +218,10 @@ std::vector<std::unique_ptr<Device>> makeDevices(const DeviceSelection& selectio
             throw InputError("--devices gpu: no GPU can run this forecast (" + why +
                              "); use --devices cpu, or see `spreadcast-cli devices`");
         }
+        if (!devices.empty()) {
+            // GPUs left out of a run that has others: say which and why.
+            notes.insert(notes.end(), gpuNotes.begin(), gpuNotes.end());
+        }
         if (devices.empty() && selection.automatic && gpusPresent) {
             notes.push_back("no GPU in use (" + gpuNotes.front() + "): members run on CPU workers");
         }
