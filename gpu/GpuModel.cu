@@ -392,7 +392,8 @@ struct GpuModel::Impl {
 
     // Copies the members' states to the device, slots 0 … n − 1 (the rest of their chunk idles),
     // unless the device holds them already.
-    void load(std::span<MemberState* const> members)
+    // With `keep` the members count as held afterwards (not when the caller is about to step them).
+    void load(std::span<MemberState* const> members, bool keep)
     {
         const int slots = paddedSlots(static_cast<int>(members.size()));
         if (!resident.holds(members)) {
@@ -400,7 +401,9 @@ struct GpuModel::Impl {
             packStates(members, hostBlock, pattern);
             copySlots(deviceBlock, hostBlock, static_cast<std::size_t>(slots), cudaMemcpyHostToDevice,
                       "copying states to the device");
-            resident.remember(members);
+            if (keep) {
+                resident.remember(members);
+            }
         }
         batch.slots = slots;
         executor.forEach(slots, ClearExtremes{batch.extremes});
@@ -416,7 +419,8 @@ struct GpuModel::Impl {
             throw GpuError(std::string(purpose) + " " + std::to_string(members.size()) +
                            " members on a model with room for " + std::to_string(capacity));
         }
-        load(members);
+        load(members, false);
+        resident.forget();  // the bench's steps are not copied back into the members
     }
 
     // Copies the members' states and health back to the host staging and waits for the device.
@@ -431,6 +435,9 @@ struct GpuModel::Impl {
     // A step of the loaded slots, replayed from a graph captured on first use.
     void enqueueSteps(int steps)
     {
+        if (steps <= 0) {
+            return;
+        }
         if (useGraphs) {
             auto found = graphs.find(loadedSlots);
             if (found == graphs.end() && steps > 0) {
@@ -537,7 +544,7 @@ std::vector<MemberBlowUp> GpuModel::advance(std::span<MemberState* const> member
     const std::size_t capacity = static_cast<std::size_t>(impl.capacity);
     for (std::size_t first = 0; first < members.size(); first += capacity) {
         const auto part = members.subspan(first, std::min(members.size() - first, capacity));
-        impl.load(part);
+        impl.load(part, false);
         impl.resident.forget();  // the steps change the device's states
         impl.enqueueSteps(steps);
         impl.unload(part.size());
@@ -562,7 +569,7 @@ std::vector<GridFields> GpuModel::fields(std::span<MemberState* const> members)
     const std::size_t points = static_cast<std::size_t>(impl.executor.model.points());
     for (std::size_t first = 0; first < members.size(); first += capacity) {
         const auto part = members.subspan(first, std::min(members.size() - first, capacity));
-        impl.load(part);
+        impl.load(part, true);
         outputFields(impl.executor, impl.executor.model, impl.batch);
         check(cudaGetLastError(), impl.device, "launching a kernel");
         impl.checkFft("running cuFFT");
@@ -587,7 +594,6 @@ double GpuModel::timeSteps(std::span<MemberState* const> members, int warmup, in
 {
     Impl& impl = *impl_;
     impl.loadAll(members, "timing");
-    impl.resident.forget();                  // the timed steps are not copied back into the members
     impl.enqueueSteps(std::max(1, warmup));  // a graph is captured then, outside the timed steps
     cudaEvent_t start = nullptr;
     cudaEvent_t stop = nullptr;
@@ -618,7 +624,6 @@ std::vector<std::pair<std::string, double>> GpuModel::profileStep(std::span<Memb
 {
     Impl& impl = *impl_;
     impl.loadAll(members, "profiling");
-    impl.resident.forget();
     impl.enqueueSteps(3);
     std::vector<std::pair<std::string, cudaEvent_t>> timeline;
     impl.executor.timeline = &timeline;

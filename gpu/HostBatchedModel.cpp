@@ -8,12 +8,6 @@
 #include <stdexcept>
 
 namespace spreadcast::gpu {
-namespace {
-
-// FFTW's planner is not thread-safe; executing a finished plan is.
-std::mutex plannerMutex;
-
-}  // namespace
 
 struct HostExecutor::Plans {
     // Index: fields − 4 (state grids have 4 fields, products 5).
@@ -23,7 +17,7 @@ struct HostExecutor::Plans {
     std::vector<double> grids;
     ~Plans()
     {
-        std::lock_guard lock(plannerMutex);
+        std::lock_guard lock(fftwPlannerMutex());
         for (fftw_plan plan : {toGrid[0], toGrid[1], toFourier[0], toFourier[1]}) {
             if (plan) {
                 fftw_destroy_plan(plan);
@@ -42,7 +36,7 @@ HostExecutor::HostExecutor(const ModelView& model) : model_(model), plans_(std::
     double* grids = plans_->grids.data();
     // FFTW_ESTIMATE picks the algorithm from the sizes alone, FFTW_UNALIGNED makes it the same at
     // every chunk's offset: every member goes through the same arithmetic.
-    std::lock_guard lock(plannerMutex);
+    std::lock_guard lock(fftwPlannerMutex());
     for (int fields = 4; fields <= 5; ++fields) {
         const int rows = fftChunkMembers * fields * model.nlat;
         plans_->toGrid[fields - 4] = fftw_plan_many_dft_c2r(1, &n, rows, fourier, nullptr, 1, length, grids, nullptr, 1,
@@ -116,11 +110,14 @@ HostBatchedModel::HostBatchedModel(const ShallowWaterModel& model, int capacity)
 
 HostBatchedModel::~HostBatchedModel() = default;
 
-void HostBatchedModel::load(std::span<MemberState* const> members)
+void HostBatchedModel::load(std::span<MemberState* const> members, bool keep)
 {
     if (!resident_.holds(members)) {
+        resident_.forget();  // until the packing is done
         packStates(members, block_, pattern_);
-        resident_.remember(members);
+        if (keep) {
+            resident_.remember(members);
+        }
     }
     // Only the chunks that hold members are computed, as on the GPU.
     batch_.slots = paddedSlots(static_cast<int>(members.size()));
@@ -132,7 +129,8 @@ std::vector<MemberBlowUp> HostBatchedModel::advance(std::span<MemberState* const
     std::vector<MemberBlowUp> blowUps;
     for (std::size_t first = 0; first < members.size(); first += static_cast<std::size_t>(capacity_)) {
         const auto part = members.subspan(first, std::min(members.size() - first, static_cast<std::size_t>(capacity_)));
-        load(part);
+        load(part, false);
+        resident_.forget();  // the steps change the buffers
         for (int n = 0; n < steps; ++n) {
             stepBatch(executor_, view_, batch_);
         }
@@ -157,7 +155,7 @@ std::vector<GridFields> HostBatchedModel::fields(std::span<const MemberState* co
         for (std::size_t k = 0; k < count; ++k) {
             part.push_back(const_cast<MemberState*>(members[first + k]));  // packing only reads them
         }
-        load(part);
+        load(part, true);
         outputFields(executor_, view_, batch_);
         for (std::size_t k = 0; k < count; ++k) {
             GridFields fields;

@@ -51,8 +51,9 @@ public:
     std::vector<GridFields> fields(std::span<const MemberState* const> members);
 
 private:
-    // Copies the members in, unless the buffers hold them already.
-    void load(std::span<MemberState* const> members);
+    // Copies the members in, unless the buffers hold them already; with `keep` they count as held
+    // afterwards (not when the caller is about to step them).
+    void load(std::span<MemberState* const> members, bool keep);
 
     const ShallowWaterModel& model_;
     ModelTables tables_;

@@ -10,14 +10,14 @@
 #include <string>
 
 namespace spreadcast {
-namespace {
 
-// FFTW's planner is not thread-safe; execution of a finished plan is.
 std::mutex& fftwPlannerMutex()
 {
     static std::mutex mutex;
     return mutex;
 }
+
+namespace {
 
 // Values this small only appear as cos^m φ near the poles for large m; flushing them keeps
 // subnormals (slow on x86) out of the BLAS kernels without changing any result above 1e-280.

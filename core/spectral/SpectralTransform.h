@@ -13,6 +13,10 @@
 
 namespace spreadcast {
 
+// FFTW's planner (making and destroying plans) is not thread-safe; executing a finished plan is.
+// Everything in the process that plans with FFTW holds this.
+std::mutex& fftwPlannerMutex();
+
 using Complex = std::complex<double>;
 using SpectralCoefficients = AlignedVector<Complex>;
 using GridValues = AlignedVector<double>;
