@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <latch>
 #include <map>
 #include <memory>
 #include <span>
@@ -21,11 +22,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The CPU bench's model: the Galewsky jet at 0.6 of the longest stable step.
-std::unique_ptr<ShallowWaterModel> benchModel(int truncation)
+// The CPU bench's model: the Galewsky jet at 0.6 of the longest stable step, or at a given step.
+std::unique_ptr<ShallowWaterModel> benchModel(int truncation, double timeStep = 0.0)
 {
     ShallowWaterParameters parameters;
-    parameters.timeStep = maxStableTimeStep(truncation) * 0.6;
+    parameters.timeStep = timeStep > 0.0 ? timeStep : maxStableTimeStep(truncation) * 0.6;
     return std::make_unique<ShallowWaterModel>(truncation, galewskyJet(GaussianGrid::forTruncation(truncation), true),
                                                parameters);
 }
@@ -149,10 +150,15 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
     }
     if (options.ensembleMembers > 0) {
         // As the controller drives GPU workers: each worker (a thread with its own stream) takes
-        // batches as large as fit and runs each to the end of the lead, states out and in once per
-        // output interval (kept on the device in between); several workers on one GPU overlap one
-        // batch's copies with another's steps. No file output.
-        const auto model = benchModel(options.ensembleTruncation);
+        // batches as large as fit and runs each to the end of the lead, its states copied out once
+        // per output interval (and in once per batch: they stay on the device); several workers on
+        // one GPU overlap one batch's copies with another's steps. No output fields, no file. The
+        // time step is the one a run takes: the longest stable one that divides the interval.
+        RunSpec spec;
+        spec.truncation = options.ensembleTruncation;
+        spec.outputIntervalSeconds = options.ensembleOutputSeconds;
+        spec.leadSeconds = options.ensembleLeadSeconds;
+        const auto model = benchModel(options.ensembleTruncation, effectiveTimeStep(spec));
         const int outputs = static_cast<int>(std::lround(options.ensembleLeadSeconds / options.ensembleOutputSeconds));
         const int stepsPerOutput = static_cast<int>(std::lround(options.ensembleOutputSeconds / model->timeStep()));
         const int workers = std::max(1, std::min(options.ensembleWorkers, options.ensembleMembers));
@@ -162,12 +168,24 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
         const int capacity = std::min(share, maximumGpuBatch);
         std::vector<std::string> errors(static_cast<std::size_t>(workers));
         std::vector<std::size_t> blowUps(static_cast<std::size_t>(workers), 0);
-        const auto start = Clock::now();
+        // The timing starts once every worker has set its model up.
+        std::latch ready(workers);
+        std::latch go(1);
         std::vector<std::thread> threads;
         for (int w = 0; w < workers; ++w) {
             threads.emplace_back([&, w] {
+                std::unique_ptr<GpuModel> gpuModel;
                 try {
-                    GpuModel gpuModel(*model, gpu, capacity);
+                    gpuModel = std::make_unique<GpuModel>(*model, gpu, capacity);
+                } catch (const std::exception& error) {
+                    errors[static_cast<std::size_t>(w)] = error.what();
+                }
+                ready.count_down();
+                go.wait();
+                if (!gpuModel) {
+                    return;
+                }
+                try {
                     const auto mine = std::span(all).subspan(
                         static_cast<std::size_t>(std::min(w * share, options.ensembleMembers)),
                         static_cast<std::size_t>(std::max(0, std::min(share, options.ensembleMembers - w * share))));
@@ -175,7 +193,7 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
                         const auto batch =
                             mine.subspan(first, std::min(mine.size() - first, static_cast<std::size_t>(capacity)));
                         for (int k = 0; k < outputs; ++k) {
-                            blowUps[static_cast<std::size_t>(w)] += gpuModel.advance(batch, stepsPerOutput).size();
+                            blowUps[static_cast<std::size_t>(w)] += gpuModel->advance(batch, stepsPerOutput).size();
                         }
                     }
                 } catch (const std::exception& error) {
@@ -183,6 +201,9 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
                 }
             });
         }
+        ready.wait();
+        const auto start = Clock::now();
+        go.count_down();
         for (auto& thread : threads) {
             thread.join();
         }
@@ -197,11 +218,12 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
             stopped += count;
         }
         std::snprintf(line, sizeof line,
-                      "\n%d members, T%d, %.0f days (%d steps of %.0f s, states copied out and in every %.0f h), "
-                      "%d workers sharing the GPU, batches of up to %d: %.2f s, %zu blow-ups\n",
-                      options.ensembleMembers, options.ensembleTruncation, options.ensembleLeadSeconds / 86400.0,
-                      outputs * stepsPerOutput, model->timeStep(), options.ensembleOutputSeconds / 3600.0, workers,
-                      capacity, seconds, stopped);
+                      "\n%d members, T%d, %.2f days (%d steps of %.0f s; states copied out every %.0f h, in once per "
+                      "batch; no output fields), %d workers sharing the GPU, batches of up to %d: %.2f s, %zu "
+                      "blow-up reports\n",
+                      options.ensembleMembers, options.ensembleTruncation,
+                      outputs * stepsPerOutput * model->timeStep() / 86400.0, outputs * stepsPerOutput,
+                      model->timeStep(), options.ensembleOutputSeconds / 3600.0, workers, capacity, seconds, stopped);
         out << line;
         if (options.ensembleMembers == 1000 && options.ensembleTruncation == 85 &&
             options.ensembleLeadSeconds == 6 * 86400.0) {

@@ -147,7 +147,17 @@ std::vector<std::unique_ptr<Device>> makeGpuDevices(const std::vector<int>& sele
     auto architecture = [](const GpuDescription& gpu) {
         return "sm_" + std::to_string(gpu.computeCapabilityMajor) + std::to_string(gpu.computeCapabilityMinor);
     };
-    const std::string runArchitecture = architecture(describe(wanted.front()));
+    // An explicit selection follows its first GPU; otherwise the architecture most GPUs have.
+    std::map<std::string, int> architectures;
+    for (int index : wanted) {
+        ++architectures[architecture(describe(index))];
+    }
+    const std::string runArchitecture =
+        !selected.empty()
+            ? architecture(describe(wanted.front()))
+            : std::max_element(architectures.begin(), architectures.end(), [](const auto& a, const auto& b) {
+                  return a.second < b.second;
+              })->first;
     std::vector<int> sameArchitecture;
     for (int index : wanted) {
         const GpuDescription& gpu = describe(index);
@@ -156,7 +166,7 @@ std::vector<std::unique_ptr<Device>> makeGpuDevices(const std::vector<int>& sele
             continue;
         }
         const std::string why = "GPU " + std::to_string(index) + " (" + gpu.name + ", " + architecture(gpu) +
-                                ") is not " + runArchitecture + " like GPU " + std::to_string(wanted.front()) +
+                                ") is not " + runArchitecture +
                                 ": a run uses GPUs of one architecture, whose results agree bit for bit";
         if (!selected.empty()) {
             throw InputError("--devices: " + why + "; select GPUs of one kind");

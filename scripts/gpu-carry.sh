@@ -16,6 +16,8 @@ binary=build/headless-cuda/app/cli/spreadcast-cli
 
 rm -rf carry carry.tar.xz
 mkdir -p carry/bin carry/lib
+# Which source the binary is, so the GPU session's log says what it tested.
+{ git rev-parse HEAD; git status --porcelain -- gpu core app | head -5; } > carry/COMMIT
 cp "$binary" carry/bin/
 strip carry/bin/spreadcast-cli
 # Every library the binary loads, except the C runtime and the compiler's, which the GPU machine

@@ -7,8 +7,9 @@
 set -uo pipefail
 out="${OUT:-/tmp/spreadcast-gpu-check}"
 mkdir -p "$out"
-if [[ -f carry.tar.xz && ! -x carry/bin/spreadcast-cli ]]; then
-    tar xJf carry.tar.xz
+# Always the archive's binary: a machine still warm from an earlier call keeps the old carry/.
+if [[ -f carry.tar.xz ]]; then
+    rm -rf carry && tar xJf carry.tar.xz
 fi
 cli="$PWD/carry/bin/spreadcast-cli"
 [[ -x "$cli" ]] || { echo "gpu-check.sh: no carry/bin/spreadcast-cli; run scripts/gpu-carry.sh here first" >&2; exit 2; }
@@ -17,18 +18,28 @@ export CUDA_HOME="${CUDA_HOME:-/usr/local/cuda}"
 mode="${1:-full}"
 summary=()
 
+# One device call may run 600 s: every step is cut to what is left of BUDGET seconds, so the
+# summary always comes back.
+deadline=$((SECONDS + ${BUDGET:-540}))
 step() {  # name, seconds, command…
     local name="$1" limit="$2"
     shift 2
+    local left=$((deadline - SECONDS - 15))
+    if ((left < 20)); then
+        summary+=("$(printf '%-22s skipped: no time left' "$name")")
+        return 0
+    fi
+    ((limit > left)) && limit=$left
     local start=$SECONDS
-    timeout "$limit" "$@" > "$out/$name.txt" 2>&1
+    timeout -k 10 "$limit" "$@" > "$out/$name.txt" 2>&1
     local status=$?
     summary+=("$(printf '%-22s exit %-3s %4ss' "$name" "$status" "$((SECONDS - start))")")
     return 0
 }
 
 {
-    echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "source: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "binary built from: $(head -n 1 carry/COMMIT 2>/dev/null || echo unknown)"
     date -u
     nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,power.limit --format=csv 2>&1
 } > "$out/machine.txt"
