@@ -184,6 +184,12 @@ struct ModelView {
     SPREADCAST_HD int half() const { return nlat / 2; }
     SPREADCAST_HD int spectrumLength() const { return nlon / 2 + 1; }
     SPREADCAST_HD long long points() const { return static_cast<long long>(nlat) * nlon; }
+    // Elements of one FFT chunk of members with `fields` fields: Fourier coefficients and grid values.
+    long long fourierChunk(int fields) const
+    {
+        return static_cast<long long>(fftChunkMembers) * fields * nlat * spectrumLength();
+    }
+    long long gridChunk(int fields) const { return static_cast<long long>(fftChunkMembers) * fields * points(); }
 };
 
 // Why a member stopped (MemberHealth::reason); core's ModelBlowUp text is made from it on the host.

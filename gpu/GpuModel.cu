@@ -106,9 +106,8 @@ struct CudaExecutor {
             note(CUFFT_INVALID_VALUE);
             return;
         }
-        const std::size_t fourierChunk =
-            static_cast<std::size_t>(fftChunkMembers) * fields * model.nlat * model.spectrumLength();
-        const std::size_t gridChunk = static_cast<std::size_t>(fftChunkMembers) * fields * model.points();
+        const long long fourierChunk = model.fourierChunk(fields);
+        const long long gridChunk = model.gridChunk(fields);
         for (int chunk = 0; chunk < slots / fftChunkMembers; ++chunk) {
             // Z2D may overwrite its input; the Fourier buffer is scratch, rewritten every synthesis.
             note(fft->execZ2D(toGrid, reinterpret_cast<cufftDoubleComplex*>(fourier + chunk * fourierChunk),
@@ -122,9 +121,8 @@ struct CudaExecutor {
             note(CUFFT_INVALID_VALUE);
             return;
         }
-        const std::size_t fourierChunk =
-            static_cast<std::size_t>(fftChunkMembers) * fields * model.nlat * model.spectrumLength();
-        const std::size_t gridChunk = static_cast<std::size_t>(fftChunkMembers) * fields * model.points();
+        const long long fourierChunk = model.fourierChunk(fields);
+        const long long gridChunk = model.gridChunk(fields);
         for (int chunk = 0; chunk < slots / fftChunkMembers; ++chunk) {
             note(fft->execD2Z(toFourier, const_cast<double*>(grids + chunk * gridChunk),
                               reinterpret_cast<cufftDoubleComplex*>(fourier + chunk * fourierChunk)));

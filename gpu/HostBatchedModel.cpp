@@ -54,9 +54,8 @@ HostExecutor::~HostExecutor() = default;
 
 void HostExecutor::fourierToGrid(int fields, Cplx* fourier, double* grids, int slots)
 {
-    const std::size_t fourierChunk =
-        static_cast<std::size_t>(fftChunkMembers) * fields * model_.nlat * model_.spectrumLength();
-    const std::size_t gridChunk = static_cast<std::size_t>(fftChunkMembers) * fields * model_.points();
+    const long long fourierChunk = model_.fourierChunk(fields);
+    const long long gridChunk = model_.gridChunk(fields);
     for (int chunk = 0; chunk < slots / fftChunkMembers; ++chunk) {
         fftw_execute_dft_c2r(plans_->toGrid[fields - 4],
                              reinterpret_cast<fftw_complex*>(fourier + chunk * fourierChunk),
@@ -66,9 +65,8 @@ void HostExecutor::fourierToGrid(int fields, Cplx* fourier, double* grids, int s
 
 void HostExecutor::gridToFourier(int fields, const double* grids, Cplx* fourier, int slots)
 {
-    const std::size_t fourierChunk =
-        static_cast<std::size_t>(fftChunkMembers) * fields * model_.nlat * model_.spectrumLength();
-    const std::size_t gridChunk = static_cast<std::size_t>(fftChunkMembers) * fields * model_.points();
+    const long long fourierChunk = model_.fourierChunk(fields);
+    const long long gridChunk = model_.gridChunk(fields);
     for (int chunk = 0; chunk < slots / fftChunkMembers; ++chunk) {
         // FFTW_PRESERVE_INPUT was planned, so the input is only read.
         fftw_execute_dft_r2c(plans_->toFourier[fields - 4], const_cast<double*>(grids + chunk * gridChunk),
