@@ -17,24 +17,6 @@ double secondsSince(Clock::time_point start)
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-class HostBatchedAdapter : public BatchedModel {
-public:
-    HostBatchedAdapter(const ShallowWaterModel& model, int batch) : model_(model, batch) {}
-    std::vector<MemberBlowUp> advance(std::span<MemberState* const> members, int steps) override
-    {
-        return model_.advance(members, steps);
-    }
-    std::vector<GridFields> fields(std::span<MemberState* const> members) override
-    {
-        const std::vector<const MemberState*> states(members.begin(), members.end());
-        return model_.fields(states);
-    }
-    long long allocatedBytes() const override { return 0; }
-
-private:
-    HostBatchedModel model_;
-};
-
 class HostBatchedDevice : public Device {
 public:
     HostBatchedDevice(int index, int batch) : index_(index), batch_(batch) {}
@@ -48,7 +30,7 @@ public:
         if (shallowWater == nullptr) {
             throw DeviceFault(name() + ": runs the spectral shallow-water model only");
         }
-        return std::make_unique<BatchedWorker>(std::make_unique<HostBatchedAdapter>(*shallowWater, batch_), name());
+        return std::make_unique<BatchedWorker>(std::make_unique<HostBatchedModel>(*shallowWater, batch_), name());
     }
 
 private:

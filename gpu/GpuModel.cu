@@ -548,12 +548,7 @@ std::vector<MemberBlowUp> GpuModel::advance(std::span<MemberState* const> member
         impl.unload(part.size());
         unpackStates(impl.hostBlock, part, impl.pattern);
         impl.resident.remember(part);
-        for (std::size_t k = 0; k < part.size(); ++k) {
-            const MemberHealth& health = impl.hostBlock.health[k];
-            if (health.reason != memberHealthy) {
-                blowUps.push_back({static_cast<int>(first + k), health.step, blowUpMessage(health, impl.model)});
-            }
-        }
+        collectBlowUps(impl.hostBlock.health, part.size(), first, impl.model, blowUps);
     }
     return blowUps;
 }
@@ -576,13 +571,7 @@ std::vector<GridFields> GpuModel::fields(std::span<MemberState* const> members)
               impl.device, "copying output fields from the device");
         check(cudaStreamSynchronize(impl.executor.stream), impl.device, "computing output fields");
         for (std::size_t k = 0; k < part.size(); ++k) {
-            GridFields fields;
-            AlignedVector<double>* targets[] = {&fields.height, &fields.u, &fields.v, &fields.vorticity};
-            for (std::size_t f = 0; f < 4; ++f) {
-                const double* source = impl.hostOutput + (k * 4 + f) * points;
-                targets[f]->assign(source, source + points);
-            }
-            result.push_back(std::move(fields));
+            result.push_back(slotFields(impl.hostOutput, k, points));
         }
     }
     return result;

@@ -134,35 +134,21 @@ std::vector<MemberBlowUp> HostBatchedModel::advance(std::span<MemberState* const
         }
         unpackStates(block_, part, pattern_);
         resident_.remember(part);
-        for (std::size_t k = 0; k < part.size(); ++k) {
-            if (health_[k].reason != memberHealthy) {
-                blowUps.push_back({static_cast<int>(first + k), health_[k].step, blowUpMessage(health_[k], model_)});
-            }
-        }
+        collectBlowUps(health_.data(), part.size(), first, model_, blowUps);
     }
     return blowUps;
 }
 
-std::vector<GridFields> HostBatchedModel::fields(std::span<const MemberState* const> members)
+std::vector<GridFields> HostBatchedModel::fields(std::span<MemberState* const> members)
 {
     std::vector<GridFields> result;
     const std::size_t points = static_cast<std::size_t>(view_.points());
     for (std::size_t first = 0; first < members.size(); first += static_cast<std::size_t>(capacity_)) {
-        const std::size_t count = std::min(members.size() - first, static_cast<std::size_t>(capacity_));
-        std::vector<MemberState*> part;
-        for (std::size_t k = 0; k < count; ++k) {
-            part.push_back(const_cast<MemberState*>(members[first + k]));  // packing only reads them
-        }
+        const auto part = members.subspan(first, std::min(members.size() - first, static_cast<std::size_t>(capacity_)));
         load(part, true);
         outputFields(executor_, view_, batch_);
-        for (std::size_t k = 0; k < count; ++k) {
-            GridFields fields;
-            AlignedVector<double>* targets[] = {&fields.height, &fields.u, &fields.v, &fields.vorticity};
-            for (int f = 0; f < 4; ++f) {
-                const double* source = outputGrids_.data() + (k * 4 + static_cast<std::size_t>(f)) * points;
-                targets[f]->assign(source, source + points);
-            }
-            result.push_back(std::move(fields));
+        for (std::size_t k = 0; k < part.size(); ++k) {
+            result.push_back(slotFields(outputGrids_.data(), k, points));
         }
     }
     return result;

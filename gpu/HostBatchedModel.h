@@ -6,6 +6,7 @@
 // machines without a GPU.
 
 #include "BatchedShallowWater.h"
+#include "BatchedWorker.h"
 #include "ModelTables.h"
 #include "device/Device.h"
 
@@ -40,15 +41,17 @@ private:
     std::unique_ptr<Plans> plans_;
 };
 
-class HostBatchedModel {
+class HostBatchedModel : public BatchedModel {
 public:
     HostBatchedModel(const ShallowWaterModel& model, int capacity);
-    ~HostBatchedModel();
+    ~HostBatchedModel() override;
 
     int capacity() const { return capacity_; }
     // Advances the members in batches of at most capacity() and says which stopped and why.
-    std::vector<MemberBlowUp> advance(std::span<MemberState* const> members, int steps);
-    std::vector<GridFields> fields(std::span<const MemberState* const> members);
+    std::vector<MemberBlowUp> advance(std::span<MemberState* const> members, int steps) override;
+    // The members' output fields (their states are only read).
+    std::vector<GridFields> fields(std::span<MemberState* const> members) override;
+    long long allocatedBytes() const override { return 0; }
 
 private:
     // Copies the members in, unless the buffers hold them already; with `keep` they count as held

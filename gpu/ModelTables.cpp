@@ -280,6 +280,26 @@ std::string blowUpMessage(const MemberHealth& health, const ShallowWaterModel& m
     }
 }
 
+void collectBlowUps(const MemberHealth* health, std::size_t count, std::size_t first, const ShallowWaterModel& model,
+                    std::vector<MemberBlowUp>& blowUps)
+{
+    for (std::size_t k = 0; k < count; ++k) {
+        if (health[k].reason != memberHealthy) {
+            blowUps.push_back({static_cast<int>(first + k), health[k].step, blowUpMessage(health[k], model)});
+        }
+    }
+}
+
+GridFields slotFields(const double* outputGrids, std::size_t slot, std::size_t points)
+{
+    GridFields fields;
+    for (std::size_t f = 0; f < outputVariables.size(); ++f) {
+        const double* source = outputGrids + (slot * outputVariables.size() + f) * points;
+        (fields.*outputVariables[f].field).assign(source, source + points);
+    }
+    return fields;
+}
+
 std::size_t slotStateBytes(const ShallowWaterModel& model)
 {
     return stateArrays * model.transform().coefficientCount() * sizeof(Cplx) + 2 * sizeof(std::uint32_t) +

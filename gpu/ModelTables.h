@@ -5,6 +5,7 @@
 // copies these arrays to its device, the host executor uses them where they are.
 
 #include "BatchedShallowWater.h"
+#include "device/Device.h"
 #include "model/ShallowWaterModel.h"
 
 #include <cstddef>
@@ -84,6 +85,14 @@ private:
 
 // ModelBlowUp's message for a member that stopped (the CPU model's words).
 std::string blowUpMessage(const MemberHealth& health, const ShallowWaterModel& model);
+
+// The members among the first `count` slots that stopped, as blow-ups whose index is the slot
+// plus `first` (the slot's place in the caller's batch).
+void collectBlowUps(const MemberHealth* health, std::size_t count, std::size_t first, const ShallowWaterModel& model,
+                    std::vector<MemberBlowUp>& blowUps);
+
+// The output fields of one slot of an output-grid block ([slot][field][point], GridFields order).
+GridFields slotFields(const double* outputGrids, std::size_t slot, std::size_t points);
 
 // Bytes of one slot in the batch buffers beyond its state block (scratch spectral arrays, Fourier
 // coefficients, grids), and of the state block's slot.

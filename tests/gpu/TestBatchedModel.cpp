@@ -119,7 +119,7 @@ private slots:
             }
         }
         // The output fields too.
-        const std::vector<const MemberState*> last{batchedStates.back().get()};
+        const std::vector<MemberState*> last{batchedStates.back().get()};
         const GridFields fields = batched.fields(last).front();
         const GridFields expected = model->fields(*cpuStates.back(), *workspace);
         for (const auto& variable : outputVariables) {
@@ -147,8 +147,7 @@ private slots:
             for (const auto& state : states) {
                 bytes.push_back(model->serialize(*state));
             }
-            std::vector<const MemberState*> constStates(all.begin(), all.end());
-            for (const GridFields& fields : batched.fields(constStates)) {
+            for (const GridFields& fields : batched.fields(all)) {
                 const auto* data = reinterpret_cast<const std::byte*>(fields.height.data());
                 bytes.emplace_back(data, data + fields.height.size() * sizeof(double));
             }
