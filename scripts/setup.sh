@@ -23,6 +23,9 @@ packages=(
     xvfb xauth libgl1-mesa-dri libglx-mesa0
     # reading the output the way forecasters do
     python3-xarray python3-netcdf4 cdo
+    # learned models: GraphCast checkpoints (npz = zip of .npy, libzip), k-d trees for its graphs
+    # (nanoflann), and numpy for the tests' synthetic checkpoints and reference forward pass
+    libzip-dev libnanoflann-dev python3-numpy
     # several nodes under MPI
     openmpi-bin libopenmpi-dev
     # the Debian package: CPack's dpkg-shlibdeps step needs `file`; tests/installer checks the
