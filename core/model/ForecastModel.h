@@ -54,6 +54,9 @@ private:
 class ForecastModel {
 public:
     virtual ~ForecastModel() = default;
+    // The model's name in the registry ("shallow-water", "graphcast"): batched backends, run specs
+    // and output files know a model by it.
+    virtual std::string name() const = 0;
     virtual std::string description() const = 0;
     virtual const GaussianGrid& grid() const = 0;
     virtual double timeStep() const = 0;

@@ -87,6 +87,7 @@ public:
                       const InitialPerturbation& perturbation = {}, const StochasticForcingSettings& forcing = {});
     ~ShallowWaterModel() override;
 
+    std::string name() const override { return "shallow-water"; }
     std::string description() const override;
     const GaussianGrid& grid() const override { return transform_.grid(); }
     double timeStep() const override { return parameters_.timeStep; }
