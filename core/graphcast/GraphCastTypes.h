@@ -100,4 +100,22 @@ struct NormalizationStats {
     std::vector<int> levels;  // hPa, the files' level coordinate
 };
 
+// Fields at one time on a LatLonGrid, by graphcast's long variable names ("temperature",
+// "geopotential", "2m_temperature", "toa_incident_solar_radiation", …): an atmospheric variable
+// holds levels × points values (level-major, levels in the dataset's order), a surface one points.
+struct Fields {
+    std::map<std::string, std::vector<float>> variables;
+};
+
+// A dataset in the layout of DeepMind's example files
+// (source-era5_date-2022-01-01_res-1.0_levels-13_steps-01.nc: dims batch, time, level, lat, lon),
+// batch 0, on GraphCast's grid (latitudes ascending).
+struct Dataset {
+    LatLonGrid grid;
+    std::vector<int> levels;                  // hPa
+    std::vector<std::int64_t> validTimes;     // seconds since 1970-01-01 00:00 UTC, one per time
+    std::vector<Fields> times;                // time-dependent variables, one Fields per time
+    Fields statics;                           // geopotential_at_surface, land_sea_mask
+};
+
 }  // namespace spreadcast::graphcast
