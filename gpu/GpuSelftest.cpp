@@ -113,10 +113,11 @@ SelftestCheck compareWithCpu(const std::string& name, RunSpec spec, int member, 
     consider(norm(divergenceError) / norm(b.current.vorticity), "spectral divergence (against |vorticity|)");
     consider(relativeDifference(a.pattern, b.pattern), "forcing pattern");
     consider(relativeDifference(a.current.geopotential, b.current.geopotential), "spectral geopotential");
-    for (const auto& variable : outputVariables) {
-        const auto& x = gpuFields.*variable.field;
-        const auto& y = cpuFields.*variable.field;
-        consider(relativeDifference(x.data(), y.data(), y.size()), std::string(variable.name));
+    const OutputSchema& schema = shallowWater.outputSchema();
+    for (std::size_t k = 0; k < schema.variables.size(); ++k) {
+        const auto& x = gpuFields.variables[k];
+        const auto& y = cpuFields.variables[k];
+        consider(relativeDifference(x.data(), y.data(), y.size()), schema.variables[k].name);
     }
     const bool passed = worst <= 1e-10 && a.step == b.step;
     return {name, passed,
@@ -195,8 +196,7 @@ MemberBytes memberBytes(const ShallowWaterModel& model, const std::vector<std::u
     }
     for (const GridFields& fields : gpuModel.fields(pointers)) {
         std::vector<std::byte> all;
-        for (const auto& variable : outputVariables) {
-            const auto& values = fields.*variable.field;
+        for (const auto& values : fields.variables) {
             const auto* data = reinterpret_cast<const std::byte*>(values.data());
             all.insert(all.end(), data, data + values.size() * sizeof(double));
         }

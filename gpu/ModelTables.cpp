@@ -293,9 +293,9 @@ void collectBlowUps(const MemberHealth* health, std::size_t count, std::size_t f
 GridFields slotFields(const double* outputGrids, std::size_t slot, std::size_t points)
 {
     GridFields fields;
-    for (std::size_t f = 0; f < outputVariables.size(); ++f) {
-        const double* source = outputGrids + (slot * outputVariables.size() + f) * points;
-        (fields.*outputVariables[f].field).assign(source, source + points);
+    for (std::size_t f = 0; f < shallowWaterOutputCount; ++f) {
+        const double* source = outputGrids + (slot * shallowWaterOutputCount + f) * points;
+        fields.variables.emplace_back(source, source + points);
     }
     return fields;
 }

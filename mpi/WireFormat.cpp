@@ -126,21 +126,23 @@ std::vector<MemberBlowUp> getBlowUps(MessageReader& reader)
 
 void putFields(MessageWriter& writer, const GridFields& fields)
 {
-    for (const OutputVariable& variable : outputVariables) {
-        writer.putBytes(std::as_bytes(std::span((fields.*variable.field).data(), (fields.*variable.field).size())));
+    writer.put(static_cast<std::uint32_t>(fields.variables.size()));
+    for (const AlignedVector<double>& values : fields.variables) {
+        writer.putBytes(std::as_bytes(std::span(values.data(), values.size())));
     }
 }
 
 GridFields getFields(MessageReader& reader)
 {
     GridFields fields;
-    for (const OutputVariable& variable : outputVariables) {
+    const auto variables = reader.get<std::uint32_t>();
+    for (std::uint32_t k = 0; k < variables; ++k) {
         const auto bytes = reader.getBytes();
         if (bytes.size() % sizeof(double) != 0) {
-            throw std::invalid_argument("the field " + std::string(variable.name) + " from another rank has " +
+            throw std::invalid_argument("variable " + std::to_string(k) + " from another rank has " +
                                         std::to_string(bytes.size()) + " bytes, not a whole number of values");
         }
-        auto& values = fields.*variable.field;
+        auto& values = fields.variables.emplace_back();
         values.resize(bytes.size() / sizeof(double));
         std::memcpy(values.data(), bytes.data(), bytes.size());
     }

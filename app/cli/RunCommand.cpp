@@ -1,5 +1,6 @@
 #include "Commands.h"
 
+#include "model/ModelRegistry.h"
 #include "run/EnsembleRun.h"
 #include "run/InputError.h"
 #include "run/RunManifest.h"
@@ -41,6 +42,7 @@ struct RunOptions {
     std::string precision = "float";
     bool noGalewskyBump = false;
     double perturbLengthKm = 1000.0;
+    bool perturbLengthGiven = false;
     std::string skebTime = "6h";
     std::vector<std::string> thresholds;
     std::string watchdog = "10m";
@@ -178,6 +180,9 @@ int runForecast(RunOptions& options, const std::string& commandLine)
     spec.precision = options.precision == "double" ? OutputPrecision::Double : OutputPrecision::Float;
     spec.galewskyPerturbation = !options.noGalewskyBump;
     spec.perturbLengthScale = options.perturbLengthKm * 1000.0;
+    if (spec.model == "graphcast" && options.perturbLengthGiven) {
+        spec.graphcast.perturbationLengthScale = options.perturbLengthKm * 1000.0;
+    }
     for (const auto& text : options.thresholds) {
         try {
             spec.thresholds.push_back(parseThreshold(text));
@@ -337,11 +342,22 @@ void addRunCommand(CLI::App& app)
                 "Exit status: 0 done, 1 a member or the output failed, 2 bad input, 130 cancelled.");
     // A repeated option takes its last value, as shells' aliases and scripts expect.
     run->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    run->add_option("--model", spec.model, "The model: " + modelNameList() + " (docs/MODELS.md)")
+        ->capture_default_str();
     run->add_option("--ic", spec.initialCondition,
                     "Initial condition: williamson2, williamson5, williamson6, galewsky, or a CF NetCDF file with "
-                    "eastward/northward wind and (optionally) geopotential height or geopotential")
+                    "eastward/northward wind and (optionally) geopotential height or geopotential; for graphcast "
+                    "a dataset in DeepMind's example layout")
         ->capture_default_str();
-    run->add_option("--ic-time", spec.initialConditionTime, "Time index to start from in an initial-condition file")
+    run->add_option("--ic-time", spec.initialConditionTime,
+                    "Time index to start from in an initial-condition file (graphcast: of the newest input time; "
+                    "0: the first that has its earlier input)")
+        ->capture_default_str();
+    run->add_option("--checkpoint", spec.graphcast.checkpoint, "graphcast: the checkpoint, DeepMind's .npz");
+    run->add_option("--stats", spec.graphcast.statistics,
+                    "graphcast: folder with mean_by_level.nc, stddev_by_level.nc, diffs_stddev_by_level.nc");
+    run->add_option("--perturbation-scale", spec.graphcast.perturbationScale,
+                    "graphcast: members 1… perturbed by this many times diffs_stddev_by_level (0: none)")
         ->capture_default_str();
     run->add_option("--ic-level", spec.initialConditionLevel, "Level index in an initial-condition file")
         ->capture_default_str();
@@ -367,8 +383,13 @@ void addRunCommand(CLI::App& app)
     run->add_option("--perturb-height", spec.perturbHeight,
                     "Initial height perturbation, grid-point standard deviation in m, unbalanced (0: none)")
         ->capture_default_str();
-    run->add_option("--perturb-length", options->perturbLengthKm, "Length scale L of the perturbations, km")
-        ->capture_default_str();
+    run->add_option_function<double>(
+        "--perturb-length",
+        [options](double km) {
+            options->perturbLengthKm = km;
+            options->perturbLengthGiven = true;
+        },
+        "Length scale L of the perturbations, km (shallow water: 1000; graphcast: 500)");
     run->add_option("--perturb-smoothness", spec.perturbSmoothness,
                     "Spectral slope α of the perturbations: amplitude ∝ (l(l+1) + (a/L)²)^(−α/2)")
         ->capture_default_str();

@@ -1,6 +1,7 @@
 #include "ensemble/EnsembleStatistics.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -16,7 +17,9 @@ ExceedanceThreshold parseThreshold(std::string_view text)
     const auto separator = text.find('>');
     const std::string_view name = text.substr(0, separator);
     double value = 0.0;
-    bool valid = separator != std::string_view::npos && outputVariableIndex(name) >= 0;
+    bool valid = separator != std::string_view::npos && !name.empty() &&
+                 std::all_of(name.begin(), name.end(),
+                             [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; });
     if (valid) {
         const std::string_view number = text.substr(separator + 1);
         const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
@@ -24,8 +27,8 @@ ExceedanceThreshold parseThreshold(std::string_view text)
     }
     if (!valid) {
         throw std::invalid_argument("'" + std::string(text) +
-                                    "' is not a threshold: write VARIABLE>VALUE with VARIABLE one of height, u, v, "
-                                    "vorticity, e.g. height>10000 or vorticity>1e-4");
+                                    "' is not a threshold: write VARIABLE>VALUE with VARIABLE an output variable of "
+                                    "the model, e.g. height>10000 or vorticity>1e-4");
     }
     return {std::string(name), value};
 }
@@ -41,12 +44,32 @@ std::string probabilityVariableName(const ExceedanceThreshold& threshold)
     return name;
 }
 
-StatisticsAccumulator::StatisticsAccumulator(int times, int members, std::size_t points,
-                                             std::vector<ExceedanceThreshold> thresholds)
-    : members_(members), points_(points), thresholds_(std::move(thresholds)), times_(static_cast<std::size_t>(times))
+std::vector<std::string> thresholdProblems(const std::vector<ExceedanceThreshold>& thresholds,
+                                           const OutputSchema& schema)
 {
+    std::vector<std::string> problems;
+    for (const auto& threshold : thresholds) {
+        if (schema.variableIndex(threshold.variable) < 0) {
+            std::string known;
+            for (const OutputVariable& variable : schema.variables) {
+                known += (known.empty() ? "" : ", ") + variable.name;
+            }
+            problems.push_back("the threshold on '" + threshold.variable +
+                               "' names no output variable of this model; it writes " + known);
+        }
+    }
+    return problems;
+}
+
+StatisticsAccumulator::StatisticsAccumulator(int times, int members, const OutputSchema& schema,
+                                             std::vector<ExceedanceThreshold> thresholds)
+    : members_(members), thresholds_(std::move(thresholds)), times_(static_cast<std::size_t>(times))
+{
+    for (std::size_t k = 0; k < schema.variables.size(); ++k) {
+        sizes_.push_back(schema.valueCount(k));
+    }
     for (const auto& threshold : thresholds_) {
-        const int index = outputVariableIndex(threshold.variable);
+        const int index = schema.variableIndex(threshold.variable);
         if (index < 0) {
             throw std::invalid_argument("no output variable '" + threshold.variable + "' for a probability");
         }
@@ -56,23 +79,43 @@ StatisticsAccumulator::StatisticsAccumulator(int times, int members, std::size_t
 
 void StatisticsAccumulator::fold(TimeAccumulator& accumulator, const GridFields& fields)
 {
-    const std::size_t variables = outputVariables.size();
+    const std::size_t variables = sizes_.size();
+    if (fields.variables.size() != variables) {
+        throw std::invalid_argument("statistics: a member's fields have " + std::to_string(fields.variables.size()) +
+                                    " variables, the schema " + std::to_string(variables));
+    }
+    for (std::size_t k = 0; k < variables; ++k) {
+        if (fields.variables[k].size() != sizes_[k]) {
+            throw std::invalid_argument("statistics: variable " + std::to_string(k) + " of a member has " +
+                                        std::to_string(fields.variables[k].size()) + " values, the schema " +
+                                        std::to_string(sizes_[k]));
+        }
+    }
     if (accumulator.count == 0) {
-        const AlignedVector<double> zeros(points_, 0.0);
-        accumulator.mean.assign(variables, zeros);
-        accumulator.m2.assign(variables, zeros);
-        accumulator.minimum.assign(variables, AlignedVector<double>(points_, std::numeric_limits<double>::infinity()));
-        accumulator.maximum.assign(variables, AlignedVector<double>(points_, -std::numeric_limits<double>::infinity()));
-        accumulator.exceedances.assign(thresholds_.size(), std::vector<std::uint32_t>(points_, 0));
+        accumulator.mean.clear();
+        accumulator.m2.clear();
+        accumulator.minimum.clear();
+        accumulator.maximum.clear();
+        for (std::size_t size : sizes_) {
+            accumulator.mean.emplace_back(size, 0.0);
+            accumulator.m2.emplace_back(size, 0.0);
+            accumulator.minimum.emplace_back(size, std::numeric_limits<double>::infinity());
+            accumulator.maximum.emplace_back(size, -std::numeric_limits<double>::infinity());
+        }
+        accumulator.exceedances.clear();
+        for (int variable : thresholdVariable_) {
+            accumulator.exceedances.emplace_back(sizes_[static_cast<std::size_t>(variable)], 0);
+        }
     }
     const double n = ++accumulator.count;
     for (std::size_t k = 0; k < variables; ++k) {
-        const AlignedVector<double>& x = fields.*outputVariables[k].field;
+        const AlignedVector<double>& x = fields.variables[k];
+        const std::size_t points = sizes_[k];
         double* mean = accumulator.mean[k].data();
         double* m2 = accumulator.m2[k].data();
         double* minimum = accumulator.minimum[k].data();
         double* maximum = accumulator.maximum[k].data();
-        for (std::size_t i = 0; i < points_; ++i) {
+        for (std::size_t i = 0; i < points; ++i) {
             const double delta = x[i] - mean[i];
             mean[i] += delta / n;
             m2[i] += delta * (x[i] - mean[i]);
@@ -81,9 +124,9 @@ void StatisticsAccumulator::fold(TimeAccumulator& accumulator, const GridFields&
         }
     }
     for (std::size_t t = 0; t < thresholds_.size(); ++t) {
-        const AlignedVector<double>& x = fields.*outputVariables[thresholdVariable_[t]].field;
+        const AlignedVector<double>& x = fields.variables[static_cast<std::size_t>(thresholdVariable_[t])];
         std::vector<std::uint32_t>& count = accumulator.exceedances[t];
-        for (std::size_t i = 0; i < points_; ++i) {
+        for (std::size_t i = 0; i < count.size(); ++i) {
             count[i] += x[i] > thresholds_[t].value ? 1u : 0u;
         }
     }
@@ -104,8 +147,8 @@ EnsembleStatistics StatisticsAccumulator::finish(TimeAccumulator& accumulator)
         statistics.spread.push_back(std::move(m2));
     }
     for (const auto& count : accumulator.exceedances) {
-        AlignedVector<double> probability(points_);
-        for (std::size_t i = 0; i < points_; ++i) {
+        AlignedVector<double> probability(count.size());
+        for (std::size_t i = 0; i < count.size(); ++i) {
             probability[i] = count[i] / n;
         }
         statistics.probability.push_back(std::move(probability));
@@ -179,7 +222,7 @@ bool StatisticsAccumulator::includes(int time, int member) const
 
 namespace {
 
-constexpr char snapshotTag[8] = {'S', 'C', 'S', 'T', 'A', 'T', '0', '1'};
+constexpr char snapshotTag[8] = {'S', 'C', 'S', 'T', 'A', 'T', '0', '2'};
 
 template <typename T>
 void put(std::ostream& out, const T& value)
@@ -228,7 +271,10 @@ void StatisticsAccumulator::save(std::ostream& out) const
     out.write(snapshotTag, sizeof snapshotTag);
     put(out, static_cast<std::int64_t>(times_.size()));
     put(out, static_cast<std::int64_t>(members_));
-    put(out, static_cast<std::uint64_t>(points_));
+    put(out, static_cast<std::uint64_t>(sizes_.size()));
+    for (std::size_t size : sizes_) {
+        put(out, static_cast<std::uint64_t>(size));
+    }
     put(out, static_cast<std::uint64_t>(thresholds_.size()));
     put(out, static_cast<std::uint64_t>(skipped_.size()));
     for (int member : skipped_) {
@@ -252,8 +298,8 @@ void StatisticsAccumulator::save(std::ostream& out) const
         put(out, static_cast<std::uint64_t>(accumulator.early.size()));
         for (const auto& [member, fields] : accumulator.early) {
             put(out, static_cast<std::int64_t>(member));
-            for (const OutputVariable& variable : outputVariables) {
-                putArray(out, fields.*variable.field);
+            for (const auto& values : fields.variables) {
+                putArray(out, values);
             }
         }
     }
@@ -266,12 +312,16 @@ void StatisticsAccumulator::restore(std::istream& in)
         throw std::invalid_argument("the file is not a Spreadcast statistics snapshot");
     }
     std::lock_guard lock(mutex_);
-    if (get<std::int64_t>(in) != static_cast<std::int64_t>(times_.size()) || get<std::int64_t>(in) != members_ ||
-        get<std::uint64_t>(in) != points_ || get<std::uint64_t>(in) != thresholds_.size()) {
+    bool sameShape = get<std::int64_t>(in) == static_cast<std::int64_t>(times_.size()) &&
+                     get<std::int64_t>(in) == members_ && get<std::uint64_t>(in) == sizes_.size();
+    for (std::size_t k = 0; sameShape && k < sizes_.size(); ++k) {
+        sameShape = get<std::uint64_t>(in) == sizes_[k];
+    }
+    if (!sameShape || get<std::uint64_t>(in) != thresholds_.size()) {
         throw std::invalid_argument("the statistics snapshot belongs to a run of another shape (times, members, "
                                     "grid or thresholds differ)");
     }
-    const std::size_t variables = outputVariables.size();
+    const std::size_t variables = sizes_.size();
     std::set<int> skipped;
     for (auto count = get<std::uint64_t>(in); count > 0; --count) {
         skipped.insert(static_cast<int>(get<std::int64_t>(in)));
@@ -284,20 +334,21 @@ void StatisticsAccumulator::restore(std::istream& in)
         if (accumulator.count > 0) {
             for (auto* arrays : {&accumulator.mean, &accumulator.m2, &accumulator.minimum, &accumulator.maximum}) {
                 arrays->resize(variables);
-                for (auto& values : *arrays) {
-                    getArray(in, values, points_);
+                for (std::size_t k = 0; k < variables; ++k) {
+                    getArray(in, (*arrays)[k], sizes_[k]);
                 }
             }
             accumulator.exceedances.resize(thresholds_.size());
-            for (auto& counts : accumulator.exceedances) {
-                getArray(in, counts, points_);
+            for (std::size_t t = 0; t < thresholds_.size(); ++t) {
+                getArray(in, accumulator.exceedances[t], sizes_[static_cast<std::size_t>(thresholdVariable_[t])]);
             }
         }
         for (auto count = get<std::uint64_t>(in); count > 0; --count) {
             const int member = static_cast<int>(get<std::int64_t>(in));
             GridFields fields;
-            for (const OutputVariable& variable : outputVariables) {
-                getArray(in, fields.*variable.field, points_);
+            fields.variables.resize(variables);
+            for (std::size_t k = 0; k < variables; ++k) {
+                getArray(in, fields.variables[k], sizes_[k]);
             }
             accumulator.early.emplace(member, std::move(fields));
         }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/GridFields.h"
+#include "model/OutputSchema.h"
 
 #include <cstdint>
 #include <iosfwd>
@@ -17,19 +18,24 @@ namespace spreadcast {
 
 // "The probability that <variable> exceeds <value>", e.g. height > 10000 m.
 struct ExceedanceThreshold {
-    std::string variable;  // an output variable: height, u, v, vorticity
+    std::string variable;  // an output variable of the run's model (height, u, …; temperature on every level)
     double value = 0.0;    // in the variable's units
     bool operator==(const ExceedanceThreshold&) const = default;
 };
 
 // Parses "height>10000" (also "vorticity>1e-4"); throws std::invalid_argument with a message
-// that names the text and what is expected.
+// that names the text and what is expected. Whether the model has the variable is checked
+// against its schema (thresholdProblems).
 ExceedanceThreshold parseThreshold(std::string_view text);
 // The NetCDF variable name of its probability, e.g. probability_height_above_10000.
 std::string probabilityVariableName(const ExceedanceThreshold& threshold);
+// One sentence per threshold whose variable the schema does not have; empty when all are known.
+std::vector<std::string> thresholdProblems(const std::vector<ExceedanceThreshold>& thresholds,
+                                           const OutputSchema& schema);
 
-// The ensemble statistics of one output time, each nlat × nlon, per output variable in
-// outputVariables order; probabilities in threshold order.
+// The ensemble statistics of one output time, per variable of the output schema in its order
+// (each the variable's size: levels × lat × lon or lat × lon); probabilities in threshold order,
+// each the size of its variable.
 struct EnsembleStatistics {
     int members = 0;  // how many members went in (failed members are left out)
     std::vector<AlignedVector<double>> mean, spread, minimum, maximum;  // spread: sample standard deviation
@@ -43,7 +49,9 @@ struct EnsembleStatistics {
 // the members that arrive ahead of their turn (about one per worker thread).
 class StatisticsAccumulator {
 public:
-    StatisticsAccumulator(int times, int members, std::size_t points, std::vector<ExceedanceThreshold> thresholds);
+    // Throws std::invalid_argument for a threshold on a variable the schema does not have.
+    StatisticsAccumulator(int times, int members, const OutputSchema& schema,
+                          std::vector<ExceedanceThreshold> thresholds);
 
     using Completed = std::vector<std::pair<int, EnsembleStatistics>>;
     // Adds member's fields at a time; returns the statistics of each time this completed.
@@ -74,7 +82,7 @@ private:
     EnsembleStatistics finish(TimeAccumulator& accumulator);
 
     int members_;
-    std::size_t points_;
+    std::vector<std::size_t> sizes_;  // values per variable
     std::vector<ExceedanceThreshold> thresholds_;
     std::vector<int> thresholdVariable_;
     std::vector<TimeAccumulator> times_;

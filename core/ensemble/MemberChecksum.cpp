@@ -10,8 +10,7 @@ std::uint64_t fieldsChecksum(const GridFields& fields)
 {
     std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
     XXH3_64bits_reset(state.get());
-    for (const OutputVariable& variable : outputVariables) {
-        const AlignedVector<double>& field = fields.*variable.field;
+    for (const AlignedVector<double>& field : fields.variables) {
         XXH3_64bits_update(state.get(), field.data(), field.size() * sizeof(double));
     }
     return XXH3_64bits_digest(state.get());

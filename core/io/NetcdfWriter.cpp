@@ -72,13 +72,14 @@ std::mutex& netcdfLibraryMutex()
     return mutex;
 }
 
-NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const GaussianGrid& grid,
+NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, OutputSchema schema,
                            std::vector<double> outputTimesSeconds, NetcdfRunAttributes attributes)
     : path_(std::move(path)),
       outputTimesSeconds_(std::move(outputTimesSeconds)),
       members_(spec.members),
-      nlat_(grid.nlat),
-      nlon_(grid.nlon),
+      schema_(std::move(schema)),
+      nlat_(static_cast<int>(schema_.latitudes.size())),
+      nlon_(static_cast<int>(schema_.longitudes.size())),
       doublePrecision_(spec.precision == OutputPrecision::Double)
 {
     if (outputTimesSeconds_.empty()) {
@@ -89,9 +90,9 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
             throw std::invalid_argument("NetcdfWriter for '" + path_ + "': output times must be finite and increasing");
         }
     }
-    if (members_ < 1 || nlat_ < 1 || nlon_ < 1 || grid.latitudeDegrees.size() != static_cast<std::size_t>(nlat_) ||
-        grid.longitudeDegrees.size() != static_cast<std::size_t>(nlon_)) {
-        throw std::invalid_argument("NetcdfWriter for '" + path_ + "' needs at least one member and a complete grid");
+    if (members_ < 1 || nlat_ < 1 || nlon_ < 1 || schema_.variables.empty()) {
+        throw std::invalid_argument("NetcdfWriter for '" + path_ +
+                                    "' needs at least one member, a grid and at least one variable");
     }
     if (attributes.initialTime.empty()) {
         attributes.initialTime = NetcdfRunAttributes{}.initialTime;
@@ -119,14 +120,19 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
         const auto& p = path_;
         int timeDim = 0;
         int memberDim = 0;
+        int levelDim = 0;
         int latDim = 0;
         int lonDim = 0;
+        const bool hasLevels = !schema_.levels.empty();
         check(nc_def_dim(ncid_, "time", NC_UNLIMITED, &timeDim), p, "define dimension 'time'");
         // A file that keeps no members (statistics only) has no member dimension: netCDF reads a
         // dimension of length 0 as unlimited.
         const bool keepsMembers = !stored_.empty();
         if (keepsMembers) {
             check(nc_def_dim(ncid_, "member", stored_.size(), &memberDim), p, "define dimension 'member'");
+        }
+        if (hasLevels) {
+            check(nc_def_dim(ncid_, "level", schema_.levels.size(), &levelDim), p, "define dimension 'level'");
         }
         check(nc_def_dim(ncid_, "lat", static_cast<std::size_t>(nlat_), &latDim), p, "define dimension 'lat'");
         check(nc_def_dim(ncid_, "lon", static_cast<std::size_t>(nlon_), &lonDim), p, "define dimension 'lon'");
@@ -147,13 +153,25 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
             putText(ncid_, memberVar, "_CoordinateAxisType", "Ensemble", p);
         }
 
+        int levelVar = 0;
+        if (hasLevels) {
+            check(nc_def_var(ncid_, "level", NC_DOUBLE, 1, &levelDim, &levelVar), p, "define variable 'level'");
+            putText(ncid_, levelVar, "standard_name", "air_pressure", p);
+            putText(ncid_, levelVar, "long_name", "pressure level", p);
+            putText(ncid_, levelVar, "units", "hPa", p);
+            putText(ncid_, levelVar, "positive", "down", p);
+            putText(ncid_, levelVar, "axis", "Z", p);
+        }
+
         int latVar = 0;
         check(nc_def_var(ncid_, "lat", NC_DOUBLE, 1, &latDim, &latVar), p, "define variable 'lat'");
         putText(ncid_, latVar, "standard_name", "latitude", p);
         putText(ncid_, latVar, "long_name", "latitude", p);
         putText(ncid_, latVar, "units", "degrees_north", p);
         putText(ncid_, latVar, "axis", "Y", p);
-        putText(ncid_, latVar, "comment", "Gaussian latitudes, north to south", p);
+        if (!schema_.gridDescription.empty()) {
+            putText(ncid_, latVar, "comment", schema_.gridDescription, p);
+        }
 
         int lonVar = 0;
         check(nc_def_var(ncid_, "lon", NC_DOUBLE, 1, &lonDim, &lonVar), p, "define variable 'lon'");
@@ -162,9 +180,26 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
         putText(ncid_, lonVar, "units", "degrees_east", p);
         putText(ncid_, lonVar, "axis", "X", p);
 
-        const std::array<int, 4> dims{timeDim, memberDim, latDim, lonDim};
-        // One chunk per member and time: a member's slab is written and read whole.
-        const std::array<std::size_t, 4> chunks{1, 1, static_cast<std::size_t>(nlat_), static_cast<std::size_t>(nlon_)};
+        // (time, member, [level,] lat, lon), one chunk per member, time and level: a member's slab is
+        // written and read whole, one level at a time.
+        auto dimensions = [&](const OutputVariable& variable, bool perMember) {
+            std::vector<int> ids{timeDim};
+            if (perMember) {
+                ids.push_back(memberDim);
+            }
+            if (variable.onLevels) {
+                ids.push_back(levelDim);
+            }
+            ids.push_back(latDim);
+            ids.push_back(lonDim);
+            return ids;
+        };
+        auto chunking = [&](const std::vector<int>& ids) {
+            std::vector<std::size_t> sizes(ids.size(), 1);
+            sizes[sizes.size() - 2] = static_cast<std::size_t>(nlat_);
+            sizes[sizes.size() - 1] = static_cast<std::size_t>(nlon_);
+            return sizes;
+        };
         const nc_type type = doublePrecision_ ? NC_DOUBLE : NC_FLOAT;
         const float floatFill = NC_FILL_FLOAT;
         const double doubleFill = NC_FILL_DOUBLE;
@@ -173,35 +208,40 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
             check(nc_def_var(ncid_, "checksum", NC_UINT64, 2, checksumDims.data(), &checksumVarId_), p,
                   "define variable 'checksum'");
             putText(ncid_, checksumVarId_, "long_name",
-                    "XXH3-64 of the member's double-precision height, u, v and vorticity at this time", p);
+                    "XXH3-64 of the member's double-precision output variables, in the file's order, at this time", p);
         }
-        for (const OutputVariable& variable : outputVariables) {
+        for (const OutputVariable& variable : schema_.variables) {
             if (!keepsMembers) {
                 break;
             }
             const std::string name(variable.name);
             int varid = 0;
-            check(nc_def_var(ncid_, name.c_str(), type, 4, dims.data(), &varid), p, "define variable '" + name + "'");
+            const std::vector<int> dims = dimensions(variable, true);
+            const std::vector<std::size_t> chunks = chunking(dims);
+            check(nc_def_var(ncid_, name.c_str(), type, static_cast<int>(dims.size()), dims.data(), &varid), p,
+                  "define variable '" + name + "'");
             check(nc_def_var_chunking(ncid_, varid, NC_CHUNKED, chunks.data()), p, "set chunking of '" + name + "'");
             check(nc_def_var_deflate(ncid_, varid, NC_SHUFFLE, 1, 1), p, "set compression of '" + name + "'");
             check(nc_def_var_fill(ncid_, varid, NC_FILL,
                                   doublePrecision_ ? static_cast<const void*>(&doubleFill)
                                                    : static_cast<const void*>(&floatFill)),
                   p, "set _FillValue of '" + name + "'");
-            putText(ncid_, varid, "standard_name", variable.standardName, p);
+            if (!variable.standardName.empty()) {
+                putText(ncid_, varid, "standard_name", variable.standardName, p);
+            }
             putText(ncid_, varid, "long_name", variable.longName, p);
             putText(ncid_, varid, "units", variable.units, p);
             dataVarIds_.push_back(varid);
         }
 
         // Statistics over the members, CF cell_methods naming the reduction over realization.
-        const std::array<int, 3> fieldDims{timeDim, latDim, lonDim};
-        const std::array<std::size_t, 3> fieldChunks{1, static_cast<std::size_t>(nlat_),
-                                                     static_cast<std::size_t>(nlon_)};
-        auto defineField = [&](const std::string& name, nc_type fieldType) {
+        auto defineField = [&](const std::string& name, nc_type fieldType, const OutputVariable& of) {
             int varid = 0;
-            check(nc_def_var(ncid_, name.c_str(), fieldType, 3, fieldDims.data(), &varid), p,
-                  "define variable '" + name + "'");
+            const std::vector<int> fieldDims = dimensions(of, false);
+            const std::vector<std::size_t> fieldChunks = chunking(fieldDims);
+            check(nc_def_var(ncid_, name.c_str(), fieldType, static_cast<int>(fieldDims.size()), fieldDims.data(),
+                             &varid),
+                  p, "define variable '" + name + "'");
             check(nc_def_var_chunking(ncid_, varid, NC_CHUNKED, fieldChunks.data()), p,
                   "set chunking of '" + name + "'");
             check(nc_def_var_deflate(ncid_, varid, NC_SHUFFLE, 1, 1), p, "set compression of '" + name + "'");
@@ -218,12 +258,12 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
                  {"spread", "standard_deviation", "ensemble spread (sample standard deviation) of"},
                  {"min", "minimum", "ensemble minimum of"},
                  {"max", "maximum", "ensemble maximum of"}}};
-            for (const OutputVariable& variable : outputVariables) {
+            for (const OutputVariable& variable : schema_.variables) {
                 std::array<int, 4> ids{};
                 for (std::size_t r = 0; r < reductions.size(); ++r) {
                     const std::string name = std::string(variable.name) + "_" + reductions[r].suffix;
-                    ids[r] = defineField(name, type);
-                    if (r != 1) {
+                    ids[r] = defineField(name, type, variable);
+                    if (r != 1 && !variable.standardName.empty()) {
                         putText(ncid_, ids[r], "standard_name", variable.standardName, p);
                     }
                     putText(ncid_, ids[r], "long_name",
@@ -234,14 +274,15 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
                 statisticsVarIds_.push_back(ids);
             }
             for (const ExceedanceThreshold& threshold : attributes.thresholds) {
-                const std::string name = probabilityVariableName(threshold);
-                const int varid = defineField(name, type);
-                std::string units;
-                for (const OutputVariable& variable : outputVariables) {
-                    if (variable.name == threshold.variable) {
-                        units = variable.units;
-                    }
+                const int index = schema_.variableIndex(threshold.variable);
+                if (index < 0) {
+                    throw std::invalid_argument("NetcdfWriter: no output variable '" + threshold.variable +
+                                                "' for a probability");
                 }
+                const OutputVariable& variable = schema_.variables[static_cast<std::size_t>(index)];
+                const std::string name = probabilityVariableName(threshold);
+                const int varid = defineField(name, type, variable);
+                const std::string units = variable.units;
                 char value[64];
                 std::snprintf(value, sizeof value, "%g", threshold.value);
                 putText(ncid_, varid, "long_name",
@@ -251,6 +292,7 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
                 putText(ncid_, varid, "units", "1", p);
                 putText(ncid_, varid, "cell_methods", "realization: mean", p);
                 probabilityVarIds_.push_back(varid);
+                thresholds_.push_back(threshold);
             }
         }
 
@@ -259,8 +301,8 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
         putText(ncid_, NC_GLOBAL, "Conventions", "CF-1.8", p);
         putText(ncid_, NC_GLOBAL, "title", "Spreadcast ensemble forecast from " + description, p);
         putText(ncid_, NC_GLOBAL, "source",
-                std::string(softwareName) + " " + softwareVersion + ", spectral shallow-water model T" +
-                    std::to_string(spec.truncation),
+                std::string(softwareName) + " " + softwareVersion +
+                    (attributes.source.empty() ? std::string() : ", " + attributes.source),
                 p);
         putText(ncid_, NC_GLOBAL, "history", historyLine(attributes.history), p);
         putText(ncid_, NC_GLOBAL, "spreadcast_version", softwareVersion, p);
@@ -270,14 +312,20 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
         putText(ncid_, NC_GLOBAL, "initial_condition", description, p);
         putText(ncid_, NC_GLOBAL, "perturbations", attributes.perturbations.empty() ? "none" : attributes.perturbations,
                 p);
+        for (const auto& [name, value] : attributes.modelAttributes) {
+            putText(ncid_, NC_GLOBAL, name.c_str(), value, p);
+        }
         putText(ncid_, NC_GLOBAL, "run_status", "running", p);
         check(nc_enddef(ncid_), p, "finish the definitions", advice);
 
         if (keepsMembers) {
             check(nc_put_var_int(ncid_, memberVar, stored_.data()), p, "write variable 'member'", advice);
         }
-        check(nc_put_var_double(ncid_, latVar, grid.latitudeDegrees.data()), p, "write variable 'lat'", advice);
-        check(nc_put_var_double(ncid_, lonVar, grid.longitudeDegrees.data()), p, "write variable 'lon'", advice);
+        if (hasLevels) {
+            check(nc_put_var_double(ncid_, levelVar, schema_.levels.data()), p, "write variable 'level'", advice);
+        }
+        check(nc_put_var_double(ncid_, latVar, schema_.latitudes.data()), p, "write variable 'lat'", advice);
+        check(nc_put_var_double(ncid_, lonVar, schema_.longitudes.data()), p, "write variable 'lon'", advice);
         check(nc_sync(ncid_), p, "flush the file", advice);
     } catch (...) {
         nc_abort(ncid_);  // a half-defined new file is deleted rather than left behind
@@ -286,7 +334,7 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, const Gaussian
     }
 }
 
-std::unique_ptr<NetcdfWriter> NetcdfWriter::reopen(std::string path, const RunSpec& spec, const GaussianGrid& grid,
+std::unique_ptr<NetcdfWriter> NetcdfWriter::reopen(std::string path, const RunSpec& spec, OutputSchema schema,
                                                    std::vector<double> outputTimesSeconds,
                                                    const std::vector<int>& finishedMembers, const std::string& history)
 {
@@ -295,8 +343,9 @@ std::unique_ptr<NetcdfWriter> NetcdfWriter::reopen(std::string path, const RunSp
     w.path_ = std::move(path);
     w.outputTimesSeconds_ = std::move(outputTimesSeconds);
     w.members_ = spec.members;
-    w.nlat_ = grid.nlat;
-    w.nlon_ = grid.nlon;
+    w.schema_ = std::move(schema);
+    w.nlat_ = static_cast<int>(w.schema_.latitudes.size());
+    w.nlon_ = static_cast<int>(w.schema_.longitudes.size());
     w.doublePrecision_ = spec.precision == OutputPrecision::Double;
     w.setMemberLayout(spec);
     const std::size_t times = w.outputTimesSeconds_.size();
@@ -332,18 +381,19 @@ std::unique_ptr<NetcdfWriter> NetcdfWriter::reopen(std::string path, const RunSp
         w.timeVarId_ = varid("time");
         if (!w.stored_.empty()) {
             w.checksumVarId_ = varid("checksum");
-            for (const OutputVariable& variable : outputVariables) {
-                w.dataVarIds_.push_back(varid(std::string(variable.name)));
+            for (const OutputVariable& variable : w.schema_.variables) {
+                w.dataVarIds_.push_back(varid(variable.name));
             }
         }
         if (spec.members > 1) {
-            for (const OutputVariable& variable : outputVariables) {
-                const std::string name(variable.name);
+            for (const OutputVariable& variable : w.schema_.variables) {
+                const std::string& name = variable.name;
                 w.statisticsVarIds_.push_back(
                     {varid(name + "_mean"), varid(name + "_spread"), varid(name + "_min"), varid(name + "_max")});
             }
             for (const ExceedanceThreshold& threshold : spec.thresholds) {
                 w.probabilityVarIds_.push_back(varid(probabilityVariableName(threshold)));
+                w.thresholds_.push_back(threshold);
             }
         }
         int timeDim = -1;
@@ -426,24 +476,21 @@ bool NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fiel
         throw std::invalid_argument("NetcdfWriter: member " + std::to_string(member) + " is outside 0.." +
                                     std::to_string(members_ - 1) + " for '" + path_ + "'");
     }
-    const std::size_t points = static_cast<std::size_t>(nlat_) * static_cast<std::size_t>(nlon_);
-    for (const OutputVariable& variable : outputVariables) {
-        if ((fields.*variable.field).size() != points) {
-            throw std::invalid_argument("NetcdfWriter: field '" + std::string(variable.name) + "' has " +
-                                        std::to_string((fields.*variable.field).size()) + " points, the grid " +
-                                        std::to_string(points) + ", for '" + path_ + "'");
+    if (fields.variables.size() != schema_.variables.size()) {
+        throw std::invalid_argument("NetcdfWriter: a member's fields have " + std::to_string(fields.variables.size()) +
+                                    " variables, the file " + std::to_string(schema_.variables.size()) + ", for '" +
+                                    path_ + "'");
+    }
+    for (std::size_t k = 0; k < schema_.variables.size(); ++k) {
+        if (fields.variables[k].size() != schema_.valueCount(k)) {
+            throw std::invalid_argument("NetcdfWriter: field '" + schema_.variables[k].name + "' has " +
+                                        std::to_string(fields.variables[k].size()) + " values, the grid " +
+                                        std::to_string(schema_.valueCount(k)) + ", for '" + path_ + "'");
         }
     }
-    // Hashing and narrowing to float happen before any lock, so threads work in parallel.
+    // Hashing happens before any lock, so threads work in parallel.
     const std::uint64_t checksum = fieldsChecksum(fields);
     const int slot = slotOfMember_[static_cast<std::size_t>(member)];
-    std::vector<std::vector<float>> narrowed;
-    if (!doublePrecision_ && slot >= 0) {
-        for (const OutputVariable& variable : outputVariables) {
-            const AlignedVector<double>& field = fields.*variable.field;
-            narrowed.emplace_back(field.begin(), field.end());
-        }
-    }
 
     std::lock_guard state(mutex_);
     if (finished_ || ncid_ < 0) {
@@ -483,14 +530,19 @@ bool NetcdfWriter::writeMember(int timeIndex, int member, const GridFields& fiel
     if (slot < 0) {
         return true;  // a member the file does not keep: only its statistics are written
     }
-    const std::array<std::size_t, 4> start{static_cast<std::size_t>(timeIndex), static_cast<std::size_t>(slot), 0, 0};
-    const std::array<std::size_t, 4> count{1, 1, static_cast<std::size_t>(nlat_), static_cast<std::size_t>(nlon_)};
-    for (std::size_t k = 0; k < outputVariables.size(); ++k) {
-        const int status =
-            doublePrecision_ ? nc_put_vara_double(ncid_, dataVarIds_[k], start.data(), count.data(),
-                                                  (fields.*outputVariables[k].field).data())
-                             : nc_put_vara_float(ncid_, dataVarIds_[k], start.data(), count.data(), narrowed[k].data());
-        check(status, path_, "write variable '" + std::string(outputVariables[k].name) + "'" + where, advice);
+    // Variable by variable, narrowed one at a time: a large state is never copied whole.
+    for (std::size_t k = 0; k < schema_.variables.size(); ++k) {
+        const std::vector<std::size_t> start = slabStart(timeIndex, slot, schema_.variables[k]);
+        const std::vector<std::size_t> count = slabCount(true, schema_.variables[k]);
+        const AlignedVector<double>& field = fields.variables[k];
+        int status = NC_NOERR;
+        if (doublePrecision_) {
+            status = nc_put_vara_double(ncid_, dataVarIds_[k], start.data(), count.data(), field.data());
+        } else {
+            const std::vector<float> narrowed(field.begin(), field.end());
+            status = nc_put_vara_float(ncid_, dataVarIds_[k], start.data(), count.data(), narrowed.data());
+        }
+        check(status, path_, "write variable '" + schema_.variables[k].name + "'" + where, advice);
     }
     const std::array<std::size_t, 2> checksumStart{static_cast<std::size_t>(timeIndex), static_cast<std::size_t>(slot)};
     const std::array<std::size_t, 2> checksumCount{1, 1};
@@ -513,25 +565,34 @@ void NetcdfWriter::writeStatistics(int timeIndex, const EnsembleStatistics& stat
         throw std::invalid_argument("NetcdfWriter: statistics time index " + std::to_string(timeIndex) +
                                     " is outside 0.." + std::to_string(timeCount() - 1) + " for '" + path_ + "'");
     }
-    const std::size_t points = static_cast<std::size_t>(nlat_) * static_cast<std::size_t>(nlon_);
-    if (statisticsVarIds_.empty() || statistics.mean.size() != outputVariables.size() ||
+    if (statisticsVarIds_.empty() || statistics.mean.size() != schema_.variables.size() ||
         statistics.probability.size() != probabilityVarIds_.size()) {
         throw std::invalid_argument("NetcdfWriter: statistics do not match the variables defined in '" + path_ + "'");
     }
-    std::vector<std::pair<int, const AlignedVector<double>*>> fields;
-    for (std::size_t k = 0; k < outputVariables.size(); ++k) {
-        fields.emplace_back(statisticsVarIds_[k][0], &statistics.mean[k]);
-        fields.emplace_back(statisticsVarIds_[k][1], &statistics.spread[k]);
-        fields.emplace_back(statisticsVarIds_[k][2], &statistics.minimum[k]);
-        fields.emplace_back(statisticsVarIds_[k][3], &statistics.maximum[k]);
+    struct StatisticsField {
+        int varid;
+        const AlignedVector<double>* values;
+        const OutputVariable* variable;
+    };
+    std::vector<StatisticsField> fields;
+    for (std::size_t k = 0; k < schema_.variables.size(); ++k) {
+        const OutputVariable* variable = &schema_.variables[k];
+        fields.push_back({statisticsVarIds_[k][0], &statistics.mean[k], variable});
+        fields.push_back({statisticsVarIds_[k][1], &statistics.spread[k], variable});
+        fields.push_back({statisticsVarIds_[k][2], &statistics.minimum[k], variable});
+        fields.push_back({statisticsVarIds_[k][3], &statistics.maximum[k], variable});
     }
     for (std::size_t t = 0; t < probabilityVarIds_.size(); ++t) {
-        fields.emplace_back(probabilityVarIds_[t], &statistics.probability[t]);
+        const int index = schema_.variableIndex(thresholds_[t].variable);
+        fields.push_back(
+            {probabilityVarIds_[t], &statistics.probability[t], &schema_.variables[static_cast<std::size_t>(index)]});
     }
-    for (const auto& [varid, field] : fields) {
-        if (field->size() != points) {
-            throw std::invalid_argument("NetcdfWriter: a statistics field has " + std::to_string(field->size()) +
-                                        " points, the grid " + std::to_string(points));
+    for (const StatisticsField& field : fields) {
+        const std::size_t expected = schema_.levelCount(*field.variable) * schema_.points();
+        if (field.values->size() != expected) {
+            throw std::invalid_argument("NetcdfWriter: a statistics field of '" + field.variable->name + "' has " +
+                                        std::to_string(field.values->size()) + " values, the grid " +
+                                        std::to_string(expected));
         }
     }
 
@@ -541,19 +602,47 @@ void NetcdfWriter::writeStatistics(int timeIndex, const EnsembleStatistics& stat
     }
     std::lock_guard library(netcdfLibraryMutex());
     const std::string where = " at time index " + std::to_string(timeIndex);
-    const std::array<std::size_t, 3> start{static_cast<std::size_t>(timeIndex), 0, 0};
-    const std::array<std::size_t, 3> count{1, static_cast<std::size_t>(nlat_), static_cast<std::size_t>(nlon_)};
-    for (const auto& [varid, field] : fields) {
+    for (const StatisticsField& field : fields) {
+        const std::vector<std::size_t> start = slabStart(timeIndex, -1, *field.variable);
+        const std::vector<std::size_t> count = slabCount(false, *field.variable);
         int status = NC_NOERR;
         if (doublePrecision_) {
-            status = nc_put_vara_double(ncid_, varid, start.data(), count.data(), field->data());
+            status = nc_put_vara_double(ncid_, field.varid, start.data(), count.data(), field.values->data());
         } else {
-            const std::vector<float> narrowed(field->begin(), field->end());
-            status = nc_put_vara_float(ncid_, varid, start.data(), count.data(), narrowed.data());
+            const std::vector<float> narrowed(field.values->begin(), field.values->end());
+            status = nc_put_vara_float(ncid_, field.varid, start.data(), count.data(), narrowed.data());
         }
         check(status, path_, "write the statistics" + where, advice);
     }
     check(nc_sync(ncid_), path_, "flush the file" + where, advice);
+}
+
+std::vector<std::size_t> NetcdfWriter::slabStart(int timeIndex, int slot, const OutputVariable& variable) const
+{
+    std::vector<std::size_t> start{static_cast<std::size_t>(timeIndex)};
+    if (slot >= 0) {
+        start.push_back(static_cast<std::size_t>(slot));
+    }
+    if (variable.onLevels) {
+        start.push_back(0);
+    }
+    start.push_back(0);
+    start.push_back(0);
+    return start;
+}
+
+std::vector<std::size_t> NetcdfWriter::slabCount(bool perMember, const OutputVariable& variable) const
+{
+    std::vector<std::size_t> count{1};
+    if (perMember) {
+        count.push_back(1);
+    }
+    if (variable.onLevels) {
+        count.push_back(schema_.levels.size());
+    }
+    count.push_back(static_cast<std::size_t>(nlat_));
+    count.push_back(static_cast<std::size_t>(nlon_));
+    return count;
 }
 
 void NetcdfWriter::finish(const std::string& status)

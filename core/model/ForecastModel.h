@@ -1,7 +1,7 @@
 #pragma once
 
 #include "model/GridFields.h"
-#include "spectral/GaussianGrid.h"
+#include "model/OutputSchema.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -58,7 +58,8 @@ public:
     // and output files know a model by it.
     virtual std::string name() const = 0;
     virtual std::string description() const = 0;
-    virtual const GaussianGrid& grid() const = 0;
+    // The grid, levels and variables of fields(); fixed for the model's lifetime.
+    virtual const OutputSchema& outputSchema() const = 0;
     virtual double timeStep() const = 0;
     virtual std::unique_ptr<ModelWorkspace> makeWorkspace() const = 0;
     virtual std::unique_ptr<MemberState> initialState(int member) const = 0;

@@ -49,10 +49,28 @@ public:
     std::array<SpectralCoefficients, 11> spectral;
 };
 
+OutputSchema shallowWaterOutputSchema(const GaussianGrid& grid)
+{
+    OutputSchema schema;
+    schema.latitudes = grid.latitudeDegrees;
+    schema.longitudes = grid.longitudeDegrees;
+    schema.gridDescription = "Gaussian latitudes, north to south";
+    schema.variables = {
+        {"height", "geopotential_height", "height of the free surface above sea level", "m"},
+        {"u", "eastward_wind", "eastward wind", "m s-1"},
+        {"v", "northward_wind", "northward wind", "m s-1"},
+        {"vorticity", "atmosphere_relative_vorticity", "relative vorticity", "s-1"},
+    };
+    return schema;
+}
+
 ShallowWaterModel::ShallowWaterModel(int truncation, const InitialFields& initial,
                                      const ShallowWaterParameters& parameters, const InitialPerturbation& perturbation,
                                      const StochasticForcingSettings& forcing)
-    : transform_(truncation), parameters_(parameters), perturbation_(perturbation)
+    : transform_(truncation),
+      schema_(shallowWaterOutputSchema(transform_.grid())),
+      parameters_(parameters),
+      perturbation_(perturbation)
 {
     if (forcing.active()) {
         forcing_.emplace(transform_, forcing, parameters_.timeStep);
@@ -473,17 +491,18 @@ GridFields ShallowWaterModel::fields(const MemberState& member, ModelWorkspace& 
     const std::size_t points = grid.pointCount();
     const double* grids = workspace.stateGrids.data();
     GridFields out;
-    out.vorticity.assign(grids, grids + points);
-    out.height.resize(points);
-    out.u.resize(points);
-    out.v.resize(points);
+    out.variables.assign(schema_.variables.size(), AlignedVector<double>(points));
+    AlignedVector<double>& height = out.variables[outputHeight];
+    AlignedVector<double>& u = out.variables[outputU];
+    AlignedVector<double>& v = out.variables[outputV];
+    std::copy(grids, grids + points, out.variables[outputVorticity].begin());
     for (int j = 0; j < grid.nlat; ++j) {
         const double secant = 1.0 / grid.cosLatitude[j];
         for (int i = 0; i < grid.nlon; ++i) {
             const std::size_t at = static_cast<std::size_t>(j) * grid.nlon + i;
-            out.height[at] = (meanGeopotential_ + grids[points + at]) / gravity + surfaceHeightGrid_[at];
-            out.u[at] = grids[2 * points + at] * secant;
-            out.v[at] = grids[3 * points + at] * secant;
+            height[at] = (meanGeopotential_ + grids[points + at]) / gravity + surfaceHeightGrid_[at];
+            u[at] = grids[2 * points + at] * secant;
+            v[at] = grids[3 * points + at] * secant;
         }
     }
     return out;
@@ -502,8 +521,10 @@ ShallowWaterIntegrals ShallowWaterModel::integrals(const MemberState& member, Mo
         for (int i = 0; i < grid.nlon; ++i) {
             const std::size_t at = static_cast<std::size_t>(j) * grid.nlon + i;
             const double surface = surfaceHeightGrid_[at];
-            const double depth = state.height[at] - surface;
-            const double speedSquared = state.u[at] * state.u[at] + state.v[at] * state.v[at];
+            const double depth = state.variables[outputHeight][at] - surface;
+            const double u = state.variables[outputU][at];
+            const double v = state.variables[outputV][at];
+            const double speedSquared = u * u + v * v;
             mass += depth;
             energy += 0.5 * depth * speedSquared + 0.5 * gravity * depth * depth + gravity * depth * surface;
         }
@@ -543,7 +564,7 @@ std::size_t ShallowWaterModel::workspaceBytes() const
     // Fourier coefficients and grids of the transform workspace, the state and product grids, the
     // spectral scratch, and the output fields the workspace produces.
     const std::size_t points = transform_.grid().pointCount();
-    const std::size_t grids = 2 * gridFieldCount + 4 + gridFieldCount + outputVariables.size();
+    const std::size_t grids = 2 * gridFieldCount + 4 + gridFieldCount + schema_.variables.size();
     return grids * points * sizeof(double) + 11 * transform_.coefficientCount() * sizeof(Complex);
 }
 

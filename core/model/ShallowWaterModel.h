@@ -68,6 +68,12 @@ public:
     }
 };
 
+// The shallow-water model's output variables: their indices in GridFields::variables and the
+// schema that names them (height, u, v, vorticity on the Gaussian grid, no levels).
+enum ShallowWaterOutput : std::size_t { outputHeight = 0, outputU = 1, outputV = 2, outputVorticity = 3 };
+inline constexpr std::size_t shallowWaterOutputCount = 4;
+OutputSchema shallowWaterOutputSchema(const GaussianGrid& grid);
+
 struct ShallowWaterIntegrals {
     double mass = 0.0;    // ∫ h dA, m³
     double energy = 0.0;  // ∫ (½ h|v|² + ½ g h² + g h h_s) dA, m⁵ s⁻² (per unit density)
@@ -89,7 +95,8 @@ public:
 
     std::string name() const override { return "shallow-water"; }
     std::string description() const override;
-    const GaussianGrid& grid() const override { return transform_.grid(); }
+    const OutputSchema& outputSchema() const override { return schema_; }
+    const GaussianGrid& grid() const { return transform_.grid(); }
     double timeStep() const override { return parameters_.timeStep; }
     std::unique_ptr<ModelWorkspace> makeWorkspace() const override;
     std::unique_ptr<MemberState> initialState(int member) const override;
@@ -130,6 +137,7 @@ private:
     void synthesizeState(const PrognosticFields& fields, Workspace& workspace) const;
 
     SpectralTransform transform_;
+    OutputSchema schema_;
     ShallowWaterParameters parameters_;
     PrognosticFields initial_;
     double meanGeopotential_ = 0.0;             // Φ̄, m² s⁻²

@@ -2,12 +2,9 @@
 
 #include "device/Device.h"
 
-#include "cases/TestCases.h"
 #include "ensemble/EnsembleStatistics.h"
 #include "ensemble/MemberChecksum.h"
-#include "io/InitialConditionFile.h"
 #include "io/NetcdfWriter.h"
-#include "model/ShallowWaterModel.h"
 #include "run/InputError.h"
 #include "run/MemberPool.h"
 #include "run/WorkQueue.h"
@@ -28,15 +25,6 @@ namespace spreadcast {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string joinProblems(const std::vector<std::string>& problems)
-{
-    std::string text;
-    for (const auto& problem : problems) {
-        text += (text.empty() ? "" : "\n") + problem;
-    }
-    return text;
-}
 
 // The process's resident memory now and at its peak, bytes, from /proc/self/status (Linux).
 std::pair<long long, long long> processMemory()
@@ -132,85 +120,6 @@ std::string describeFailures(std::vector<MemberFailure> failures)
     return text;
 }
 
-std::string describePerturbations(const RunSpec& spec)
-{
-    if (spec.perturbVorticity <= 0.0 && spec.perturbHeight <= 0.0 && spec.skebAmplitude <= 0.0) {
-        return "none: every member starts from the same initial state and runs the same deterministic model, so "
-               "all members are identical";
-    }
-    char text[768];
-    std::snprintf(text, sizeof text,
-                  "initial random fields on the sphere with a Matern-like spectrum (l(l+1) + (a/L)^2)^(-alpha/2), "
-                  "L = %g km, alpha = %g: relative vorticity %g s-1 (the Laplacian of such a streamfunction; "
-                  "height kept in nonlinear balance) and height %g m (grid-point standard deviations); member m "
-                  "draws from fold_in(PRNGKey(seed), m), Threefry-2x32 as JAX",
-                  spec.perturbLengthScale / 1000.0, spec.perturbSmoothness, spec.perturbVorticity, spec.perturbHeight);
-    std::string description = text;
-    if (spec.skebAmplitude > 0.0) {
-        std::snprintf(text, sizeof text,
-                      "; stochastic backscatter: AR(1) streamfunction pattern, decorrelation %g h, wavenumber scale "
-                      "%d, vorticity forcing %g s-2, step n drawn from fold_in(member key, n)",
-                      spec.skebDecorrelation / 3600.0, spec.skebWavenumber, spec.skebAmplitude);
-        description += text;
-    }
-    return description;
-}
-
-PreparedModel prepareModel(const RunSpec& spec)
-{
-    const auto problems = validate(spec);
-    if (!problems.empty()) {
-        throw InputError(joinProblems(problems));
-    }
-    const GaussianGrid grid = GaussianGrid::forTruncation(spec.truncation);
-    PreparedModel prepared;
-    InitialFields initial;
-    if (isBuiltInCase(spec.initialCondition)) {
-        initial = builtInCase(spec.initialCondition, grid, spec.rotationDegrees, spec.galewskyPerturbation);
-        prepared.initialCondition = initial.description;
-    } else {
-        const std::filesystem::path path(spec.initialCondition);
-        if (path.extension() != ".nc" && path.extension() != ".nc4" && !std::filesystem::exists(path)) {
-            // Neither a known case nor a file: most likely a misspelt case name.
-            builtInCase(spec.initialCondition, grid, 0.0, true);
-        }
-        InitialConditionFile file = readInitialConditionFile(spec.initialCondition, spec.initialConditionTime,
-                                                             spec.initialConditionLevel, grid);
-        initial.u = std::move(file.u);
-        initial.v = std::move(file.v);
-        initial.height = std::move(file.height);
-        initial.meanDepth = spec.meanDepth;
-        initial.description = file.description;
-        prepared.initialCondition = file.description;
-        prepared.initialTime = file.initialTime;
-        prepared.notes = std::move(file.notes);
-        if (!initial.height) {
-            prepared.notes.push_back("the file has no height: the height balancing its winds was derived, with a "
-                                     "mean depth of " +
-                                     std::to_string(static_cast<long>(spec.meanDepth)) + " m (--mean-depth)");
-        }
-    }
-    ShallowWaterParameters parameters;
-    parameters.timeStep = effectiveTimeStep(spec);
-    InitialPerturbation perturbation;
-    perturbation.seed = spec.seed;
-    perturbation.vorticity = {spec.perturbVorticity, spec.perturbLengthScale, spec.perturbSmoothness, true};
-    perturbation.height = {spec.perturbHeight, spec.perturbLengthScale, spec.perturbSmoothness, false};
-    StochasticForcingSettings forcing;
-    forcing.vorticityTendency = spec.skebAmplitude;
-    forcing.decorrelationTime = spec.skebDecorrelation;
-    forcing.wavenumber = spec.skebWavenumber;
-    prepared.perturbations = describePerturbations(spec);
-    try {
-        prepared.model =
-            std::make_unique<ShallowWaterModel>(spec.truncation, initial, parameters, perturbation, forcing);
-    } catch (const std::invalid_argument& error) {
-        throw InputError("the initial condition '" + spec.initialCondition +
-                         "' cannot start a forecast: " + error.what());
-    }
-    return prepared;
-}
-
 EnsembleRun::EnsembleRun(RunSpec spec, PreparedModel prepared) : spec_(std::move(spec)), prepared_(std::move(prepared))
 {
 }
@@ -285,12 +194,14 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
             failures.push_back({member, reason});
         }
     }
+    attributes.source = model.description();
+    attributes.modelAttributes = prepared_.attributes;
     std::unique_ptr<NetcdfWriter> writer =
-        resume_ ? NetcdfWriter::reopen(spec_.outputPath, spec_, model.grid(), times, finished, history)
-                : std::make_unique<NetcdfWriter>(spec_.outputPath, spec_, model.grid(), times, attributes);
+        resume_ ? NetcdfWriter::reopen(spec_.outputPath, spec_, model.outputSchema(), times, finished, history)
+                : std::make_unique<NetcdfWriter>(spec_.outputPath, spec_, model.outputSchema(), times, attributes);
     std::optional<StatisticsAccumulator> statistics;
     if (attributes.statistics) {
-        statistics.emplace(timeCount, members, model.grid().pointCount(), spec_.thresholds);
+        statistics.emplace(timeCount, members, model.outputSchema(), spec_.thresholds);
         if (resume_) {
             std::istringstream snapshot(readStatisticsSnapshot(spec_.outputPath));
             try {

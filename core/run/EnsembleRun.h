@@ -2,6 +2,7 @@
 
 #include "device/Device.h"
 #include "model/ForecastModel.h"
+#include "model/ModelRegistry.h"
 #include "run/RunManifest.h"
 #include "run/RunSpec.h"
 
@@ -87,23 +88,6 @@ struct RunResult {
 
 // Failures grouped by reason, e.g. "members 0–3, 5: blow-up at step 389 …; member 4: …".
 std::string describeFailures(std::vector<MemberFailure> failures);
-
-// A forecast model built from a run spec, with what was learnt while building it.
-struct PreparedModel {
-    std::unique_ptr<ForecastModel> model;
-    std::string initialCondition;  // for people: which case or file, variables, time
-    std::string initialTime;       // "YYYY-MM-DD HH:MM:SS"; empty for the built-in cases
-    std::string perturbations;     // how the members' starts differ, for people and the output file
-    std::vector<std::string> notes;
-};
-
-// How the spec perturbs its members, one sentence (the NetCDF "perturbations" attribute).
-std::string describePerturbations(const RunSpec& spec);
-
-// Validates the spec and builds its model: a built-in case, or an initial-condition file read
-// and regridded. Throws InputError (every problem of the spec, or of the file) before anything
-// is written.
-PreparedModel prepareModel(const RunSpec& spec);
 
 // The controller of a run: splits the ensemble into work units (member batches, optionally
 // lead-time segments), hands them to one thread per device as the devices ask for work, writes

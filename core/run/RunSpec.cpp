@@ -1,6 +1,7 @@
 #include "run/RunSpec.h"
 
 #include "device/Device.h"
+#include "model/ModelRegistry.h"
 #include "run/InputError.h"
 
 #include <nlohmann/json.hpp>
@@ -35,60 +36,47 @@ nlohmann::json toJson(const RunSpec& spec)
     for (const auto& threshold : spec.thresholds) {
         thresholds.push_back({{"variable", threshold.variable}, {"value", threshold.value}});
     }
-    return {
+    nlohmann::json json{
+        {"model", spec.model},
         {"thresholds", thresholds},
         {"store_members", spec.storeMembers},
         {"initial_condition", spec.initialCondition},
         {"initial_condition_time", spec.initialConditionTime},
-        {"initial_condition_level", spec.initialConditionLevel},
-        {"rotation_degrees", spec.rotationDegrees},
-        {"galewsky_perturbation", spec.galewskyPerturbation},
-        {"mean_depth_m", spec.meanDepth},
-        {"truncation", spec.truncation},
         {"lead_seconds", spec.leadSeconds},
         {"output_interval_seconds", spec.outputIntervalSeconds},
-        {"time_step_seconds", effectiveTimeStep(spec)},
         {"members", spec.members},
         {"seed", spec.seed},
-        {"perturb_vorticity", spec.perturbVorticity},
-        {"perturb_height_m", spec.perturbHeight},
-        {"perturb_length_scale_m", spec.perturbLengthScale},
-        {"perturb_smoothness", spec.perturbSmoothness},
-        {"skeb_amplitude", spec.skebAmplitude},
-        {"skeb_decorrelation_seconds", spec.skebDecorrelation},
-        {"skeb_wavenumber", spec.skebWavenumber},
         {"output_precision", spec.precision == OutputPrecision::Double ? "double" : "float"},
     };
+    if (const ModelDefinition* model = findModel(spec.model)) {
+        json[spec.model] = model->settingsToJson(spec);
+    }
+    return json;
 }
 
 RunSpec runSpecFromJson(const nlohmann::json& json)
 {
     RunSpec spec;
+    // Files written before the registry name no model and keep the shallow-water settings at the top.
+    spec.model = json.value("model", std::string("shallow-water"));
+    const ModelDefinition* model = findModel(spec.model);
+    if (model == nullptr) {
+        throw std::invalid_argument("the run spec names the model '" + spec.model +
+                                    "', which this build does not have (it has " + modelNameList() + ")");
+    }
     spec.initialCondition = json.at("initial_condition").get<std::string>();
     spec.initialConditionTime = json.value("initial_condition_time", 0);
-    spec.initialConditionLevel = json.value("initial_condition_level", 0);
-    spec.rotationDegrees = json.value("rotation_degrees", 0.0);
-    spec.galewskyPerturbation = json.value("galewsky_perturbation", true);
-    spec.meanDepth = json.value("mean_depth_m", 10000.0);
-    spec.truncation = json.at("truncation").get<int>();
     spec.leadSeconds = json.at("lead_seconds").get<double>();
     spec.outputIntervalSeconds = json.at("output_interval_seconds").get<double>();
-    spec.timeStepSeconds = json.value("time_step_seconds", 0.0);
     spec.members = json.at("members").get<int>();
     spec.seed = json.value("seed", std::uint64_t{0});
     spec.storeMembers = json.value("store_members", std::string("all"));
     for (const auto& threshold : json.value("thresholds", nlohmann::json::array())) {
         spec.thresholds.push_back({threshold.at("variable").get<std::string>(), threshold.at("value").get<double>()});
     }
-    spec.perturbVorticity = json.value("perturb_vorticity", 0.0);
-    spec.perturbHeight = json.value("perturb_height_m", 0.0);
-    spec.perturbLengthScale = json.value("perturb_length_scale_m", 1e6);
-    spec.perturbSmoothness = json.value("perturb_smoothness", 4.0);
-    spec.skebAmplitude = json.value("skeb_amplitude", 0.0);
-    spec.skebDecorrelation = json.value("skeb_decorrelation_seconds", 21600.0);
-    spec.skebWavenumber = json.value("skeb_wavenumber", 12);
     spec.precision = json.value("output_precision", std::string("float")) == "double" ? OutputPrecision::Double
                                                                                       : OutputPrecision::Float;
+    model->settingsFromJson(json.contains(spec.model) ? json.at(spec.model) : json, spec);
     return spec;
 }
 
@@ -176,13 +164,15 @@ std::vector<std::string> builtInCaseNames()
 std::vector<std::string> validate(const RunSpec& spec)
 {
     std::vector<std::string> problems;
+    const ModelDefinition* model = findModel(spec.model);
+    if (model == nullptr) {
+        problems.push_back("there is no model '" + spec.model + "': give --model with one of " + modelNameList());
+    } else {
+        problems = model->validate(spec);
+    }
     if (spec.initialCondition.empty()) {
         problems.push_back("no initial condition: give --ic with a built-in case (williamson2, williamson5, "
                            "williamson6, galewsky) or a NetCDF file");
-    }
-    if (spec.truncation < minTruncation || spec.truncation > maxTruncation) {
-        problems.push_back("truncation T" + std::to_string(spec.truncation) + " is out of range: give --truncation " +
-                           std::to_string(minTruncation) + " … " + std::to_string(maxTruncation));
     }
     if (spec.members < 1 || spec.members > maxMembers) {
         problems.push_back("ensemble size " + std::to_string(spec.members) + " is out of range: give --members 1 … " +
@@ -200,42 +190,6 @@ std::vector<std::string> validate(const RunSpec& spec)
                            " is not a whole number of output intervals (" + formatDuration(spec.outputIntervalSeconds) +
                            "): change --lead or --output-every");
     }
-    if (spec.timeStepSeconds < 0.0) {
-        problems.push_back("time step " + formatDuration(spec.timeStepSeconds) + " must be positive (--dt)");
-    } else if (spec.timeStepSeconds > 0.0 && spec.truncation >= minTruncation) {
-        const double limit = maxStableTimeStep(spec.truncation);
-        if (spec.timeStepSeconds > limit) {
-            problems.push_back("time step " + formatDuration(spec.timeStepSeconds) + " is too long for T" +
-                               std::to_string(spec.truncation) + ": the semi-implicit limit U·Δt·N/a < 1 with U = " +
-                               std::to_string(static_cast<int>(referenceWindSpeed)) + " m/s allows at most " +
-                               std::to_string(static_cast<int>(limit)) + " s; give a shorter --dt or leave it out");
-        } else if (spec.outputIntervalSeconds > 0.0 &&
-                   !isWholeMultiple(spec.outputIntervalSeconds, spec.timeStepSeconds)) {
-            problems.push_back("time step " + formatDuration(spec.timeStepSeconds) +
-                               " does not divide the output interval " + formatDuration(spec.outputIntervalSeconds) +
-                               " into whole steps: change --dt or leave it out");
-        }
-    }
-    if (!(spec.meanDepth > 0.0) || spec.meanDepth > 100000.0) {
-        problems.push_back("mean depth " + std::to_string(spec.meanDepth) +
-                           " m is out of range: give --mean-depth more than 0 and at most 100000 m");
-    }
-    if (!(spec.perturbVorticity >= 0.0) || spec.perturbVorticity > 1e-4) {
-        problems.push_back("vorticity perturbation " + std::to_string(spec.perturbVorticity) +
-                           " s-1 is out of range: give --perturb-vorticity 0 (none) … 1e-4");
-    }
-    if (!(spec.perturbHeight >= 0.0) || spec.perturbHeight > 500.0) {
-        problems.push_back("height perturbation " + std::to_string(spec.perturbHeight) +
-                           " m is out of range: give --perturb-height 0 (none) … 500");
-    }
-    if (!(spec.perturbLengthScale >= 1e4) || spec.perturbLengthScale > 2e7) {
-        problems.push_back("perturbation length scale " + std::to_string(spec.perturbLengthScale) +
-                           " m is out of range: give --perturb-length 10 km … 20000 km");
-    }
-    if (!(spec.perturbSmoothness >= 0.5) || spec.perturbSmoothness > 10.0) {
-        problems.push_back("perturbation smoothness " + std::to_string(spec.perturbSmoothness) +
-                           " is out of range: give --perturb-smoothness 0.5 … 10");
-    }
     if (spec.members >= 1 && spec.members <= maxMembers) {
         try {
             if (storedMembers(spec).empty() && spec.members == 1) {
@@ -246,23 +200,7 @@ std::vector<std::string> validate(const RunSpec& spec)
             problems.push_back(error.what());
         }
     }
-    if (!(spec.skebAmplitude >= 0.0) || spec.skebAmplitude > 1e-8) {
-        problems.push_back("stochastic forcing " + std::to_string(spec.skebAmplitude) +
-                           " s-2 is out of range: give --skeb 0 (none) … 1e-8");
-    }
-    if (!(spec.skebDecorrelation >= 60.0) || spec.skebDecorrelation > 30 * 86400.0) {
-        problems.push_back("stochastic forcing decorrelation time " + formatDuration(spec.skebDecorrelation) +
-                           " is out of range: give --skeb-time 1m … 30d");
-    }
-    if (spec.skebWavenumber < 1 || spec.skebWavenumber > maxTruncation) {
-        problems.push_back("stochastic forcing wavenumber " + std::to_string(spec.skebWavenumber) +
-                           " is out of range: give --skeb-wavenumber 1 … " + std::to_string(maxTruncation));
-    }
     for (const auto& threshold : spec.thresholds) {
-        if (outputVariableIndex(threshold.variable) < 0) {
-            problems.push_back("probability threshold on '" + threshold.variable +
-                               "': no such output variable; give --probability with height, u, v or vorticity");
-        }
         if (!std::isfinite(threshold.value)) {
             problems.push_back("probability threshold on '" + threshold.variable + "' is not a finite number");
         }
@@ -286,8 +224,8 @@ std::vector<std::string> validate(const RunSpec& spec)
     if (!(spec.watchdogSeconds > 0.0)) {
         problems.push_back("the watchdog time must be positive: give --watchdog with a duration, e.g. 10m");
     }
-    if (spec.initialConditionTime < 0 || spec.initialConditionLevel < 0) {
-        problems.push_back("initial-condition time and level indices must be 0 or positive");
+    if (spec.initialConditionTime < 0) {
+        problems.push_back("the initial-condition time index must be 0 or positive");
     }
     if (spec.outputPath.empty()) {
         problems.push_back("no output file: give --out FILE.nc");

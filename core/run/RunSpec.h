@@ -13,15 +13,28 @@ namespace spreadcast {
 
 enum class OutputPrecision { Float, Double };
 
+// The settings of the GraphCast model (core/graphcast): its files and how members are perturbed.
+struct GraphCastSettings {
+    std::string checkpoint;  // DeepMind's .npz (or a synthetic one in its layout)
+    std::string statistics;  // folder with mean_by_level.nc, stddev_by_level.nc, diffs_stddev_by_level.nc
+    // Members 1… start from the analysis plus smooth random fields of this many times the
+    // checkpoint's diffs_stddev_by_level per variable and level; member 0 is the control.
+    double perturbationScale = 0.1;
+    double perturbationLengthScale = 5e5;  // m
+};
+
 // Everything that defines a forecast run: the GUI edits it, the CLI parses it, the NetCDF
 // output records it (as JSON) and a resumed run reads it back. One source of truth.
 struct RunSpec {
+    std::string model = "shallow-water";        // a model of the registry (core/model/ModelRegistry.h)
     std::string initialCondition = "galewsky";  // a built-in case name or a NetCDF file path
     int initialConditionTime = 0;               // time index in an initial-condition file
-    int initialConditionLevel = 0;              // level index in an initial-condition file
-    double rotationDegrees = 0.0;               // Williamson case 2: angle α of the flow's axis
-    bool galewskyPerturbation = true;           // Galewsky: add the height bump that starts the instability
-    double meanDepth = 10000.0;  // m; for a file with winds but no height, the balanced layer's mean depth
+    // The shallow-water model's section (its JSON object "shallow-water"): level, case, grid,
+    // time step and perturbations.
+    int initialConditionLevel = 0;     // level index in an initial-condition file
+    double rotationDegrees = 0.0;      // Williamson case 2: angle α of the flow's axis
+    bool galewskyPerturbation = true;  // Galewsky: add the height bump that starts the instability
+    double meanDepth = 10000.0;        // m; for a file with winds but no height, the balanced layer's mean depth
     int truncation = 85;
     double leadSeconds = 6 * 86400.0;
     double outputIntervalSeconds = 6 * 3600.0;
@@ -38,6 +51,9 @@ struct RunSpec {
     double skebDecorrelation = 21600.0;  // s
     int skebWavenumber = 12;
     double perturbSmoothness = 4.0;  // α of the Matérn-like spectrum (of the streamfunction, for vorticity)
+    // The GraphCast model's section (its JSON object "graphcast").
+    GraphCastSettings graphcast;
+    // Common to every model again.
     // Which members the output file keeps: "all", "none" (statistics only, for very large
     // ensembles) or a list such as "0,5,10-19". Statistics always cover every member.
     std::string storeMembers = "all";

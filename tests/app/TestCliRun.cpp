@@ -310,7 +310,8 @@ private slots:
         QTest::newRow("lead not whole outputs")
             << QStringList{"--lead", "1d", "--output-every", "7h"} << "not a whole number of output intervals";
         QTest::newRow("not a number") << QStringList{"--members", "many"} << "members";
-        QTest::newRow("bad threshold") << QStringList{"--probability", "pressure>5"} << "--probability: 'pressure>5'";
+        QTest::newRow("bad threshold") << QStringList{"--probability", "pressure>5"}
+                                       << "the threshold on 'pressure' names no output variable";
         QTest::newRow("stored member out of range")
             << QStringList{"--members", "4", "--store-members", "2,7"} << "member 7 is not in 0 … 3";
         QTest::newRow("nothing to store") << QStringList{"--store-members", "none"} << "leaves nothing to write";

@@ -79,13 +79,13 @@ Outcome forecastFromFile(const QString& path, double meanDepth)
     spec.perturbVorticity = 0.0;  // the control forecast: balance is what is tested
     spec.leadSeconds = 86400.0;
     const PreparedModel prepared = prepareModel(spec);
-    const ForecastModel& model = *prepared.model;
+    const auto& model = dynamic_cast<const ShallowWaterModel&>(*prepared.model);
     auto workspace = model.makeWorkspace();
     auto state = model.initialState(0);
-    const auto initial = model.fields(*state, *workspace).height;
+    const auto initial = model.fields(*state, *workspace).variables[outputHeight];
     MemberState* batch[] = {state.get()};
     model.advance(batch, static_cast<int>(std::lround(86400.0 / model.timeStep())), *workspace);
-    const auto final = model.fields(*state, *workspace).height;
+    const auto final = model.fields(*state, *workspace).variables[outputHeight];
     return {normalizedErrors(model.grid(), initial, williamsonCase2Height(model.grid(), 0.0)).l2,
             normalizedErrors(model.grid(), final, initial).l2};
 }

@@ -32,11 +32,12 @@ double heightSpread(const GaussianGrid& grid, const std::vector<GridFields>& mem
             const std::size_t at = static_cast<std::size_t>(j) * grid.nlon + i;
             double mean = 0.0;
             for (const auto& member : members) {
-                mean += member.height[at] / n;
+                mean += member.variables[outputHeight][at] / n;
             }
             double variance = 0.0;
             for (const auto& member : members) {
-                variance += (member.height[at] - mean) * (member.height[at] - mean) / (n - 1.0);
+                variance += (member.variables[outputHeight][at] - mean) * (member.variables[outputHeight][at] - mean) /
+                            (n - 1.0);
             }
             sum += grid.weights[j] * variance / (2.0 * grid.nlon);
         }
@@ -73,7 +74,7 @@ private slots:
     void spreadGrowsOverTheFirstDays()
     {
         const PreparedModel prepared = prepareModel(galewskySpec(1e-6));
-        const ForecastModel& model = *prepared.model;
+        const auto& model = dynamic_cast<const ShallowWaterModel&>(*prepared.model);
         constexpr int members = 4;
         auto workspace = model.makeWorkspace();
         std::vector<std::unique_ptr<MemberState>> states;

@@ -57,8 +57,9 @@ private slots:
     void unperturbedJetStaysSteadyForFiveDays()
     {
         const JetRun run = runJet(false, 5.0);
-        const double change = normalizedErrors(run.grid, run.final.height, run.initial.height).l2;
-        const double meanHeight = areaMean(run.grid, run.initial.height);
+        const double change =
+            normalizedErrors(run.grid, run.final.variables[outputHeight], run.initial.variables[outputHeight]).l2;
+        const double meanHeight = areaMean(run.grid, run.initial.variables[outputHeight]);
         qInfo("Galewsky jet without its bump, T85, day 5: l2 height change %.3e; mean depth %.3f m", change,
               meanHeight);
         QVERIFY(change < 1e-5);
@@ -72,10 +73,10 @@ private slots:
         double maxWind = 0.0;
         double maxHeight = 0.0;
         double minHeight = 1e30;
-        for (std::size_t at = 0; at < run.initial.u.size(); ++at) {
-            maxWind = std::max(maxWind, run.initial.u[at]);
-            maxHeight = std::max(maxHeight, run.initial.height[at]);
-            minHeight = std::min(minHeight, run.initial.height[at]);
+        for (std::size_t at = 0; at < run.initial.variables[outputU].size(); ++at) {
+            maxWind = std::max(maxWind, run.initial.variables[outputU][at]);
+            maxHeight = std::max(maxHeight, run.initial.variables[outputHeight][at]);
+            minHeight = std::min(minHeight, run.initial.variables[outputHeight][at]);
         }
         qInfo("initial jet: max u %.2f m/s, height %.1f … %.1f m", maxWind, minHeight, maxHeight);
         // u_max = 80 m/s at φ = 45° lies between Gaussian latitudes, so the grid maximum is a
@@ -87,10 +88,10 @@ private slots:
     void perturbedJetRollsUpByDaySix()
     {
         const JetRun run = runJet(true, 6.0);
-        const double initialEddy = maxEddyVorticity(run.grid, run.initial.vorticity);
-        const double finalEddy = maxEddyVorticity(run.grid, run.final.vorticity);
+        const double initialEddy = maxEddyVorticity(run.grid, run.initial.variables[outputVorticity]);
+        const double finalEddy = maxEddyVorticity(run.grid, run.final.variables[outputVorticity]);
         double maxVorticity = 0.0;
-        for (double value : run.final.vorticity) {
+        for (double value : run.final.variables[outputVorticity]) {
             maxVorticity = std::max(maxVorticity, std::abs(value));
         }
         qInfo("perturbed jet, T85: eddy vorticity %.3e → %.3e s⁻¹ by day 6, max |ζ| %.3e s⁻¹", initialEddy, finalEddy,

@@ -1,5 +1,6 @@
 #include "Version.h"
 #include "io/NetcdfWriter.h"
+#include "model/ShallowWaterModel.h"
 #include "run/InputError.h"
 
 #include <netcdf.h>
@@ -41,15 +42,19 @@ RunSpec sampleSpec(OutputPrecision precision, int memberCount = members)
 GridFields analyticFields(const GaussianGrid& grid, int timeIndex, int member)
 {
     GridFields fields;
+    fields.variables.resize(shallowWaterOutputCount);
     for (int j = 0; j < grid.nlat; ++j) {
         const double phi = grid.latitudeDegrees[j] * std::numbers::pi / 180.0;
         for (int i = 0; i < grid.nlon; ++i) {
             const double lambda = grid.longitudeRadians(i);
-            fields.height.push_back(10000.0 + 100.0 * member + 10.0 * timeIndex +
-                                    500.0 * std::sin(phi) * std::cos(lambda));
-            fields.u.push_back(10.0 * std::cos(phi) + member + 0.1 * timeIndex + std::numbers::sqrt2 * 1e-3);
-            fields.v.push_back(std::cos(phi) * std::sin(2.0 * lambda) * (1.0 + member) - 0.01 * timeIndex);
-            fields.vorticity.push_back(1e-5 * std::sin(phi) * (1.0 + member + timeIndex) + 1e-9 * std::cos(lambda));
+            fields.variables[outputHeight].push_back(10000.0 + 100.0 * member + 10.0 * timeIndex +
+                                                     500.0 * std::sin(phi) * std::cos(lambda));
+            fields.variables[outputU].push_back(10.0 * std::cos(phi) + member + 0.1 * timeIndex +
+                                                std::numbers::sqrt2 * 1e-3);
+            fields.variables[outputV].push_back(std::cos(phi) * std::sin(2.0 * lambda) * (1.0 + member) -
+                                                0.01 * timeIndex);
+            fields.variables[outputVorticity].push_back(1e-5 * std::sin(phi) * (1.0 + member + timeIndex) +
+                                                        1e-9 * std::cos(lambda));
         }
     }
     return fields;
@@ -90,8 +95,15 @@ public:
 void writeSampleFile(const QString& path, OutputPrecision precision, bool finish)
 {
     const GaussianGrid grid = GaussianGrid::forTruncation(truncation);
-    NetcdfWriter writer(path.toStdString(), sampleSpec(precision), grid, outputTimes,
-                        {"Galewsky et al. (2004) jet", "2000-01-01 00:00:00", "height bump", "spreadcast-cli run", false, {}});
+    NetcdfWriter writer(path.toStdString(), sampleSpec(precision), shallowWaterOutputSchema(grid), outputTimes,
+                        {"Galewsky et al. (2004) jet",
+                         "2000-01-01 00:00:00",
+                         "height bump",
+                         "spreadcast-cli run",
+                         "spectral shallow-water model T21",
+                         {},
+                         false,
+                         {}});
     for (int t = static_cast<int>(outputTimes.size()) - 1; t >= 0; --t) {  // out of order, as members finish
         for (int m = 0; m < members; ++m) {
             writer.writeMember(t, m, analyticFields(grid, t, m));
@@ -145,7 +157,7 @@ void TestNetcdfWriter::roundTripKeepsValuesDimensionsAndAttributes()
     nc_inq_format(file.ncid, &format);
     QCOMPARE(format, NC_FORMAT_NETCDF4);
 
-    for (const OutputVariable& variable : outputVariables) {
+    for (const OutputVariable& variable : shallowWaterOutputSchema(grid).variables) {
         const std::string name(variable.name);
         const int varid = file.varid(name.c_str());
         QVERIFY2(varid >= 0, name.c_str());
@@ -185,7 +197,8 @@ void TestNetcdfWriter::roundTripKeepsValuesDimensionsAndAttributes()
         for (std::size_t t = 0; t < outputTimes.size(); ++t) {
             for (std::size_t m = 0; m < members; ++m) {
                 const GridFields expected = analyticFields(grid, static_cast<int>(t), static_cast<int>(m));
-                const AlignedVector<double>& exact = expected.*variable.field;
+                const AlignedVector<double>& exact =
+                    expected.variables[static_cast<std::size_t>(shallowWaterOutputSchema(grid).variableIndex(name))];
                 const std::array<std::size_t, 4> start{t, m, 0, 0};
                 const std::array<std::size_t, 4> count{1, 1, 32, 64};
                 if (doublePrecision) {
@@ -243,7 +256,8 @@ void TestNetcdfWriter::fileReadsRunningUntilFinished()
 {
     const QString path = directory_.filePath("inflight.nc");
     const GaussianGrid grid = GaussianGrid::forTruncation(truncation);
-    NetcdfWriter writer(path.toStdString(), sampleSpec(OutputPrecision::Float), grid, outputTimes);
+    NetcdfWriter writer(path.toStdString(), sampleSpec(OutputPrecision::Float), shallowWaterOutputSchema(grid),
+                        outputTimes);
     writer.writeMember(1, 0, analyticFields(grid, 1, 0));
     QVERIFY(!writer.isComplete());
     {
@@ -281,8 +295,9 @@ void TestNetcdfWriter::destroyedWithoutFinishLeavesRunning()
     const std::array<std::size_t, 4> start{2, 1, 0, 0};
     const std::array<std::size_t, 4> count{1, 1, 32, 64};
     QCOMPARE(nc_get_vara_float(file.ncid, file.varid("u"), start.data(), count.data(), u.data()), NC_NOERR);
-    QCOMPARE(static_cast<double>(u[0]), static_cast<double>(static_cast<float>(
-                                            analyticFields(GaussianGrid::forTruncation(truncation), 2, 1).u[0])));
+    QCOMPARE(static_cast<double>(u[0]),
+             static_cast<double>(static_cast<float>(
+                 analyticFields(GaussianGrid::forTruncation(truncation), 2, 1).variables[outputU][0])));
 }
 
 void TestNetcdfWriter::concurrentWritesAllLand()
@@ -290,7 +305,8 @@ void TestNetcdfWriter::concurrentWritesAllLand()
     const QString path = directory_.filePath("threads.nc");
     const GaussianGrid grid = GaussianGrid::forTruncation(truncation);
     constexpr int manyMembers = 8;
-    NetcdfWriter writer(path.toStdString(), sampleSpec(OutputPrecision::Double, manyMembers), grid, outputTimes);
+    NetcdfWriter writer(path.toStdString(), sampleSpec(OutputPrecision::Double, manyMembers),
+                        shallowWaterOutputSchema(grid), outputTimes);
     std::vector<std::thread> workers;
     for (int worker = 0; worker < 4; ++worker) {
         workers.emplace_back([&, worker] {
@@ -313,7 +329,7 @@ void TestNetcdfWriter::concurrentWritesAllLand()
         const std::array<std::size_t, 4> start{2, static_cast<std::size_t>(m), 0, 0};
         const std::array<std::size_t, 4> count{1, 1, 32, 64};
         nc_get_vara_double(file.ncid, file.varid("height"), start.data(), count.data(), height.data());
-        const AlignedVector<double> expected = analyticFields(grid, 2, m).height;
+        const AlignedVector<double> expected = analyticFields(grid, 2, m).variables[outputHeight];
         QVERIFY(std::equal(height.begin(), height.end(), expected.begin()));
     }
 }
@@ -322,26 +338,28 @@ void TestNetcdfWriter::outOfRangeIndicesAndWrongSizesThrow()
 {
     const QString path = directory_.filePath("ranges.nc");
     const GaussianGrid grid = GaussianGrid::forTruncation(truncation);
-    NetcdfWriter writer(path.toStdString(), sampleSpec(OutputPrecision::Float), grid, outputTimes);
+    NetcdfWriter writer(path.toStdString(), sampleSpec(OutputPrecision::Float), shallowWaterOutputSchema(grid),
+                        outputTimes);
     const GridFields fields = analyticFields(grid, 0, 0);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, writer.writeMember(-1, 0, fields));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, writer.writeMember(3, 0, fields));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, writer.writeMember(0, -1, fields));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, writer.writeMember(0, members, fields));
     GridFields truncated = fields;
-    truncated.vorticity.pop_back();
+    truncated.variables[outputVorticity].pop_back();
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, writer.writeMember(0, 0, truncated));
     QVERIFY(!writer.isComplete());
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, NetcdfWriter(directory_.filePath("no-times.nc").toStdString(),
-                                                                 sampleSpec(OutputPrecision::Float), grid, {}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             NetcdfWriter(directory_.filePath("no-times.nc").toStdString(),
+                                          sampleSpec(OutputPrecision::Float), shallowWaterOutputSchema(grid), {}));
 }
 
 void TestNetcdfWriter::unwritablePathNamesFileReasonAndOption()
 {
     const std::string path = directory_.filePath("no-such-folder/out.nc").toStdString();
     try {
-        NetcdfWriter writer(path, sampleSpec(OutputPrecision::Float), GaussianGrid::forTruncation(truncation),
-                            outputTimes);
+        NetcdfWriter writer(path, sampleSpec(OutputPrecision::Float),
+                            shallowWaterOutputSchema(GaussianGrid::forTruncation(truncation)), outputTimes);
         QFAIL("creating a file in a missing folder succeeded");
     } catch (const InputError& error) {
         const std::string message = error.what();

@@ -75,7 +75,7 @@ private slots:
             auto state = model.initialState(member);
             MemberState* batch[] = {state.get()};
             model.advance(batch, steps, *workspace);
-            return model.fields(*state, *workspace).height;
+            return model.fields(*state, *workspace).variables[outputHeight];
         };
         const auto first = run(0, 72);
         const auto again = run(0, 72);
@@ -104,8 +104,8 @@ private slots:
         MemberState* resumed[] = {checkpoint.get()};
         auto otherWorkspace = model.makeWorkspace();
         model.advance(resumed, 30, *otherWorkspace);
-        const auto a = model.fields(*straight, *workspace).vorticity;
-        const auto b = model.fields(*checkpoint, *workspace).vorticity;
+        const auto a = model.fields(*straight, *workspace).variables[outputVorticity];
+        const auto b = model.fields(*checkpoint, *workspace).variables[outputVorticity];
         QVERIFY(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
     }
 };

@@ -23,7 +23,8 @@ ErrorNorms case2Errors(int truncation, double timeStep, double alphaDegrees, dou
     auto state = model.initialState(0);
     MemberState* batch[] = {state.get()};
     model.advance(batch, static_cast<int>(std::lround(days * 86400.0 / timeStep)), *workspace);
-    return normalizedErrors(grid, model.fields(*state, *workspace).height, williamsonCase2Height(grid, alpha));
+    return normalizedErrors(grid, model.fields(*state, *workspace).variables[outputHeight],
+                            williamsonCase2Height(grid, alpha));
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ private slots:
         const double energyChange = std::abs(final.energy - initial.energy) / initial.energy;
         double minHeight = 1e30;
         double maxHeight = 0.0;
-        for (double value : end.height) {
+        for (double value : end.variables[outputHeight]) {
             minHeight = std::min(minHeight, value);
             maxHeight = std::max(maxHeight, value);
         }

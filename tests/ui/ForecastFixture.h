@@ -6,6 +6,7 @@
 #include "ensemble/EnsembleStatistics.h"
 #include "io/NetcdfWriter.h"
 #include "model/GridFields.h"
+#include "model/ShallowWaterModel.h"
 #include "run/RunSpec.h"
 #include "spectral/GaussianGrid.h"
 
@@ -23,14 +24,15 @@ inline const std::vector<double> outputTimes{0.0, 43200.0, 86400.0};  // 0, 12, 
 inline GridFields fields(const GaussianGrid& grid, int t, int m)
 {
     GridFields f;
+    f.variables.resize(shallowWaterOutputCount);
     for (int j = 0; j < grid.nlat; ++j) {
         for (int i = 0; i < grid.nlon; ++i) {
             const double mu = grid.sinLatitude[j];
             const double lambda = grid.longitudeRadians(i);
-            f.height.push_back(10000.0 + 300.0 * mu + 40.0 * m + 10.0 * t + 20.0 * std::cos(lambda));
-            f.u.push_back(20.0 * mu * (1.0 + 0.1 * m));
-            f.v.push_back(5.0 * std::sin(lambda) * (1.0 + 0.2 * t));
-            f.vorticity.push_back(1e-5 * mu * (m - 1));
+            f.variables[outputHeight].push_back(10000.0 + 300.0 * mu + 40.0 * m + 10.0 * t + 20.0 * std::cos(lambda));
+            f.variables[outputU].push_back(20.0 * mu * (1.0 + 0.1 * m));
+            f.variables[outputV].push_back(5.0 * std::sin(lambda) * (1.0 + 0.2 * t));
+            f.variables[outputVorticity].push_back(1e-5 * mu * (m - 1));
         }
     }
     return f;
@@ -54,9 +56,9 @@ inline void write(const std::string& path, Options options = {})
     NetcdfRunAttributes attributes;
     attributes.statistics = options.statistics;
     attributes.thresholds = {{"height", 10000.0}};
-    NetcdfWriter writer(path, spec, grid, outputTimes, attributes);
-    StatisticsAccumulator accumulator(static_cast<int>(outputTimes.size()), members, grid.pointCount(),
-                                      attributes.thresholds);
+    const OutputSchema schema = shallowWaterOutputSchema(grid);
+    NetcdfWriter writer(path, spec, schema, outputTimes, attributes);
+    StatisticsAccumulator accumulator(static_cast<int>(outputTimes.size()), members, schema, attributes.thresholds);
     for (int t = 0; t < static_cast<int>(outputTimes.size()); ++t) {
         for (int m = 0; m < members; ++m) {
             const GridFields f = fields(grid, t, m);

@@ -66,13 +66,13 @@ private slots:
         const std::vector<float> height = file.read("height", 1, 2);
         QCOMPARE(height.size(), grid.pointCount());
         for (std::size_t k = 0; k < height.size(); k += 97) {
-            QCOMPARE(height[k], static_cast<float>(expected.height[k]));
+            QCOMPARE(height[k], static_cast<float>(expected.variables[outputHeight][k]));
         }
         const std::vector<float> mean = file.read("height_mean", 2);
         const std::size_t k = 5 * static_cast<std::size_t>(grid.nlon) + 7;
         double sum = 0.0;
         for (int m = 0; m < fixture::members; ++m) {
-            sum += fixture::fields(grid, 2, m).height[k];
+            sum += fixture::fields(grid, 2, m).variables[outputHeight][k];
         }
         QVERIFY(std::abs(mean[k] - sum / fixture::members) < 1e-3);
     }
