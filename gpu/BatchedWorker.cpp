@@ -1,7 +1,6 @@
 #include "BatchedWorker.h"
 
-#include "HostBatchedModel.h"
-#include "ModelTables.h"
+#include "BatchedExecutors.h"
 #include "run/WorkQueue.h"
 
 #include <algorithm>
@@ -26,11 +25,11 @@ public:
     int preferredBatch() const override { return batch_; }
     std::unique_ptr<DeviceWorker> attach(const ForecastModel& model) override
     {
-        const auto* shallowWater = dynamic_cast<const ShallowWaterModel*>(&model);
-        if (shallowWater == nullptr) {
-            throw DeviceFault(name() + ": runs the spectral shallow-water model only");
+        const HostBatchedFactory factory = hostBatchedFactory(model.name());
+        if (!factory) {
+            throw DeviceFault(name() + ": no batched executor for the model '" + model.name() + "'");
         }
-        return std::make_unique<BatchedWorker>(std::make_unique<HostBatchedModel>(*shallowWater, batch_), name());
+        return std::make_unique<BatchedWorker>(factory(model, batch_), name());
     }
 
 private:
@@ -62,7 +61,7 @@ std::vector<MemberBlowUp> BatchedWorker::advance(std::span<MemberState* const> m
 
 GridFields BatchedWorker::fields(const MemberState& member)
 {
-    const std::uint64_t hash = stateHash(member);
+    const std::uint64_t hash = model_->hashState(member);
     if (auto found = cache_.find(&member); found != cache_.end()) {
         CachedFields cached = std::move(found->second);
         cache_.erase(found);
@@ -89,7 +88,7 @@ GridFields BatchedWorker::fields(const MemberState& member)
         if (batch[k] == &member) {
             result = std::move(computed[k]);
         } else {
-            cache_[batch[k]] = {stateHash(*batch[k]), std::move(computed[k])};
+            cache_[batch[k]] = {model_->hashState(*batch[k]), std::move(computed[k])};
         }
     }
     // Each member's fields are computed once per step.

@@ -5,6 +5,7 @@
 
 #include "device/Device.h"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -22,7 +23,8 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// A model that steps many members at once: GpuModel, HostBatchedModel.
+// A model that steps many members at once (gpu/shallowwater/: GpuModel, HostBatchedModel), made
+// by the executors a model registers (BatchedExecutors.h).
 class BatchedModel {
 public:
     virtual ~BatchedModel() = default;
@@ -31,6 +33,9 @@ public:
     // The output fields of the members (their states are only read).
     virtual std::vector<GridFields> fields(std::span<MemberState* const> members) = 0;
     virtual long long allocatedBytes() const = 0;
+    // A hash of everything of a state that advance() and fields() read: the worker's cache of
+    // output fields is valid while it is unchanged.
+    virtual std::uint64_t hashState(const MemberState& member) const = 0;
 };
 
 // The hardware's readings (NVML), merged into the worker's measures; may be empty.

@@ -1,12 +1,13 @@
 #include "GpuDevice.h"
 
+#include "BatchedExecutors.h"
 #include "Cufft.h"
 #include "GpuBackend.h"
-#include "GpuModel.h"
-#include "ModelTables.h"
+#include "GpuError.h"
 #include "NvmlSampler.h"
 #include "run/InputError.h"
 #include "run/WorkQueue.h"
+#include "shallowwater/ShallowWaterExecutors.h"
 
 #include <algorithm>
 #include <map>
@@ -15,9 +16,16 @@
 namespace spreadcast::gpu {
 namespace {
 
-const ShallowWaterModel* shallowWaterModel(const ForecastModel& model)
+// The CUDA executors of the models this build has, one line per model folder.
+void registerBuiltinGpuExecutors()
 {
-    return dynamic_cast<const ShallowWaterModel*>(&model);
+    static std::once_flag once;
+    std::call_once(once, [] { registerShallowWaterGpuExecutor(); });
+}
+
+std::string noExecutorNote(const ForecastModel& model)
+{
+    return "the GPU backend has no batched executor for the model '" + model.name() + "'";
 }
 
 class GpuDevice : public Device {
@@ -43,19 +51,21 @@ public:
     int preferredBatch() const override { return batch_; }
     std::unique_ptr<DeviceWorker> attach(const ForecastModel& model) override
     {
-        const ShallowWaterModel* shallowWater = shallowWaterModel(model);
+        registerBuiltinGpuExecutors();
         const std::string label = name() + " (" + gpu_.name + ")";
-        if (shallowWater == nullptr) {
-            throw DeviceFault(label + ": the GPU backend runs the spectral shallow-water model only");
+        const std::optional<GpuBatchedExecutor> executor = gpuBatchedExecutor(model.name());
+        if (!executor) {
+            throw DeviceFault(label + ": " + noExecutorNote(model));
         }
         // Free memory may have shrunk since the batch was sized (another worker, another
-        // process): halve the batch until it fits, down to one FFT chunk.
-        std::unique_ptr<GpuModel> gpuModel;
-        for (int capacity = batch_; !gpuModel; capacity = std::max(fftChunkMembers, capacity / 2)) {
+        // process): halve the batch until it fits, down to the executor's smallest batch.
+        const int smallest = std::max(1, executor->batchGranularity);
+        std::unique_ptr<BatchedModel> gpuModel;
+        for (int capacity = batch_; !gpuModel; capacity = std::max(smallest, capacity / 2)) {
             try {
-                gpuModel = std::make_unique<GpuModel>(*shallowWater, gpu_.index, capacity);
+                gpuModel = executor->make(model, gpu_.index, capacity);
             } catch (const GpuError& error) {
-                if (!error.outOfMemory() || capacity <= fftChunkMembers) {
+                if (!error.outOfMemory() || capacity <= smallest) {
                     throw DeviceFault(label + " could not start: " + error.what());
                 }
             }
@@ -108,9 +118,10 @@ std::vector<std::unique_ptr<Device>> makeGpuDevices(const std::vector<int>& sele
         }
         return devices;
     }
-    const ShallowWaterModel* shallowWater = shallowWaterModel(model);
-    if (shallowWater == nullptr) {
-        notes.push_back("the GPU backend runs the spectral shallow-water model only");
+    registerBuiltinGpuExecutors();
+    const std::optional<GpuBatchedExecutor> executor = gpuBatchedExecutor(model.name());
+    if (!executor) {
+        notes.push_back(noExecutorNote(model));
         return devices;
     }
     if (const Cufft& cufft = Cufft::instance(); !cufft.available()) {
@@ -174,7 +185,8 @@ std::vector<std::unique_ptr<Device>> makeGpuDevices(const std::vector<int>& sele
         notes.push_back(why + "; it is left out");
     }
     wanted = sameArchitecture;
-    const GpuFootprint footprint = gpuFootprint(*shallowWater);
+    const BatchedFootprint footprint = executor->footprint(model);
+    const int granularity = std::max(1, executor->batchGranularity);
     std::map<int, int> workerNumber;
     for (int index : wanted) {
         const GpuDescription& gpu = describe(index);
@@ -182,14 +194,14 @@ std::vector<std::unique_ptr<Device>> makeGpuDevices(const std::vector<int>& sele
         const double share = 0.9 * static_cast<double>(gpu.freeMemoryBytes) / workersOn[index];
         const double room = share - static_cast<double>(footprint.fixedBytes);
         const long long fit = room > 0 ? static_cast<long long>(room / static_cast<double>(footprint.perSlotBytes)) : 0;
-        const int batch =
-            static_cast<int>(std::min<long long>(maximumGpuBatch, fit / fftChunkMembers * fftChunkMembers));
-        if (batch < fftChunkMembers) {
+        const int batch = static_cast<int>(std::min<long long>(maximumGpuBatch, fit / granularity * granularity));
+        if (batch < granularity) {
             notes.push_back("GPU " + std::to_string(index) + " (" + gpu.name + ") has " +
                             mebibytes(static_cast<double>(gpu.freeMemoryBytes)) + " free; " +
-                            std::to_string(fftChunkMembers) + " members of this forecast need " +
+                            std::to_string(granularity) + (granularity == 1 ? " member" : " members") +
+                            " of this forecast need " +
                             mebibytes(static_cast<double>(footprint.fixedBytes) +
-                                      fftChunkMembers * static_cast<double>(footprint.perSlotBytes)) +
+                                      granularity * static_cast<double>(footprint.perSlotBytes)) +
                             (workersOn[index] > 1 ? " per worker" : ""));
             continue;
         }

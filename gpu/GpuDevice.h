@@ -1,7 +1,8 @@
 #pragma once
 
 // The CUDA backend as core's Device: one device (and controller thread) per GPU worker, each
-// with its own GpuModel, stream and NVML sampler.
+// with its own batched model (made by the GPU executor its forecast model registered under its
+// name, BatchedExecutors.h), stream and NVML sampler.
 
 #include "device/Device.h"
 #include "device/GpuInventory.h"
@@ -17,7 +18,8 @@ inline constexpr int maximumGpuBatch = 256;
 
 // The selected GPUs that can run `model` (every usable GPU when `selected` is empty; a GPU listed
 // twice gets two workers that share its memory), each with the batch that fits its free memory.
-// Says in `notes` why a GPU cannot be used. Throws InputError for a GPU index that does not exist.
+// Says in `notes` why a GPU cannot be used, or that the model has no GPU executor (then there
+// is none). Throws InputError for a GPU index that does not exist.
 std::vector<std::unique_ptr<Device>> makeGpuDevices(const std::vector<int>& selected, const ForecastModel& model,
                                                     std::vector<std::string>& notes);
 

@@ -16,9 +16,9 @@
 #include <thread>
 #include <vector>
 
-#include "GpuBench.h"
+#include "shallowwater/GpuBench.h"
 #ifdef SPREADCAST_HAVE_CUDA
-#include "GpuModel.h"
+#include "GpuError.h"
 #endif
 
 namespace spreadcast::cli {

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "GpuSelftest.h"
+#include "shallowwater/GpuSelftest.h"
 
 namespace spreadcast::cli {
 namespace {

@@ -1,9 +1,9 @@
 #include "ensemble/RandomField.h"
 
+#include "ensemble/CounterRandom.h"
 #include "model/PhysicalConstants.h"
 
 #include <cmath>
-#include <numbers>
 #include <vector>
 
 namespace spreadcast {
@@ -19,14 +19,8 @@ double expectedGridVariance(const std::vector<double>& amplitude)
 
 Complex gaussianDraw(RandomKey key, std::uint32_t stream, std::uint32_t index, bool real)
 {
-    const RandomKey bits = threefry2x32(key, {stream, index});
-    // Uniforms in (0, 1), never 0, then Box–Muller: two independent N(0, 1).
-    const double u1 = (bits[0] + 0.5) / 4294967296.0;
-    const double u2 = (bits[1] + 0.5) / 4294967296.0;
-    const double radius = std::sqrt(-2.0 * std::log(u1));
-    const double re = radius * std::cos(2.0 * std::numbers::pi * u2);
-    const double im = radius * std::sin(2.0 * std::numbers::pi * u2);
-    return real ? Complex{re, 0.0} : Complex{re, im} / std::numbers::sqrt2;
+    const Cplx deviate = gaussianDeviate(key[0], key[1], stream, index, real);
+    return {deviate.re, deviate.im};
 }
 
 SpectralCoefficients drawRandomField(const SpectralTransform& transform, RandomKey key, std::uint32_t stream,

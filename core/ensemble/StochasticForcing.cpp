@@ -1,5 +1,6 @@
 #include "ensemble/StochasticForcing.h"
 
+#include "ensemble/CounterRandom.h"
 #include "ensemble/RandomField.h"
 #include "model/PhysicalConstants.h"
 
@@ -56,9 +57,11 @@ void StochasticForcing::advance(SpectralCoefficients& pattern, RandomKey memberK
     for (int m = 0; m <= transform_.truncation(); ++m) {
         for (int l = m; l <= transform_.truncation(); ++l) {
             const std::size_t k = transform_.index(l, m);
-            pattern[k] =
-                persistence_ * pattern[k] +
-                increment_[k] * gaussianDraw(stepKey, forcingIncrementStream, static_cast<std::uint32_t>(k), m == 0);
+            const Cplx draw =
+                gaussianDeviate(stepKey[0], stepKey[1], forcingIncrementStream, static_cast<std::uint32_t>(k), m == 0);
+            const Cplx next =
+                autoregressiveStep(persistence_, {pattern[k].real(), pattern[k].imag()}, increment_[k], draw);
+            pattern[k] = {next.re, next.im};
         }
     }
 }

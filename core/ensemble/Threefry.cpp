@@ -1,26 +1,14 @@
 #include "ensemble/Threefry.h"
 
-#include <bit>
+#include "ensemble/CounterRandom.h"
 
 namespace spreadcast {
 
 RandomKey threefry2x32(RandomKey key, RandomKey counter)
 {
-    constexpr int rotations[2][4] = {{13, 15, 26, 6}, {17, 29, 16, 24}};
-    const std::uint32_t schedule[3] = {key[0], key[1], key[0] ^ key[1] ^ 0x1BD11BDAu};
-    std::uint32_t x0 = counter[0] + schedule[0];
-    std::uint32_t x1 = counter[1] + schedule[1];
-    // Five groups of four rounds; after group g the key schedule is injected with g + 1 added.
-    for (std::uint32_t group = 0; group < 5; ++group) {
-        for (int rotation : rotations[group % 2]) {
-            x0 += x1;
-            x1 = std::rotl(x1, rotation);
-            x1 ^= x0;
-        }
-        x0 += schedule[(group + 1) % 3];
-        x1 += schedule[(group + 2) % 3] + group + 1;
-    }
-    return {x0, x1};
+    RandomKey out{};
+    threefry2x32Words(key[0], key[1], counter[0], counter[1], out[0], out[1]);
+    return out;
 }
 
 RandomKey prngKey(std::uint64_t seed)

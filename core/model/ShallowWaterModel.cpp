@@ -1,6 +1,7 @@
 #include "model/ShallowWaterModel.h"
 
 #include "model/PhysicalConstants.h"
+#include "model/ShallowWaterPhysics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,9 +17,22 @@ using constants::earthRadius;
 using constants::earthRotationRate;
 using constants::gravity;
 
+namespace physics = shallowwater;
+
 namespace {
 
-constexpr int gridFieldCount = 5;  // the largest block a transform handles: the nonlinear products
+// The largest block a transform handles: the nonlinear products.
+constexpr int gridFieldCount = physics::productGrid::count;
+
+Cplx toCplx(Complex value)
+{
+    return {value.real(), value.imag()};
+}
+
+Complex toComplex(Cplx value)
+{
+    return {value.re, value.im};
+}
 
 std::string formatNumber(double value, int digits = 4)
 {
@@ -34,7 +48,7 @@ class ShallowWaterModel::Workspace : public ModelWorkspace {
 public:
     explicit Workspace(const SpectralTransform& transform)
         : transforms(transform, gridFieldCount),
-          stateGrids(transform.makeGrid(4)),
+          stateGrids(transform.makeGrid(physics::stateGrid::count)),
           productGrids(transform.makeGrid(gridFieldCount))
     {
         for (auto& coefficients : spectral) {
@@ -43,10 +57,10 @@ public:
     }
 
     TransformWorkspace transforms;
-    GridValues stateGrids;    // ζ, Φ', U, V
-    GridValues productGrids;  // nonlinear products, see step()
-    // Spectral scratch: velocity potentials going in, analysed products coming out.
-    std::array<SpectralCoefficients, 11> spectral;
+    GridValues stateGrids;    // physics::stateGrid order
+    GridValues productGrids;  // physics::productGrid order
+    // Spectral scratch: velocity potentials going in, analysed products coming out (physics::slot).
+    std::array<SpectralCoefficients, physics::slot::count> spectral;
 };
 
 OutputSchema shallowWaterOutputSchema(const GaussianGrid& grid)
@@ -317,23 +331,62 @@ void ShallowWaterModel::synthesizeState(const PrognosticFields& fields, Workspac
 {
     // U = (1/a)[∂χ/∂λ − (1 − μ²)∂ψ/∂μ], V = (1/a)[∂ψ/∂λ + (1 − μ²)∂χ/∂μ] with ψ = ∇⁻²ζ, χ = ∇⁻²δ.
     auto& s = workspace.spectral;
-    SpectralCoefficients& imChi = s[0];
-    SpectralCoefficients& imPsi = s[1];
-    SpectralCoefficients& minusPsi = s[2];
-    SpectralCoefficients& chi = s[3];
+    SpectralCoefficients& imChi = s[physics::slot::imChi];
+    SpectralCoefficients& imPsi = s[physics::slot::imPsi];
+    SpectralCoefficients& minusPsi = s[physics::slot::minusPsi];
+    SpectralCoefficients& chi = s[physics::slot::chi];
     for (std::size_t k = 0; k < transform_.coefficientCount(); ++k) {
-        const double toPotential = inverseLaplacian_[k] / earthRadius;
-        const Complex psi = fields.vorticity[k] * toPotential;
-        const Complex potential = fields.divergence[k] * toPotential;
-        const Complex im{0.0, order_[k]};
-        imChi[k] = im * potential;
-        imPsi[k] = im * psi;
-        minusPsi[k] = -psi;
-        chi[k] = potential;
+        const physics::VelocityPotentialTerms terms = physics::velocityPotentialTerms(
+            order_[k], inverseLaplacian_[k], earthRadius, toCplx(fields.vorticity[k]), toCplx(fields.divergence[k]));
+        imChi[k] = toComplex(terms.imChi);
+        imPsi[k] = toComplex(terms.imPsi);
+        minusPsi[k] = toComplex(terms.minusPsi);
+        chi[k] = toComplex(terms.chi);
     }
     const Complex* p[] = {fields.vorticity.data(), fields.geopotential.data(), imChi.data(), imPsi.data()};
     const Complex* h[] = {nullptr, nullptr, minusPsi.data(), chi.data()};
     transform_.synthesize(p, h, workspace.stateGrids.data(), workspace.transforms);
+}
+
+physics::TimeStepping ShallowWaterModel::timeStepping() const
+{
+    return {parameters_.timeStep, meanGeopotential_, parameters_.robertFilter, parameters_.williamsFilter};
+}
+
+physics::BlowUpLimits ShallowWaterModel::blowUpLimits() const
+{
+    return {.timeStep = parameters_.timeStep,
+            .truncation = transform_.truncation(),
+            .earthRadius = earthRadius,
+            .courantLimit = parameters_.courantLimit,
+            .meanGeopotential = meanGeopotential_,
+            .gravity = gravity};
+}
+
+ModelBlowUp ShallowWaterModel::blowUp(std::int64_t step, const physics::BlowUpVerdict& verdict) const
+{
+    const GaussianGrid& grid = transform_.grid();
+    switch (verdict.reason) {
+    case physics::nonFinite: {
+        const char* names[physics::stateGrid::count] = {"relative vorticity", "geopotential", "eastward wind",
+                                                        "northward wind"};
+        const long long points = static_cast<long long>(grid.pointCount());
+        const long long field = std::clamp(verdict.badPoint / points, 0LL, physics::stateGrid::count - 1LL);
+        const auto at = static_cast<std::size_t>(verdict.badPoint % points);
+        return ModelBlowUp(step, names[field],
+                           "non-finite value at latitude " + formatNumber(grid.latitudeDegrees[at / grid.nlon]) +
+                               "°, longitude " + formatNumber(grid.longitudeDegrees[at % grid.nlon]) + "°");
+    }
+    case physics::courantBreach:
+        return ModelBlowUp(step, "wind",
+                           "CFL breach: wind speed " + formatNumber(verdict.value) + " m/s gives U·Δt·T/a = " +
+                               formatNumber(physics::courantNumber(verdict.value, blowUpLimits()), 6) + " > " +
+                               formatNumber(parameters_.courantLimit) + "; use a shorter time step");
+    case physics::negativeDepth:
+        return ModelBlowUp(step, "geopotential",
+                           "the fluid depth became negative (" + formatNumber(verdict.value) + " m)");
+    default: return ModelBlowUp(step, "state", "stopped for an unknown reason " + std::to_string(verdict.reason));
+    }
 }
 
 void ShallowWaterModel::advance(std::span<MemberState* const> members, int steps, ModelWorkspace& workspace) const
@@ -353,128 +406,85 @@ void ShallowWaterModel::step(ShallowWaterState& state, ModelWorkspace& baseWorks
     const std::size_t points = grid.pointCount();
     synthesizeState(state.current, workspace);
 
-    // Nonlinear products, each divided by a(1 − μ²) where it feeds a divergence or curl:
-    // A = ηU, B = ηV, C = UΦ', D = VΦ' (all over a cos²φ) and E = (U² + V²)/(2 cos²φ).
-    const double* zeta = workspace.stateGrids.data();
-    const double* phi = zeta + points;
-    const double* U = zeta + 2 * points;
-    const double* V = zeta + 3 * points;
-    double* A = workspace.productGrids.data();
-    double* B = A + points;
-    double* C = A + 2 * points;
-    double* E = A + 3 * points;
-    double* D = A + 4 * points;
+    // The nonlinear products, and the extremes the blow-up checks need.
+    const double* grids = workspace.stateGrids.data();
+    const double* zeta = grids + physics::stateGrid::vorticity * points;
+    const double* phi = grids + physics::stateGrid::geopotential * points;
+    const double* U = grids + physics::stateGrid::uCos * points;
+    const double* V = grids + physics::stateGrid::vCos * points;
+    double* products = workspace.productGrids.data();
+    double* etaU = products + physics::productGrid::etaU * points;
+    double* etaV = products + physics::productGrid::etaV * points;
+    double* phiU = products + physics::productGrid::phiU * points;
+    double* kineticEnergy = products + physics::productGrid::kineticEnergy * points;
+    double* phiV = products + physics::productGrid::phiV * points;
     double checksum = 0.0;
     double maxEnergy = 0.0;
     double minPhi = std::numeric_limits<double>::infinity();
     for (int j = 0; j < grid.nlat; ++j) {
-        const double cosSquared = grid.cosLatitude[j] * grid.cosLatitude[j];
-        const double weight = 1.0 / (earthRadius * cosSquared);
-        const double half = 0.5 / cosSquared;
-        const std::size_t row = static_cast<std::size_t>(j) * grid.nlon;
-        for (std::size_t at = row; at < row + grid.nlon; ++at) {
-            const double eta = zeta[at] + coriolis_[at];
-            A[at] = eta * U[at] * weight;
-            B[at] = eta * V[at] * weight;
-            C[at] = U[at] * phi[at] * weight;
-            D[at] = V[at] * phi[at] * weight;
-            E[at] = (U[at] * U[at] + V[at] * V[at]) * half;
+        const physics::RowFactors row = physics::rowFactors(grid.cosLatitude[j], earthRadius);
+        const std::size_t first = static_cast<std::size_t>(j) * grid.nlon;
+        for (std::size_t at = first; at < first + grid.nlon; ++at) {
+            const physics::NonlinearProducts product =
+                physics::nonlinearProducts(zeta[at], phi[at], U[at], V[at], coriolis_[at], row);
+            etaU[at] = product.etaU;
+            etaV[at] = product.etaV;
+            phiU[at] = product.phiU;
+            kineticEnergy[at] = product.kineticEnergy;
+            phiV[at] = product.phiV;
             checksum += zeta[at] + phi[at] + U[at] + V[at];
-            maxEnergy = std::max(maxEnergy, E[at]);
+            maxEnergy = std::max(maxEnergy, product.kineticEnergy);
             minPhi = std::min(minPhi, phi[at]);
         }
     }
+    long long firstNonFinite = -1;
     if (!std::isfinite(checksum)) {
-        const char* names[] = {"relative vorticity", "geopotential", "eastward wind", "northward wind"};
-        for (int f = 0; f < 4; ++f) {
-            const double* field = zeta + f * points;
-            const auto bad = std::find_if(field, field + points, [](double x) { return !std::isfinite(x); });
-            if (bad != field + points) {
-                const std::size_t at = static_cast<std::size_t>(bad - field);
-                throw ModelBlowUp(state.step, names[f],
-                                  "non-finite value at latitude " + formatNumber(grid.latitudeDegrees[at / grid.nlon]) +
-                                      "°, longitude " + formatNumber(grid.longitudeDegrees[at % grid.nlon]) + "°");
-            }
-        }
+        // The first in memory order, as the batched step finds it.
+        const double* end = grids + physics::stateGrid::count * points;
+        const auto bad = std::find_if(grids, end, [](double x) { return !std::isfinite(x); });
+        firstNonFinite = bad == end ? -1 : static_cast<long long>(bad - grids);
     }
-    const double maxSpeed = std::sqrt(2.0 * maxEnergy);
-    const double courant = maxSpeed * parameters_.timeStep * transform_.truncation() / earthRadius;
-    if (courant > parameters_.courantLimit) {
-        throw ModelBlowUp(state.step, "wind",
-                          "CFL breach: wind speed " + formatNumber(maxSpeed) +
-                              " m/s gives U·Δt·T/a = " + formatNumber(courant, 6) + " > " +
-                              formatNumber(parameters_.courantLimit) + "; use a shorter time step");
-    }
-    if (meanGeopotential_ + minPhi <= 0.0) {
-        throw ModelBlowUp(state.step, "geopotential",
-                          "the fluid depth became negative (" + formatNumber((meanGeopotential_ + minPhi) / gravity) +
-                              " m)");
+    const physics::BlowUpVerdict verdict = physics::checkBlowUp(firstNonFinite, maxEnergy, minPhi, blowUpLimits());
+    if (verdict.reason != physics::healthy) {
+        throw blowUp(state.step, verdict);
     }
 
     auto& s = workspace.spectral;
-    SpectralCoefficients& pA = s[4];
-    SpectralCoefficients& pB = s[5];
-    SpectralCoefficients& pC = s[6];
-    SpectralCoefficients& pE = s[7];
-    SpectralCoefficients& hA = s[8];
-    SpectralCoefficients& hB = s[9];
-    SpectralCoefficients& hD = s[10];
     {
-        Complex* pOut[] = {pA.data(), pB.data(), pC.data(), pE.data(), nullptr};
-        Complex* hOut[] = {hA.data(), hB.data(), nullptr, nullptr, hD.data()};
-        transform_.analyze(workspace.productGrids.data(), pOut, hOut, workspace.transforms);
+        Complex* pOut[gridFieldCount] = {};
+        Complex* hOut[gridFieldCount] = {};
+        for (const physics::AnalysedProduct& analysed : physics::analysedProducts) {
+            (analysed.useH ? hOut : pOut)[analysed.grid] = s[analysed.slot].data();
+        }
+        transform_.analyze(products, pOut, hOut, workspace.transforms);
     }
 
-    // Leapfrog over 2Δt from level n − 1, or a forward step over Δt from the initial state.
-    // The gravity-wave terms (−∇²Φ' in δ, −Φ̄δ in Φ') are averaged between the old and new
-    // levels (semi-implicit), hyperdiffusion is implicit, and the RAW filter follows.
-    const bool first = state.step == 0;
-    const double tau = first ? parameters_.timeStep : 2.0 * parameters_.timeStep;
-    const double halfTau = 0.5 * tau;
-    const double meanPhi = meanGeopotential_;
-    const double nu = parameters_.robertFilter;
-    const double alpha = parameters_.williamsFilter;
+    const physics::TimeStepping stepping = timeStepping();
     PrognosticFields& previous = state.previous;
     PrognosticFields& current = state.current;
     for (std::size_t k = 0; k < transform_.coefficientCount(); ++k) {
-        const Complex im{0.0, order_[k]};
-        const double laplacian = laplacian_[k];
-        // Divergence form: ∇·(X, Y) ↦ im·P(X) − H(Y); curl form: k·∇×(X, Y) ↦ im·P(Y) + H(X).
-        Complex vorticityTendency = hB[k] - im * pA[k];
+        const physics::CoefficientOperators operators{order_[k], laplacian_[k], hyperdiffusion_[0][k],
+                                                      hyperdiffusion_[1][k], toCplx(surfaceGeopotential_[k])};
+        const physics::AnalysedProducts analysed{
+            toCplx(s[physics::slot::pEtaU][k]), toCplx(s[physics::slot::pEtaV][k]),
+            toCplx(s[physics::slot::pPhiU][k]), toCplx(s[physics::slot::pKineticEnergy][k]),
+            toCplx(s[physics::slot::hEtaU][k]), toCplx(s[physics::slot::hEtaV][k]),
+            toCplx(s[physics::slot::hPhiV][k])};
+        physics::Prognostic tendency = physics::explicitTendencies(analysed, operators);
         if (forcing_) {
-            vorticityTendency += forcing_->vorticityTendency(k, state.pattern[k]);
+            tendency.vorticity = tendency.vorticity + toCplx(forcing_->vorticityTendency(k, state.pattern[k]));
         }
-        const Complex divergenceTendency = im * pB[k] + hA[k] + laplacian * (pE[k] + surfaceGeopotential_[k]);
-        const Complex geopotentialTendency = hD[k] - im * pC[k];
-
-        const Complex oldZeta = first ? current.vorticity[k] : previous.vorticity[k];
-        const Complex oldDelta = first ? current.divergence[k] : previous.divergence[k];
-        const Complex oldPhi = first ? current.geopotential[k] : previous.geopotential[k];
-
-        const Complex newZeta = (oldZeta + tau * vorticityTendency) / (1.0 + tau * hyperdiffusion_[0][k]);
-        const Complex phiStar = oldPhi + tau * geopotentialTendency - halfTau * meanPhi * oldDelta;
-        Complex newDelta = (oldDelta + tau * divergenceTendency + halfTau * laplacian * (phiStar + oldPhi)) /
-                           (1.0 + halfTau * halfTau * laplacian * meanPhi);
-        const Complex newPhi = phiStar - halfTau * meanPhi * newDelta;
-        newDelta /= 1.0 + tau * hyperdiffusion_[1][k];
-
-        if (first) {
-            previous.vorticity[k] = current.vorticity[k];
-            previous.divergence[k] = current.divergence[k];
-            previous.geopotential[k] = current.geopotential[k];
-            current.vorticity[k] = newZeta;
-            current.divergence[k] = newDelta;
-            current.geopotential[k] = newPhi;
-            continue;
-        }
-        auto filter = [&](Complex& older, Complex& now, Complex next) {
-            const Complex displacement = 0.5 * nu * (older - 2.0 * now + next);
-            older = now + alpha * displacement;  // becomes level n − 1 of the next step
-            now = next + (alpha - 1.0) * displacement;
-        };
-        filter(previous.vorticity[k], current.vorticity[k], newZeta);
-        filter(previous.divergence[k], current.divergence[k], newDelta);
-        filter(previous.geopotential[k], current.geopotential[k], newPhi);
+        physics::Prognostic older{toCplx(previous.vorticity[k]), toCplx(previous.divergence[k]),
+                                  toCplx(previous.geopotential[k])};
+        physics::Prognostic now{toCplx(current.vorticity[k]), toCplx(current.divergence[k]),
+                                toCplx(current.geopotential[k])};
+        physics::stepCoefficient(stepping, state.step, operators, tendency, older, now);
+        previous.vorticity[k] = toComplex(older.vorticity);
+        previous.divergence[k] = toComplex(older.divergence);
+        previous.geopotential[k] = toComplex(older.geopotential);
+        current.vorticity[k] = toComplex(now.vorticity);
+        current.divergence[k] = toComplex(now.divergence);
+        current.geopotential[k] = toComplex(now.geopotential);
     }
     if (forcing_) {
         forcing_->advance(state.pattern, state.key, state.step);
@@ -490,19 +500,26 @@ GridFields ShallowWaterModel::fields(const MemberState& member, ModelWorkspace& 
     const GaussianGrid& grid = transform_.grid();
     const std::size_t points = grid.pointCount();
     const double* grids = workspace.stateGrids.data();
+    const double* zeta = grids + physics::stateGrid::vorticity * points;
+    const double* phi = grids + physics::stateGrid::geopotential * points;
+    const double* U = grids + physics::stateGrid::uCos * points;
+    const double* V = grids + physics::stateGrid::vCos * points;
     GridFields out;
     out.variables.assign(schema_.variables.size(), AlignedVector<double>(points));
     AlignedVector<double>& height = out.variables[outputHeight];
     AlignedVector<double>& u = out.variables[outputU];
     AlignedVector<double>& v = out.variables[outputV];
-    std::copy(grids, grids + points, out.variables[outputVorticity].begin());
+    AlignedVector<double>& vorticity = out.variables[outputVorticity];
     for (int j = 0; j < grid.nlat; ++j) {
         const double secant = 1.0 / grid.cosLatitude[j];
         for (int i = 0; i < grid.nlon; ++i) {
             const std::size_t at = static_cast<std::size_t>(j) * grid.nlon + i;
-            height[at] = (meanGeopotential_ + grids[points + at]) / gravity + surfaceHeightGrid_[at];
-            u[at] = grids[2 * points + at] * secant;
-            v[at] = grids[3 * points + at] * secant;
+            const physics::OutputValues values = physics::outputValues(
+                zeta[at], phi[at], U[at], V[at], secant, meanGeopotential_, gravity, surfaceHeightGrid_[at]);
+            height[at] = values.height;
+            u[at] = values.u;
+            v[at] = values.v;
+            vorticity[at] = values.vorticity;
         }
     }
     return out;
@@ -564,8 +581,9 @@ std::size_t ShallowWaterModel::workspaceBytes() const
     // Fourier coefficients and grids of the transform workspace, the state and product grids, the
     // spectral scratch, and the output fields the workspace produces.
     const std::size_t points = transform_.grid().pointCount();
-    const std::size_t grids = 2 * gridFieldCount + 4 + gridFieldCount + schema_.variables.size();
-    return grids * points * sizeof(double) + 11 * transform_.coefficientCount() * sizeof(Complex);
+    const std::size_t grids =
+        2 * gridFieldCount + physics::stateGrid::count + gridFieldCount + schema_.variables.size();
+    return grids * points * sizeof(double) + physics::slot::count * transform_.coefficientCount() * sizeof(Complex);
 }
 
 std::vector<std::byte> ShallowWaterModel::serialize(const MemberState& member) const

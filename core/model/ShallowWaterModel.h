@@ -4,6 +4,7 @@
 #include "ensemble/StochasticForcing.h"
 #include "model/ForecastModel.h"
 #include "model/InitialFields.h"
+#include "model/ShallowWaterPhysics.h"
 #include "spectral/SpectralTransform.h"
 
 #include <array>
@@ -93,7 +94,9 @@ public:
                       const InitialPerturbation& perturbation = {}, const StochasticForcingSettings& forcing = {});
     ~ShallowWaterModel() override;
 
-    std::string name() const override { return "shallow-water"; }
+    // The model's name in the registries (the batched executors register under it too).
+    static constexpr const char* registryName = "shallow-water";
+    std::string name() const override { return registryName; }
     std::string description() const override;
     const OutputSchema& outputSchema() const override { return schema_; }
     const GaussianGrid& grid() const { return transform_.grid(); }
@@ -124,6 +127,11 @@ public:
     double meanGeopotential() const { return meanGeopotential_; }
     const PrognosticFields& initialFields() const { return initial_; }
     ShallowWaterIntegrals integrals(const MemberState& member, ModelWorkspace& workspace) const;
+    // The constants of the pointwise physics (ShallowWaterPhysics.h), for every executor.
+    shallowwater::TimeStepping timeStepping() const;
+    shallowwater::BlowUpLimits blowUpLimits() const;
+    // The error for a member that failed a check at `step`, in words (where, how large, what to do).
+    ModelBlowUp blowUp(std::int64_t step, const shallowwater::BlowUpVerdict& verdict) const;
     // One step of one member; advance() is this in a loop.
     void step(ShallowWaterState& state, ModelWorkspace& workspace) const;
 

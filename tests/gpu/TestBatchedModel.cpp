@@ -1,9 +1,9 @@
-// The GPU model's step (gpu/BatchedShallowWater.h) run by its host twin: it must compute what the
+// The GPU model's step (gpu/shallowwater/BatchedShallowWater.h) run by its host twin: it must compute what the
 // CPU model computes, to rounding, and give every member the same bits whatever batch it is in.
-#include "HostBatchedModel.h"
 #include "cases/TestCases.h"
 #include "model/ShallowWaterModel.h"
 #include "run/RunSpec.h"
+#include "shallowwater/HostBatchedModel.h"
 
 #include <QtTest>
 

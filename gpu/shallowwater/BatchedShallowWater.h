@@ -6,103 +6,32 @@
 // plain loops, FFTW), which the CPU tests compare with the CPU model. The arithmetic of a member
 // never depends on the batch: every output element is summed by one thread in a fixed order, no
 // reduction crosses members, and the FFTs and Legendre sums run in chunks of a fixed number of
-// members (fftChunkMembers).
+// members (fftChunkMembers). What happens at one point or coefficient is the CPU model's own
+// code (core/model/ShallowWaterPhysics.h); here are the batch layout, the Legendre sums and the
+// reductions around it.
 //
 // Plain C++ under a host compiler; under nvcc the functors are __host__ __device__.
+
+#include "ensemble/CounterRandom.h"
+#include "model/ShallowWaterPhysics.h"
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 
-#if defined(__CUDACC__)
-#define SPREADCAST_HD __host__ __device__
-#else
-#define SPREADCAST_HD
-#endif
-
 namespace spreadcast::gpu {
+
+namespace physics = shallowwater;
 
 // Members go through the FFTs this many at a time, so a member's transforms run the same plan
 // whatever the batch size; batches are padded to a multiple of it.
 inline constexpr int fftChunkMembers = 8;
 
-// std::complex<double>'s layout (two doubles), usable in device code.
-struct Cplx {
-    double re;
-    double im;
-};
-SPREADCAST_HD inline Cplx operator+(Cplx a, Cplx b)
-{
-    return {a.re + b.re, a.im + b.im};
-}
-SPREADCAST_HD inline Cplx operator-(Cplx a, Cplx b)
-{
-    return {a.re - b.re, a.im - b.im};
-}
-SPREADCAST_HD inline Cplx operator*(double s, Cplx a)
-{
-    return {s * a.re, s * a.im};
-}
-SPREADCAST_HD inline Cplx operator/(Cplx a, double s)
-{
-    return {a.re / s, a.im / s};
-}
-// i·m·a: the λ-derivative of a coefficient of order m.
-SPREADCAST_HD inline Cplx timesIm(double m, Cplx a)
-{
-    return {-m * a.im, m * a.re};
-}
-
-// Threefry-2x32, 20 rounds: core/ensemble/Threefry.cpp, for device code.
-SPREADCAST_HD inline std::uint32_t rotateLeft(std::uint32_t x, int r)
-{
-    return (x << r) | (x >> (32 - r));
-}
-SPREADCAST_HD inline void threefry2x32(std::uint32_t k0, std::uint32_t k1, std::uint32_t c0, std::uint32_t c1,
-                                       std::uint32_t& out0, std::uint32_t& out1)
-{
-    const int rotations[2][4] = {{13, 15, 26, 6}, {17, 29, 16, 24}};
-    const std::uint32_t schedule[3] = {k0, k1, k0 ^ k1 ^ 0x1BD11BDAu};
-    std::uint32_t x0 = c0 + schedule[0];
-    std::uint32_t x1 = c1 + schedule[1];
-#if defined(__CUDA_ARCH__)
-#pragma unroll
-#endif
-    for (std::uint32_t group = 0; group < 5; ++group) {
-#if defined(__CUDA_ARCH__)
-#pragma unroll
-#endif
-        for (int r = 0; r < 4; ++r) {
-            x0 += x1;
-            x1 = rotateLeft(x1, rotations[group % 2][r]);
-            x1 ^= x0;
-        }
-        x0 += schedule[(group + 1) % 3];
-        x1 += schedule[(group + 2) % 3] + group + 1;
-    }
-    out0 = x0;
-    out1 = x1;
-}
-
-// core/ensemble/RandomField.cpp's gaussianDraw: Box–Muller of threefry2x32(key, (stream, index)).
-SPREADCAST_HD inline Cplx gaussianDraw(std::uint32_t k0, std::uint32_t k1, std::uint32_t stream, std::uint32_t index,
-                                       bool real)
-{
-    constexpr double pi = 3.141592653589793238462643383279502884;
-    constexpr double sqrt2 = 1.414213562373095048801688724209698079;
-    std::uint32_t b0 = 0;
-    std::uint32_t b1 = 0;
-    threefry2x32(k0, k1, stream, index, b0, b1);
-    const double u1 = (b0 + 0.5) / 4294967296.0;
-    const double u2 = (b1 + 0.5) / 4294967296.0;
-    const double radius = std::sqrt(-2.0 * std::log(u1));
-    const double re = radius * std::cos(2.0 * pi * u2);
-    const double im = radius * std::sin(2.0 * pi * u2);
-    return real ? Cplx{re, 0.0} : Cplx{re / sqrt2, im / sqrt2};
-}
+// The output fields of a member, in GridFields order: height, u, v and ζ (OutputFields).
+inline constexpr int outputFieldCount = 4;
 
 // Order-preserving maps of doubles onto unsigned integers, for min/max by integer atomics.
-SPREADCAST_HD inline unsigned long long orderedBits(double value)
+SPREADCAST_HOST_DEVICE inline unsigned long long orderedBits(double value)
 {
     unsigned long long bits = 0;
 #if defined(__CUDA_ARCH__)
@@ -112,7 +41,7 @@ SPREADCAST_HD inline unsigned long long orderedBits(double value)
 #endif
     return (bits >> 63) ? ~bits : bits | (1ull << 63);
 }
-SPREADCAST_HD inline double fromOrderedBits(unsigned long long ordered)
+SPREADCAST_HOST_DEVICE inline double fromOrderedBits(unsigned long long ordered)
 {
     const unsigned long long bits = (ordered >> 63) ? ordered & ~(1ull << 63) : ~ordered;
     double value = 0.0;
@@ -123,7 +52,7 @@ SPREADCAST_HD inline double fromOrderedBits(unsigned long long ordered)
 #endif
     return value;
 }
-SPREADCAST_HD inline void atomicMinimum(unsigned long long* target, unsigned long long value)
+SPREADCAST_HOST_DEVICE inline void atomicMinimum(unsigned long long* target, unsigned long long value)
 {
 #if defined(__CUDA_ARCH__)
     atomicMin(target, value);
@@ -131,7 +60,7 @@ SPREADCAST_HD inline void atomicMinimum(unsigned long long* target, unsigned lon
     *target = value < *target ? value : *target;  // the host executor runs one index at a time
 #endif
 }
-SPREADCAST_HD inline void atomicMaximum(unsigned long long* target, unsigned long long value)
+SPREADCAST_HOST_DEVICE inline void atomicMaximum(unsigned long long* target, unsigned long long value)
 {
 #if defined(__CUDA_ARCH__)
     atomicMax(target, value);
@@ -181,22 +110,29 @@ struct ModelView {
     double forcingPersistence = 0.0;
     std::uint32_t forcingStream = 0;
 
-    SPREADCAST_HD int half() const { return nlat / 2; }
-    SPREADCAST_HD int spectrumLength() const { return nlon / 2 + 1; }
-    SPREADCAST_HD long long points() const { return static_cast<long long>(nlat) * nlon; }
+    SPREADCAST_HOST_DEVICE int half() const { return nlat / 2; }
+    SPREADCAST_HOST_DEVICE int spectrumLength() const { return nlon / 2 + 1; }
+    SPREADCAST_HOST_DEVICE long long points() const { return static_cast<long long>(nlat) * nlon; }
     // Elements of one FFT chunk of members with `fields` fields: Fourier coefficients and grid values.
     long long fourierChunk(int fields) const
     {
         return static_cast<long long>(fftChunkMembers) * fields * nlat * spectrumLength();
     }
     long long gridChunk(int fields) const { return static_cast<long long>(fftChunkMembers) * fields * points(); }
+    SPREADCAST_HOST_DEVICE physics::TimeStepping timeStepping() const
+    {
+        return {timeStep, meanGeopotential, robertFilter, williamsFilter};
+    }
+    SPREADCAST_HOST_DEVICE physics::BlowUpLimits blowUpLimits() const
+    {
+        return {timeStep, truncation, earthRadius, courantLimit, meanGeopotential, gravity};
+    }
 };
 
-// Why a member stopped (MemberHealth::reason); core's ModelBlowUp text is made from it on the host.
-enum BlowUpReason : int { memberHealthy = 0, memberNonFinite = 1, memberCourant = 2, memberNegativeDepth = 3 };
-
+// Why a member stopped, a physics::BlowUpReason (or memberInactive for a padding slot), with
+// the check's findings; core's ModelBlowUp text is made from it on the host.
 struct MemberHealth {
-    int reason = memberHealthy;  // memberInactive for a padding slot
+    int reason = physics::healthy;
     int padding = 0;
     long long step = 0;      // the step at which it stopped
     long long badPoint = 0;  // non-finite: field × points + point, the first in memory order
@@ -210,7 +146,7 @@ struct MemberExtremes {
     unsigned long long maxEnergy;  // orderedBits
     unsigned long long minGeopotential;
 };
-SPREADCAST_HD inline MemberExtremes clearedExtremes()
+SPREADCAST_HOST_DEVICE inline MemberExtremes clearedExtremes()
 {
     return {~0ull, 0ull, ~0ull};
 }
@@ -226,15 +162,15 @@ struct BatchView {
     long long* steps = nullptr;
     MemberHealth* health = nullptr;
     MemberExtremes* extremes = nullptr;
-    Cplx* spectral[11] = {};         // scratch: 4 potentials going in, 7 analysed products coming out
-    Cplx* fourier = nullptr;         // room for 5 fields
-    double* stateGrids = nullptr;    // ζ, Φ', U, V
-    double* productGrids = nullptr;  // A, B, C, E, D (as the CPU model orders them)
-    double* outputGrids = nullptr;   // height, u, v, ζ (GridFields order)
+    Cplx* spectral[physics::slot::count] = {};  // scratch: potentials going in, analysed products coming out
+    Cplx* fourier = nullptr;                    // room for physics::productGrid::count fields
+    double* stateGrids = nullptr;               // physics::stateGrid order
+    double* productGrids = nullptr;             // physics::productGrid order
+    double* outputGrids = nullptr;              // height, u, v, ζ (GridFields order)
 };
 
-// ψ and χ from ζ and δ, as the synthesis needs them: im·χ, im·ψ, −ψ and χ (all over a), where
-// ψ = ∇⁻²ζ and χ = ∇⁻²δ. Index: member × K + k.
+// ψ and χ from ζ and δ, as the synthesis needs them (physics::velocityPotentialTerms). Index:
+// member × K + k.
 struct VelocityPotentials {
     static constexpr const char* label = "VelocityPotentials";
     ModelView model;
@@ -244,16 +180,15 @@ struct VelocityPotentials {
     Cplx* imPsi;
     Cplx* minusPsi;
     Cplx* chi;
-    SPREADCAST_HD void operator()(long long index) const
+    SPREADCAST_HOST_DEVICE void operator()(long long index) const
     {
         const int k = static_cast<int>(index % model.coefficients);
-        const double toPotential = model.inverseLaplacian[k] / model.earthRadius;
-        const Cplx psi = toPotential * vorticity[index];
-        const Cplx potential = toPotential * divergence[index];
-        imChi[index] = timesIm(model.order[k], potential);
-        imPsi[index] = timesIm(model.order[k], psi);
-        minusPsi[index] = -1.0 * psi;
-        chi[index] = potential;
+        const physics::VelocityPotentialTerms terms = physics::velocityPotentialTerms(
+            model.order[k], model.inverseLaplacian[k], model.earthRadius, vorticity[index], divergence[index]);
+        imChi[index] = terms.imChi;
+        imPsi[index] = terms.imPsi;
+        minusPsi[index] = terms.minusPsi;
+        chi[index] = terms.chi;
     }
 };
 
@@ -274,7 +209,7 @@ struct LegendreSynthesis {
     ModelView model;
     SynthesisInputs inputs;
     Cplx* fourier;
-    SPREADCAST_HD void operator()(long long index) const
+    SPREADCAST_HOST_DEVICE void operator()(long long index) const
     {
         constexpr int members = fftChunkMembers;
         const int half = model.half();
@@ -343,9 +278,9 @@ struct LegendreSynthesis {
 struct AnalysisOutputs {
     int count = 0;
     int fields = 0;  // fields in the grid block
-    int source[7] = {};
-    bool useH[7] = {};
-    Cplx* out[7] = {};
+    int source[physics::analysedProductCount] = {};
+    bool useH[physics::analysedProductCount] = {};
+    Cplx* out[physics::analysedProductCount] = {};
 };
 
 // Legendre analysis of one (output, coefficient) for the members of one chunk:
@@ -358,7 +293,7 @@ struct LegendreAnalysis {
     ModelView model;
     AnalysisOutputs outputs;
     const Cplx* fourier;
-    SPREADCAST_HD void operator()(long long index) const
+    SPREADCAST_HOST_DEVICE void operator()(long long index) const
     {
         constexpr int members = fftChunkMembers;
         const int k = static_cast<int>(index % model.coefficients);
@@ -403,34 +338,32 @@ struct LegendreAnalysis {
     }
 };
 
-// The nonlinear products at one grid point (ShallowWaterModel::step): A = ηU, B = ηV, C = UΦ',
-// D = VΦ' over a cos²φ, E = (U² + V²)/(2 cos²φ). Index: member × points + point.
+// The nonlinear products at one grid point (physics::nonlinearProducts). Index: member × points
+// + point.
 struct NonlinearProducts {
     static constexpr const char* label = "NonlinearProducts";
     ModelView model;
     const double* state;
     double* products;
-    SPREADCAST_HD void operator()(long long index) const
+    SPREADCAST_HOST_DEVICE void operator()(long long index) const
     {
+        namespace grid = physics::stateGrid;
+        namespace product = physics::productGrid;
         const long long points = model.points();
         const long long member = index / points;
         const long long at = index % points;
         const int j = static_cast<int>(at / model.nlon);
-        const double* grids = state + member * 4 * points;
-        const double zeta = grids[at];
-        const double phi = grids[points + at];
-        const double u = grids[2 * points + at];
-        const double v = grids[3 * points + at];
-        const double cosSquared = model.cosLatitude[j] * model.cosLatitude[j];
-        const double weight = 1.0 / (model.earthRadius * cosSquared);
-        const double halfSecantSquared = 0.5 / cosSquared;
-        const double eta = zeta + model.coriolis[at];
-        double* out = products + member * 5 * points;
-        out[at] = eta * u * weight;
-        out[points + at] = eta * v * weight;
-        out[2 * points + at] = u * phi * weight;
-        out[3 * points + at] = (u * u + v * v) * halfSecantSquared;
-        out[4 * points + at] = v * phi * weight;
+        const double* grids = state + member * grid::count * points;
+        const physics::NonlinearProducts value = physics::nonlinearProducts(
+            grids[grid::vorticity * points + at], grids[grid::geopotential * points + at],
+            grids[grid::uCos * points + at], grids[grid::vCos * points + at], model.coriolis[at],
+            physics::rowFactors(model.cosLatitude[j], model.earthRadius));
+        double* out = products + member * product::count * points;
+        out[product::etaU * points + at] = value.etaU;
+        out[product::etaV * points + at] = value.etaV;
+        out[product::phiU * points + at] = value.phiU;
+        out[product::kineticEnergy * points + at] = value.kineticEnergy;
+        out[product::phiV * points + at] = value.phiV;
     }
 };
 
@@ -443,17 +376,19 @@ struct RowExtremes {
     const double* state;
     const double* products;
     MemberExtremes* extremes;
-    SPREADCAST_HD void operator()(long long index) const
+    SPREADCAST_HOST_DEVICE void operator()(long long index) const
     {
         const long long points = model.points();
         const long long member = index / model.nlat;
         const long long row = (index % model.nlat) * model.nlon;
-        const double* grids = state + member * 4 * points;
-        const double* energy = products + member * 5 * points + 3 * points;
+        const double* grids = state + member * physics::stateGrid::count * points;
+        const double* phi = grids + physics::stateGrid::geopotential * points;
+        const double* energy =
+            products + member * physics::productGrid::count * points + physics::productGrid::kineticEnergy * points;
         unsigned long long bad = ~0ull;
         double maxEnergy = 0.0;
         double minPhi = INFINITY;
-        for (int f = 0; f < 4; ++f) {
+        for (int f = 0; f < physics::stateGrid::count; ++f) {
             for (long long at = row; at < row + model.nlon; ++at) {
                 if (!std::isfinite(grids[f * points + at])) {
                     const unsigned long long position = static_cast<unsigned long long>(f * points + at);
@@ -464,7 +399,7 @@ struct RowExtremes {
         }
         for (long long at = row; at < row + model.nlon; ++at) {
             maxEnergy = energy[at] > maxEnergy ? energy[at] : maxEnergy;
-            minPhi = grids[points + at] < minPhi ? grids[points + at] : minPhi;
+            minPhi = phi[at] < minPhi ? phi[at] : minPhi;
         }
         if (bad != ~0ull) {
             atomicMinimum(&extremes[member].firstBadPoint, bad);
@@ -474,121 +409,85 @@ struct RowExtremes {
     }
 };
 
-// The checks of ShallowWaterModel::step, in its order; a member that fails one stops at this
-// step (its state stays as it was before the step). Index: member.
+// The checks of the step (physics::checkBlowUp); a member that fails one stops at this step (its
+// state stays as it was before the step). Index: member.
 struct BlowUpCheck {
     static constexpr const char* label = "BlowUpCheck";
     ModelView model;
     MemberHealth* health;
     MemberExtremes* extremes;
     const long long* steps;
-    SPREADCAST_HD void operator()(long long member) const
+    SPREADCAST_HOST_DEVICE void operator()(long long member) const
     {
         const MemberExtremes seen = extremes[member];
         extremes[member] = clearedExtremes();
         MemberHealth& h = health[member];
-        if (h.reason != memberHealthy) {
+        if (h.reason != physics::healthy) {
             return;
         }
-        const double maxSpeed = std::sqrt(2.0 * fromOrderedBits(seen.maxEnergy));
-        const double courant = maxSpeed * model.timeStep * model.truncation / model.earthRadius;
-        const double depth = model.meanGeopotential + fromOrderedBits(seen.minGeopotential);
-        if (seen.firstBadPoint != ~0ull) {
-            h.reason = memberNonFinite;
-            h.badPoint = static_cast<long long>(seen.firstBadPoint);
-        } else if (courant > model.courantLimit) {
-            h.reason = memberCourant;
-            h.value = maxSpeed;
-        } else if (depth <= 0.0) {
-            h.reason = memberNegativeDepth;
-            h.value = depth / model.gravity;
-        } else {
+        const long long firstNonFinite = seen.firstBadPoint == ~0ull ? -1 : static_cast<long long>(seen.firstBadPoint);
+        const physics::BlowUpVerdict verdict =
+            physics::checkBlowUp(firstNonFinite, fromOrderedBits(seen.maxEnergy), fromOrderedBits(seen.minGeopotential),
+                                 model.blowUpLimits());
+        if (verdict.reason == physics::healthy) {
             return;
         }
+        h.reason = verdict.reason;
+        h.badPoint = verdict.badPoint;
+        h.value = verdict.value;
         h.step = steps[member];
     }
 };
 
-// Tendencies, the semi-implicit leapfrog, implicit hyperdiffusion, the RAW filter and the forcing
-// pattern's next value for one coefficient of one member (ShallowWaterModel::step, which holds the
-// equations' comments). Index: member × K + k.
+// The step of one coefficient of one member (physics::explicitTendencies and
+// physics::stepCoefficient: the semi-implicit leapfrog, implicit hyperdiffusion, the RAW filter),
+// with the forcing's vorticity tendency and its pattern's next value. Index: member × K + k.
 struct SpectralUpdate {
     static constexpr const char* label = "SpectralUpdate";
     ModelView model;
     BatchView batch;
-    SPREADCAST_HD void operator()(long long index) const
+    SPREADCAST_HOST_DEVICE void operator()(long long index) const
     {
+        namespace slot = physics::slot;
         const long long member = index / model.coefficients;
         const int k = static_cast<int>(index % model.coefficients);
-        if (batch.health[member].reason != memberHealthy) {
+        if (batch.health[member].reason != physics::healthy) {
             return;
         }
-        const Cplx pA = batch.spectral[4][index];
-        const Cplx pB = batch.spectral[5][index];
-        const Cplx pC = batch.spectral[6][index];
-        const Cplx pE = batch.spectral[7][index];
-        const Cplx hA = batch.spectral[8][index];
-        const Cplx hB = batch.spectral[9][index];
-        const Cplx hD = batch.spectral[10][index];
-        const double m = model.order[k];
-        const double laplacian = model.laplacian[k];
+        const physics::AnalysedProducts analysed{
+            batch.spectral[slot::pEtaU][index], batch.spectral[slot::pEtaV][index],
+            batch.spectral[slot::pPhiU][index], batch.spectral[slot::pKineticEnergy][index],
+            batch.spectral[slot::hEtaU][index], batch.spectral[slot::hEtaV][index],
+            batch.spectral[slot::hPhiV][index]};
+        const physics::CoefficientOperators operators{static_cast<double>(model.order[k]), model.laplacian[k],
+                                                      model.vorticityDiffusion[k], model.divergenceDiffusion[k],
+                                                      model.surfaceGeopotential[k]};
         const long long step = batch.steps[member];
 
-        Cplx vorticityTendency = hB - timesIm(m, pA);
+        physics::Prognostic tendency = physics::explicitTendencies(analysed, operators);
         if (model.forcingIncrement) {
+            // StochasticForcing::vorticityTendency and StochasticForcing::advance.
             const Cplx pattern = batch.pattern[index];
-            vorticityTendency = vorticityTendency + model.forcingTendency[k] * pattern;
+            tendency.vorticity = tendency.vorticity + model.forcingTendency[k] * pattern;
             std::uint32_t s0 = 0;
             std::uint32_t s1 = 0;
-            threefry2x32(batch.keys[2 * member], batch.keys[2 * member + 1], 0u, static_cast<std::uint32_t>(step), s0,
-                         s1);
+            threefry2x32Words(batch.keys[2 * member], batch.keys[2 * member + 1], 0u, static_cast<std::uint32_t>(step),
+                              s0, s1);
             const Cplx draw =
-                gaussianDraw(s0, s1, model.forcingStream, static_cast<std::uint32_t>(k), model.order[k] == 0);
-            batch.pattern[index] = model.forcingPersistence * pattern + model.forcingIncrement[k] * draw;
+                gaussianDeviate(s0, s1, model.forcingStream, static_cast<std::uint32_t>(k), model.order[k] == 0);
+            batch.pattern[index] =
+                autoregressiveStep(model.forcingPersistence, pattern, model.forcingIncrement[k], draw);
         }
-        const Cplx divergenceTendency = timesIm(m, pB) + hA + laplacian * (pE + model.surfaceGeopotential[k]);
-        const Cplx geopotentialTendency = hD - timesIm(m, pC);
 
-        const bool first = step == 0;
-        const double tau = first ? model.timeStep : 2.0 * model.timeStep;
-        const double halfTau = 0.5 * tau;
-        const double meanPhi = model.meanGeopotential;
-        Cplx& previousZeta = batch.previous[0][index];
-        Cplx& previousDelta = batch.previous[1][index];
-        Cplx& previousPhi = batch.previous[2][index];
-        Cplx& currentZeta = batch.current[0][index];
-        Cplx& currentDelta = batch.current[1][index];
-        Cplx& currentPhi = batch.current[2][index];
-        const Cplx oldZeta = first ? currentZeta : previousZeta;
-        const Cplx oldDelta = first ? currentDelta : previousDelta;
-        const Cplx oldPhi = first ? currentPhi : previousPhi;
-
-        const Cplx newZeta = (oldZeta + tau * vorticityTendency) / (1.0 + tau * model.vorticityDiffusion[k]);
-        const Cplx phiStar = oldPhi + tau * geopotentialTendency - halfTau * meanPhi * oldDelta;
-        Cplx newDelta = (oldDelta + tau * divergenceTendency + halfTau * laplacian * (phiStar + oldPhi)) /
-                        (1.0 + halfTau * halfTau * laplacian * meanPhi);
-        const Cplx newPhi = phiStar - halfTau * meanPhi * newDelta;
-        newDelta = newDelta / (1.0 + tau * model.divergenceDiffusion[k]);
-
-        if (first) {
-            previousZeta = currentZeta;
-            previousDelta = currentDelta;
-            previousPhi = currentPhi;
-            currentZeta = newZeta;
-            currentDelta = newDelta;
-            currentPhi = newPhi;
-            return;
-        }
-        const double nu = model.robertFilter;
-        const double alpha = model.williamsFilter;
-        auto filter = [nu, alpha](Cplx& older, Cplx& now, Cplx next) {
-            const Cplx displacement = 0.5 * nu * (older - 2.0 * now + next);
-            older = now + alpha * displacement;
-            now = next + (alpha - 1.0) * displacement;
-        };
-        filter(previousZeta, currentZeta, newZeta);
-        filter(previousDelta, currentDelta, newDelta);
-        filter(previousPhi, currentPhi, newPhi);
+        physics::Prognostic previous{batch.previous[0][index], batch.previous[1][index], batch.previous[2][index]};
+        physics::Prognostic current{batch.current[0][index], batch.current[1][index], batch.current[2][index]};
+        physics::stepCoefficient(model.timeStepping(), step, operators, tendency, previous, current);
+        batch.previous[0][index] = previous.vorticity;
+        batch.previous[1][index] = previous.divergence;
+        batch.previous[2][index] = previous.geopotential;
+        batch.current[0][index] = current.vorticity;
+        batch.current[1][index] = current.divergence;
+        batch.current[2][index] = current.geopotential;
     }
 };
 
@@ -596,40 +495,45 @@ struct SpectralUpdate {
 struct ClearExtremes {
     static constexpr const char* label = "ClearExtremes";
     MemberExtremes* extremes;
-    SPREADCAST_HD void operator()(long long member) const { extremes[member] = clearedExtremes(); }
+    SPREADCAST_HOST_DEVICE void operator()(long long member) const { extremes[member] = clearedExtremes(); }
 };
 
 // The step counter of members still going. Index: member.
 struct FinishStep {
     static constexpr const char* label = "FinishStep";
     BatchView batch;
-    SPREADCAST_HD void operator()(long long member) const
+    SPREADCAST_HOST_DEVICE void operator()(long long member) const
     {
-        if (batch.health[member].reason == memberHealthy) {
+        if (batch.health[member].reason == physics::healthy) {
             ++batch.steps[member];
         }
     }
 };
 
-// Output fields from the synthesised state grids (ShallowWaterModel::fields): height, u, v and ζ.
-// Index: member × points + point.
+// Output fields from the synthesised state grids (physics::outputValues), in GridFields order:
+// height, u, v and ζ. Index: member × points + point.
 struct OutputFields {
     static constexpr const char* label = "OutputFields";
     ModelView model;
     const double* state;
     double* output;
-    SPREADCAST_HD void operator()(long long index) const
+    SPREADCAST_HOST_DEVICE void operator()(long long index) const
     {
         const long long points = model.points();
         const long long member = index / points;
         const long long at = index % points;
+        namespace grid = physics::stateGrid;
         const double secant = 1.0 / model.cosLatitude[at / model.nlon];
-        const double* grids = state + member * 4 * points;
-        double* out = output + member * 4 * points;
-        out[at] = (model.meanGeopotential + grids[points + at]) / model.gravity + model.surfaceHeight[at];
-        out[points + at] = grids[2 * points + at] * secant;
-        out[2 * points + at] = grids[3 * points + at] * secant;
-        out[3 * points + at] = grids[at];
+        const double* grids = state + member * grid::count * points;
+        const physics::OutputValues values =
+            physics::outputValues(grids[grid::vorticity * points + at], grids[grid::geopotential * points + at],
+                                  grids[grid::uCos * points + at], grids[grid::vCos * points + at], secant,
+                                  model.meanGeopotential, model.gravity, model.surfaceHeight[at]);
+        double* out = output + member * outputFieldCount * points;
+        out[at] = values.height;
+        out[points + at] = values.u;
+        out[2 * points + at] = values.v;
+        out[3 * points + at] = values.vorticity;
     }
 };
 
@@ -637,24 +541,27 @@ struct OutputFields {
 template <class Executor>
 void synthesizeState(Executor& executor, const ModelView& model, const BatchView& batch)
 {
+    namespace slot = physics::slot;
+    namespace grid = physics::stateGrid;
     const long long spectral = static_cast<long long>(batch.slots) * model.coefficients;
-    executor.forEach(spectral, VelocityPotentials{model, batch.current[0], batch.current[1], batch.spectral[0],
-                                                  batch.spectral[1], batch.spectral[2], batch.spectral[3]});
+    executor.forEach(spectral, VelocityPotentials{model, batch.current[0], batch.current[1],
+                                                  batch.spectral[slot::imChi], batch.spectral[slot::imPsi],
+                                                  batch.spectral[slot::minusPsi], batch.spectral[slot::chi]});
     SynthesisInputs inputs;
-    inputs.fields = 4;
-    inputs.p[0] = batch.current[0];
-    inputs.p[1] = batch.current[2];
-    inputs.p[2] = batch.spectral[0];
-    inputs.p[3] = batch.spectral[1];
-    inputs.h[2] = batch.spectral[2];
-    inputs.h[3] = batch.spectral[3];
+    inputs.fields = grid::count;
+    inputs.p[grid::vorticity] = batch.current[0];
+    inputs.p[grid::geopotential] = batch.current[2];
+    inputs.p[grid::uCos] = batch.spectral[slot::imChi];
+    inputs.p[grid::vCos] = batch.spectral[slot::imPsi];
+    inputs.h[grid::uCos] = batch.spectral[slot::minusPsi];
+    inputs.h[grid::vCos] = batch.spectral[slot::chi];
     const long long chunks = batch.slots / fftChunkMembers;
-    executor.forEach(chunks * 4 * model.spectrumLength() * model.half(),
+    executor.forEach(chunks * grid::count * model.spectrumLength() * model.half(),
                      LegendreSynthesis{model, inputs, batch.fourier});
-    executor.fourierToGrid(4, batch.fourier, batch.stateGrids, batch.slots);
+    executor.fourierToGrid(grid::count, batch.fourier, batch.stateGrids, batch.slots);
 }
 
-// One step of every slot; members whose health is not memberHealthy are left as they are.
+// One step of every slot; members whose health is not physics::healthy are left as they are.
 template <class Executor>
 void stepBatch(Executor& executor, const ModelView& model, const BatchView& batch)
 {
@@ -663,18 +570,17 @@ void stepBatch(Executor& executor, const ModelView& model, const BatchView& batc
     executor.forEach(slots * model.points(), NonlinearProducts{model, batch.stateGrids, batch.productGrids});
     executor.forEach(slots * model.nlat, RowExtremes{model, batch.stateGrids, batch.productGrids, batch.extremes});
     executor.forEach(slots, BlowUpCheck{model, batch.health, batch.extremes, batch.steps});
-    executor.gridToFourier(5, batch.productGrids, batch.fourier, batch.slots);
-    // pA, pB, pC, pE from A, B, C, E with P; hA, hB, hD from A, B, D with H.
+    executor.gridToFourier(physics::productGrid::count, batch.productGrids, batch.fourier, batch.slots);
     AnalysisOutputs outputs;
-    outputs.count = 7;
-    outputs.fields = 5;
-    const int sources[7] = {0, 1, 2, 3, 0, 1, 4};
-    for (int o = 0; o < 7; ++o) {
-        outputs.source[o] = sources[o];
-        outputs.useH[o] = o >= 4;
-        outputs.out[o] = batch.spectral[4 + o];
+    outputs.count = physics::analysedProductCount;
+    outputs.fields = physics::productGrid::count;
+    for (int o = 0; o < outputs.count; ++o) {
+        outputs.source[o] = physics::analysedProducts[o].grid;
+        outputs.useH[o] = physics::analysedProducts[o].useH;
+        outputs.out[o] = batch.spectral[physics::analysedProducts[o].slot];
     }
-    executor.forEach(slots / fftChunkMembers * 7 * model.coefficients, LegendreAnalysis{model, outputs, batch.fourier});
+    executor.forEach(slots / fftChunkMembers * outputs.count * model.coefficients,
+                     LegendreAnalysis{model, outputs, batch.fourier});
     executor.forEach(slots * model.coefficients, SpectralUpdate{model, batch});
     executor.forEach(slots, FinishStep{batch});
 }

@@ -89,15 +89,15 @@ HostBatchedModel::HostBatchedModel(const ShallowWaterModel& model, int capacity)
     steps_.resize(slots);
     health_.resize(slots);
     extremes_.assign(slots, clearedExtremes());
-    scratchSpectral_.resize(11 * slots * K);
-    fourier_.resize(slots * 5 * view_.nlat * view_.spectrumLength());
-    stateGrids_.resize(slots * 4 * view_.points());
-    productGrids_.resize(slots * 5 * view_.points());
-    outputGrids_.resize(slots * 4 * view_.points());
+    scratchSpectral_.resize(physics::slot::count * slots * K);
+    fourier_.resize(slots * physics::productGrid::count * view_.nlat * view_.spectrumLength());
+    stateGrids_.resize(slots * physics::stateGrid::count * view_.points());
+    productGrids_.resize(slots * physics::productGrid::count * view_.points());
+    outputGrids_.resize(slots * outputFieldCount * view_.points());
     block_ = {capacity_, view_.coefficients, stateSpectral_.data(), keys_.data(), steps_.data(), health_.data()};
     attachStates(batch_, block_, pattern_);
     batch_.extremes = extremes_.data();
-    for (int s = 0; s < 11; ++s) {
+    for (int s = 0; s < physics::slot::count; ++s) {
         batch_.spectral[s] = scratchSpectral_.data() + s * slots * K;
     }
     batch_.fourier = fourier_.data();

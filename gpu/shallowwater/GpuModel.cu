@@ -213,10 +213,10 @@ int fftRows(const ShallowWaterModel& model, int fields)
 
 }  // namespace
 
-GpuFootprint gpuFootprint(const ShallowWaterModel& model)
+BatchedFootprint gpuFootprint(const ShallowWaterModel& model)
 {
     const ModelTables tables(model);
-    GpuFootprint footprint;
+    BatchedFootprint footprint;
     footprint.fixedBytes =
         (tables.pTable.size() * 4 + tables.coriolis.size() * 2 + tables.order.size() * 8) * sizeof(double);
     // The FFT plans' work areas: cuFFT's estimate, or the size of the data they transform.
@@ -344,14 +344,18 @@ struct GpuModel::Impl {
         deviceBlock = blockOn([&](std::size_t bytes) { return allocate(bytes, "allocating the members' states"); });
         attachStates(batch, deviceBlock, pattern);
         batch.extremes = static_cast<MemberExtremes*>(allocate(slots * sizeof(MemberExtremes), "allocating scratch"));
-        auto* spectral = static_cast<Cplx*>(allocate(11 * slots * K * sizeof(Cplx), "allocating spectral scratch"));
-        for (int s = 0; s < 11; ++s) {
+        auto* spectral = static_cast<Cplx*>(
+            allocate(physics::slot::count * slots * K * sizeof(Cplx), "allocating spectral scratch"));
+        for (int s = 0; s < physics::slot::count; ++s) {
             batch.spectral[s] = spectral + s * slots * K;
         }
         batch.fourier = static_cast<Cplx*>(
-            allocate(slots * 5 * view.nlat * view.spectrumLength() * sizeof(Cplx), "allocating Fourier scratch"));
-        batch.stateGrids = static_cast<double*>(allocate(slots * 4 * points * sizeof(double), "allocating grids"));
-        batch.productGrids = static_cast<double*>(allocate(slots * 5 * points * sizeof(double), "allocating grids"));
+            allocate(slots * physics::productGrid::count * view.nlat * view.spectrumLength() * sizeof(Cplx),
+                     "allocating Fourier scratch"));
+        batch.stateGrids = static_cast<double*>(
+            allocate(slots * physics::stateGrid::count * points * sizeof(double), "allocating grids"));
+        batch.productGrids = static_cast<double*>(
+            allocate(slots * physics::productGrid::count * points * sizeof(double), "allocating grids"));
         batch.outputGrids = static_cast<double*>(allocate(slots * 4 * points * sizeof(double), "allocating grids"));
 
         // Pinned host staging: the state block's layout, then the output grids.
@@ -524,6 +528,11 @@ long long GpuModel::allocatedBytes() const
     return impl_->allocated;
 }
 
+std::uint64_t GpuModel::hashState(const MemberState& member) const
+{
+    return stateHash(member);
+}
+
 bool GpuModel::usesGraphs() const
 {
     return impl_->useGraphs;
@@ -599,7 +608,7 @@ double GpuModel::timeSteps(std::span<MemberState* const> members, int warmup, in
     // A member that stopped would skip its updates and make the step look faster.
     impl.unload(members.size());
     for (std::size_t k = 0; k < members.size(); ++k) {
-        if (impl.hostBlock.health[k].reason != memberHealthy) {
+        if (impl.hostBlock.health[k].reason != physics::healthy) {
             throw GpuError("member " + std::to_string(k) +
                            " stopped while being timed: " + blowUpMessage(impl.hostBlock.health[k], impl.model));
         }

@@ -52,6 +52,7 @@ public:
     // The members' output fields (their states are only read).
     std::vector<GridFields> fields(std::span<MemberState* const> members) override;
     long long allocatedBytes() const override { return 0; }
+    std::uint64_t hashState(const MemberState& member) const override { return stateHash(member); }
 
 private:
     // Copies the members in, unless the buffers hold them already; with `keep` they count as held

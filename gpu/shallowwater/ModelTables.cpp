@@ -7,19 +7,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <sstream>
 #include <stdexcept>
 
 namespace spreadcast::gpu {
 namespace {
-
-std::string formatNumber(double value, int digits = 4)
-{
-    std::ostringstream text;
-    text.precision(digits);
-    text << value;
-    return text.str();
-}
 
 const ShallowWaterState& shallowWaterState(const MemberState& member)
 {
@@ -251,31 +242,11 @@ void ResidentBatch::forget()
 
 std::string blowUpMessage(const MemberHealth& health, const ShallowWaterModel& model)
 {
-    const GaussianGrid& grid = model.grid();
-    const long long points = static_cast<long long>(grid.pointCount());
     switch (health.reason) {
-    case memberNonFinite: {
-        const char* names[] = {"relative vorticity", "geopotential", "eastward wind", "northward wind"};
-        const long long field = std::clamp(health.badPoint / points, 0LL, 3LL);
-        const long long at = health.badPoint % points;
-        return ModelBlowUp(health.step, names[field],
-                           "non-finite value at latitude " + formatNumber(grid.latitudeDegrees[at / grid.nlon]) +
-                               "°, longitude " + formatNumber(grid.longitudeDegrees[at % grid.nlon]) + "°")
-            .what();
-    }
-    case memberCourant: {
-        const double courant =
-            health.value * model.timeStep() * model.transform().truncation() / constants::earthRadius;
-        return ModelBlowUp(health.step, "wind",
-                           "CFL breach: wind speed " + formatNumber(health.value) +
-                               " m/s gives U·Δt·T/a = " + formatNumber(courant, 6) + " > " +
-                               formatNumber(model.parameters().courantLimit) + "; use a shorter time step")
-            .what();
-    }
-    case memberNegativeDepth:
-        return ModelBlowUp(health.step, "geopotential",
-                           "the fluid depth became negative (" + formatNumber(health.value) + " m)")
-            .what();
+    case physics::nonFinite:
+    case physics::courantBreach:
+    case physics::negativeDepth:
+        return model.blowUp(health.step, {health.reason, health.badPoint, health.value}).what();
     default: return "member stopped for an unknown reason " + std::to_string(health.reason);
     }
 }
@@ -284,7 +255,7 @@ void collectBlowUps(const MemberHealth* health, std::size_t count, std::size_t f
                     std::vector<MemberBlowUp>& blowUps)
 {
     for (std::size_t k = 0; k < count; ++k) {
-        if (health[k].reason != memberHealthy) {
+        if (health[k].reason != physics::healthy) {
             blowUps.push_back({static_cast<int>(first + k), health[k].step, blowUpMessage(health[k], model)});
         }
     }
@@ -292,6 +263,7 @@ void collectBlowUps(const MemberHealth* health, std::size_t count, std::size_t f
 
 GridFields slotFields(const double* outputGrids, std::size_t slot, std::size_t points)
 {
+    static_assert(outputFieldCount == shallowWaterOutputCount, "OutputFields writes every output variable");
     GridFields fields;
     for (std::size_t f = 0; f < shallowWaterOutputCount; ++f) {
         const double* source = outputGrids + (slot * shallowWaterOutputCount + f) * points;
@@ -310,9 +282,11 @@ std::size_t slotScratchBytes(const ShallowWaterModel& model)
 {
     const GaussianGrid& grid = model.grid();
     const std::size_t points = grid.pointCount();
-    const std::size_t fourier = 5 * static_cast<std::size_t>(grid.nlat) * (grid.nlon / 2 + 1) * sizeof(Cplx);
-    const std::size_t grids = (4 + 5 + 4) * points * sizeof(double);
-    return 11 * model.transform().coefficientCount() * sizeof(Cplx) + fourier + grids;
+    const std::size_t fourier =
+        physics::productGrid::count * static_cast<std::size_t>(grid.nlat) * (grid.nlon / 2 + 1) * sizeof(Cplx);
+    const std::size_t grids =
+        (physics::stateGrid::count + physics::productGrid::count + outputFieldCount) * points * sizeof(double);
+    return physics::slot::count * model.transform().coefficientCount() * sizeof(Cplx) + fourier + grids;
 }
 
 double compulsoryBytesPerMemberStep(const ShallowWaterModel& model)

@@ -5,7 +5,9 @@
 // captured once as a CUDA graph and replayed, so a call of advance() queues all its steps
 // without a host round trip. States travel through pinned host buffers once per call.
 
+#include "BatchedExecutors.h"
 #include "BatchedWorker.h"
+#include "GpuError.h"
 #include "device/Device.h"
 #include "model/ShallowWaterModel.h"
 
@@ -19,26 +21,8 @@
 
 namespace spreadcast::gpu {
 
-// A CUDA or cuFFT error: the device (or this process's context on it) is unusable.
-class GpuError : public BackendError {
-public:
-    explicit GpuError(const std::string& message, bool outOfMemory = false)
-        : BackendError(message), outOfMemory_(outOfMemory)
-    {
-    }
-    // The device had too little memory: a smaller batch may fit.
-    bool outOfMemory() const { return outOfMemory_; }
-
-private:
-    bool outOfMemory_;
-};
-
 // What one batch slot and the model's fixed tables take in device memory, bytes.
-struct GpuFootprint {
-    std::size_t fixedBytes = 0;    // tables, FFT plans' work areas
-    std::size_t perSlotBytes = 0;  // a member's state, scratch, Fourier coefficients and grids
-};
-GpuFootprint gpuFootprint(const ShallowWaterModel& model);
+BatchedFootprint gpuFootprint(const ShallowWaterModel& model);
 
 class GpuModel : public BatchedModel {
 public:
@@ -62,6 +46,7 @@ public:
     std::vector<MemberBlowUp> advance(std::span<MemberState* const> members, int steps) override;
     // The output fields of the members, computed on the device. Throws GpuError.
     std::vector<GridFields> fields(std::span<MemberState* const> members) override;
+    std::uint64_t hashState(const MemberState& member) const override;
 
     // For `spreadcast-cli bench`: loads the members (at most capacity()), runs `warmup` steps (at
     // least one, which captures the graph), then times `steps` steps with CUDA events; returns
