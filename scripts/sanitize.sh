@@ -48,6 +48,9 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$suppressi
 # TSan reports every race and then exits with status 66, so a test with a race fails. A report's
 # second stack needs the longer history of a long run.
 export TSAN_OPTIONS="suppressions=$suppressions/tsan.supp:history_size=4:second_deadlock_stack=1${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
+# QtTest gives up a test function after 5 minutes; the sanitizers make some take longer on a busy
+# machine. CTest's own limit (the test presets' timeout) still applies.
+export QTEST_FUNCTION_TIMEOUT=${QTEST_FUNCTION_TIMEOUT:-3600000}
 if [ "$preset" = tsan ]; then
     # The code sets OpenBLAS to one thread anyway (SpectralTransform.cpp); this also stops the
     # library from starting its uninstrumented thread pool when it is loaded.
