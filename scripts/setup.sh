@@ -12,6 +12,8 @@ set -euo pipefail
 packages=(
     # toolchain
     build-essential cmake ninja-build pkg-config git
+    # the format check (scripts/check-format.sh): clang-format 14, the version .clang-format is written for
+    clang-format
     # core: transforms, BLAS, NetCDF output, command line, JSON run specs, checksums
     libfftw3-dev libopenblas-dev libnetcdf-dev netcdf-bin libcli11-dev nlohmann-json3-dev libxxhash-dev
     # workstation: Qt 6 Widgets + OpenGL widgets, VTK 9 (its Qt module is not used)

@@ -46,19 +46,24 @@ bool RunController::start(const RunSpec& spec)
     running_ = true;
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     auto cancelFlag = cancel_;
-    // Signals emitted from the worker thread reach this object's slots and the GUI's queued.
-    worker_ = QThread::create([this, spec, cancelFlag] {
+    // The worker emits nothing itself: each signal is posted to this object and emitted on its (the GUI)
+    // thread, so that every receiver runs there, direct connections and QSignalSpy included. Posted
+    // signals that have not been emitted when this object is destroyed are dropped with it.
+    auto post = [this](auto emitOnGuiThread) {
+        QMetaObject::invokeMethod(this, std::move(emitOnGuiThread), Qt::QueuedConnection);
+    };
+    worker_ = QThread::create([this, spec, cancelFlag, post] {
         try {
             PreparedModel prepared = prepareModel(spec);
             EnsembleRun run(spec, std::move(prepared));
-            emit started(QString::fromStdString(spec.outputPath));
+            post([this, outputPath = QString::fromStdString(spec.outputPath)] { emit started(outputPath); });
             QElapsedTimer sinceLast;
             std::optional<RunProgress> pending;
             auto observer = [&](const RunProgress& report) {
                 if (!sinceLast.isValid() || sinceLast.elapsed() >= progressInterval) {
                     sinceLast.restart();
                     pending.reset();
-                    emit progress(report);
+                    post([this, report] { emit progress(report); });
                 } else {
                     pending = report;
                 }
@@ -66,13 +71,15 @@ bool RunController::start(const RunSpec& spec)
             const std::string history = QCoreApplication::applicationName().toStdString() + " (GUI run)";
             RunResult result = run.execute(observer, *cancelFlag, history);
             if (pending) {
-                emit progress(*pending);
+                post([this, report = *pending] { emit progress(report); });
             }
-            emit finished(result);
+            post([this, result] { emit finished(result); });
         } catch (const InputError& error) {
-            emit failed(QString::fromStdString(error.what()));
+            post([this, message = QString::fromStdString(error.what())] { emit failed(message); });
         } catch (const std::exception& error) {
-            emit failed("The run stopped on an error: " + QString::fromStdString(error.what()));
+            post([this, message = "The run stopped on an error: " + QString::fromStdString(error.what())] {
+                emit failed(message);
+            });
         }
     });
     connect(

@@ -20,7 +20,8 @@ namespace spreadcast {
 // Runs one ensemble at a time on a worker thread, the way QGIS runs a QgsTask: the core's
 // EnsembleRun works there with a cancel flag, its telemetry reaches the GUI thread as queued
 // signals at most every `progressInterval` ms (and always the last report), and the result
-// arrives as finished() on the GUI thread. The GUI never waits for a run.
+// arrives as finished() on the GUI thread. Every signal is emitted on the controller's thread,
+// never on the worker's. The GUI never waits for a run.
 class RunController : public QObject {
     Q_OBJECT
 

@@ -70,6 +70,9 @@ VtkOpenGLWidget::VtkOpenGLWidget(vtkRenderer* renderer, QWidget* parent)
 
 VtkOpenGLWidget::~VtkOpenGLWidget()
 {
+    // ~QOpenGLWidget destroys the context after this part of the object is gone; its
+    // aboutToBeDestroyed must not call cleanup() on what is left.
+    disconnect(contextDestroyed_);
     cleanup();
     window_->RemoveRenderer(renderer_);
 }
@@ -82,7 +85,9 @@ void VtkOpenGLWidget::markDirty()
 
 void VtkOpenGLWidget::initializeGL()
 {
-    connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &VtkOpenGLWidget::cleanup, Qt::UniqueConnection);
+    // A widget moved to another window gets a new context; VTK's resources belong to the old one.
+    disconnect(contextDestroyed_);
+    contextDestroyed_ = connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &VtkOpenGLWidget::cleanup);
     window_->SetOwnContext(0);
     window_->SetReadyForRendering(true);
     window_->InitializeFromCurrentContext();

@@ -36,6 +36,8 @@ protected:
 private:
     void cleanup();
 
+    // The current context's aboutToBeDestroyed to cleanup(); cut in the destructor.
+    QMetaObject::Connection contextDestroyed_;
     vtkSmartPointer<vtkGenericOpenGLRenderWindow> window_;
     vtkSmartPointer<vtkGenericRenderWindowInteractor> interactor_;
     vtkRenderer* renderer_;
