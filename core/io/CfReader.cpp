@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <initializer_list>
@@ -182,7 +183,8 @@ CfReader::CfReader(std::string path, CfFileKind kind) : path_(std::move(path)), 
     const int opened = nc_open(path_.c_str(), NC_NOWRITE, &ncid_);
     if (opened != NC_NOERR) {
         ncid_ = -1;
-        if (opened > 0) {  // netCDF-C passes system errors through as errno values
+        // netCDF-C passes system errors through as errno values; a truncated header is EINVAL.
+        if (opened == EACCES || opened == EPERM) {
             throw InputError("cannot read " + kind_.name + " '" + path_ + "': " + nc_strerror(opened) +
                              " — check that it is readable");
         }

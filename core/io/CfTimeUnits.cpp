@@ -362,7 +362,8 @@ CfDateTime dateOfDayNumber(CfCalendar calendar, long long number)
 
 CfTimeUnits CfTimeUnits::parse(std::string_view unitsText, std::string_view calendarAttribute)
 {
-    const std::string units = lowercase(trimmed(unitsText));
+    const std::string_view original = trimmed(unitsText);
+    const std::string units = lowercase(original);
     const std::size_t since = units.find(" since ");
     const std::string unit(trimmed(std::string_view(units).substr(0, since)));
     CfTimeUnits result;
@@ -382,11 +383,11 @@ CfTimeUnits CfTimeUnits::parse(std::string_view unitsText, std::string_view cale
         result.secondsPerUnit_ = secondsPerDay;
     } else if (unit == "month" || unit == "months" || unit == "year" || unit == "years" || unit == "yr" ||
                unit == "common_year" || unit == "common_years") {
-        throw std::invalid_argument("time units '" + std::string(trimmed(unitsText)) +
+        throw std::invalid_argument("time units '" + std::string(original) +
                                     "' count months or years, which have no fixed length (CF 1.8 §4.4) — use days, "
                                     "hours, minutes or seconds");
     } else {
-        throw std::invalid_argument("units '" + std::string(trimmed(unitsText)) +
+        throw std::invalid_argument("units '" + std::string(original) +
                                     "' are not time units: expected '<days|hours|minutes|seconds> since <date>'");
     }
     const std::optional<CfCalendar> calendar = parseCfCalendar(calendarAttribute);
@@ -400,11 +401,11 @@ CfTimeUnits CfTimeUnits::parse(std::string_view unitsText, std::string_view cale
         return result;
     }
     double zoneSeconds = 0.0;
-    const CfDateTime reference = parseReference(trimmed(std::string_view(unitsText).substr(since + 7)), zoneSeconds);
+    const CfDateTime reference = parseReference(trimmed(original.substr(since + 7)), zoneSeconds);
     const std::optional<long long> day = dayNumber(result.calendar_, reference.year, reference.month, reference.day);
     if (!day) {
         throw std::invalid_argument("reference date " + reference.text().substr(0, 10) + " of '" +
-                                    std::string(trimmed(unitsText)) + "' does not exist in the " +
+                                    std::string(original) + "' does not exist in the " +
                                     std::string(calendarName(result.calendar_)) + " calendar");
     }
     // UTC = local time − the zone's offset east of UTC.

@@ -132,6 +132,15 @@ std::vector<std::string> decoded(const CfReader& reader, const CfVariable& varia
     return texts;
 }
 
+QString joined(const std::vector<std::string>& texts)
+{
+    QStringList list;
+    for (const std::string& text : texts) {
+        list << QString::fromStdString(text);
+    }
+    return list.join(", ");
+}
+
 std::string errorOf(const std::function<void()>& action)
 {
     try {
@@ -184,13 +193,13 @@ private slots:
         QTest::newRow("proleptic_gregorian leap rules")
             << "proleptic_gregorian"
             << "days since 2000-02-28" << std::vector<double>{1.0, 2.0, 366.0}
-            << Texts{"2000-02-29 00:00:00", "2000-03-01 00:00:00", "2004-02-28 00:00:00"};
+            << Texts{"2000-02-29 00:00:00", "2000-03-01 00:00:00", "2001-02-28 00:00:00"};
         QTest::newRow("julian: 1900 is a leap year") << "julian"
                                                      << "days since 1900-02-28" << std::vector<double>{1.0, 2.0}
                                                      << Texts{"1900-02-29 00:00:00", "1900-03-01 00:00:00"};
         QTest::newRow("noleap") << "noleap"
                                 << "days since 2000-02-28" << std::vector<double>{1.0, 365.0}
-                                << Texts{"2000-03-01 00:00:00", "2004-02-28 00:00:00"};
+                                << Texts{"2000-03-01 00:00:00", "2001-02-28 00:00:00"};
         QTest::newRow("365_day") << "365_day"
                                  << "days since 2000-02-28" << std::vector<double>{1.0} << Texts{"2000-03-01 00:00:00"};
         QTest::newRow("all_leap") << "all_leap"
@@ -236,7 +245,7 @@ private slots:
         }
         const CfReader reader(path("calendar.nc").toStdString(), testKind);
         QCOMPARE(reader.dimensions()[0].axis, CfAxis::Time);
-        QCOMPARE(decoded(reader, *reader.variable("time")), expected);
+        QCOMPARE(joined(decoded(reader, *reader.variable("time"))), joined(expected));
     }
 
     void refusesTimeUnitsItCannotDecode_data()
@@ -584,6 +593,14 @@ private slots:
         const std::string notNetcdf = errorOf([&] { CfReader(path("notes.nc").toStdString(), testKind); });
         VERIFY_MESSAGE_HAS(notNetcdf, "notes.nc");
         VERIFY_MESSAGE_HAS(notNetcdf, "not a NetCDF file");
+        // A classic header cut short: netCDF-C answers with errno EINVAL, and it is still no NetCDF file.
+        {
+            QFile truncated(path("truncated.nc"));
+            QVERIFY(truncated.open(QIODevice::WriteOnly));
+            truncated.write("CDF\x01 and nothing after the magic number");
+        }
+        VERIFY_MESSAGE_HAS(errorOf([&] { CfReader(path("truncated.nc").toStdString(), testKind); }),
+                           "not a NetCDF file");
     }
 };
 
