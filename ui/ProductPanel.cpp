@@ -113,17 +113,20 @@ void ProductPanel::updateProducts()
     const QString previous = product_->currentData().toString();
     product_->clear();
     if (products_ != nullptr && !field_->currentData().toString().isEmpty()) {
+        const auto text = [](std::string_view view) {
+            return QString::fromUtf8(view.data(), static_cast<qsizetype>(view.size()));
+        };
         for (const Product product : products_->products(field_->currentData().toString().toStdString())) {
-            const QString name =
-                QString::fromUtf8(productName(product).data(), static_cast<qsizetype>(productName(product).size()));
-            product_->addItem(name, name);
+            const ProductInfo& info = productInfo(product);
+            product_->addItem(text(info.label), text(info.name));
+            product_->setItemData(product_->count() - 1, text(info.description), Qt::ToolTipRole);
         }
         int keep = product_->findData(previous);
         if (keep < 0) {
             keep = product_->findData(QSettings().value("view/product").toString());
         }
         if (keep < 0) {
-            keep = product_->findData("mean");
+            keep = product_->findData(text(productName(Product::Mean)));
         }
         product_->setCurrentIndex(std::max(0, keep));
     }
@@ -133,16 +136,16 @@ void ProductPanel::updateProducts()
 
 void ProductPanel::updateValueRow()
 {
-    const QString product = product_->currentData().toString();
-    const bool probability = product == "probability";
-    const bool spaghetti = product == "spaghetti";
-    valueLabel_->setText(spaghetti ? "Contour" : "Threshold");
-    value_->setEnabled(probability || spaghetti);
-    member_->setEnabled(product == "member" && products_ != nullptr && !products_->file().members().empty());
+    const std::optional<Product> product = parseProduct(product_->currentData().toString().toStdString());
+    const ProductInput input = product ? productInfo(*product).input : ProductInput::None;
+    const bool needsValue = input == ProductInput::Threshold || input == ProductInput::ContourLevel;
+    valueLabel_->setText(input == ProductInput::ContourLevel ? "Contour" : "Threshold");
+    value_->setEnabled(needsValue);
+    member_->setEnabled(input == ProductInput::Member && products_ != nullptr && !products_->file().members().empty());
     bool ok = true;
     value_->text().toDouble(&ok);
     valueProblem_->setText(ok ? QString() : QString("'%1' is not a number").arg(value_->text()));
-    valueProblem_->setVisible(!ok && (probability || spaghetti));
+    valueProblem_->setVisible(!ok && needsValue);
 }
 
 std::optional<ProductRequest> ProductPanel::request() const
@@ -160,7 +163,8 @@ std::optional<ProductRequest> ProductPanel::request() const
     request.memberIndex = member_->value();
     bool ok = true;
     const double value = value_->text().toDouble(&ok);
-    if (!ok && (request.product == Product::Probability || request.product == Product::Spaghetti)) {
+    const ProductInput input = productInfo(request.product).input;
+    if (!ok && (input == ProductInput::Threshold || input == ProductInput::ContourLevel)) {
         return std::nullopt;
     }
     request.threshold = value;

@@ -1,18 +1,16 @@
 #include "viz/ForecastProducts.h"
 
+#include "ensemble/EnsembleMoments.h"
 #include "run/InputError.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 
 namespace spreadcast {
 namespace {
 
 constexpr std::array<std::string_view, 4> statisticSuffixes{"_mean", "_spread", "_min", "_max"};
-constexpr std::array<std::string_view, 6> productNames{"member",      "mean",      "spread",
-                                                       "probability", "spaghetti", "stamps"};
 
 std::string formatValue(double value)
 {
@@ -27,21 +25,6 @@ bool endsWith(const std::string& text, std::string_view suffix)
 }
 
 }  // namespace
-
-std::string_view productName(Product product)
-{
-    return productNames[static_cast<std::size_t>(product)];
-}
-
-std::optional<Product> parseProduct(std::string_view name)
-{
-    for (std::size_t k = 0; k < productNames.size(); ++k) {
-        if (productNames[k] == name) {
-            return static_cast<Product>(k);
-        }
-    }
-    return std::nullopt;
-}
 
 ForecastProducts::ForecastProducts(std::shared_ptr<const ForecastFile> file) : file_(std::move(file)) {}
 
@@ -95,21 +78,21 @@ bool ForecastProducts::hasMembers(const std::string& field) const
 
 std::vector<Product> ForecastProducts::products(const std::string& field) const
 {
-    if (hasMembers(field)) {
-        return {Product::Member,      Product::Mean,      Product::Spread,
-                Product::Probability, Product::Spaghetti, Product::Stamps};
-    }
+    const bool members = hasMembers(field);
+    const auto stored = [&](Product product) {
+        switch (product) {
+        case Product::Mean: return has(field + "_mean");
+        case Product::Spread: return has(field + "_spread");
+        case Product::Probability:
+            return std::any_of(file_->probabilities().begin(), file_->probabilities().end(),
+                               [&](const ProbabilityVariable& probability) { return probability.variable == field; });
+        default: return false;
+        }
+    };
     std::vector<Product> products;
-    if (has(field + "_mean")) {
-        products.push_back(Product::Mean);
-    }
-    if (has(field + "_spread")) {
-        products.push_back(Product::Spread);
-    }
-    for (const ProbabilityVariable& probability : file_->probabilities()) {
-        if (probability.variable == field) {
-            products.push_back(Product::Probability);
-            break;
+    for (const ProductInfo& info : productTable) {
+        if (members || (!info.needsMembers && stored(info.product))) {
+            products.push_back(info.product);
         }
     }
     if (products.empty() && has(field)) {
@@ -191,19 +174,8 @@ std::vector<float> ForecastProducts::meanValues(const std::string& field, int ti
     if (!hasMembers(field)) {
         throw InputError("'" + file_->path() + "' has neither the members of '" + field + "' nor its ensemble mean");
     }
-    std::vector<double> sum(file_->pointCount(), 0.0);
-    const int members = static_cast<int>(file_->members().size());
-    for (int m = 0; m < members; ++m) {
-        const std::vector<float> values = memberValues(field, timeIndex, m);
-        for (std::size_t k = 0; k < sum.size(); ++k) {
-            sum[k] += values[k];
-        }
-    }
-    std::vector<float> mean(sum.size());
-    for (std::size_t k = 0; k < sum.size(); ++k) {
-        mean[k] = static_cast<float>(sum[k] / members);
-    }
-    return mean;
+    const Moments moments = memberMoments(field, timeIndex);
+    return std::vector<float>(moments.mean.begin(), moments.mean.end());
 }
 
 std::vector<float> ForecastProducts::spreadValues(const std::string& field, int timeIndex) const
@@ -214,23 +186,27 @@ std::vector<float> ForecastProducts::spreadValues(const std::string& field, int 
     if (!hasMembers(field)) {
         throw InputError("'" + file_->path() + "' has neither the members of '" + field + "' nor its ensemble spread");
     }
-    // The sample standard deviation, as the writer's statistics (Welford's update).
-    const int members = static_cast<int>(file_->members().size());
-    std::vector<double> mean(file_->pointCount(), 0.0);
-    std::vector<double> m2(file_->pointCount(), 0.0);
-    for (int m = 0; m < members; ++m) {
-        const std::vector<float> values = memberValues(field, timeIndex, m);
-        for (std::size_t k = 0; k < mean.size(); ++k) {
-            const double delta = values[k] - mean[k];
-            mean[k] += delta / (m + 1);
-            m2[k] += delta * (values[k] - mean[k]);
-        }
-    }
-    std::vector<float> spread(mean.size());
+    const Moments moments = memberMoments(field, timeIndex);
+    std::vector<float> spread(moments.m2.size());
     for (std::size_t k = 0; k < spread.size(); ++k) {
-        spread[k] = members > 1 ? static_cast<float>(std::sqrt(m2[k] / (members - 1))) : 0.0f;
+        spread[k] = static_cast<float>(sampleStandardDeviation(moments.m2[k], moments.members));
     }
     return spread;
+}
+
+ForecastProducts::Moments ForecastProducts::memberMoments(const std::string& field, int timeIndex) const
+{
+    Moments moments;
+    moments.mean.assign(file_->pointCount(), 0.0);
+    moments.m2.assign(file_->pointCount(), 0.0);
+    moments.members = static_cast<int>(file_->members().size());
+    for (int m = 0; m < moments.members; ++m) {
+        const std::vector<float> values = memberValues(field, timeIndex, m);
+        for (std::size_t k = 0; k < values.size(); ++k) {
+            addToMoments(moments.mean[k], moments.m2[k], values[k], m + 1);
+        }
+    }
+    return moments;
 }
 
 const ProbabilityVariable* ForecastProducts::storedProbability(const std::string& field, double threshold) const
@@ -275,7 +251,7 @@ std::vector<float> ForecastProducts::probabilityValues(const std::string& field,
     }
     std::vector<float> probability(above.size());
     for (std::size_t k = 0; k < above.size(); ++k) {
-        probability[k] = counted[k] > 0 ? static_cast<float>(above[k]) / static_cast<float>(counted[k]) : NAN;
+        probability[k] = counted[k] > 0 ? static_cast<float>(exceedanceProbability(above[k], counted[k])) : NAN;
     }
     return probability;
 }
@@ -314,18 +290,12 @@ std::string ForecastProducts::timeLabel(int timeIndex) const
         return "time " + std::to_string(timeIndex) + " (not written yet)";
     }
     std::string text = "T+" + formatValue(lead) + " h";
-    std::tm start{};
-    const std::string& origin = file_->initialTime();
-    if (origin.size() >= 16 && std::sscanf(origin.c_str(), "%d-%d-%d %d:%d", &start.tm_year, &start.tm_mon,
-                                           &start.tm_mday, &start.tm_hour, &start.tm_min) == 5) {
-        start.tm_year -= 1900;
-        start.tm_mon -= 1;
-        const std::time_t valid = timegm(&start) + static_cast<std::time_t>(std::llround(lead * 3600.0));
-        std::tm utc{};
-        gmtime_r(&valid, &utc);
-        char stamp[32];
-        std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M", &utc);
-        text += ", valid " + std::string(stamp);
+    // The valid time as the file's units and calendar give it (a 360_day file has 30 February).
+    const std::string& valid = file_->validTimes()[static_cast<std::size_t>(timeIndex)];
+    if (valid.size() >= 16) {
+        const std::string& calendar = file_->calendar();
+        const bool gregorian = calendar == "standard" || calendar == "proleptic_gregorian";
+        text += ", valid " + valid.substr(0, 16) + (gregorian ? "" : " (" + calendar + " calendar)");
     }
     return text;
 }

@@ -2,6 +2,7 @@
 
 #include "io/ForecastFile.h"
 #include "viz/GlobeScene.h"
+#include "viz/Product.h"
 
 #include <map>
 #include <memory>
@@ -12,12 +13,6 @@
 
 namespace spreadcast {
 
-// What the globe shows of a field: one member, the ensemble mean or spread, the probability of
-// exceeding a threshold, one contour of every member (spaghetti), or every member on a small
-// globe of its own (postage stamps).
-enum class Product { Member, Mean, Spread, Probability, Spaghetti, Stamps };
-std::string_view productName(Product product);  // "member", "mean", … as the command line spells them
-std::optional<Product> parseProduct(std::string_view name);
 inline constexpr std::string_view windSpeedField = "wind_speed";
 
 struct ProductRequest {
@@ -43,6 +38,7 @@ public:
     // The fields a person picks from: the file's fields less statistics, probabilities and
     // coordinates, plus wind_speed when u and v are there; the Spreadcast variables first.
     std::vector<std::string> fields() const;
+    // The products of productTable the file can show for field, in table order.
     std::vector<Product> products(const std::string& field) const;
     std::string label(const std::string& field) const;  // "height", "wind speed", a long name
     std::string units(const std::string& field) const;
@@ -61,6 +57,14 @@ public:
     std::vector<float> probabilityValues(const std::string& field, int timeIndex, double threshold) const;
 
 private:
+    // The running mean and m2 of the stored members of a field (ensemble/EnsembleMoments.h), folded in
+    // member order as the run's statistics are.
+    struct Moments {
+        std::vector<double> mean;
+        std::vector<double> m2;
+        int members = 0;
+    };
+    Moments memberMoments(const std::string& field, int timeIndex) const;
     bool hasMembers(const std::string& field) const;
     bool has(const std::string& variable) const { return file_->variable(variable) != nullptr; }
     const ProbabilityVariable* storedProbability(const std::string& field, double threshold) const;

@@ -78,8 +78,7 @@ int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostre
         }
         const std::optional<Product> product = parseProduct(options.product);
         if (!product) {
-            throw InputError("--product '" + options.product +
-                             "' is not one of member, mean, spread, probability, spaghetti, stamps");
+            throw InputError("--product '" + options.product + "' is not one of " + productNameList());
         }
         auto file = std::make_shared<const ForecastFile>(options.file);
         ForecastProducts products(file);
@@ -89,10 +88,11 @@ int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostre
         request.timeIndex = findTime(*file, options.time);
         request.memberIndex = findMember(*file, options.member);
         request.limitsFromThisTime = options.limitsFromThisTime;
-        if (*product == Product::Probability) {
+        const ProductInput input = productInfo(*product).input;
+        if (input == ProductInput::Threshold) {
             request.threshold = options.threshold ? *options.threshold : products.typicalValue(options.field);
         }
-        if (*product == Product::Spaghetti) {
+        if (input == ProductInput::ContourLevel) {
             request.contourLevel = options.contour ? *options.contour : products.typicalValue(options.field);
         }
         content = products.content(request);

@@ -11,11 +11,11 @@ namespace spreadcast {
 struct RenderOptions {
     std::string file;
     std::string field = "height";
-    std::string product = "mean";     // member, mean, spread, probability, spaghetti
+    std::string product = "mean";     // a name of productTable (viz/Product.h)
     std::string time = "0h";          // a lead time as "120h", "5d", … or "last"
-    int member = 0;                   // the member number, for --product member
-    std::optional<double> threshold;  // probability: default the field's typical value
-    std::optional<double> contour;    // spaghetti: default the field's typical value
+    int member = 0;                   // the member number, for a product whose input is Member
+    std::optional<double> threshold;  // input Threshold: default the field's typical value
+    std::optional<double> contour;    // input ContourLevel: default the field's typical value
     int width = 1200;
     int height = 900;
     double longitude = 0.0;  // where the eye looks from

@@ -1,6 +1,7 @@
 #include "Commands.h"
 
 #ifdef SPREADCAST_HAVE_VIZ
+#include "viz/Product.h"
 #include "viz/RenderCommand.h"
 #endif
 
@@ -22,8 +23,11 @@ void addRenderCommand(CLI::App& app)
     render->add_option("file", options->file, "A Spreadcast output file, or a CF NetCDF file with lat/lon fields")
         ->required();
     render->add_option("--field", options->field, "height, u, v, vorticity or wind_speed")->capture_default_str();
-    render->add_option("--product", options->product, "member, mean, spread, probability, spaghetti or stamps")
-        ->capture_default_str();
+    std::string productHelp = productNameList() + ":";
+    for (const ProductInfo& info : productTable) {
+        productHelp += "\n  " + std::string(info.name) + ": " + std::string(info.description);
+    }
+    render->add_option("--product", options->product, productHelp)->capture_default_str();
     render->add_option("--time", options->time, "Lead time, e.g. 120h or 5d, or last")->capture_default_str();
     render->add_option("--member", options->member, "The member for --product member")->capture_default_str();
     render->add_option("--threshold", options->threshold, "--product probability: the value to exceed");

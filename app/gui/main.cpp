@@ -5,6 +5,7 @@
 #include "ui/RunPanel.h"
 #include "ui/TimeBar.h"
 #include "viz/GlobeScene.h"
+#include "viz/Product.h"
 
 #include "Version.h"
 #include "spectral/BlasTuning.h"
@@ -54,8 +55,9 @@ int runViewBenchmark(MainWindow& window)
         window.globe()->redrawNow();
         return static_cast<double>(timer.nsecsElapsed()) * 1e-6;
     };
-    for (const char* name : {"mean", "spread", "member", "probability", "spaghetti", "stamps"}) {
-        const int index = products->findData(QString(name));
+    for (const ProductInfo& info : productTable) {
+        const QString name = QString::fromUtf8(info.name.data(), static_cast<qsizetype>(info.name.size()));
+        const int index = products->findData(name);
         if (index < 0) {
             continue;
         }
@@ -68,7 +70,7 @@ int runViewBenchmark(MainWindow& window)
             sum += ms;
         }
         std::printf("%-12s switch to it %7.1f ms; step time: mean %6.1f ms, worst %6.1f ms (render alone %.1f ms)\n",
-                    name, switchMs, times > 1 ? sum / (times - 1) : 0.0, worst,
+                    qPrintable(name), switchMs, times > 1 ? sum / (times - 1) : 0.0, worst,
                     window.globe()->lastRenderMilliseconds());
         time->setTimeIndex(0);
     }
@@ -123,9 +125,7 @@ int main(int argc, char** argv)
     QCommandLineOption field("field", "the field to show first (height, u, v, vorticity, wind_speed, …)", "NAME");
     parser.addOption(field);
     QCommandLineOption product("product",
-                               "the product to show first (member, mean, spread, probability, "
-                               "spaghetti, stamps)",
-                               "NAME");
+                               QString::fromStdString("the product to show first (" + productNameList() + ")"), "NAME");
     parser.addOption(product);
     QCommandLineOption time("time-index", "the output time to show first, counted from 0", "N");
     parser.addOption(time);

@@ -1,5 +1,7 @@
 #include "ensemble/EnsembleStatistics.h"
 
+#include "ensemble/EnsembleMoments.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -116,9 +118,7 @@ void StatisticsAccumulator::fold(TimeAccumulator& accumulator, const GridFields&
         double* minimum = accumulator.minimum[k].data();
         double* maximum = accumulator.maximum[k].data();
         for (std::size_t i = 0; i < points; ++i) {
-            const double delta = x[i] - mean[i];
-            mean[i] += delta / n;
-            m2[i] += delta * (x[i] - mean[i]);
+            addToMoments(mean[i], m2[i], x[i], n);
             minimum[i] = std::min(minimum[i], x[i]);
             maximum[i] = std::max(maximum[i], x[i]);
         }
@@ -142,14 +142,14 @@ EnsembleStatistics StatisticsAccumulator::finish(TimeAccumulator& accumulator)
     statistics.maximum = std::move(accumulator.maximum);
     for (auto& m2 : accumulator.m2) {
         for (double& value : m2) {
-            value = n > 1.0 ? std::sqrt(std::max(0.0, value) / (n - 1.0)) : 0.0;
+            value = sampleStandardDeviation(value, n);
         }
         statistics.spread.push_back(std::move(m2));
     }
     for (const auto& count : accumulator.exceedances) {
         AlignedVector<double> probability(count.size());
         for (std::size_t i = 0; i < count.size(); ++i) {
-            probability[i] = count[i] / n;
+            probability[i] = exceedanceProbability(count[i], n);
         }
         statistics.probability.push_back(std::move(probability));
     }

@@ -1,10 +1,14 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace spreadcast {
+
+class CfReader;
+struct CfVariable;
 
 // A field variable of a forecast file: its last two dimensions are latitude and longitude, with
 // optional time and member dimensions before them.
@@ -26,9 +30,10 @@ struct ProbabilityVariable {
 
 // Reads a forecast for inspection: a Spreadcast output file (dimensions time, member, lat, lon;
 // members, statistics and probabilities as NetcdfWriter writes them) or a plain CF NetCDF file
-// with fields on a latitude–longitude grid. Every problem of the file is an InputError that
-// names the file, the variable and what was expected. Safe to use from one thread at a time;
-// every netCDF call holds netcdfLibraryMutex().
+// with fields on a latitude–longitude grid, read through CfReader (axes, packing, missing values,
+// time units and calendars). Every problem of the file is an InputError that names the file,
+// the variable and what was expected. Safe to use from one thread at a time; every netCDF call
+// holds netcdfLibraryMutex().
 class ForecastFile {
 public:
     explicit ForecastFile(std::string path);
@@ -40,9 +45,15 @@ public:
     const std::vector<double>& latitudes() const { return latitudes_; }    // degrees, file order
     const std::vector<double>& longitudes() const { return longitudes_; }  // degrees, increasing
     std::size_t pointCount() const { return latitudes_.size() * longitudes_.size(); }
-    // Lead times in hours after the initial time; one 0 when the file has no time dimension.
+    // Lead times in hours after the first time; one 0 when the file has no time dimension; NaN
+    // for a time not written yet.
     const std::vector<double>& leadHours() const { return leadHours_; }
-    const std::string& initialTime() const { return initialTime_; }  // "YYYY-MM-DD HH:MM:SS" or empty
+    // The valid time of each entry of leadHours(), "YYYY-MM-DD HH:MM:SS" in the file's calendar,
+    // decoded from the time coordinate's units and calendar; empty where there is no date (a time
+    // not written yet, lead times without a reference date, no time dimension).
+    const std::vector<std::string>& validTimes() const { return validTimes_; }
+    const std::string& calendar() const { return calendar_; }        // "standard", "noleap", …; empty without dates
+    const std::string& initialTime() const { return initialTime_; }  // the first valid time, or empty
     // The member numbers the file stores, in file order; empty when it stores none.
     const std::vector<int>& members() const { return members_; }
     const std::string& title() const { return title_; }
@@ -76,24 +87,18 @@ public:
 
 private:
     struct Layout {
-        int varid = -1;
+        const CfVariable* variable = nullptr;
         std::vector<int> role;  // per dimension: 0 time, 1 member, 2 lat, 3 lon, 4 a length-1 extra
-        bool packed = false;
-        double scale = 1.0;
-        double offset = 0.0;
-        double fill = 0.0;
-        bool hasFill = false;
     };
-    void check(int status, const std::string& what) const;
     const Layout& layoutOf(const std::string& name) const;
-    // Missing values to NaN, packed values unpacked.
-    void clean(std::vector<float>& values, const Layout& layout) const;
 
     std::string path_;
-    int ncid_ = -1;
+    std::unique_ptr<CfReader> reader_;
     std::vector<double> latitudes_;
     std::vector<double> longitudes_;
     std::vector<double> leadHours_;
+    std::vector<std::string> validTimes_;
+    std::string calendar_;
     std::string initialTime_;
     std::vector<int> members_;
     std::string title_;

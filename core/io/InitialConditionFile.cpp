@@ -1,57 +1,30 @@
 #include "io/InitialConditionFile.h"
 
-#include "io/NetcdfWriter.h"
+#include "io/CfReader.h"
 #include "model/PhysicalConstants.h"
 #include "run/InputError.h"
-
-#include <netcdf.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <initializer_list>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string_view>
 
 namespace spreadcast {
 namespace {
 
+const CfFileKind initialConditionFile{"initial-condition file",
+                                      "give a CF NetCDF file with winds on a regular lat–lon grid, or choose a "
+                                      "built-in case"};
+
 std::string lowercase(std::string_view text)
 {
     std::string result(text);
     for (char& c : result) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return result;
-}
-
-std::string trimmed(std::string text)
-{
-    const auto isSpace = [](unsigned char c) { return std::isspace(c) != 0 || c == '\0'; };
-    while (!text.empty() && isSpace(static_cast<unsigned char>(text.back()))) {
-        text.pop_back();
-    }
-    std::size_t first = 0;
-    while (first < text.size() && isSpace(static_cast<unsigned char>(text[first]))) {
-        ++first;
-    }
-    return text.substr(first);
-}
-
-// Unit spellings differ only in separators and exponent marks: "m s**-1", "m.s-1" and "m s-1"
-// all become "ms-1", "m^2 s^-2" and "m**2 s**-2" become "m2s-2".
-std::string normalizedUnits(std::string_view units)
-{
-    std::string result;
-    for (char c : lowercase(units)) {
-        if (c != ' ' && c != '*' && c != '^' && c != '.' && c != '\t') {
-            result += c;
-        }
     }
     return result;
 }
@@ -77,332 +50,10 @@ std::string number(double value)
     return text.data();
 }
 
-// Converts a value to what it is when stored in the variable's own type, so that a double
-// attribute such as missing_value = 1e20 matches the float 1e20 in a float variable.
-double asStoredType(double value, nc_type type)
-{
-    return type == NC_FLOAT ? static_cast<double>(static_cast<float>(value)) : value;
-}
-
 const std::array<std::string_view, 15> windUnits{
     "ms-1",          "m/s",           "m/sec",           "msec-1",          "meters/second",
     "metres/second", "meter/second",  "metre/second",    "meterssecond-1",  "metressecond-1",
     "metersecond-1", "metresecond-1", "meterspersecond", "metrespersecond", "mps"};
-
-struct Variable {
-    int id = 0;
-    std::string name;
-    nc_type type = NC_NAT;
-    std::vector<int> dims;
-    std::string standardName;
-    std::optional<std::string> units;
-};
-
-struct Dimension {
-    std::string name;
-    std::size_t length = 0;
-    bool unlimited = false;
-    const Variable* coordinate = nullptr;  // the 1-D variable of the same name, if any
-};
-
-enum class Axis { Latitude, Longitude, Time, Level, Other };
-
-class File {
-public:
-    explicit File(const std::string& path) : path_(path)
-    {
-        std::error_code error;
-        const auto status = std::filesystem::status(path, error);
-        if (!std::filesystem::exists(status)) {
-            throw InputError("initial-condition file '" + path +
-                             "': no such file — check the path, or choose a built-in case");
-        }
-        if (std::filesystem::is_directory(status)) {
-            throw InputError("initial-condition file '" + path +
-                             "' is a directory — give the path of a NetCDF file inside it");
-        }
-        const int opened = nc_open(path.c_str(), NC_NOWRITE, &ncid_);
-        if (opened != NC_NOERR) {
-            ncid_ = -1;
-            if (opened > 0) {  // netCDF-C passes system errors through as errno values
-                throw InputError("cannot read initial-condition file '" + path + "': " + nc_strerror(opened) +
-                                 " — check that it is readable");
-            }
-            throw InputError("initial-condition file '" + path +
-                             "' is not a NetCDF file (netCDF-C: " + nc_strerror(opened) +
-                             ") — give a CF NetCDF file with winds on a regular lat–lon grid; convert GRIB with "
-                             "'cdo -f nc copy in.grb out.nc'");
-        }
-        try {
-            inspect();
-        } catch (...) {
-            nc_close(ncid_);  // the destructor does not run for a constructor that throws
-            throw;
-        }
-    }
-    ~File()
-    {
-        if (ncid_ >= 0) {
-            nc_close(ncid_);
-        }
-    }
-    File(const File&) = delete;
-    File& operator=(const File&) = delete;
-
-    const std::string& path() const { return path_; }
-    std::string fileName() const { return std::filesystem::path(path_).filename().string(); }
-    const std::vector<Variable>& variables() const { return variables_; }
-    const Dimension& dimension(int id) const { return dimensions_.at(id); }
-
-    void check(int status, const std::string& operation) const
-    {
-        if (status != NC_NOERR) {
-            throw InputError("cannot " + operation + " in initial-condition file '" + path_ +
-                             "': " + nc_strerror(status) + " — the file may be damaged; check it with 'ncdump -h'");
-        }
-    }
-
-private:
-    void inspect()
-    {
-        int nvars = 0;
-        check(nc_inq_nvars(ncid_, &nvars), "list the variables");
-        std::vector<int> ids(static_cast<std::size_t>(nvars));
-        check(nc_inq_varids(ncid_, &nvars, ids.data()), "list the variables");
-        for (int id : ids) {
-            Variable variable;
-            variable.id = id;
-            std::array<char, NC_MAX_NAME + 1> name{};
-            int ndims = 0;
-            check(nc_inq_var(ncid_, id, name.data(), &variable.type, &ndims, nullptr, nullptr), "inspect a variable");
-            variable.name = name.data();
-            variable.dims.resize(static_cast<std::size_t>(ndims));
-            check(nc_inq_vardimid(ncid_, id, variable.dims.data()), "inspect variable '" + variable.name + "'");
-            variable.standardName = text(id, "standard_name").value_or("");
-            variable.units = text(id, "units");
-            variables_.push_back(std::move(variable));
-        }
-        int ndims = 0;
-        check(nc_inq_ndims(ncid_, &ndims), "list the dimensions");
-        std::vector<int> dimIds(static_cast<std::size_t>(ndims));
-        check(nc_inq_dimids(ncid_, &ndims, dimIds.data(), 0), "list the dimensions");
-        std::vector<int> unlimited(static_cast<std::size_t>(ndims));
-        int nunlimited = 0;
-        check(nc_inq_unlimdims(ncid_, &nunlimited, unlimited.data()), "list the dimensions");
-        for (int id : dimIds) {
-            Dimension dimension;
-            std::array<char, NC_MAX_NAME + 1> name{};
-            check(nc_inq_dim(ncid_, id, name.data(), &dimension.length), "inspect a dimension");
-            dimension.name = name.data();
-            dimension.unlimited =
-                std::find(unlimited.begin(), unlimited.begin() + nunlimited, id) != unlimited.begin() + nunlimited;
-            for (const Variable& variable : variables_) {
-                if (variable.name == dimension.name && variable.dims.size() == 1 && variable.dims[0] == id) {
-                    dimension.coordinate = &variable;
-                }
-            }
-            dimensions_.emplace(id, std::move(dimension));
-        }
-    }
-
-public:
-    std::optional<std::string> text(int varid, const char* name) const
-    {
-        nc_type type = NC_NAT;
-        std::size_t length = 0;
-        if (nc_inq_att(ncid_, varid, name, &type, &length) != NC_NOERR) {
-            return std::nullopt;
-        }
-        if (type == NC_CHAR) {
-            std::string value(length, '\0');
-            check(nc_get_att_text(ncid_, varid, name, value.data()), std::string("read attribute '") + name + "'");
-            return trimmed(value);
-        }
-        if (type == NC_STRING && length >= 1) {
-            std::vector<char*> values(length, nullptr);
-            check(nc_get_att_string(ncid_, varid, name, values.data()), std::string("read attribute '") + name + "'");
-            std::string value = values[0] != nullptr ? values[0] : "";
-            nc_free_string(length, values.data());
-            return trimmed(value);
-        }
-        return std::nullopt;
-    }
-
-    // A numeric attribute's values and its type; nullopt when absent or not numeric.
-    std::optional<std::vector<double>> numbers(int varid, const char* name, nc_type* typeOut = nullptr) const
-    {
-        nc_type type = NC_NAT;
-        std::size_t length = 0;
-        if (nc_inq_att(ncid_, varid, name, &type, &length) != NC_NOERR || length == 0 || type == NC_CHAR ||
-            type == NC_STRING) {
-            return std::nullopt;
-        }
-        std::vector<double> values(length);
-        check(nc_get_att_double(ncid_, varid, name, values.data()), std::string("read attribute '") + name + "'");
-        if (typeOut != nullptr) {
-            *typeOut = type;
-        }
-        return values;
-    }
-
-    std::vector<double> values(const Variable& variable) const
-    {
-        std::size_t count = 1;
-        for (int dim : variable.dims) {
-            count *= dimension(dim).length;
-        }
-        std::vector<double> result(count);
-        if (count > 0) {
-            check(nc_get_var_double(ncid_, variable.id, result.data()), "read variable '" + variable.name + "'");
-        }
-        return result;
-    }
-
-    std::vector<double> slab(const Variable& variable, const std::vector<std::size_t>& start,
-                             const std::vector<std::size_t>& count) const
-    {
-        std::size_t total = 1;
-        for (std::size_t c : count) {
-            total *= c;
-        }
-        std::vector<double> result(total);
-        check(nc_get_vara_double(ncid_, variable.id, start.data(), count.data(), result.data()),
-              "read variable '" + variable.name + "'");
-        return result;
-    }
-
-private:
-    std::string path_;
-    int ncid_ = -1;
-    std::vector<Variable> variables_;  // never resized after construction: Dimension points into it
-    std::map<int, Dimension> dimensions_;
-};
-
-Axis axisOf(const File& file, const Dimension& dimension)
-{
-    const std::string name = lowercase(dimension.name);
-    std::string standardName;
-    std::string units;
-    std::string axis;
-    bool positive = false;
-    if (dimension.coordinate != nullptr) {
-        standardName = dimension.coordinate->standardName;
-        units = normalizedUnits(dimension.coordinate->units.value_or(""));
-        axis = lowercase(file.text(dimension.coordinate->id, "axis").value_or(""));
-        positive = file.text(dimension.coordinate->id, "positive").has_value();
-    }
-    if (standardName == "latitude" ||
-        contains({"degrees_north", "degree_north", "degrees_n", "degree_n", "degreesn", "degreen"}, units) ||
-        (standardName.empty() && contains({"lat", "latitude"}, name))) {
-        return Axis::Latitude;
-    }
-    if (standardName == "longitude" ||
-        contains({"degrees_east", "degree_east", "degrees_e", "degree_e", "degreese", "degreee"}, units) ||
-        (standardName.empty() && contains({"lon", "long", "longitude"}, name))) {
-        return Axis::Longitude;
-    }
-    if (standardName == "time" || axis == "t" || units.find("since") != std::string::npos ||
-        contains({"time", "t", "valid_time", "times"}, name) || dimension.unlimited) {
-        return Axis::Time;
-    }
-    if (axis == "z" || positive ||
-        contains({"air_pressure", "height", "altitude", "model_level_number", "atmosphere_sigma_coordinate",
-                  "atmosphere_hybrid_sigma_pressure_coordinate", "geopotential_height"},
-                 standardName) ||
-        contains({"level", "lev", "plev", "pressure", "isobaricinhpa", "height", "depth", "z", "alt", "altitude"},
-                 name)) {
-        return Axis::Level;
-    }
-    return Axis::Other;
-}
-
-// Proleptic Gregorian day number of a civil date, 1970-01-01 = 0 (H. Hinnant, "chrono-
-// compatible low-level date algorithms").
-long long daysFromCivil(long long year, long long month, long long day)
-{
-    year -= month <= 2 ? 1 : 0;
-    const long long era = (year >= 0 ? year : year - 399) / 400;
-    const long long yearOfEra = year - era * 400;
-    const long long dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-    const long long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-    return era * 146097 + dayOfEra - 719468;
-}
-
-void civilFromDays(long long days, long long& year, long long& month, long long& day)
-{
-    days += 719468;
-    const long long era = (days >= 0 ? days : days - 146096) / 146097;
-    const long long dayOfEra = days - era * 146097;
-    const long long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
-    const long long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-    const long long monthIndex = (5 * dayOfYear + 2) / 153;
-    day = dayOfYear - (153 * monthIndex + 2) / 5 + 1;
-    month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
-    year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-}
-
-// A CF time value as "YYYY-MM-DD HH:MM:SS", for the Gregorian calendars only: other calendars
-// (noleap, 360_day, …) have no honest equivalent in the output's standard calendar.
-std::optional<std::string> decodeTime(double value, const std::string& unitsText, const std::string& calendarText)
-{
-    const std::string calendar = lowercase(calendarText);
-    if (!calendar.empty() && !contains({"standard", "gregorian", "proleptic_gregorian"}, calendar)) {
-        return std::nullopt;
-    }
-    const std::string units = lowercase(unitsText);
-    const std::size_t since = units.find(" since ");
-    if (since == std::string::npos || !std::isfinite(value)) {
-        return std::nullopt;
-    }
-    const std::string unit = trimmed(units.substr(0, since));
-    double secondsPerUnit = 0.0;
-    if (contains({"s", "sec", "secs", "second", "seconds"}, unit)) {
-        secondsPerUnit = 1.0;
-    } else if (contains({"min", "mins", "minute", "minutes"}, unit)) {
-        secondsPerUnit = 60.0;
-    } else if (contains({"h", "hr", "hrs", "hour", "hours"}, unit)) {
-        secondsPerUnit = 3600.0;
-    } else if (contains({"d", "day", "days"}, unit)) {
-        secondsPerUnit = 86400.0;
-    } else {
-        return std::nullopt;  // months and years have no fixed length
-    }
-    int year = 0;
-    int month = 0;
-    int day = 0;
-    int hour = 0;
-    int minute = 0;
-    double second = 0.0;
-    const std::string reference = trimmed(units.substr(since + 7));
-    const int fields =
-        std::sscanf(reference.c_str(), "%d-%d-%d%*[ t]%d:%d:%lf", &year, &month, &day, &hour, &minute, &second);
-    if (fields < 3 || month < 1 || month > 12 || day < 1 || day > 31) {
-        return std::nullopt;
-    }
-    // The "standard" calendar is Julian before 1582-10-15; such old references are not decoded.
-    if (calendar != "proleptic_gregorian" && year < 1583) {
-        return std::nullopt;
-    }
-    const double total = static_cast<double>(daysFromCivil(year, month, day)) * 86400.0 + hour * 3600.0 +
-                         minute * 60.0 + second + value * secondsPerUnit;
-    if (std::abs(total) > 1e13) {
-        return std::nullopt;
-    }
-    const long long seconds = std::llround(total);
-    const long long days = (seconds >= 0 ? seconds : seconds - 86399) / 86400;
-    const long long secondOfDay = seconds - days * 86400;
-    long long y = 0;
-    long long m = 0;
-    long long d = 0;
-    civilFromDays(days, y, m, d);
-    if (y < 0 || y > 9999) {
-        return std::nullopt;
-    }
-    std::array<char, 64> text{};
-    std::snprintf(text.data(), text.size(), "%04lld-%02lld-%02lld %02lld:%02lld:%02lld", y, m, d, secondOfDay / 3600,
-                  secondOfDay / 60 % 60, secondOfDay % 60);
-    return std::string(text.data());
-}
 
 // The role a variable plays and how it is found: standard names first, then common names.
 struct Role {
@@ -428,19 +79,19 @@ std::string lookedFor(const Role& role)
     return "a variable with standard_name " + joined(standardNames, " or ") + ", or named " + joined(names);
 }
 
-const Variable* findVariable(const File& file, const Role& role)
+const CfVariable* findVariable(const CfReader& file, const Role& role)
 {
     // Coordinate and scalar variables (a "height" coordinate of 10 m winds, say) are never fields.
-    const auto isField = [&](const Variable& variable) { return variable.dims.size() >= 2; };
+    const auto isField = [&](const CfVariable& variable) { return variable.dimensions.size() >= 2; };
     for (std::string_view standardName : role.standardNames) {
-        for (const Variable& variable : file.variables()) {
+        for (const CfVariable& variable : file.variables()) {
             if (isField(variable) && variable.standardName == standardName) {
                 return &variable;
             }
         }
     }
     for (std::string_view name : role.names) {
-        for (const Variable& variable : file.variables()) {
+        for (const CfVariable& variable : file.variables()) {
             if (isField(variable) && lowercase(variable.name) == name) {
                 return &variable;
             }
@@ -449,13 +100,13 @@ const Variable* findVariable(const File& file, const Role& role)
     return nullptr;
 }
 
-const Variable& requireVariable(const File& file, const Role& role)
+const CfVariable& requireVariable(const CfReader& file, const Role& role)
 {
-    if (const Variable* variable = findVariable(file, role)) {
+    if (const CfVariable* variable = findVariable(file, role)) {
         return *variable;
     }
     std::vector<std::string> present;
-    for (const Variable& variable : file.variables()) {
+    for (const CfVariable& variable : file.variables()) {
         present.push_back(variable.name);
     }
     throw InputError("initial-condition file '" + file.path() + "' has no " + std::string(role.description) +
@@ -466,25 +117,7 @@ const Variable& requireVariable(const File& file, const Role& role)
                      std::string(*role.standardNames.begin()) + "'");
 }
 
-std::string shapeText(const File& file, const Variable& variable)
-{
-    std::vector<std::string> dims;
-    for (int dim : variable.dims) {
-        dims.push_back(file.dimension(dim).name + "=" + std::to_string(file.dimension(dim).length));
-    }
-    return "(" + joined(dims) + ")";
-}
-
-// The sorted coordinates of a variable's latitude–longitude grid and where each sorted point
-// sits in the file.
-struct SourceGrid {
-    std::vector<double> latitudes;  // ascending
-    std::vector<std::size_t> latitudeIndex;
-    std::vector<double> longitudes;  // ascending in [0, 360), duplicates removed
-    std::vector<std::size_t> longitudeIndex;
-};
-
-bool sameGrid(const SourceGrid& a, const SourceGrid& b)
+bool sameGrid(const CfHorizontalGrid& a, const CfHorizontalGrid& b)
 {
     const auto close = [](const std::vector<double>& x, const std::vector<double>& y) {
         return x.size() == y.size() &&
@@ -493,63 +126,11 @@ bool sameGrid(const SourceGrid& a, const SourceGrid& b)
     return close(a.latitudes, b.latitudes) && close(a.longitudes, b.longitudes);
 }
 
-SourceGrid sourceGrid(const File& file, const Variable& variable, const Dimension& latDim, const Dimension& lonDim,
-                      const GaussianGrid& grid)
+// Coverage: the widest longitude gap at most about one grid spacing, and latitudes reaching the
+// model's outermost Gaussian latitudes to within a spacing (or 2°).
+void checkGlobal(const CfReader& file, const CfVariable& variable, std::size_t lonPosition,
+                 const CfHorizontalGrid& source, const GaussianGrid& grid)
 {
-    const auto coordinates = [&](const Dimension& dimension, std::string_view what) {
-        if (dimension.coordinate == nullptr) {
-            throw InputError("dimension '" + dimension.name + "' of variable '" + variable.name +
-                             "' in initial-condition file '" + file.path() + "' has no coordinate variable with the " +
-                             std::string(what) + " — add one (CF requires it)");
-        }
-        std::vector<double> values = file.values(*dimension.coordinate);
-        if (values.size() < 2 ||
-            !std::all_of(values.begin(), values.end(), [](double x) { return std::isfinite(x); })) {
-            throw InputError("coordinate '" + dimension.name + "' in initial-condition file '" + file.path() +
-                             "' needs at least two finite " + std::string(what) + " — give a global lat–lon grid");
-        }
-        return values;
-    };
-    const std::vector<double> lat = coordinates(latDim, "latitudes");
-    const std::vector<double> lon = coordinates(lonDim, "longitudes");
-
-    SourceGrid source;
-    const bool ascending = lat[1] > lat[0];
-    for (std::size_t k = 1; k < lat.size(); ++k) {
-        if (ascending ? lat[k] <= lat[k - 1] : lat[k] >= lat[k - 1]) {
-            throw InputError("latitudes '" + latDim.name + "' in initial-condition file '" + file.path() +
-                             "' are not monotonic (at index " + std::to_string(k) + ") — give a regular lat–lon grid");
-        }
-    }
-    if (std::abs(lat.front()) > 90.0 + 1e-6 || std::abs(lat.back()) > 90.0 + 1e-6) {
-        throw InputError("latitudes '" + latDim.name + "' in initial-condition file '" + file.path() +
-                         "' run beyond ±90° — check that the variable holds latitudes in degrees");
-    }
-    for (std::size_t k = 0; k < lat.size(); ++k) {
-        const std::size_t original = ascending ? k : lat.size() - 1 - k;
-        source.latitudes.push_back(lat[original]);
-        source.latitudeIndex.push_back(original);
-    }
-
-    std::vector<std::pair<double, std::size_t>> wrapped;
-    for (std::size_t k = 0; k < lon.size(); ++k) {
-        wrapped.emplace_back(lon[k] - 360.0 * std::floor(lon[k] / 360.0), k);
-    }
-    std::stable_sort(wrapped.begin(), wrapped.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [longitude, index] : wrapped) {
-        // 0° and 360° (or −180° and 180°) are one meridian; keep its first column.
-        if (source.longitudes.empty() || longitude - source.longitudes.back() > 1e-6) {
-            source.longitudes.push_back(longitude);
-            source.longitudeIndex.push_back(index);
-        }
-    }
-    if (source.longitudes.size() > 1 && source.longitudes.front() + 360.0 - source.longitudes.back() < 1e-6) {
-        source.longitudes.pop_back();
-        source.longitudeIndex.pop_back();
-    }
-
-    // Coverage: the widest longitude gap at most about one grid spacing, and latitudes reaching
-    // the model's outermost Gaussian latitudes to within a spacing (or 2°).
     std::vector<double> gaps;
     for (std::size_t k = 0; k < source.longitudes.size(); ++k) {
         const double next = k + 1 < source.longitudes.size() ? source.longitudes[k + 1] : source.longitudes[0] + 360.0;
@@ -567,45 +148,76 @@ SourceGrid sourceGrid(const File& file, const Variable& variable, const Dimensio
     const bool allLatitudes = source.latitudes.back() >= modelNorth - northTolerance &&
                               source.latitudes.front() <= modelSouth + southTolerance;
     if (!allLongitudes || !allLatitudes) {
+        const std::vector<double> lon = file.values(*file.coordinate(file.dimension(variable, lonPosition)));
         const auto [lonMin, lonMax] = std::minmax_element(lon.begin(), lon.end());
-        throw InputError("variable '" + variable.name + "' in initial-condition file '" + file.path() +
-                         "' covers latitudes " + number(source.latitudes.front()) + "°.." +
+        throw InputError(file.where(variable) + " covers latitudes " + number(source.latitudes.front()) + "°.." +
                          number(source.latitudes.back()) + "° and longitudes " + number(*lonMin) + "°.." +
                          number(*lonMax) + "°, but a global forecast needs the whole globe (latitudes to ±" +
                          number(std::round(modelNorth * 10.0) / 10.0) +
                          "° and all 360° of longitude) — give a global file");
     }
-    return source;
 }
 
 // One variable's values at the chosen time and level on its own grid, missing values filled,
 // sorted to ascending latitude and longitude in [0, 360).
 struct SourceField {
-    SourceGrid grid;
+    CfHorizontalGrid grid;
     std::vector<double> values;  // latitudes.size() × longitudes.size()
-    std::string timeText;        // the decoded time or "index N", for the description
+    std::string timeText;        // the decoded time or "time index N", for the description
     std::string levelText;
     std::optional<std::string> initialTime;
 };
 
-std::optional<std::string> timeAt(const File& file, const Variable* coordinate, std::size_t index)
+// A time coordinate's entry as people read it, and as the initial time of the output: that is in
+// the standard calendar, so only a date that names the same day there becomes the initial time.
+struct DecodedTime {
+    std::string text;  // "2021-03-04 06:00:00", "… in the 360_day calendar", or empty
+    std::optional<std::string> initialTime;
+};
+
+std::vector<DecodedTime> decodeTimes(const CfReader& file, const CfVariable& coordinate)
+{
+    const std::vector<double> values = file.values(coordinate);
+    std::vector<DecodedTime> times(values.size());
+    std::optional<CfTimeUnits> units;
+    try {
+        units = file.timeUnits(coordinate);
+    } catch (const InputError&) {
+        return times;  // undecodable units: the times go by index, and a note says so
+    }
+    for (std::size_t k = 0; k < values.size(); ++k) {
+        const std::optional<CfDateTime> date = units->dateTime(values[k]);
+        if (!date) {
+            continue;
+        }
+        times[k].text = date->text();
+        const bool sameInStandard = units->calendar() == CfCalendar::Standard ||
+                                    (units->calendar() == CfCalendar::ProlepticGregorian &&
+                                     dayNumber(CfCalendar::Standard, date->year, date->month, date->day) ==
+                                         dayNumber(CfCalendar::ProlepticGregorian, date->year, date->month, date->day));
+        if (sameInStandard && date->year >= 0 && date->year <= 9999) {
+            times[k].initialTime = times[k].text;
+        } else {
+            times[k].text += " in the " + std::string(calendarName(units->calendar())) + " calendar";
+        }
+    }
+    return times;
+}
+
+DecodedTime timeAt(const CfReader& file, const CfVariable* coordinate, std::size_t index)
 {
     if (coordinate == nullptr) {
-        return std::nullopt;
+        return {};
     }
-    const std::vector<double> values = file.values(*coordinate);
-    if (index >= values.size()) {
-        return std::nullopt;
-    }
-    return decodeTime(values[index], coordinate->units.value_or(""),
-                      file.text(coordinate->id, "calendar").value_or(""));
+    std::vector<DecodedTime> times = decodeTimes(file, *coordinate);
+    return index < times.size() ? std::move(times[index]) : DecodedTime{};
 }
 
 // A scalar time coordinate, as files with one time often carry instead of a time dimension.
-const Variable* scalarTime(const File& file)
+const CfVariable* scalarTime(const CfReader& file)
 {
-    for (const Variable& variable : file.variables()) {
-        if (variable.dims.empty() &&
+    for (const CfVariable& variable : file.variables()) {
+        if (variable.dimensions.empty() &&
             (variable.standardName == "time" || contains({"time", "valid_time"}, lowercase(variable.name)))) {
             return &variable;
         }
@@ -613,6 +225,7 @@ const Variable* scalarTime(const File& file)
     return nullptr;
 }
 
+// Where a variable's latitude, longitude, time and (one) level lie among its dimensions.
 struct Layout {
     std::optional<std::size_t> latPosition;
     std::optional<std::size_t> lonPosition;
@@ -620,30 +233,29 @@ struct Layout {
     std::optional<std::size_t> levelPosition;
 };
 
-Layout layoutOf(const File& file, const Variable& variable)
+Layout layoutOf(const CfReader& file, const CfVariable& variable)
 {
     Layout layout;
     std::vector<std::size_t> others;
     const auto wrongShape = [&](const std::string& why) {
-        return InputError("variable '" + variable.name + "' in initial-condition file '" + file.path() +
-                          "' has the wrong shape " + shapeText(file, variable) + ": " + why +
+        return InputError(file.where(variable) + " has the wrong shape " + file.shapeText(variable) + ": " + why +
                           " — expected latitude × longitude, optionally with a time and one level dimension, on a "
                           "regular lat–lon grid");
     };
-    for (std::size_t p = 0; p < variable.dims.size(); ++p) {
-        const Dimension& dimension = file.dimension(variable.dims[p]);
+    for (std::size_t p = 0; p < variable.dimensions.size(); ++p) {
         std::optional<std::size_t>* slot = nullptr;
-        switch (axisOf(file, dimension)) {
-        case Axis::Latitude: slot = &layout.latPosition; break;
-        case Axis::Longitude: slot = &layout.lonPosition; break;
-        case Axis::Time: slot = &layout.timePosition; break;
-        case Axis::Level:
-        case Axis::Other: others.push_back(p); break;
+        switch (variable.axes[p]) {
+        case CfAxis::Latitude: slot = &layout.latPosition; break;
+        case CfAxis::Longitude: slot = &layout.lonPosition; break;
+        case CfAxis::Time: slot = &layout.timePosition; break;
+        case CfAxis::Level:
+        case CfAxis::Member:
+        case CfAxis::Other: others.push_back(p); break;
         }
         if (slot != nullptr) {
             if (slot->has_value()) {
-                throw wrongShape("two dimensions of one kind ('" + file.dimension(variable.dims[**slot]).name +
-                                 "' and '" + dimension.name + "')");
+                throw wrongShape("two dimensions of one kind ('" + file.dimension(variable, **slot).name + "' and '" +
+                                 file.dimension(variable, p).name + "')");
             }
             *slot = p;
         }
@@ -654,13 +266,13 @@ Layout layoutOf(const File& file, const Variable& variable)
     // Extra dimensions of size 1 are taken at index 0; a single larger one, or a declared
     // vertical one, is the level.
     for (std::size_t p : others) {
-        const Dimension& dimension = file.dimension(variable.dims[p]);
-        if (dimension.length > 1 || axisOf(file, dimension) == Axis::Level) {
-            if (layout.levelPosition && file.dimension(variable.dims[*layout.levelPosition]).length > 1 &&
+        const CfDimension& dimension = file.dimension(variable, p);
+        if (dimension.length > 1 || variable.axes[p] == CfAxis::Level) {
+            if (layout.levelPosition && file.dimension(variable, *layout.levelPosition).length > 1 &&
                 dimension.length > 1) {
                 throw wrongShape("more than one extra dimension ('" +
-                                 file.dimension(variable.dims[*layout.levelPosition]).name + "' and '" +
-                                 dimension.name + "')");
+                                 file.dimension(variable, *layout.levelPosition).name + "' and '" + dimension.name +
+                                 "')");
             }
             if (!layout.levelPosition || dimension.length > 1) {
                 layout.levelPosition = p;
@@ -670,113 +282,77 @@ Layout layoutOf(const File& file, const Variable& variable)
     return layout;
 }
 
-std::size_t checkedIndex(const File& file, const Variable& variable, std::optional<std::size_t> position, int index,
-                         std::string_view kind, std::string_view option)
+std::size_t checkedIndex(const CfReader& file, const CfVariable& variable, std::optional<std::size_t> position,
+                         int index, std::string_view kind, std::string_view option)
 {
     if (!position) {
         if (index != 0) {
-            throw InputError("variable '" + variable.name + "' in initial-condition file '" + file.path() +
-                             "' has no " + std::string(kind) + " dimension, so " + std::string(option) + " " +
-                             std::to_string(index) + " is out of range — use " + std::string(option) + " 0");
+            throw InputError(file.where(variable) + " has no " + std::string(kind) + " dimension, so " +
+                             std::string(option) + " " + std::to_string(index) + " is out of range — use " +
+                             std::string(option) + " 0");
         }
         return 0;
     }
-    const Dimension& dimension = file.dimension(variable.dims[*position]);
+    const CfDimension& dimension = file.dimension(variable, *position);
     if (index < 0 || static_cast<std::size_t>(index) >= dimension.length) {
-        throw InputError(std::string(kind) + " dimension '" + dimension.name + "' of variable '" + variable.name +
-                         "' in initial-condition file '" + file.path() + "' has " + std::to_string(dimension.length) +
-                         " entries, so " + std::string(option) + " " + std::to_string(index) +
-                         " is out of range — choose " + std::string(option) + " from 0 to " +
+        throw InputError(std::string(kind) + " dimension '" + dimension.name + "' of " + file.where(variable) +
+                         " has " + std::to_string(dimension.length) + " entries, so " + std::string(option) + " " +
+                         std::to_string(index) + " is out of range — choose " + std::string(option) + " from 0 to " +
                          std::to_string(static_cast<long long>(dimension.length) - 1));
     }
     return static_cast<std::size_t>(index);
 }
 
-SourceField readField(const File& file, const Variable& variable, int timeIndex, int levelIndex,
+SourceField readField(const CfReader& file, const CfVariable& variable, int timeIndex, int levelIndex,
                       const GaussianGrid& grid, std::vector<std::string>& notes)
 {
     const Layout layout = layoutOf(file, variable);
     SourceField field;
-    const Dimension& latDim = file.dimension(variable.dims[*layout.latPosition]);
-    const Dimension& lonDim = file.dimension(variable.dims[*layout.lonPosition]);
-    field.grid = sourceGrid(file, variable, latDim, lonDim, grid);
+    field.grid = file.horizontalGrid(variable);
+    checkGlobal(file, variable, *layout.lonPosition, field.grid, grid);
 
-    std::vector<std::size_t> start(variable.dims.size(), 0);
-    std::vector<std::size_t> count(variable.dims.size(), 1);
-    count[*layout.latPosition] = latDim.length;
-    count[*layout.lonPosition] = lonDim.length;
+    // Every dimension but latitude and longitude at one index: the chosen time and level, 0 for
+    // the others (all of length 1, as layoutOf made sure).
+    CfHyperslab slab(file, variable);
+    for (std::size_t p = 0; p < variable.dimensions.size(); ++p) {
+        if (p != *layout.latPosition && p != *layout.lonPosition) {
+            slab.select(p, 0);
+        }
+    }
     const std::size_t time = checkedIndex(file, variable, layout.timePosition, timeIndex, "time", "--ic-time");
     const std::size_t level = checkedIndex(file, variable, layout.levelPosition, levelIndex, "level", "--ic-level");
     if (layout.timePosition) {
-        start[*layout.timePosition] = time;
-        const Variable* coordinate = file.dimension(variable.dims[*layout.timePosition]).coordinate;
-        field.initialTime = timeAt(file, coordinate, time);
-        field.timeText = field.initialTime ? *field.initialTime + " (time index " + std::to_string(time) + ")"
-                                           : "time index " + std::to_string(time);
-    } else if (const Variable* scalar = scalarTime(file)) {
-        field.initialTime = timeAt(file, scalar, 0);
-        field.timeText = field.initialTime.value_or("");
+        slab.select(*layout.timePosition, time);
+        const DecodedTime decoded = timeAt(file, file.coordinate(file.dimension(variable, *layout.timePosition)), time);
+        field.initialTime = decoded.initialTime;
+        field.timeText = decoded.text.empty() ? "time index " + std::to_string(time)
+                                              : decoded.text + " (time index " + std::to_string(time) + ")";
+    } else if (const CfVariable* scalar = scalarTime(file)) {
+        const DecodedTime decoded = timeAt(file, scalar, 0);
+        field.initialTime = decoded.initialTime;
+        field.timeText = decoded.text;
     }
     if (layout.levelPosition) {
-        start[*layout.levelPosition] = level;
-        const Dimension& levelDim = file.dimension(variable.dims[*layout.levelPosition]);
-        field.levelText = levelDim.name + " index " + std::to_string(level);
-        if (levelDim.coordinate != nullptr) {
-            const std::vector<double> levels = file.values(*levelDim.coordinate);
-            const std::string units = levelDim.coordinate->units.value_or("");
+        slab.select(*layout.levelPosition, level);
+        const CfDimension& levelDimension = file.dimension(variable, *layout.levelPosition);
+        field.levelText = levelDimension.name + " index " + std::to_string(level);
+        if (const CfVariable* coordinate = file.coordinate(levelDimension)) {
+            const std::vector<double> levels = file.values(*coordinate);
+            const std::string units = coordinate->units.value_or("");
             field.levelText = "level " + number(levels[level]) + (units.empty() ? "" : " " + units) + " (" +
-                              levelDim.name + " index " + std::to_string(level) + ")";
+                              levelDimension.name + " index " + std::to_string(level) + ")";
         }
     }
-    const std::vector<double> raw = file.slab(variable, start, count);
-
-    // Missing values are recognised on the stored (packed) numbers, as CF defines them; valid_*
-    // attributes of the unpacked type describe unpacked values (NUG "Attribute Conventions").
-    const double scale = file.numbers(variable.id, "scale_factor").value_or(std::vector<double>{1.0})[0];
-    const double offset = file.numbers(variable.id, "add_offset").value_or(std::vector<double>{0.0})[0];
-    const bool packed = file.numbers(variable.id, "scale_factor") || file.numbers(variable.id, "add_offset");
-    std::vector<double> missing;
-    if (auto fill = file.numbers(variable.id, "_FillValue")) {
-        missing.push_back(asStoredType((*fill)[0], variable.type));
-    } else if (variable.type == NC_FLOAT) {
-        missing.push_back(static_cast<double>(NC_FILL_FLOAT));
-    } else if (variable.type == NC_DOUBLE) {
-        missing.push_back(NC_FILL_DOUBLE);
-    } else if (variable.type == NC_SHORT) {
-        missing.push_back(NC_FILL_SHORT);
-    } else if (variable.type == NC_INT) {
-        missing.push_back(NC_FILL_INT);
-    }
-    if (auto values = file.numbers(variable.id, "missing_value")) {
-        for (double value : *values) {
-            missing.push_back(asStoredType(value, variable.type));
-        }
-    }
-    double packedMin = -HUGE_VAL;
-    double packedMax = HUGE_VAL;
-    double unpackedMin = -HUGE_VAL;
-    double unpackedMax = HUGE_VAL;
-    const auto bound = [&](const char* name, std::size_t which, bool isMax) {
-        nc_type type = NC_NAT;
-        if (auto values = file.numbers(variable.id, name, &type); values && values->size() > which) {
-            const bool unpackedUnits = packed && type != variable.type;
-            double& target =
-                isMax ? (unpackedUnits ? unpackedMax : packedMax) : (unpackedUnits ? unpackedMin : packedMin);
-            target = unpackedUnits ? (*values)[which] : asStoredType((*values)[which], variable.type);
-        }
-    };
-    bound("valid_range", 0, false);
-    bound("valid_range", 1, true);
-    bound("valid_min", 0, false);
-    bound("valid_max", 0, true);
+    // Unpacked, NaN where missing (fill values, missing_value, outside the valid range).
+    const std::vector<double> raw = file.read<double>(variable, slab);
 
     std::size_t latStride = 1;
     std::size_t lonStride = 1;
-    for (std::size_t p = *layout.latPosition + 1; p < count.size(); ++p) {
-        latStride *= count[p];
+    for (std::size_t p = *layout.latPosition + 1; p < slab.count().size(); ++p) {
+        latStride *= slab.count()[p];
     }
-    for (std::size_t p = *layout.lonPosition + 1; p < count.size(); ++p) {
-        lonStride *= count[p];
+    for (std::size_t p = *layout.lonPosition + 1; p < slab.count().size(); ++p) {
+        lonStride *= slab.count()[p];
     }
     const std::size_t rows = field.grid.latitudes.size();
     const std::size_t columns = field.grid.longitudes.size();
@@ -785,21 +361,17 @@ SourceField readField(const File& file, const Variable& variable, int timeIndex,
     std::size_t missingCount = 0;
     for (std::size_t j = 0; j < rows; ++j) {
         for (std::size_t i = 0; i < columns; ++i) {
-            const double stored =
+            const double value =
                 raw[field.grid.latitudeIndex[j] * latStride + field.grid.longitudeIndex[i] * lonStride];
-            const double value = stored * scale + offset;
-            const bool isValid = std::isfinite(stored) && std::isfinite(value) &&
-                                 std::find(missing.begin(), missing.end(), stored) == missing.end() &&
-                                 stored >= packedMin && stored <= packedMax && value >= unpackedMin &&
-                                 value <= unpackedMax;
-            field.values[j * columns + i] = value;
+            const bool isValid = std::isfinite(value);
+            field.values[j * columns + i] = isValid ? value : 0.0;
             valid[j * columns + i] = isValid ? 1 : 0;
             missingCount += isValid ? 0 : 1;
         }
     }
     if (missingCount == rows * columns) {
-        throw InputError("variable '" + variable.name + "' in initial-condition file '" + file.path() +
-                         "' has no valid values" + (field.timeText.empty() ? "" : " at " + field.timeText) +
+        throw InputError(file.where(variable) + " has no valid values" +
+                         (field.timeText.empty() ? "" : " at " + field.timeText) +
                          " (all are missing) — choose another --ic-time or --ic-level, or another file");
     }
     if (missingCount > 0) {
@@ -914,7 +486,7 @@ AlignedVector<double> regrid(const SourceField& field, const GaussianGrid& grid)
     return result;
 }
 
-void checkWindUnits(const File& file, const Variable& variable, std::vector<std::string>& notes)
+void checkWindUnits(const CfReader& file, const CfVariable& variable, std::vector<std::string>& notes)
 {
     if (!variable.units || variable.units->empty()) {
         notes.push_back("wind variable '" + variable.name + "' in '" + file.fileName() +
@@ -932,7 +504,8 @@ void checkWindUnits(const File& file, const Variable& variable, std::vector<std:
 
 // Metres per unit of the height variable's values, dividing geopotential by g (Williamson et
 // al. 1992 value, as the model uses).
-double heightScale(const File& file, const Variable& variable, std::vector<std::string>& notes, bool& geopotential)
+double heightScale(const CfReader& file, const CfVariable& variable, std::vector<std::string>& notes,
+                   bool& geopotential)
 {
     const bool namedGeopotential =
         variable.standardName == "geopotential" || contains({"phi", "geopotential"}, lowercase(variable.name));
@@ -969,19 +542,19 @@ double heightScale(const File& file, const Variable& variable, std::vector<std::
 InitialConditionFile readInitialConditionFile(const std::string& path, int timeIndex, int levelIndex,
                                               const GaussianGrid& grid)
 {
-    std::lock_guard library(netcdfLibraryMutex());
-    const File file(path);
+    const CfReader file(path, initialConditionFile);
+    const std::string fileName = file.fileName();
     InitialConditionFile result;
 
-    const Variable& uVariable = requireVariable(file, eastwardWind);
-    const Variable& vVariable = requireVariable(file, northwardWind);
+    const CfVariable& uVariable = requireVariable(file, eastwardWind);
+    const CfVariable& vVariable = requireVariable(file, northwardWind);
     checkWindUnits(file, uVariable, result.notes);
     checkWindUnits(file, vVariable, result.notes);
     const SourceField u = readField(file, uVariable, timeIndex, levelIndex, grid, result.notes);
     const SourceField v = readField(file, vVariable, timeIndex, levelIndex, grid, result.notes);
     if (!sameGrid(u.grid, v.grid)) {
-        throw InputError("winds '" + uVariable.name + "' " + shapeText(file, uVariable) + " and '" + vVariable.name +
-                         "' " + shapeText(file, vVariable) + " in initial-condition file '" + file.path() +
+        throw InputError("winds '" + uVariable.name + "' " + file.shapeText(uVariable) + " and '" + vVariable.name +
+                         "' " + file.shapeText(vVariable) + " in initial-condition file '" + file.path() +
                          "' have the wrong shape: they lie on different grids — give both wind components on one "
                          "lat–lon grid");
     }
@@ -990,7 +563,7 @@ InitialConditionFile readInitialConditionFile(const std::string& path, int timeI
     result.initialTime = u.initialTime.value_or("");
 
     std::string heightText = "no height (balanced height derived from the winds)";
-    if (const Variable* heightVariable = findVariable(file, heightRole)) {
+    if (const CfVariable* heightVariable = findVariable(file, heightRole)) {
         bool geopotential = false;
         const double scale = heightScale(file, *heightVariable, result.notes, geopotential);
         const SourceField height = readField(file, *heightVariable, timeIndex, levelIndex, grid, result.notes);
@@ -1001,11 +574,11 @@ InitialConditionFile readInitialConditionFile(const std::string& path, int timeI
         result.height = std::move(metres);
         heightText = "height '" + heightVariable->name + "'" + (geopotential ? " (geopotential / g)" : "");
     } else {
-        result.notes.push_back("'" + file.fileName() + "' has no " + std::string(heightRole.description) +
+        result.notes.push_back("'" + fileName + "' has no " + std::string(heightRole.description) +
                                "; the model derives the height that balances the winds");
     }
 
-    result.description = file.fileName() + ": winds '" + uVariable.name + "', '" + vVariable.name + "', " + heightText;
+    result.description = fileName + ": winds '" + uVariable.name + "', '" + vVariable.name + "', " + heightText;
     if (!u.timeText.empty()) {
         result.description += ", " + u.timeText;
     }
@@ -1013,40 +586,34 @@ InitialConditionFile readInitialConditionFile(const std::string& path, int timeI
         result.description += ", " + u.levelText;
     }
     if (result.initialTime.empty()) {
-        result.notes.push_back("'" + file.fileName() +
-                               "' gives no decodable time for the winds (CF units 'hours since …' in a Gregorian "
-                               "calendar); the forecast times count from an undated start");
+        std::string why = "gives no decodable time for the winds (CF units 'hours since …')";
+        if (u.timeText.find(" calendar") != std::string::npos) {
+            why = "dates the winds " + u.timeText + ", which the output's standard calendar cannot name";
+        }
+        result.notes.push_back("'" + fileName + "' " + why + "; the forecast times count from an undated start");
     }
     return result;
 }
 
 std::vector<std::string> listInitialConditionTimes(const std::string& path)
 {
-    std::lock_guard library(netcdfLibraryMutex());
-    const File file(path);
-    const Variable& variable = requireVariable(file, eastwardWind);
+    const CfReader file(path, initialConditionFile);
+    const CfVariable& variable = requireVariable(file, eastwardWind);
     const Layout layout = layoutOf(file, variable);
     std::vector<std::string> times;
     if (!layout.timePosition) {
-        const std::optional<std::string> time = timeAt(file, scalarTime(file), 0);
-        times.push_back(time.value_or("index 0"));
+        const DecodedTime time = timeAt(file, scalarTime(file), 0);
+        times.push_back(time.text.empty() ? "index 0" : time.text);
         return times;
     }
-    const Dimension& dimension = file.dimension(variable.dims[*layout.timePosition]);
-    std::vector<double> values;
-    std::string units;
-    std::string calendar;
-    if (dimension.coordinate != nullptr) {
-        values = file.values(*dimension.coordinate);
-        units = dimension.coordinate->units.value_or("");
-        calendar = file.text(dimension.coordinate->id, "calendar").value_or("");
+    const CfDimension& dimension = file.dimension(variable, *layout.timePosition);
+    std::vector<DecodedTime> decoded;
+    if (const CfVariable* coordinate = file.coordinate(dimension)) {
+        decoded = decodeTimes(file, *coordinate);
     }
     for (std::size_t k = 0; k < dimension.length; ++k) {
-        std::optional<std::string> time;
-        if (k < values.size()) {
-            time = decodeTime(values[k], units, calendar);
-        }
-        times.push_back(time.value_or("index " + std::to_string(k)));
+        const bool known = k < decoded.size() && !decoded[k].text.empty();
+        times.push_back(known ? decoded[k].text : "index " + std::to_string(k));
     }
     return times;
 }
