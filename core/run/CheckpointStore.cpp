@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <span>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
@@ -34,14 +36,16 @@ std::unique_ptr<MemberState> Checkpoint::restore() const
         throw std::runtime_error("cannot read the checkpoint '" + path_ +
                                  "': it was removed or the disk failed; start the run again");
     }
-    std::vector<std::byte> bytes(static_cast<std::size_t>(in.tellg()));
+    const auto size = static_cast<std::size_t>(in.tellg());
+    // Not zeroed first: for a state of gigabytes that would be one more pass over its memory.
+    const auto bytes = std::make_unique_for_overwrite<std::byte[]>(size);
     in.seekg(0);
-    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    in.read(reinterpret_cast<char*>(bytes.get()), static_cast<std::streamsize>(size));
     if (!in) {
         throw std::runtime_error("cannot read the checkpoint '" + path_ + "' back whole; start the run again");
     }
     try {
-        return model_.deserialize(bytes);
+        return model_.deserialize(std::span<const std::byte>(bytes.get(), size));
     } catch (const std::invalid_argument& error) {
         throw std::runtime_error("the checkpoint '" + path_ + "' is damaged (" + error.what() +
                                  "); start the run again");

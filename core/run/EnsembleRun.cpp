@@ -68,6 +68,22 @@ RunResult describeResult(const RunSpec& spec, int membersDone, std::vector<Membe
     return result;
 }
 
+// The watchdog gave a device up: its batch's members go on elsewhere from their checkpoints.
+void giveUpSilentDevice(Telemetry& telemetry, WorkQueue& queue, int device, double silentSeconds,
+                        const std::vector<int>& batch)
+{
+    telemetry.deviceFailed(device,
+                           "device " + telemetry.deviceName(device) + " made no progress for " +
+                               formatDuration(std::round(silentSeconds)) +
+                               " and was given up; members of its batch go on elsewhere from their checkpoints");
+    for (int member : batch) {
+        queue.abandon(member);
+        if (!queue.isSettled(member)) {
+            telemetry.setMember(member, MemberStatus::Retried, device);
+        }
+    }
+}
+
 }  // namespace
 
 std::string describeFailures(std::vector<MemberFailure> failures)
@@ -210,14 +226,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         devices = makeDevices(parseDeviceSelection(spec_.devices), model, spec_.members, spec_.threads, events);
     }
     shape.deviceCount = static_cast<int>(devices.size());
-    std::vector<DeviceCapacity> capacities;
-    for (const auto& device : devices) {
-        capacities.push_back(capacityOf(*device));
-    }
-    // A member in a batch holds its state and, for a while, a checkpoint or its serialized bytes.
-    const std::vector<int> batchSizes =
-        planBatchSizes(capacities, 2 * static_cast<long long>(model.stateBytes()),
-                       static_cast<long long>(model.workspaceBytes()), spec_.batchSize, spec_.members, events);
+    const std::vector<int> batchSizes = planBatchSizes(devices, model, spec_, events);
 
     std::unique_ptr<Telemetry> telemetry;  // made once the aggregator knows what a resumed run had finished
     Aggregator aggregator(spec_, prepared_, times, resume_, history,
@@ -236,16 +245,7 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
     std::atomic<bool> stop{false};
     Watchdog watchdog(spec_.watchdogSeconds, shape.deviceCount,
                       [&](int d, double silent, const std::vector<int>& batch) {
-                          telemetry->deviceFailed(
-                              d, "device " + telemetry->deviceName(d) + " made no progress for " +
-                                     formatDuration(std::round(silent)) +
-                                     " and was given up; members of its batch go on elsewhere from their checkpoints");
-                          for (int member : batch) {
-                              scheduler.queue().abandon(member);
-                              if (!scheduler.queue().isSettled(member)) {
-                                  telemetry->setMember(member, MemberStatus::Retried, d);
-                              }
-                          }
+                          giveUpSilentDevice(*telemetry, scheduler.queue(), d, silent, batch);
                       });
     if (fault_ && fault_->device < shape.deviceCount) {
         const int d = fault_->device;

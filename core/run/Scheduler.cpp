@@ -43,6 +43,17 @@ std::vector<int> planBatchSizes(const std::vector<DeviceCapacity>& devices, long
     return batchSizes;
 }
 
+std::vector<int> planBatchSizes(const std::vector<std::unique_ptr<Device>>& devices, const ForecastModel& model,
+                                const RunSpec& spec, std::vector<std::string>& events)
+{
+    std::vector<DeviceCapacity> capacities;
+    for (const auto& device : devices) {
+        capacities.push_back(capacityOf(*device));
+    }
+    return planBatchSizes(capacities, 2 * static_cast<long long>(model.stateBytes()),
+                          static_cast<long long>(model.workspaceBytes()), spec.batchSize, spec.members, events);
+}
+
 Scheduler::Scheduler(const std::vector<int>& members, bool speculate, std::vector<int> batchSizes)
     : queue_(members, speculate), batchSizes_(std::move(batchSizes))
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "device/Device.h"
+#include "run/RunSpec.h"
 #include "run/WorkQueue.h"
 
 #include <memory>
@@ -26,6 +27,11 @@ DeviceCapacity capacityOf(const Device& device);
 std::vector<int> planBatchSizes(const std::vector<DeviceCapacity>& devices, long long memberBytes,
                                 long long workspaceBytes, int requestedBatch, int members,
                                 std::vector<std::string>& events);
+
+// The same for a run's devices and model: a member holds its state and, for a while, a
+// checkpoint or its serialized bytes.
+std::vector<int> planBatchSizes(const std::vector<std::unique_ptr<Device>>& devices, const ForecastModel& model,
+                                const RunSpec& spec, std::vector<std::string>& events);
 
 // Hands the run's work units to the devices: one queue that the device loops pull from, each
 // taking up to its batch size.

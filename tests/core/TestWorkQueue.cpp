@@ -134,9 +134,9 @@ private slots:
         QCOMPARE(membersOf(again), (std::vector<int>{0}));  // at the front, before member 1
         QCOMPARE(again.front().nextTime, 4);
         QCOMPARE(again.front().faults, 1);
-        queue.abandon(0);  // settled members and members not in flight stay where they are
+        queue.abandon(1);  // not in flight: it stays where it is
         queue.settle(0);
-        queue.abandon(0);
+        queue.abandon(0);  // settled: nothing goes back
         QCOMPARE(membersOf(queue.take(4)), (std::vector<int>{1}));
     }
 
