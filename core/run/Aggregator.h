@@ -31,6 +31,7 @@ public:
 
     // Creates the output file, or reopens it for a resumed run (with its statistics snapshot).
     // Throws InputError when it cannot. `events` hears of problems that do not stop the run.
+    // The spec and the prepared model must outlive the aggregator.
     Aggregator(const RunSpec& spec, const PreparedModel& prepared, std::vector<double> outputTimes,
                const std::optional<RunManifest>& resume, std::string history, EventSink events);
     ~Aggregator();

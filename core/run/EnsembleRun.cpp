@@ -15,14 +15,9 @@
 #include "run/Watchdog.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <mutex>
-#include <optional>
-#include <sstream>
 #include <thread>
 #include <utility>
 
