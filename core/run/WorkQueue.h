@@ -1,7 +1,5 @@
 #pragma once
 
-#include "model/ForecastModel.h"
-
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -14,6 +12,8 @@
 
 namespace spreadcast {
 
+class Checkpoint;
+
 // A device that can no longer compute (a CUDA error, a lost rank, an injected fault): its work
 // goes back to the queue and continues elsewhere from its last checkpoint.
 class DeviceFault : public std::runtime_error {
@@ -22,11 +22,11 @@ public:
 };
 
 // A member's forecast, or what is left of it: it continues from `checkpoint` (the state at output
-// time nextTime − 1) when there is one.
+// time nextTime − 1) when there is one, else from its initial state (nextTime 0 or 1).
 struct WorkUnit {
     int member = 0;
     int nextTime = 0;
-    std::shared_ptr<const MemberState> checkpoint;
+    std::shared_ptr<const Checkpoint> checkpoint;
     int faults = 0;                  // devices it has already failed on
     long long uncommittedSteps = 0;  // steps since the checkpoint, lost if the device fails
     bool speculative = false;        // a second copy of a member that is still running elsewhere
@@ -67,7 +67,7 @@ private:
     struct InFlight {
         int copies = 0;
         int nextTime = 0;
-        std::shared_ptr<const MemberState> checkpoint;
+        std::shared_ptr<const Checkpoint> checkpoint;
         bool speculated = false;
     };
     std::optional<WorkUnit> speculativeCopy();

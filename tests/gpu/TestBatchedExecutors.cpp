@@ -21,10 +21,13 @@ namespace {
 // The smallest model there is: its state is a step counter. Only its name matters here.
 class CountingModel : public ForecastModel {
 public:
-    explicit CountingModel(std::string name) : name_(std::move(name)), grid_(GaussianGrid::forTruncation(21)) {}
+    explicit CountingModel(std::string name)
+        : name_(std::move(name)), schema_(shallowWaterOutputSchema(GaussianGrid::forTruncation(21)))
+    {
+    }
     std::string name() const override { return name_; }
     std::string description() const override { return "a test model that only counts steps"; }
-    const GaussianGrid& grid() const override { return grid_; }
+    const OutputSchema& outputSchema() const override { return schema_; }
     double timeStep() const override { return 60.0; }
     std::unique_ptr<ModelWorkspace> makeWorkspace() const override { return std::make_unique<ModelWorkspace>(); }
     std::unique_ptr<MemberState> initialState(int) const override { return std::make_unique<CountingState>(); }
@@ -49,7 +52,7 @@ private:
         void assign(const MemberState& other) override { step = other.step; }
     };
     std::string name_;
-    GaussianGrid grid_;
+    OutputSchema schema_;
 };
 
 // A batched executor of the counting model that counts its calls.
