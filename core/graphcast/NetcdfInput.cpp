@@ -29,6 +29,12 @@ std::size_t NetcdfVariable::size() const
     return count;
 }
 
+bool NetcdfVariable::holdsIntegers() const
+{
+    return type == NC_BYTE || type == NC_UBYTE || type == NC_SHORT || type == NC_USHORT || type == NC_INT ||
+           type == NC_UINT || type == NC_INT64 || type == NC_UINT64;
+}
+
 NetcdfInput::NetcdfInput(std::string path, std::string role) : path_(std::move(path)), role_(std::move(role))
 {
     std::error_code error;

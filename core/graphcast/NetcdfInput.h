@@ -27,6 +27,7 @@ struct NetcdfVariable {
     std::vector<NetcdfDimension> dimensions;
     std::vector<std::string> dimensionNames() const;
     std::size_t size() const;  // product of the dimension lengths
+    bool holdsIntegers() const;
 };
 
 class NetcdfInput {
