@@ -3,7 +3,9 @@
 #include "run/InputError.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -176,8 +178,8 @@ std::map<std::string, Tensor> readParams(const NpzArchive& archive)
         params.emplace(key.substr(paramsPrefix.size()), std::move(tensor));
     }
     if (params.empty()) {
-        throw InputError("checkpoint '" + archive.name() +
-                         "' holds no parameters (no 'params:…' arrays); is it a GraphCast checkpoint written "
+        throw InputError(archive.describe() +
+                         " holds no parameters (no 'params:…' arrays); is it a GraphCast checkpoint written "
                          "by graphcast.checkpoint.dump?");
     }
     return params;
@@ -207,11 +209,18 @@ TaskConfig readTaskConfig(ConfigReader& config)
     return task;
 }
 
+std::string formatNumber(double value)
+{
+    std::array<char, 32> text{};
+    std::snprintf(text.data(), text.size(), "%.10g", value);
+    return text.data();
+}
+
 void requireInRange(const Checkpoint& checkpoint, const std::string& field, double value, double low, double high)
 {
     if (!(value >= low && value <= high)) {
-        throw InputError("checkpoint '" + checkpoint.path + "': " + field + " is " + std::to_string(value) +
-                         ", outside " + std::to_string(low) + "…" + std::to_string(high) +
+        throw InputError("checkpoint '" + checkpoint.path + "': " + field + " is " + formatNumber(value) +
+                         ", outside " + formatNumber(low) + "…" + formatNumber(high) +
                          "; the checkpoint is damaged or not a GraphCast checkpoint");
     }
 }
@@ -254,7 +263,7 @@ Checkpoint readCheckpoint(const NpzArchive& archive)
         for (const std::string& key : config.missing()) {
             names += (names.empty() ? "" : ", ") + key;
         }
-        throw InputError("checkpoint '" + archive.name() + "' lacks " + names +
+        throw InputError(archive.describe() + " lacks " + names +
                          "; it is incomplete or was written by another program than graphcast.checkpoint.dump");
     }
     checkConfigRanges(checkpoint);
@@ -263,7 +272,7 @@ Checkpoint readCheckpoint(const NpzArchive& archive)
 
 Checkpoint readCheckpoint(const std::string& path)
 {
-    return readCheckpoint(NpzArchive::openFile(path));
+    return readCheckpoint(NpzArchive::openFile(path, "checkpoint"));
 }
 
 }  // namespace spreadcast::graphcast

@@ -18,9 +18,9 @@ constexpr std::string_view arraySuffix = ".npy";
 // lies about a size costs no more memory than the data that is really there.
 constexpr std::size_t firstReadSize = 1 << 16;
 
-std::string describeArchive(const std::string& name)
+std::string describeArchive(const std::string& name, const std::string& role)
 {
-    return "archive '" + name + "'";
+    return role + " '" + name + "'";
 }
 
 std::string zipErrorText(int code)
@@ -32,19 +32,19 @@ std::string zipErrorText(int code)
     return text;
 }
 
-[[noreturn]] void failToOpen(const std::string& name, int code, const std::string& detail)
+[[noreturn]] void failToOpen(const std::string& name, const std::string& role, int code, const std::string& detail)
 {
     switch (code) {
     case ZIP_ER_NOENT:
     case ZIP_ER_OPEN:
-        throw InputError(describeArchive(name) + " cannot be opened (" + detail +
+        throw InputError(describeArchive(name, role) + " cannot be opened (" + detail +
                          "); check the path and that the file is readable");
     case ZIP_ER_NOZIP:
-        throw InputError(describeArchive(name) +
+        throw InputError(describeArchive(name, role) +
                          " is not a zip archive or is truncated (no zip directory at its end); an .npz written "
                          "by numpy.savez is a zip archive — download or save the file again");
     default:
-        throw InputError(describeArchive(name) + " is damaged or truncated (" + detail +
+        throw InputError(describeArchive(name, role) + " is damaged or truncated (" + detail +
                          "); download or save the file again");
     }
 }
@@ -60,24 +60,24 @@ struct ZipFileCloser {
 
 }  // namespace
 
-NpzArchive::NpzArchive(::zip* archive, std::vector<std::byte> buffer, std::string name)
-    : archive_(archive), buffer_(std::move(buffer)), name_(std::move(name))
+NpzArchive::NpzArchive(::zip* archive, std::vector<std::byte> buffer, std::string name, std::string role)
+    : archive_(archive), buffer_(std::move(buffer)), name_(std::move(name)), role_(std::move(role))
 {
 }
 
-NpzArchive NpzArchive::openFile(const std::string& path)
+NpzArchive NpzArchive::openFile(const std::string& path, const std::string& role)
 {
     int code = ZIP_ER_OK;
     zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &code);
     if (archive == nullptr) {
-        failToOpen(path, code, zipErrorText(code));
+        failToOpen(path, role, code, zipErrorText(code));
     }
-    NpzArchive npz(archive, {}, path);
+    NpzArchive npz(archive, {}, path, role);
     npz.indexEntries();
     return npz;
 }
 
-NpzArchive NpzArchive::openBuffer(std::vector<std::byte> bytes, const std::string& name)
+NpzArchive NpzArchive::openBuffer(std::vector<std::byte> bytes, const std::string& name, const std::string& role)
 {
     zip_error_t error;
     zip_error_init(&error);
@@ -90,10 +90,10 @@ NpzArchive NpzArchive::openBuffer(std::vector<std::byte> bytes, const std::strin
         const int code = zip_error_code_zip(&error);
         const std::string detail = zip_error_strerror(&error);
         zip_error_fini(&error);
-        failToOpen(name, code, detail);
+        failToOpen(name, role, code, detail);
     }
     zip_error_fini(&error);
-    NpzArchive npz(archive, std::move(bytes), name);
+    NpzArchive npz(archive, std::move(bytes), name, role);
     npz.indexEntries();
     return npz;
 }
@@ -123,6 +123,7 @@ NpzArchive& NpzArchive::operator=(NpzArchive&& other) noexcept
         archive_ = std::exchange(other.archive_, nullptr);
         buffer_ = std::move(other.buffer_);
         name_ = std::move(other.name_);
+        role_ = std::move(other.role_);
         keys_ = std::move(other.keys_);
         indexByKey_ = std::move(other.indexByKey_);
     }
@@ -139,23 +140,28 @@ void NpzArchive::indexEntries()
         }
         std::string key(entryName, std::char_traits<char>::length(entryName) - arraySuffix.size());
         if (!indexByKey_.emplace(key, static_cast<std::uint64_t>(index)).second) {
-            throw InputError(describeArchive(name_) + " holds the entry '" + key +
+            throw InputError(describe() + " holds the entry '" + key +
                              ".npy' twice, so which array is meant is unclear; save the file again");
         }
         keys_.push_back(std::move(key));
     }
 }
 
+std::string NpzArchive::describe() const
+{
+    return describeArchive(name_, role_);
+}
+
 std::string NpzArchive::describeEntry(const std::string& key) const
 {
-    return describeArchive(name_) + ", entry '" + key + ".npy'";
+    return describe() + ", entry '" + key + ".npy'";
 }
 
 std::vector<std::byte> NpzArchive::readEntry(const std::string& key) const
 {
     const auto found = indexByKey_.find(key);
     if (found == indexByKey_.end()) {
-        throw InputError(describeArchive(name_) + " has no array '" + key + "'");
+        throw InputError(describe() + " has no array '" + key + "'");
     }
     const std::string where = describeEntry(key);
     zip_stat_t stat;

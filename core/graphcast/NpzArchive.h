@@ -20,10 +20,12 @@ namespace spreadcast::graphcast {
 class NpzArchive {
 public:
     // Opens the archive at `path`. Throws InputError naming the file when it is missing,
-    // unreadable, not a zip archive or damaged.
-    static NpzArchive openFile(const std::string& path);
+    // unreadable, not a zip archive or damaged. `role` says what the file is in messages
+    // ("checkpoint 'PATH' is not a zip archive …").
+    static NpzArchive openFile(const std::string& path, const std::string& role = "archive");
     // Opens an archive held in memory; `name` stands for it in messages.
-    static NpzArchive openBuffer(std::vector<std::byte> bytes, const std::string& name);
+    static NpzArchive openBuffer(std::vector<std::byte> bytes, const std::string& name,
+                                 const std::string& role = "archive");
 
     ~NpzArchive();
     NpzArchive(NpzArchive&& other) noexcept;
@@ -40,16 +42,19 @@ public:
     NpyArray readArray(const std::string& key) const;
     // The .npy bytes of one entry, unparsed.
     std::vector<std::byte> readEntry(const std::string& key) const;
+    // "archive 'NAME'" (with the role given when opening), for messages.
+    std::string describe() const;
     // "archive 'NAME', entry 'KEY.npy'", for messages about one array.
     std::string describeEntry(const std::string& key) const;
 
 private:
-    NpzArchive(::zip* archive, std::vector<std::byte> buffer, std::string name);
+    NpzArchive(::zip* archive, std::vector<std::byte> buffer, std::string name, std::string role);
     void indexEntries();
 
     ::zip* archive_ = nullptr;
     std::vector<std::byte> buffer_;  // the bytes libzip reads when opened from memory
     std::string name_;
+    std::string role_;
     std::vector<std::string> keys_;
     std::map<std::string, std::uint64_t> indexByKey_;
 };
