@@ -29,6 +29,7 @@ Usage:
   make_dataset.py --preset tiny --steps 2 --out source-era5_date-2022-01-01_res-10.0_levels-3_steps-02.nc
   make_dataset.py --preset full --steps 1 --out ..._res-1.0_levels-13_steps-01.nc [--no-forcings]
   [--date 2022-01-01T00] [--seed 0]
+  broken variants for tests: [--levels 500,700] [--drop-variable temperature]
 """
 
 import argparse
@@ -90,19 +91,20 @@ def variable_values(rng, name, levels, lat, lon, hours):
     return data[None].astype(np.float32)
 
 
-def write_dataset(path, task_config, resolution, steps, start, seed, with_forcings):
+def write_dataset(path, task_config, resolution, steps, start, seed, with_forcings, levels=None,
+                  drop=()):
     import netCDF4
 
     rng = np.random.default_rng(seed)
     lat, lon = layout.grid_coordinates(resolution)
-    levels = tuple(task_config["pressure_levels"])
+    levels = tuple(task_config["pressure_levels"]) if levels is None else tuple(levels)
     num_times = layout.input_duration_steps(task_config) + steps
     hours = [layout.STEP_HOURS * i for i in range(num_times)]
     start_seconds = int(np.datetime64(start, "s").astype(np.int64))
     seconds = [start_seconds + 3600 * h for h in hours]
 
-    names = sorted(set(task_config["input_variables"]) | set(task_config["target_variables"])
-                   | set(task_config["forcing_variables"]))
+    names = sorted((set(task_config["input_variables"]) | set(task_config["target_variables"])
+                    | set(task_config["forcing_variables"])) - set(drop))
     with netCDF4.Dataset(path, "w", format="NETCDF4") as nc:
         nc.description = ("Synthetic GraphCast input dataset written by Spreadcast's "
                           "tests/graphcast/make_dataset.py (smooth plausible fields, not ERA5)")
@@ -161,14 +163,18 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-forcings", action="store_true",
                         help="leave out the 5 forcing variables")
+    parser.add_argument("--levels", help="comma-separated levels instead of the task's (tests)")
+    parser.add_argument("--drop-variable", action="append", default=[],
+                        help="leave a variable out (for tests)")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
+    levels = [int(x) for x in args.levels.split(",")] if args.levels else None
     preset = layout.PRESETS[args.preset]
     resolution = args.resolution or preset["model_config"]["resolution"]
     if args.steps < 0:
         parser.error("--steps must be >= 0")
     n = write_dataset(args.out, preset["task_config"], resolution, args.steps, args.date, args.seed,
-                      not args.no_forcings)
+                      not args.no_forcings, levels, tuple(args.drop_variable))
     print(f"wrote {args.out}: {n} times at {resolution} degrees")
     return 0
 

@@ -21,6 +21,7 @@ standard deviation is positive. Written with netCDF4 (NETCDF4 format), float64 d
 Usage:
   make_stats.py --preset tiny --out DIR            (levels: the 37 ERA5 levels, as DeepMind's)
   make_stats.py --preset tiny --out DIR --task-levels-only
+  make_stats.py --preset tiny --out DIR --levels 500,850 --drop-variable land_sea_mask   (broken)
 """
 
 import argparse
@@ -87,7 +88,7 @@ def all_variables(task_config):
     return sorted(set(names))
 
 
-def write_stats_file(path, task_config, levels, which):
+def write_stats_file(path, task_config, levels, which, drop=()):
     import netCDF4
 
     index = {"mean": 0, "stddev": 1, "diffs_stddev": 2}[which]
@@ -99,6 +100,8 @@ def write_stats_file(path, task_config, levels, which):
         nc.description = (f"Synthetic {which}_by_level statistics for Spreadcast's tests "
                           "(plausible magnitudes, not DeepMind's values)")
         for name in all_variables(task_config):
+            if name in drop:
+                continue
             atmospheric = layout.is_atmospheric(name)
             value = climatology(name, levels)[index]
             if value is None:
@@ -109,12 +112,14 @@ def write_stats_file(path, task_config, levels, which):
                 raise AssertionError(f"{which} of {name} must be positive")
 
 
-def write_stats(out_dir, task_config, task_levels_only=False):
-    levels = sorted(set(task_config["pressure_levels"]) if task_levels_only else set(
-        layout.PRESSURE_LEVELS_ERA5_37) | set(task_config["pressure_levels"]))
+def write_stats(out_dir, task_config, task_levels_only=False, levels=None, drop=()):
+    if levels is None:
+        levels = sorted(set(task_config["pressure_levels"]) if task_levels_only else set(
+            layout.PRESSURE_LEVELS_ERA5_37) | set(task_config["pressure_levels"]))
     os.makedirs(out_dir, exist_ok=True)
     for which in ("mean", "stddev", "diffs_stddev"):
-        write_stats_file(os.path.join(out_dir, f"{which}_by_level.nc"), task_config, levels, which)
+        write_stats_file(os.path.join(out_dir, f"{which}_by_level.nc"), task_config, levels, which,
+                         drop)
     return levels
 
 
@@ -124,9 +129,14 @@ def main(argv=None):
     parser.add_argument("--out", required=True, help="directory for the three .nc files")
     parser.add_argument("--task-levels-only", action="store_true",
                         help="write only the task's levels instead of the 37 ERA5 levels")
+    parser.add_argument("--levels", help="comma-separated levels to write instead (for tests of "
+                        "files that disagree with a checkpoint)")
+    parser.add_argument("--drop-variable", action="append", default=[],
+                        help="leave a variable out of all three files (for tests)")
     args = parser.parse_args(argv)
+    levels = [int(x) for x in args.levels.split(",")] if args.levels else None
     levels = write_stats(args.out, layout.PRESETS[args.preset]["task_config"],
-                         args.task_levels_only)
+                         args.task_levels_only, levels, tuple(args.drop_variable))
     print(f"wrote {args.out}/{{mean,stddev,diffs_stddev}}_by_level.nc on {len(levels)} levels")
     return 0
 

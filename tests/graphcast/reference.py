@@ -98,6 +98,13 @@ def check_params(params, model_config, task_config):
                 raise SystemExit(f"reference: {key} has dtype {value.dtype}, expected float32")
 
 
+def level_indices(file_levels, levels, where):
+    missing = [level for level in levels if level not in file_levels]
+    if missing:
+        raise SystemExit(f"reference: {where} lacks levels {missing} (it has {file_levels})")
+    return [file_levels.index(level) for level in levels]
+
+
 def load_stats(directory, levels):
     """{which: {name: float32 scalar or [levels] array}} for mean, stddev, diffs_stddev."""
     import netCDF4
@@ -114,7 +121,7 @@ def load_stats(directory, levels):
                     continue
                 data = np.asarray(variable[...], dtype=np.float64)
                 if variable.dimensions == ("level",):
-                    index = [file_levels.index(level) for level in levels]
+                    index = level_indices(file_levels, list(levels), path)
                     table[name] = data[index].astype(np.float32)
                 else:
                     table[name] = np.float32(data)
@@ -138,7 +145,7 @@ class Dataset:
             self.lon = np.asarray(nc.variables["lon"][:], dtype=np.float32)
             file_levels = [int(x) for x in nc.variables["level"][:]]
             self.levels = tuple(int(x) for x in task_config["pressure_levels"])
-            level_index = [file_levels.index(level) for level in self.levels]
+            level_index = level_indices(file_levels, list(self.levels), path)
             time_var = nc.variables["time"]
             self.time_hours = self._hours(np.asarray(time_var[:], dtype=np.int64),
                                           getattr(time_var, "units", "hours"))
