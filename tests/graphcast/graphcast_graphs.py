@@ -185,12 +185,13 @@ def radius_query(grid_lat, grid_lon, mesh, radius, chunk=2048):
 
 
 def containing_faces(grid_lat, grid_lon, mesh, chunk=1024, tolerance=1e-12):
-    """Index of the lowest-numbered face containing each grid point (see the module docstring)."""
+    """(face index, number of faces containing it) per grid point; see the module docstring."""
     grid = grid_positions(grid_lat, grid_lon).astype(np.float64)
     v = mesh.vertices.astype(np.float64)
     a, b, c = v[mesh.faces[:, 0]], v[mesh.faces[:, 1]], v[mesh.faces[:, 2]]
     normals = [np.cross(a, b), np.cross(b, c), np.cross(c, a)]  # det(x, y, p) = (x × y) · p
     faces = np.empty(len(grid), dtype=np.int64)
+    counts = np.empty(len(grid), dtype=np.int64)
     for start in range(0, len(grid), chunk):
         block = grid[start:start + chunk]
         inside = np.ones((len(block), len(a)), dtype=bool)
@@ -200,7 +201,8 @@ def containing_faces(grid_lat, grid_lon, mesh, chunk=1024, tolerance=1e-12):
             missing = start + int(np.nonzero(~inside.any(axis=1))[0][0])
             raise RuntimeError(f"grid point {missing} lies in no mesh face")
         faces[start:start + chunk] = inside.argmax(axis=1)
-    return faces
+        counts[start:start + chunk] = inside.sum(axis=1)
+    return faces, counts
 
 
 class Graphs:
@@ -236,7 +238,9 @@ class Graphs:
         self.mesh_edge_features = edge_features(self.mesh_lat, self.mesh_lon, self.mesh_lat,
                                                 self.mesh_lon, s, r)
 
-        faces = containing_faces(self.grid_lat, self.grid_lon, finest)
+        faces, containing = containing_faces(self.grid_lat, self.grid_lon, finest)
+        # Grid nodes on a face boundary, where trimesh's choice (graphcast's) depends on rounding.
+        self.mesh2grid_tied_grid_nodes = np.nonzero(containing > 1)[0]
         self.mesh2grid_senders = finest.faces[faces].reshape([-1]).astype(np.int64)
         self.mesh2grid_receivers = np.repeat(np.arange(self.num_grid_nodes), 3)
         self.mesh2grid_edge_features = edge_features(
@@ -273,6 +277,7 @@ class Graphs:
             "mesh2grid_senders": self.mesh2grid_senders.astype(i32),
             "mesh2grid_receivers": self.mesh2grid_receivers.astype(i32),
             "mesh2grid_edge_features": self.mesh2grid_edge_features.astype(f32),
+            "mesh2grid_tied_grid_nodes": self.mesh2grid_tied_grid_nodes.astype(i32),
             "query_radius": np.float64(self.query_radius),
             **{f"num_{k}": np.int64(v) for k, v in self.counts().items()},
         }
