@@ -25,6 +25,8 @@ SEC_PER_DAY = 86400
 AVG_DAY_PER_YEAR = 365.24219
 J2000_EPOCH_JULIAN_DAY = 2451545.0
 UNIX_EPOCH_JULIAN_DAY = 2440587.5
+# 2000-01-01T12:00:00 in seconds since the UNIX epoch: Julian day 2451545.0.
+J2000_EPOCH_UNIX_SECONDS = int((J2000_EPOCH_JULIAN_DAY - UNIX_EPOCH_JULIAN_DAY) * SEC_PER_DAY)
 JULIAN_YEAR_LENGTH_IN_DAYS = 365.25
 
 _ERA5_TSI_YEARS = np.arange(1951.5, 2035.5, 1.0)
@@ -109,7 +111,9 @@ def toa_incident_solar_radiation(seconds_since_epoch, latitude, longitude,
     """[lat, lon] radiation integrated over the `integration_seconds` ending at the time (J m-2)."""
     seconds = int(seconds_since_epoch)
     tsi = total_solar_irradiance(seconds)
-    j2000_days = seconds / SEC_PER_DAY + UNIX_EPOCH_JULIAN_DAY - J2000_EPOCH_JULIAN_DAY
+    # pandas' to_julian_date() - 2451545.0, formed from integer seconds to avoid the rounding
+    # of a Julian day near 2.46e6.
+    j2000_days = (seconds - J2000_EPOCH_UNIX_SECONDS) / SEC_PER_DAY
     offsets = np.linspace(-integration_seconds / SEC_PER_DAY, 0.0, bins + 1)
     days = j2000_days + offsets  # [bins+1]
     phase, sin_dec, cos_dec, eq_time, distance = _orbital_parameters(days)
