@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <random>
 
 namespace spreadcast::graphcast {
@@ -127,8 +128,10 @@ GraphCastCpuBenchmark benchmarkGraphCastCpu(const Checkpoint& checkpoint, const 
         statics.variables[name] = randomField(points);
     }
     start = std::chrono::steady_clock::now();
+    const std::clock_t cpuStart = std::clock();
     predictor.rollout(inputs, statics, 1640995200, result.steps, [](int, std::int64_t, const Fields&) { return true; });
     result.millisecondsPerStep = secondsSince(start) * 1e3 / result.steps;
+    result.cpuSecondsPerStep = static_cast<double>(std::clock() - cpuStart) / CLOCKS_PER_SEC / result.steps;
     result.gemmGflopPerStep = predictor.network().gemmFlopsPerForward() / 1e9;
     result.achievedGflops = result.gemmGflopPerStep / (result.millisecondsPerStep / 1e3);
     return result;

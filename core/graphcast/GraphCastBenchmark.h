@@ -15,6 +15,8 @@ struct GraphCastCpuBenchmark {
     int steps = 0;
     double setupSeconds = 0.0;         // parameter copies and the static parts of the network
     double millisecondsPerStep = 0.0;  // one 6-hour step of a rollout
+    double cpuSecondsPerStep = 0.0;    // process CPU time of a step, all threads: on a shared machine
+                                       // gemmGflopPerStep / cpuSecondsPerStep is the rate per busy core
     double gemmGflopPerStep = 0.0;     // GEMM work of one network pass, 10⁹ flops (2 per multiply–add)
     double achievedGflops = 0.0;       // gemmGflopPerStep / time per step
     double sgemmPeakGflops = 0.0;      // OpenBLAS sgemm on `threads` threads, square matrices

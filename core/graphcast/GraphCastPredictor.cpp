@@ -31,6 +31,35 @@ const std::vector<float>& fieldOf(const Fields& fields, const std::string& name,
 
 }  // namespace
 
+Fields fieldsOnLevels(const Fields& fields, const std::vector<int>& fieldLevels, const std::vector<int>& levels,
+                      std::size_t points)
+{
+    Fields selected;
+    for (const auto& [name, values] : fields.variables) {
+        if (!isAtmosphericVariable(name)) {
+            selected.variables.emplace(name, values);
+            continue;
+        }
+        if (values.size() != fieldLevels.size() * points) {
+            throw InputError("variable '" + name + "' has " + std::to_string(values.size()) + " values, expected " +
+                             std::to_string(fieldLevels.size()) + " levels × " + std::to_string(points) + " points");
+        }
+        std::vector<float> onLevels(levels.size() * points);
+        for (std::size_t level = 0; level < levels.size(); ++level) {
+            const auto found = std::find(fieldLevels.begin(), fieldLevels.end(), levels[level]);
+            if (found == fieldLevels.end()) {
+                throw InputError("variable '" + name + "' lacks the level " + std::to_string(levels[level]) +
+                                 " hPa, which the checkpoint's task needs");
+            }
+            const auto source = static_cast<std::size_t>(found - fieldLevels.begin());
+            std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(source * points), points,
+                        onLevels.begin() + static_cast<std::ptrdiff_t>(level * points));
+        }
+        selected.variables.emplace(name, std::move(onLevels));
+    }
+    return selected;
+}
+
 GraphCastPredictor::GraphCastPredictor(const Checkpoint& checkpoint, const Graphs& graphs,
                                        const NormalizationStats& stats, const LatLonGrid& grid, int threads)
     : task_(checkpoint.taskConfig),

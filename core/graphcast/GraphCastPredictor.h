@@ -26,6 +26,12 @@
 
 namespace spreadcast::graphcast {
 
+// The atmospheric variables of fields (levels × points, on fieldLevels in that order) on `levels`
+// in that order (the task's pressure levels), surface ones as they are: a dataset's fields as
+// the predictor takes them. InputError naming the variable and the level missing.
+Fields fieldsOnLevels(const Fields& fields, const std::vector<int>& fieldLevels, const std::vector<int>& levels,
+                      std::size_t points);
+
 class GraphCastPredictor {
 public:
     static constexpr std::int64_t stepSeconds = 6 * 3600;
