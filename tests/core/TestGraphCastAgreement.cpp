@@ -1,5 +1,6 @@
 #include "graphcast/CheckpointReader.h"
 #include "graphcast/DatasetReader.h"
+#include "graphcast/GraphBuilder.h"
 #include "graphcast/GraphCastForcings.h"
 #include "graphcast/GraphCastPredictor.h"
 #include "graphcast/NormalizationStatsReader.h"
@@ -83,35 +84,13 @@ class TestGraphCastAgreement : public QObject {
 
     std::string path(const char* name) const { return directory_.filePath(name).toStdString(); }
 
-private slots:
-    void initTestCase()
-    {
-        // The reference and its generators need Debian's python3 with numpy and netCDF4.
-        const QString python = QStandardPaths::findExecutable("python3", {"/usr/bin"});
-        if (python.isEmpty() || QProcess::execute(python, {"-c", "import numpy, netCDF4"}) != 0) {
-            QSKIP("no /usr/bin/python3 with numpy and netCDF4 (python3-numpy, python3-netcdf4)");
-        }
-        QVERIFY(directory_.isValid());
-        QProcess process;
-        process.setProcessChannelMode(QProcess::MergedChannels);
-        process.start(python, {QStringLiteral(SPREADCAST_SOURCE_DIR "/tests/graphcast/make_tiny_case.py"), "--out",
-                               directory_.path(), "--steps", QString::number(steps)});
-        QVERIFY(process.waitForFinished(300000));
-        QVERIFY2(process.exitCode() == 0, process.readAll().constData());
-    }
-
-    // The tiny synthetic case (10° grid, mesh 2to2, latent 16, 2 message steps, levels 500, 850,
-    // 1000) rolled out 4 steps by the CPU predictor against the numpy reference, which computes
-    // in float64 from the same float32 inputs, weights and graphs. Measure: per variable and
-    // step, max |C++ − reference| over all points and levels must stay within 1e-5 of the range
-    // (max − min) of the reference field, plus the field's float32 storage resolution. Measured:
-    // 5e-6 of the range at most (mean sea level pressure, float32 resolution), 1.5e-6 elsewhere.
-    void cpuRolloutMatchesNumpyReference()
+    // The CPU predictor's rollout of the tiny case on graphs, forcings as graphcast's data_utils
+    // makes them.
+    std::vector<Fields> rollout(const Graphs& graphs, int stepCount) const
     {
         const Checkpoint checkpoint = readCheckpoint(path("checkpoint.npz"));
         const NormalizationStats stats = readNormalizationStats(path("stats"));
         const Dataset dataset = readDataset(path("dataset.nc"));
-        const Graphs graphs = referenceGraphs(path("graphs.npz"));
         const GraphCastPredictor predictor(checkpoint, graphs, stats, dataset.grid);
         const TaskConfig& task = checkpoint.taskConfig;
         const std::size_t points = dataset.grid.points();
@@ -140,12 +119,43 @@ private slots:
         std::vector<Fields> predictions;
         const std::int64_t lastInputTime = dataset.validTimes[static_cast<std::size_t>(predictor.inputTimes() - 1)];
         predictor.rollout(
-            inputs, dataset.statics, lastInputTime, steps,
+            inputs, dataset.statics, lastInputTime, stepCount,
             [&](int, std::int64_t, const Fields& prediction) {
                 predictions.push_back(prediction);
                 return true;
             },
             forcingsAt);
+        return predictions;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        // The reference and its generators need Debian's python3 with numpy and netCDF4.
+        const QString python = QStandardPaths::findExecutable("python3", {"/usr/bin"});
+        if (python.isEmpty() || QProcess::execute(python, {"-c", "import numpy, netCDF4"}) != 0) {
+            QSKIP("no /usr/bin/python3 with numpy and netCDF4 (python3-numpy, python3-netcdf4)");
+        }
+        QVERIFY(directory_.isValid());
+        QProcess process;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(python, {QStringLiteral(SPREADCAST_SOURCE_DIR "/tests/graphcast/make_tiny_case.py"), "--out",
+                               directory_.path(), "--steps", QString::number(steps)});
+        QVERIFY(process.waitForFinished(300000));
+        QVERIFY2(process.exitCode() == 0, process.readAll().constData());
+    }
+
+    // The tiny synthetic case (10° grid, mesh 2to2, latent 16, 2 message steps, levels 500, 850,
+    // 1000) rolled out 4 steps by the CPU predictor against the numpy reference, which computes
+    // in float64 from the same float32 inputs, weights and graphs. Measure: per variable and
+    // step, max |C++ − reference| over all points and levels must stay within 1e-5 of the range
+    // (max − min) of the reference field, plus the field's float32 storage resolution. Measured:
+    // 5e-6 of the range at most (mean sea level pressure, float32 resolution), 1.5e-6 elsewhere.
+    void cpuRolloutMatchesNumpyReference()
+    {
+        const Checkpoint checkpoint = readCheckpoint(path("checkpoint.npz"));
+        const TaskConfig& task = checkpoint.taskConfig;
+        const std::vector<Fields> predictions = rollout(referenceGraphs(path("graphs.npz")), steps);
         QCOMPARE(static_cast<int>(predictions.size()), steps);
 
         int file = 0;
@@ -184,6 +194,51 @@ private slots:
         }
         nc_close(file);
         qInfo("largest difference: %.3g of a field's range", worst);
+    }
+
+    // The same first step on GraphBuilder's graphs: equal to the reference's at every grid node
+    // whose three mesh→grid senders both graphs agree on. They may differ at a grid node on an
+    // edge of the containing mesh triangles, a tie that the reference, graphcast's trimesh and
+    // GraphBuilder may break differently (graphs.npz lists those the reference found).
+    void graphBuilderGraphsGiveTheSameStep()
+    {
+        const Checkpoint checkpoint = readCheckpoint(path("checkpoint.npz"));
+        const Dataset dataset = readDataset(path("dataset.nc"));
+        const Graphs built = buildGraphs(checkpoint.modelConfig, dataset.grid);
+        const Graphs reference = referenceGraphs(path("graphs.npz"));
+        QCOMPARE(built.grid2mesh.senders, reference.grid2mesh.senders);
+        QCOMPARE(built.grid2mesh.receivers, reference.grid2mesh.receivers);
+        QCOMPARE(built.mesh.senders, reference.mesh.senders);
+        QCOMPARE(built.mesh.receivers, reference.mesh.receivers);
+        QCOMPARE(built.mesh2grid.receivers, reference.mesh2grid.receivers);
+        std::vector<std::int64_t> tied;
+        for (std::size_t edge = 0; edge < built.mesh2grid.count(); ++edge) {
+            if (built.mesh2grid.senders[edge] != reference.mesh2grid.senders[edge]) {
+                tied.push_back(built.mesh2grid.receivers[edge]);
+            }
+        }
+        QVERIFY(tied.size() <= 2 * 7);  // a handful of the 684 grid nodes at most
+        if (!tied.empty()) {
+            qInfo("%zu mesh→grid edges differ from the reference's graphs (ties), first at grid node %lld", tied.size(),
+                  static_cast<long long>(tied.front()));
+        }
+        const Fields fromBuilt = rollout(built, 1).front();
+        const Fields fromReference = rollout(reference, 1).front();
+        const std::size_t points = dataset.grid.points();
+        for (const auto& [name, values] : fromReference.variables) {
+            const std::vector<float>& other = fromBuilt.variables.at(name);
+            const auto [low, high] = std::minmax_element(values.begin(), values.end());
+            for (std::size_t i = 0; i < values.size(); ++i) {
+                const auto node = static_cast<std::int64_t>(i % points);
+                if (std::find(tied.begin(), tied.end(), node) != tied.end()) {
+                    continue;
+                }
+                // Features computed independently in float32 differ in the last bits.
+                QVERIFY2(std::abs(values[i] - other[i]) <=
+                             1e-5 * (*high - *low) + 2.0f * std::numeric_limits<float>::epsilon() * std::abs(values[i]),
+                         qPrintable(QString("%1 at %2").arg(QString::fromStdString(name)).arg(i)));
+            }
+        }
     }
 };
 
