@@ -3,7 +3,6 @@
 #include "graphcast/Cublas.h"
 #include "graphcast/GraphCastKernels.h"
 #include "graphcast/GraphCastParameters.h"
-#include "graphcast/ReceiverBlocks.h"
 
 #include <cublas_api.h>
 #include <cuda_bf16.h>
@@ -139,23 +138,6 @@ __global__ void layerNormKernel(float* rows, int rowCount, int width, const floa
     }
 }
 
-struct DeviceLinear {
-    int inputSize = 0;
-    int outputSize = 0;
-    float* weights = nullptr;              // inputSize × outputSize, row-major
-    __nv_bfloat16* weightsHalf = nullptr;  // the same in bf16
-    float* bias = nullptr;
-};
-
-struct DeviceMlp {
-    std::vector<DeviceLinear> layers;
-    bool layerNorm = false;
-    float* scale = nullptr;
-    float* offset = nullptr;
-    int outputSize() const { return layers.back().outputSize; }
-    const DeviceLinear& first() const { return layers.front(); }
-};
-
 std::size_t parameterCount(const ModelConfig& config, const graphcast::NetworkShape& shape)
 {
     std::size_t count = 0;
@@ -169,40 +151,11 @@ std::size_t parameterCount(const ModelConfig& config, const graphcast::NetworkSh
     return count;
 }
 
-graphcast::NetworkShape networkShape(const GraphCastSizes& sizes)
-{
-    graphcast::NetworkShape shape;
-    shape.inputChannels = sizes.inputChannels;
-    shape.outputChannels = sizes.outputChannels;
-    shape.nodeFeatureSize = sizes.nodeFeatureSize;
-    shape.grid2meshEdgeFeatureSize = sizes.edgeFeatureSize;
-    shape.meshEdgeFeatureSize = sizes.edgeFeatureSize;
-    shape.mesh2gridEdgeFeatureSize = sizes.edgeFeatureSize;
-    return shape;
-}
-
-// The widths of the chunk buffers, shared by the allocation and the memory estimate.
-struct ChunkWidths {
-    int nodeInput = 0;  // [data, structure] or [latent, sums]
-    int widest = 0;     // latent, hidden, outputs
-    int widestK = 0;    // the widest GEMM input
-};
-
-ChunkWidths chunkWidths(const GraphCastSizes& sizes)
-{
-    const int latent = sizes.config.latentSize;
-    ChunkWidths widths;
-    widths.nodeInput = std::max({sizes.inputChannels + sizes.nodeFeatureSize, 2 * latent, sizes.edgeFeatureSize});
-    widths.widest = std::max(latent, sizes.outputChannels);
-    widths.widestK = widths.nodeInput;
-    return widths;
-}
-
-// Chunk buffers: node input, pre-activation, two row buffers, sums, three MLP buffers (float32)
-// and the bf16 staging of a GEMM's input.
+// Chunk buffers: node input, seven rows of the widest width (pre-activation, two row buffers,
+// sums, three MLP buffers) in float32, and the bf16 staging of a GEMM's input.
 std::size_t chunkBytes(const GraphCastSizes& sizes, std::int64_t rows)
 {
-    const ChunkWidths widths = chunkWidths(sizes);
+    const GraphCastChunkWidths widths = graphCastChunkWidths(sizes);
     const auto r = static_cast<std::size_t>(rows);
     return r * sizeof(float) *
                (static_cast<std::size_t>(widths.nodeInput) + 7 * static_cast<std::size_t>(widths.widest)) +
@@ -210,22 +163,6 @@ std::size_t chunkBytes(const GraphCastSizes& sizes, std::int64_t rows)
 }
 
 }  // namespace
-
-GraphCastSizes graphCastSizes(const ModelConfig& config, const Graphs& graphs, int inputChannels, int outputChannels)
-{
-    GraphCastSizes sizes;
-    sizes.config = config;
-    sizes.inputChannels = inputChannels;
-    sizes.outputChannels = outputChannels;
-    sizes.nodeFeatureSize = graphs.nodeFeatureSize;
-    sizes.edgeFeatureSize = graphs.grid2mesh.featureSize;
-    sizes.gridNodes = graphs.gridNodes;
-    sizes.meshNodes = graphs.meshNodes;
-    sizes.grid2meshEdges = static_cast<std::int64_t>(graphs.grid2mesh.count());
-    sizes.meshEdges = static_cast<std::int64_t>(graphs.mesh.count());
-    sizes.mesh2gridEdges = static_cast<std::int64_t>(graphs.mesh2grid.count());
-    return sizes;
-}
 
 GraphCastGpuMemory graphCastGpuMemory(const GraphCastSizes& sizes)
 {
@@ -237,7 +174,9 @@ GraphCastGpuMemory graphCastGpuMemory(const GraphCastSizes& sizes)
     const auto m2g = static_cast<std::size_t>(sizes.mesh2gridEdges);
     const auto F = static_cast<std::size_t>(sizes.nodeFeatureSize);
     GraphCastGpuMemory memory;
-    memory.parameterBytes = parameterCount(sizes.config, networkShape(sizes)) * (sizeof(float) + 2);
+    // Every parameter of the checkpoint (the few of mesh2grid's unused mesh node MLP included),
+    // float32 and bf16.
+    memory.parameterBytes = parameterCount(sizes.config, graphCastNetworkShape(sizes)) * (sizeof(float) + 2);
     // Senders and receivers (int32) of the three graphs, the receivers' edge offsets (int64),
     // grid node features, the mesh embedding, the static first-layer parts of grid2mesh and
     // mesh2grid edges and the multimesh edge embedding.
@@ -252,55 +191,17 @@ GraphCastGpuMemory graphCastGpuMemory(const GraphCastSizes& sizes)
     return memory;
 }
 
+// The CUDA executor and storage of GraphCastPass.h, on one stream and one cuBLAS handle.
 struct GpuGraphCastNetwork::Impl {
     int device = 0;
     std::string deviceName;
-    GraphCastSizes sizes;
-    int chunkRows = 0;  // capacity of the chunk buffers
     cudaStream_t stream = nullptr;
     cublasHandle_t blasHandle = nullptr;
     const Cublas::Api* blas = nullptr;
     std::vector<void*> allocations;
     std::size_t allocated = 0;
-
-    DeviceMlp gridEmbedder, meshEmbedder, grid2meshEdgeEmbedder, meshEdgeEmbedder, mesh2gridEdgeEmbedder;
-    DeviceMlp grid2meshEdge, grid2meshGridNode, grid2meshMeshNode;
-    std::vector<DeviceMlp> meshEdge, meshNode;
-    DeviceMlp mesh2gridEdge, mesh2gridGridNode, decoder;
-
-    graphcast::ReceiverBlocks grid2meshBlocks, meshBlocks, mesh2gridBlocks;
-    std::int32_t *grid2meshSenders = nullptr, *grid2meshReceivers = nullptr;
-    std::int32_t *meshSenders = nullptr, *meshReceivers = nullptr;
-    std::int32_t *mesh2gridSenders = nullptr, *mesh2gridReceivers = nullptr;
-    long long *grid2meshOffsets = nullptr, *meshOffsets = nullptr, *mesh2gridOffsets = nullptr;
-
-    // Static parts.
-    float* gridNodeFeatures = nullptr;
-    float* meshEmbedding = nullptr;
-    float* grid2meshFirstLayerPart = nullptr;
-    float* meshEdgeEmbedding = nullptr;
-    float* mesh2gridFirstLayerPart = nullptr;
-
-    // One pass.
-    float* gridInputs = nullptr;
-    float* gridOutputs = nullptr;
-    float* gridLatent = nullptr;
-    float* gridSenderPart = nullptr;
-    float* meshLatent = nullptr;
-    float* edgeLatent = nullptr;
-    float* senderPart = nullptr;
-    float* receiverPart = nullptr;
-
-    // Chunk buffers.
-    float* nodeInput = nullptr;
-    float* pre = nullptr;
-    float* rowsA = nullptr;
-    float* rowsB = nullptr;
-    float* sums = nullptr;
-    float* mlpFirst = nullptr;
-    float* mlpPing = nullptr;
-    float* mlpPong = nullptr;
-    __nv_bfloat16* half = nullptr;
+    GraphCastPassData data;
+    __nv_bfloat16* half = nullptr;  // bf16 staging of a GEMM's input
 
     ~Impl()
     {
@@ -338,6 +239,8 @@ struct GpuGraphCastNetwork::Impl {
 
     void launched(const char* kernel) const { check(cudaGetLastError(), std::string("launch of ") + kernel); }
 
+    // ---- Storage ----
+
     template <class T>
     T* allocate(std::size_t count, const char* what)
     {
@@ -350,15 +253,6 @@ struct GpuGraphCastNetwork::Impl {
         return static_cast<T*>(pointer);
     }
 
-    void release(void* pointer)
-    {
-        const auto found = std::find(allocations.begin(), allocations.end(), pointer);
-        if (found != allocations.end()) {
-            cudaFree(pointer);
-            allocations.erase(found);
-        }
-    }
-
     template <class T>
     T* upload(const std::vector<T>& values, const char* what)
     {
@@ -368,59 +262,16 @@ struct GpuGraphCastNetwork::Impl {
         return pointer;
     }
 
-    __nv_bfloat16* uploadHalf(const std::vector<float>& values, const char* what)
+    void release(const void* pointer)
     {
-        std::vector<__nv_bfloat16> halves(values.size());
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            halves[i] = __float2bfloat16_rn(values[i]);
+        const auto found = std::find(allocations.begin(), allocations.end(), pointer);
+        if (found != allocations.end()) {
+            cudaFree(*found);
+            allocations.erase(found);
         }
-        return upload(halves, what);
     }
 
-    DeviceMlp uploadMlp(const std::map<std::string, graphcast::Tensor>& params, const std::string& scope,
-                        bool layerNorm)
-    {
-        DeviceMlp mlp;
-        mlp.layerNorm = layerNorm;
-        for (int index = 0;; ++index) {
-            const std::string key = scope + "_mlp/~/linear_" + std::to_string(index);
-            const auto weights = params.find(key + ":w");
-            if (weights == params.end()) {
-                break;
-            }
-            const graphcast::Tensor& bias = params.at(key + ":b");
-            DeviceLinear linear;
-            linear.inputSize = static_cast<int>(weights->second.shape.at(0));
-            linear.outputSize = static_cast<int>(weights->second.shape.at(1));
-            linear.weights = upload(weights->second.values, "weights");
-            linear.weightsHalf = uploadHalf(weights->second.values, "bf16 weights");
-            linear.bias = upload(bias.values, "biases");
-            mlp.layers.push_back(linear);
-        }
-        if (mlp.layers.empty()) {
-            throw std::invalid_argument("no layers for MLP " + scope);
-        }
-        if (layerNorm) {
-            mlp.scale = upload(params.at(scope + "_layer_norm:scale").values, "layer norm scales");
-            mlp.offset = upload(params.at(scope + "_layer_norm:offset").values, "layer norm offsets");
-        }
-        return mlp;
-    }
-
-    // Host-side edge offsets of each receiver (edges sorted by receiver, checked by ReceiverBlocks).
-    long long* uploadOffsets(const std::vector<std::int32_t>& receivers, std::int64_t receiverCount)
-    {
-        std::vector<long long> offsets(static_cast<std::size_t>(receiverCount) + 1, 0);
-        for (std::int32_t receiver : receivers) {
-            ++offsets[static_cast<std::size_t>(receiver) + 1];
-        }
-        for (std::size_t r = 0; r + 1 < offsets.size(); ++r) {
-            offsets[r + 1] += offsets[r];
-        }
-        return upload(offsets, "receiver offsets");
-    }
-
-    // ---- Operations on the stream ----
+    // ---- Executor ----
 
     void fillRows(float* out, const float* row, int width, long long rows)
     {
@@ -460,21 +311,49 @@ struct GpuGraphCastNetwork::Impl {
         }
     }
 
-    void segmentSum(const graphcast::ReceiverBlocks& blocks, int block, const long long* offsets,
+    void segmentSum(const long long* offsets, int firstReceiver, int receivers, long long firstEdge,
                     const float* blockEdgeRows, int width, float* out)
     {
-        const long long count = static_cast<long long>(blocks.receiverCount(block)) * width;
+        const long long count = static_cast<long long>(receivers) * width;
         if (count > 0) {
-            segmentSumKernel<<<blocksFor(count), threadsPerBlock, 0, stream>>>(
-                out, blockEdgeRows, width, offsets, blocks.firstReceiver(block), blocks.receiverCount(block),
-                blocks.firstEdge(block));
+            segmentSumKernel<<<blocksFor(count), threadsPerBlock, 0, stream>>>(out, blockEdgeRows, width, offsets,
+                                                                               firstReceiver, receivers, firstEdge);
             launched("segmentSumKernel");
         }
     }
 
+    void swish(float* values, long long count)
+    {
+        if (count > 0) {
+            swishKernel<<<blocksFor(count), threadsPerBlock, 0, stream>>>(values, count);
+            launched("swishKernel");
+        }
+    }
+
+    void layerNorm(float* rows, int rowCount, int width, const float* scale, const float* offset)
+    {
+        if (rowCount > 0) {
+            const long long threads = static_cast<long long>(rowCount) * 32;
+            layerNormKernel<<<blocksFor(threads), threadsPerBlock, 0, stream>>>(rows, rowCount, width, scale, offset);
+            launched("layerNormKernel");
+        }
+    }
+
+    void copy(float* target, const float* source, long long count)
+    {
+        if (count > 0) {
+            check(cudaMemcpyAsync(target, source, sizeof(float) * static_cast<std::size_t>(count),
+                                  cudaMemcpyDeviceToDevice, stream),
+                  "cudaMemcpyAsync on the device");
+        }
+    }
+
+    void synchronize() { check(cudaStreamSynchronize(stream), "cudaStreamSynchronize"); }
+
     // rows × n (row-major) = (rows × k) · w (k × n), added to c when accumulate. cuBLAS is
-    // column-major: c as n × rows is wᵀ·aᵀ, so w goes first.
-    void gemm(const float* a, int rows, int k, const float* w, const __nv_bfloat16* wHalf, int n, float* c,
+    // column-major: c as n × rows is wᵀ·aᵀ, so w goes first. CUBLAS_GEMM_DEFAULT picks its
+    // kernel from the shapes alone, and the shapes follow from the graphs, never the batch.
+    void gemm(const float* a, int rows, int k, const float* w, const std::uint16_t* wHalf, int n, float* c,
               bool accumulate, GraphCastPrecision precision)
     {
         if (rows == 0 || n == 0) {
@@ -498,241 +377,7 @@ struct GpuGraphCastNetwork::Impl {
                               std::to_string(k) + " × " + std::to_string(n) + ", " + precisionName(precision) + ")");
         }
     }
-
-    // Rows `first` … of w (k rows of the first layer's [in, out] weights), for the first layer's
-    // per-part products.
-    void gemmPart(const float* a, int rows, const DeviceLinear& layer, int firstWeightRow, int k, float* c,
-                  bool accumulate, GraphCastPrecision precision)
-    {
-        const long long offset = static_cast<long long>(firstWeightRow) * layer.outputSize;
-        gemm(a, rows, k, layer.weights + offset, layer.weightsHalf + offset, layer.outputSize, c, accumulate,
-             precision);
-    }
-
-    void linear(const DeviceLinear& layer, const float* x, int rows, float* out, GraphCastPrecision precision)
-    {
-        fillRows(out, layer.bias, layer.outputSize, rows);
-        gemm(x, rows, layer.inputSize, layer.weights, layer.weightsHalf, layer.outputSize, out, true, precision);
-    }
-
-    void swish(float* values, long long count)
-    {
-        if (count > 0) {
-            swishKernel<<<blocksFor(count), threadsPerBlock, 0, stream>>>(values, count);
-            launched("swishKernel");
-        }
-    }
-
-    void layerNorm(const DeviceMlp& mlp, float* rows, int rowCount)
-    {
-        if (!mlp.layerNorm || rowCount == 0) {
-            return;
-        }
-        const long long threads = static_cast<long long>(rowCount) * 32;
-        layerNormKernel<<<blocksFor(threads), threadsPerBlock, 0, stream>>>(rows, rowCount, mlp.outputSize(), mlp.scale,
-                                                                            mlp.offset);
-        launched("layerNormKernel");
-    }
-
-    // Mlp::applyAfterFirstLayer: firstLayerOutput (overwritten) → out.
-    void applyAfterFirstLayer(const DeviceMlp& mlp, float* firstLayerOutput, int rows, float* out,
-                              GraphCastPrecision precision)
-    {
-        float* current = firstLayerOutput;
-        for (std::size_t index = 1; index < mlp.layers.size(); ++index) {
-            const DeviceLinear& previous = mlp.layers[index - 1];
-            swish(current, static_cast<long long>(rows) * previous.outputSize);
-            const bool last = index + 1 == mlp.layers.size();
-            float* next = last ? out : (current == mlpPing ? mlpPong : mlpPing);
-            linear(mlp.layers[index], current, rows, next, precision);
-            current = next;
-        }
-        if (mlp.layers.size() == 1) {
-            check(cudaMemcpyAsync(out, firstLayerOutput,
-                                  sizeof(float) * static_cast<std::size_t>(rows) *
-                                      static_cast<std::size_t>(mlp.outputSize()),
-                                  cudaMemcpyDeviceToDevice, stream),
-                  "cudaMemcpyAsync of an MLP's output");
-        }
-        layerNorm(mlp, out, rows);
-    }
-
-    // Mlp::apply: x (rows × input) → out (rows × output).
-    void apply(const DeviceMlp& mlp, const float* x, int rows, float* out, GraphCastPrecision precision)
-    {
-        if (mlp.layers.size() == 1) {
-            linear(mlp.first(), x, rows, out, precision);
-            layerNorm(mlp, out, rows);
-            return;
-        }
-        linear(mlp.first(), x, rows, mlpFirst, precision);
-        applyAfterFirstLayer(mlp, mlpFirst, rows, out, precision);
-    }
-
-    template <class Work>
-    void forRowChunks(std::int64_t rows, const Work& work)
-    {
-        for (std::int64_t first = 0; first < rows; first += chunkRows) {
-            work(first, static_cast<int>(std::min<std::int64_t>(chunkRows, rows - first)));
-        }
-    }
-
-    // ---- Construction ----
-
-    void precomputeStaticParts(const Graphs& graphs);
-    void run(GraphCastPrecision precision);
 };
-
-void GpuGraphCastNetwork::Impl::precomputeStaticParts(const Graphs& graphs)
-{
-    constexpr GraphCastPrecision precision = GraphCastPrecision::Float32;
-    const int L = sizes.config.latentSize;
-    const int H = L;
-    const int C = sizes.inputChannels;
-    const int F = sizes.nodeFeatureSize;
-    auto row = [](auto* base, std::int64_t index, int width) { return base + index * width; };
-
-    float* meshNodeFeatures = upload(graphs.meshNodeFeatures, "mesh node features");
-    meshEmbedding = allocate<float>(static_cast<std::size_t>(sizes.meshNodes) * L, "mesh embedding");
-    forRowChunks(sizes.meshNodes, [&](std::int64_t first, int rows) {
-        concat(nodeInput, nullptr, C, row(meshNodeFeatures, first, F), F, rows);
-        apply(meshEmbedder, nodeInput, rows, row(meshEmbedding, first, L), precision);
-    });
-    release(meshNodeFeatures);
-
-    // grid2mesh: edge·W_e + b + (embedded mesh receiver)·W_r.
-    float* meshReceiverPart = allocate<float>(static_cast<std::size_t>(sizes.meshNodes) * H, "projections");
-    forRowChunks(sizes.meshNodes, [&](std::int64_t first, int rows) {
-        gemmPart(row(meshEmbedding, first, L), rows, grid2meshEdge.first(), 2 * L, L, row(meshReceiverPart, first, H),
-                 false, precision);
-    });
-    auto firstLayerPart = [&](const graphcast::Edges& edges, const DeviceMlp& embedder, const DeviceMlp& edgeMlp,
-                              float* out, const float* receiverRows, const std::int32_t* receivers) {
-        float* features = upload(edges.features, "edge features");
-        forRowChunks(static_cast<std::int64_t>(edges.count()), [&](std::int64_t first, int rows) {
-            apply(embedder, row(features, first, edges.featureSize), rows, rowsA, precision);
-            // The first layer's bias and its first L rows, which see the edge.
-            float* part = row(out, first, H);
-            fillRows(part, edgeMlp.first().bias, H, rows);
-            gemmPart(rowsA, rows, edgeMlp.first(), 0, L, part, true, precision);
-            if (receiverRows) {
-                gatherAdd(part, H, rows, true, nullptr, nullptr, nullptr, receiverRows, receivers + first, 0);
-            }
-        });
-        release(features);
-    };
-    grid2meshFirstLayerPart =
-        allocate<float>(graphs.grid2mesh.count() * static_cast<std::size_t>(H), "grid2mesh static first-layer part");
-    firstLayerPart(graphs.grid2mesh, grid2meshEdgeEmbedder, grid2meshEdge, grid2meshFirstLayerPart, meshReceiverPart,
-                   grid2meshReceivers);
-
-    float* meshEdgeFeatures = upload(graphs.mesh.features, "mesh edge features");
-    meshEdgeEmbedding = allocate<float>(graphs.mesh.count() * static_cast<std::size_t>(L), "mesh edge embedding");
-    forRowChunks(static_cast<std::int64_t>(graphs.mesh.count()), [&](std::int64_t first, int rows) {
-        apply(meshEdgeEmbedder, row(meshEdgeFeatures, first, graphs.mesh.featureSize), rows,
-              row(meshEdgeEmbedding, first, L), precision);
-    });
-
-    mesh2gridFirstLayerPart =
-        allocate<float>(graphs.mesh2grid.count() * static_cast<std::size_t>(H), "mesh2grid static first-layer part");
-    firstLayerPart(graphs.mesh2grid, mesh2gridEdgeEmbedder, mesh2gridEdge, mesh2gridFirstLayerPart, nullptr, nullptr);
-    check(cudaStreamSynchronize(stream), "the static parts of the network");
-    release(meshReceiverPart);
-    release(meshEdgeFeatures);
-    (void)C;
-}
-
-void GpuGraphCastNetwork::Impl::run(GraphCastPrecision precision)
-{
-    const int L = sizes.config.latentSize;
-    const int H = L;
-    const int C = sizes.inputChannels;
-    const int F = sizes.nodeFeatureSize;
-    const int out = sizes.outputChannels;
-    auto row = [](auto* base, std::int64_t index, int width) { return base + index * width; };
-
-    // grid2mesh_gnn, grid nodes: embed, project for the grid2mesh edges, update with residual.
-    forRowChunks(sizes.gridNodes, [&](std::int64_t first, int rows) {
-        concat(nodeInput, row(gridInputs, first, C), C, row(gridNodeFeatures, first, F), F, rows);
-        apply(gridEmbedder, nodeInput, rows, rowsA, precision);
-        gemmPart(rowsA, rows, grid2meshEdge.first(), L, L, row(gridSenderPart, first, H), false, precision);
-        apply(grid2meshGridNode, rowsA, rows, rowsB, precision);
-        add(row(gridLatent, first, L), rowsA, rowsB, static_cast<long long>(rows) * L);
-    });
-
-    // grid2mesh_gnn, edges and mesh nodes.
-    for (int block = 0; block < grid2meshBlocks.blockCount(); ++block) {
-        const std::int64_t e0 = grid2meshBlocks.firstEdge(block);
-        const int edges = grid2meshBlocks.edgeCount(block);
-        const int first = grid2meshBlocks.firstReceiver(block);
-        const int receivers = grid2meshBlocks.receiverCount(block);
-        gatherAdd(pre, H, edges, false, row(grid2meshFirstLayerPart, e0, H), gridSenderPart, grid2meshSenders + e0,
-                  nullptr, nullptr, 0);
-        applyAfterFirstLayer(grid2meshEdge, pre, edges, rowsA, precision);
-        segmentSum(grid2meshBlocks, block, grid2meshOffsets, rowsA, L, sums);
-        const float* embedding = row(meshEmbedding, first, L);
-        concat(nodeInput, embedding, L, sums, L, receivers);
-        apply(grid2meshMeshNode, nodeInput, receivers, rowsB, precision);
-        add(row(meshLatent, first, L), embedding, rowsB, static_cast<long long>(receivers) * L);
-    }
-
-    // mesh_gnn.
-    check(cudaMemcpyAsync(edgeLatent, meshEdgeEmbedding, sizeof(float) * static_cast<std::size_t>(sizes.meshEdges) * L,
-                          cudaMemcpyDeviceToDevice, stream),
-          "cudaMemcpyAsync of the mesh edge embedding");
-    for (int step = 0; step < sizes.config.gnnMsgSteps; ++step) {
-        const DeviceMlp& edgeMlp = meshEdge[static_cast<std::size_t>(step)];
-        const DeviceMlp& nodeMlp = meshNode[static_cast<std::size_t>(step)];
-        forRowChunks(sizes.meshNodes, [&](std::int64_t first, int rows) {
-            gemmPart(row(meshLatent, first, L), rows, edgeMlp.first(), L, L, row(senderPart, first, H), false,
-                     precision);
-            gemmPart(row(meshLatent, first, L), rows, edgeMlp.first(), 2 * L, L, row(receiverPart, first, H), false,
-                     precision);
-        });
-        // A block reads the projections of other nodes and writes only its own receivers and
-        // edges, so the update runs in place, as on the CPU.
-        for (int block = 0; block < meshBlocks.blockCount(); ++block) {
-            const std::int64_t e0 = meshBlocks.firstEdge(block);
-            const int edges = meshBlocks.edgeCount(block);
-            const int first = meshBlocks.firstReceiver(block);
-            const int receivers = meshBlocks.receiverCount(block);
-            float* blockEdges = row(edgeLatent, e0, L);
-            fillRows(pre, edgeMlp.first().bias, H, edges);
-            gemmPart(blockEdges, edges, edgeMlp.first(), 0, L, pre, true, precision);
-            gatherAdd(pre, H, edges, true, nullptr, senderPart, meshSenders + e0, receiverPart, meshReceivers + e0, 0);
-            applyAfterFirstLayer(edgeMlp, pre, edges, rowsA, precision);
-            add(blockEdges, blockEdges, rowsA, static_cast<long long>(edges) * L);
-            segmentSum(meshBlocks, block, meshOffsets, rowsA, L, sums);
-            float* latent = row(meshLatent, first, L);
-            concat(nodeInput, latent, L, sums, L, receivers);
-            apply(nodeMlp, nodeInput, receivers, rowsB, precision);
-            add(latent, latent, rowsB, static_cast<long long>(receivers) * L);
-        }
-    }
-
-    // mesh2grid_gnn: edges from the processed mesh, grid node update, decoder. A block's grid
-    // receivers are consecutive, so their projections are computed per block.
-    forRowChunks(sizes.meshNodes, [&](std::int64_t first, int rows) {
-        gemmPart(row(meshLatent, first, L), rows, mesh2gridEdge.first(), L, L, row(senderPart, first, H), false,
-                 precision);
-    });
-    for (int block = 0; block < mesh2gridBlocks.blockCount(); ++block) {
-        const std::int64_t e0 = mesh2gridBlocks.firstEdge(block);
-        const int edges = mesh2gridBlocks.edgeCount(block);
-        const int first = mesh2gridBlocks.firstReceiver(block);
-        const int receivers = mesh2gridBlocks.receiverCount(block);
-        const float* latent = row(gridLatent, first, L);
-        gemmPart(latent, receivers, mesh2gridEdge.first(), 2 * L, L, rowsB, false, precision);
-        gatherAdd(pre, H, edges, false, row(mesh2gridFirstLayerPart, e0, H), senderPart, mesh2gridSenders + e0, rowsB,
-                  mesh2gridReceivers + e0, first);
-        applyAfterFirstLayer(mesh2gridEdge, pre, edges, rowsA, precision);
-        segmentSum(mesh2gridBlocks, block, mesh2gridOffsets, rowsA, L, sums);
-        concat(nodeInput, latent, L, sums, L, receivers);
-        apply(mesh2gridGridNode, nodeInput, receivers, rowsB, precision);
-        add(rowsB, rowsB, latent, static_cast<long long>(receivers) * L);
-        apply(decoder, rowsB, receivers, row(gridOutputs, first, out), precision);
-    }
-}
 
 GpuGraphCastNetwork::GpuGraphCastNetwork(const Checkpoint& checkpoint, const Graphs& graphs, int inputChannels,
                                          int outputChannels, int device)
@@ -740,16 +385,6 @@ GpuGraphCastNetwork::GpuGraphCastNetwork(const Checkpoint& checkpoint, const Gra
 {
     Impl& d = *impl_;
     d.device = device;
-    d.sizes = graphCastSizes(checkpoint.modelConfig, graphs, inputChannels, outputChannels);
-    const ModelConfig& config = checkpoint.modelConfig;
-    if (config.latentSize <= 0 || config.gnnMsgSteps <= 0 || config.hiddenLayers < 0) {
-        throw std::invalid_argument("GraphCast needs a positive latent size and message steps");
-    }
-    graphcast::NetworkShape shape = networkShape(d.sizes);
-    shape.meshEdgeFeatureSize = graphs.mesh.featureSize;
-    shape.mesh2gridEdgeFeatureSize = graphs.mesh2grid.featureSize;
-    graphcast::validateParameters(checkpoint, shape);
-
     cudaDeviceProp properties{};
     d.check(cudaSetDevice(device), "cudaSetDevice");
     d.check(cudaGetDeviceProperties(&properties, device), "cudaGetDeviceProperties");
@@ -765,89 +400,15 @@ GpuGraphCastNetwork::GpuGraphCastNetwork(const Checkpoint& checkpoint, const Gra
     // No TF32 or other reduced-precision shortcuts in the float32 GEMMs.
     d.check(d.blas->setMathMode(d.blasHandle, CUBLAS_PEDANTIC_MATH), "cublasSetMathMode");
 
-    const auto& params = checkpoint.params;
-    const std::string g2m = "grid2mesh_gnn";
-    const std::string mesh = "mesh_gnn";
-    const std::string m2g = "mesh2grid_gnn";
-    using graphcast::moduleScope;
-    d.gridEmbedder = d.uploadMlp(params, moduleScope(g2m, "encoder_nodes_grid_nodes"), true);
-    d.meshEmbedder = d.uploadMlp(params, moduleScope(g2m, "encoder_nodes_mesh_nodes"), true);
-    d.grid2meshEdgeEmbedder = d.uploadMlp(params, moduleScope(g2m, "encoder_edges_grid2mesh"), true);
-    d.grid2meshEdge = d.uploadMlp(params, moduleScope(g2m, "processor_edges_0_grid2mesh"), true);
-    d.grid2meshGridNode = d.uploadMlp(params, moduleScope(g2m, "processor_nodes_0_grid_nodes"), true);
-    d.grid2meshMeshNode = d.uploadMlp(params, moduleScope(g2m, "processor_nodes_0_mesh_nodes"), true);
-    d.meshEdgeEmbedder = d.uploadMlp(params, moduleScope(mesh, "encoder_edges_mesh"), true);
-    for (int step = 0; step < config.gnnMsgSteps; ++step) {
-        d.meshEdge.push_back(
-            d.uploadMlp(params, moduleScope(mesh, "processor_edges_" + std::to_string(step) + "_mesh"), true));
-        d.meshNode.push_back(
-            d.uploadMlp(params, moduleScope(mesh, "processor_nodes_" + std::to_string(step) + "_mesh_nodes"), true));
-    }
-    d.mesh2gridEdgeEmbedder = d.uploadMlp(params, moduleScope(m2g, "encoder_edges_mesh2grid"), true);
-    d.mesh2gridEdge = d.uploadMlp(params, moduleScope(m2g, "processor_edges_0_mesh2grid"), true);
-    d.mesh2gridGridNode = d.uploadMlp(params, moduleScope(m2g, "processor_nodes_0_grid_nodes"), true);
-    d.decoder = d.uploadMlp(params, moduleScope(m2g, "decoder_nodes_grid_nodes"), false);
-
-    // Chunks as on the CPU but larger: receivers whole, at most chunkRows of them, edges up to
-    // chunkRows plus one receiver's in-degree.
-    d.grid2meshBlocks =
-        graphcast::ReceiverBlocks(graphs.grid2mesh.receivers, graphs.meshNodes, graphCastChunkRows, graphCastChunkRows);
-    d.meshBlocks =
-        graphcast::ReceiverBlocks(graphs.mesh.receivers, graphs.meshNodes, graphCastChunkRows, graphCastChunkRows);
-    d.mesh2gridBlocks =
-        graphcast::ReceiverBlocks(graphs.mesh2grid.receivers, graphs.gridNodes, graphCastChunkRows, graphCastChunkRows);
-    d.chunkRows = graphCastChunkRows;
-    for (const graphcast::ReceiverBlocks* blocks : {&d.grid2meshBlocks, &d.meshBlocks, &d.mesh2gridBlocks}) {
-        d.chunkRows = std::max({d.chunkRows, blocks->maxEdgesPerBlock(), blocks->maxReceiversPerBlock()});
-    }
-    for (const auto* senders : {&graphs.grid2mesh.senders, &graphs.mesh.senders, &graphs.mesh2grid.senders}) {
-        const int limit = senders == &graphs.grid2mesh.senders ? graphs.gridNodes : graphs.meshNodes;
-        for (std::int32_t sender : *senders) {
-            if (sender < 0 || sender >= limit) {
-                throw std::invalid_argument("edge sender " + std::to_string(sender) + " outside 0 … " +
-                                            std::to_string(limit - 1));
-            }
-        }
-    }
-    d.grid2meshSenders = d.upload(graphs.grid2mesh.senders, "grid2mesh senders");
-    d.grid2meshReceivers = d.upload(graphs.grid2mesh.receivers, "grid2mesh receivers");
-    d.meshSenders = d.upload(graphs.mesh.senders, "mesh senders");
-    d.meshReceivers = d.upload(graphs.mesh.receivers, "mesh receivers");
-    d.mesh2gridSenders = d.upload(graphs.mesh2grid.senders, "mesh2grid senders");
-    d.mesh2gridReceivers = d.upload(graphs.mesh2grid.receivers, "mesh2grid receivers");
-    d.grid2meshOffsets = d.uploadOffsets(graphs.grid2mesh.receivers, graphs.meshNodes);
-    d.meshOffsets = d.uploadOffsets(graphs.mesh.receivers, graphs.meshNodes);
-    d.mesh2gridOffsets = d.uploadOffsets(graphs.mesh2grid.receivers, graphs.gridNodes);
-    d.gridNodeFeatures = d.upload(graphs.gridNodeFeatures, "grid node features");
-
-    const ChunkWidths widths = chunkWidths(d.sizes);
-    const auto rows = static_cast<std::size_t>(d.chunkRows);
-    const auto widest = static_cast<std::size_t>(widths.widest);
-    d.nodeInput = d.allocate<float>(rows * static_cast<std::size_t>(widths.nodeInput), "chunk buffers");
-    d.pre = d.allocate<float>(rows * widest, "chunk buffers");
-    d.rowsA = d.allocate<float>(rows * widest, "chunk buffers");
-    d.rowsB = d.allocate<float>(rows * widest, "chunk buffers");
-    d.sums = d.allocate<float>(rows * widest, "chunk buffers");
-    d.mlpFirst = d.allocate<float>(rows * widest, "chunk buffers");
-    d.mlpPing = d.allocate<float>(rows * widest, "chunk buffers");
-    d.mlpPong = d.allocate<float>(rows * widest, "chunk buffers");
-    d.half = d.allocate<__nv_bfloat16>(rows * static_cast<std::size_t>(widths.widestK), "bf16 staging");
-
-    const auto G = static_cast<std::size_t>(d.sizes.gridNodes);
-    const auto M = static_cast<std::size_t>(d.sizes.meshNodes);
-    const auto L = static_cast<std::size_t>(config.latentSize);
-    d.gridInputs = d.allocate<float>(G * static_cast<std::size_t>(inputChannels), "grid inputs");
-    d.gridOutputs = d.allocate<float>(G * static_cast<std::size_t>(outputChannels), "grid outputs");
-    d.gridLatent = d.allocate<float>(G * L, "grid latents");
-    d.gridSenderPart = d.allocate<float>(G * L, "grid projections");
-    d.meshLatent = d.allocate<float>(M * L, "mesh latents");
-    d.edgeLatent = d.allocate<float>(static_cast<std::size_t>(d.sizes.meshEdges) * L, "mesh edge latents");
-    d.senderPart = d.allocate<float>(M * L, "mesh projections");
-    d.receiverPart = d.allocate<float>(M * L, "mesh projections");
-    d.check(cudaMemset(d.gridInputs, 0, G * static_cast<std::size_t>(inputChannels) * sizeof(float)),
+    d.data = makeGraphCastPassData(checkpoint, graphs, inputChannels, outputChannels, d);
+    const GraphCastChunkWidths widths = graphCastChunkWidths(d.data.sizes);
+    d.half = d.allocate<__nv_bfloat16>(
+        static_cast<std::size_t>(d.data.chunkRows) * static_cast<std::size_t>(widths.widestK), "bf16 staging");
+    d.check(cudaMemset(d.data.gridInputs, 0,
+                       static_cast<std::size_t>(d.data.sizes.gridNodes) * static_cast<std::size_t>(inputChannels) *
+                           sizeof(float)),
             "cudaMemset of the grid inputs");
-
-    d.precomputeStaticParts(graphs);
+    precomputeGraphCastStaticParts(d.data, graphs, d, d);
 }
 
 GpuGraphCastNetwork::~GpuGraphCastNetwork() = default;
@@ -858,19 +419,19 @@ int GpuGraphCastNetwork::device() const
 }
 int GpuGraphCastNetwork::inputChannels() const
 {
-    return impl_->sizes.inputChannels;
+    return impl_->data.sizes.inputChannels;
 }
 int GpuGraphCastNetwork::outputChannels() const
 {
-    return impl_->sizes.outputChannels;
+    return impl_->data.sizes.outputChannels;
 }
 int GpuGraphCastNetwork::gridNodes() const
 {
-    return static_cast<int>(impl_->sizes.gridNodes);
+    return static_cast<int>(impl_->data.sizes.gridNodes);
 }
 const GraphCastSizes& GpuGraphCastNetwork::sizes() const
 {
-    return impl_->sizes;
+    return impl_->data.sizes;
 }
 std::size_t GpuGraphCastNetwork::allocatedBytes() const
 {
@@ -887,26 +448,26 @@ void GpuGraphCastNetwork::forwardMembers(std::span<const float> gridInputs, std:
                                          GraphCastPrecision precision)
 {
     Impl& d = *impl_;
-    const auto inputFloats =
-        static_cast<std::size_t>(d.sizes.gridNodes) * static_cast<std::size_t>(d.sizes.inputChannels);
+    const GraphCastSizes& sizes = d.data.sizes;
+    const auto inputFloats = static_cast<std::size_t>(sizes.gridNodes) * static_cast<std::size_t>(sizes.inputChannels);
     const auto outputFloats =
-        static_cast<std::size_t>(d.sizes.gridNodes) * static_cast<std::size_t>(d.sizes.outputChannels);
+        static_cast<std::size_t>(sizes.gridNodes) * static_cast<std::size_t>(sizes.outputChannels);
     if (members < 0 || gridInputs.size() != inputFloats * static_cast<std::size_t>(members) ||
         gridOutputs.size() != outputFloats * static_cast<std::size_t>(members)) {
         throw std::invalid_argument("GpuGraphCastNetwork::forwardMembers: " + std::to_string(gridInputs.size()) +
                                     " inputs and " + std::to_string(gridOutputs.size()) + " outputs for " +
-                                    std::to_string(members) + " members of " + std::to_string(d.sizes.gridNodes) +
-                                    " grid nodes × " + std::to_string(d.sizes.inputChannels) + " in, " +
-                                    std::to_string(d.sizes.outputChannels) + " out");
+                                    std::to_string(members) + " members of " + std::to_string(sizes.gridNodes) +
+                                    " grid nodes × " + std::to_string(sizes.inputChannels) + " in, " +
+                                    std::to_string(sizes.outputChannels) + " out");
     }
     d.check(cudaSetDevice(d.device), "cudaSetDevice");
     for (int member = 0; member < members; ++member) {
         const auto m = static_cast<std::size_t>(member);
-        d.check(cudaMemcpyAsync(d.gridInputs, gridInputs.data() + m * inputFloats, inputFloats * sizeof(float),
+        d.check(cudaMemcpyAsync(d.data.gridInputs, gridInputs.data() + m * inputFloats, inputFloats * sizeof(float),
                                 cudaMemcpyHostToDevice, d.stream),
                 "cudaMemcpyAsync of a member's inputs");
-        d.run(precision);
-        d.check(cudaMemcpyAsync(gridOutputs.data() + m * outputFloats, d.gridOutputs, outputFloats * sizeof(float),
+        runGraphCastPass(d.data, d, precision);
+        d.check(cudaMemcpyAsync(gridOutputs.data() + m * outputFloats, d.data.gridOutputs, outputFloats * sizeof(float),
                                 cudaMemcpyDeviceToHost, d.stream),
                 "cudaMemcpyAsync of a member's outputs");
         d.check(cudaStreamSynchronize(d.stream), "a GraphCast forward pass");
@@ -917,7 +478,7 @@ double GpuGraphCastNetwork::timeForwardMilliseconds(GraphCastPrecision precision
 {
     Impl& d = *impl_;
     d.check(cudaSetDevice(d.device), "cudaSetDevice");
-    d.run(precision);
+    runGraphCastPass(d.data, d, precision);
     d.check(cudaStreamSynchronize(d.stream), "the warm-up forward pass");
     cudaEvent_t start = nullptr;
     cudaEvent_t stop = nullptr;
@@ -927,7 +488,7 @@ double GpuGraphCastNetwork::timeForwardMilliseconds(GraphCastPrecision precision
     try {
         d.check(cudaEventRecord(start, d.stream), "cudaEventRecord");
         for (int pass = 0; pass < std::max(1, passes); ++pass) {
-            d.run(precision);
+            runGraphCastPass(d.data, d, precision);
         }
         d.check(cudaEventRecord(stop, d.stream), "cudaEventRecord");
         d.check(cudaEventSynchronize(stop), "the timed forward passes");

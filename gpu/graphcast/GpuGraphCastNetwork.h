@@ -23,6 +23,7 @@
 // stream, so a member's bits depend neither on its batch nor on the members beside it.
 
 #include "GpuModel.h"
+#include "graphcast/GraphCastPass.h"
 #include "graphcast/GraphCastTypes.h"
 
 #include <cstddef>
@@ -33,24 +34,7 @@
 
 namespace spreadcast::gpu {
 
-enum class GraphCastPrecision { Float32, Bfloat16 };
 const char* precisionName(GraphCastPrecision precision);
-
-// What sizes the device memory of the executor: the model and task (channels) and the graphs.
-struct GraphCastSizes {
-    graphcast::ModelConfig config;
-    int inputChannels = 0;
-    int outputChannels = 0;
-    int nodeFeatureSize = 3;
-    int edgeFeatureSize = 4;  // of each of the three graphs (graphcast: 4)
-    std::int64_t gridNodes = 0;
-    std::int64_t meshNodes = 0;
-    std::int64_t grid2meshEdges = 0;
-    std::int64_t meshEdges = 0;
-    std::int64_t mesh2gridEdges = 0;
-};
-GraphCastSizes graphCastSizes(const graphcast::ModelConfig& config, const graphcast::Graphs& graphs, int inputChannels,
-                              int outputChannels);
 
 // Device bytes of the executor, computed from the sizes (not measured; cuBLAS's own workspace
 // and the CUDA context, some hundreds of MiB, come on top).
@@ -63,10 +47,6 @@ struct GraphCastGpuMemory {
     std::size_t forwardBytes() const { return parameterBytes + staticBytes + workingBytes + perMemberBytes; }
 };
 GraphCastGpuMemory graphCastGpuMemory(const GraphCastSizes& sizes);
-
-// The rows of a node chunk and the edges of an edge chunk (whole receivers, so up to one
-// receiver's in-degree more).
-inline constexpr int graphCastChunkRows = 32768;
 
 class GpuGraphCastNetwork {
 public:

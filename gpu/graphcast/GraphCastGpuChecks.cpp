@@ -137,6 +137,8 @@ std::vector<SelftestCheck> graphCastSelftestChecks(int gpu, std::ostream& log)
             checks.push_back({name, false, error.what()});
         }
     };
+    log << "GraphCast network: device memory of one forward pass (computed)\n";
+    writeGraphCastMemoryTable(log);
     log << "GraphCast network: GPU against CPU, synthetic checkpoint\n" << std::flush;
     guarded("GraphCast network", [&] {
         const SyntheticCase c = syntheticCase();
