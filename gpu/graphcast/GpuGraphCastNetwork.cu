@@ -138,58 +138,7 @@ __global__ void layerNormKernel(float* rows, int rowCount, int width, const floa
     }
 }
 
-std::size_t parameterCount(const ModelConfig& config, const graphcast::NetworkShape& shape)
-{
-    std::size_t count = 0;
-    for (const auto& [key, extents] : graphcast::expectedParameterShapes(config, shape)) {
-        std::size_t size = 1;
-        for (std::int64_t extent : extents) {
-            size *= static_cast<std::size_t>(extent);
-        }
-        count += size;
-    }
-    return count;
-}
-
-// Chunk buffers: node input, seven rows of the widest width (pre-activation, two row buffers,
-// sums, three MLP buffers) in float32, and the bf16 staging of a GEMM's input.
-std::size_t chunkBytes(const GraphCastSizes& sizes, std::int64_t rows)
-{
-    const GraphCastChunkWidths widths = graphCastChunkWidths(sizes);
-    const auto r = static_cast<std::size_t>(rows);
-    return r * sizeof(float) *
-               (static_cast<std::size_t>(widths.nodeInput) + 7 * static_cast<std::size_t>(widths.widest)) +
-           r * 2 * static_cast<std::size_t>(widths.widestK);
-}
-
 }  // namespace
-
-GraphCastGpuMemory graphCastGpuMemory(const GraphCastSizes& sizes)
-{
-    const auto L = static_cast<std::size_t>(sizes.config.latentSize);
-    const auto G = static_cast<std::size_t>(sizes.gridNodes);
-    const auto M = static_cast<std::size_t>(sizes.meshNodes);
-    const auto g2m = static_cast<std::size_t>(sizes.grid2meshEdges);
-    const auto mesh = static_cast<std::size_t>(sizes.meshEdges);
-    const auto m2g = static_cast<std::size_t>(sizes.mesh2gridEdges);
-    const auto F = static_cast<std::size_t>(sizes.nodeFeatureSize);
-    GraphCastGpuMemory memory;
-    // Every parameter of the checkpoint (the few of mesh2grid's unused mesh node MLP included),
-    // float32 and bf16.
-    memory.parameterBytes = parameterCount(sizes.config, graphCastNetworkShape(sizes)) * (sizeof(float) + 2);
-    // Senders and receivers (int32) of the three graphs, the receivers' edge offsets (int64),
-    // grid node features, the mesh embedding, the static first-layer parts of grid2mesh and
-    // mesh2grid edges and the multimesh edge embedding.
-    memory.staticBytes = 2 * 4 * (g2m + mesh + m2g) + 8 * (2 * (M + 1) + G + 1) +
-                         sizeof(float) * (G * F + M * L + g2m * L + mesh * L + m2g * L);
-    // Grid latents and sender projections, mesh latents and both projections, the edge latents
-    // of the processor, and the chunk buffers (a chunk holds up to its rows plus one receiver's
-    // edges: 1024 covers GraphCast's in-degrees).
-    memory.workingBytes = sizeof(float) * (2 * G * L + 3 * M * L + mesh * L) +
-                          chunkBytes(sizes, static_cast<std::int64_t>(graphCastChunkRows) + 1024);
-    memory.perMemberBytes = sizeof(float) * G * static_cast<std::size_t>(sizes.inputChannels + sizes.outputChannels);
-    return memory;
-}
 
 // The CUDA executor and storage of GraphCastPass.h, on one stream and one cuBLAS handle.
 struct GpuGraphCastNetwork::Impl {

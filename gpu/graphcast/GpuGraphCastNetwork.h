@@ -23,6 +23,7 @@
 // stream, so a member's bits depend neither on its batch nor on the members beside it.
 
 #include "GpuModel.h"
+#include "graphcast/GraphCastGpuMemory.h"
 #include "graphcast/GraphCastPass.h"
 #include "graphcast/GraphCastTypes.h"
 
@@ -35,18 +36,6 @@
 namespace spreadcast::gpu {
 
 const char* precisionName(GraphCastPrecision precision);
-
-// Device bytes of the executor, computed from the sizes (not measured; cuBLAS's own workspace
-// and the CUDA context, some hundreds of MiB, come on top).
-struct GraphCastGpuMemory {
-    std::size_t parameterBytes = 0;  // float32 parameters and their bf16 copies
-    std::size_t staticBytes = 0;     // graph indices, node features, the precomputed static parts
-    std::size_t workingBytes = 0;    // one forward pass's activations and chunk scratch
-    std::size_t perMemberBytes = 0;  // a member's inputs and outputs on the device
-    // Parameters, static parts and one pass: members run in turn, so the working set is shared.
-    std::size_t forwardBytes() const { return parameterBytes + staticBytes + workingBytes + perMemberBytes; }
-};
-GraphCastGpuMemory graphCastGpuMemory(const GraphCastSizes& sizes);
 
 class GpuGraphCastNetwork {
 public:

@@ -117,14 +117,6 @@ bool sameBits(const std::vector<float>& a, const float* b)
     return std::memcmp(a.data(), b, a.size() * sizeof(float)) == 0;
 }
 
-double mlpFlops(double rows, double input, double hidden, double output, int hiddenLayers)
-{
-    if (hiddenLayers == 0) {
-        return 2.0 * rows * input * output;
-    }
-    return 2.0 * rows * (input * hidden + (hiddenLayers - 1) * hidden * hidden + hidden * output);
-}
-
 }  // namespace
 
 std::vector<SelftestCheck> graphCastSelftestChecks(int gpu, std::ostream& log)
@@ -184,31 +176,6 @@ std::vector<SelftestCheck> graphCastSelftestChecks(int gpu, std::ostream& log)
         }
     });
     return checks;
-}
-
-double graphCastGemmFlops(const GraphCastSizes& sizes)
-{
-    const double G = static_cast<double>(sizes.gridNodes);
-    const double M = static_cast<double>(sizes.meshNodes);
-    const double L = sizes.config.latentSize;
-    const double H = L;
-    const int layers = sizes.config.hiddenLayers;
-    const double in = sizes.inputChannels + sizes.nodeFeatureSize;
-    // Grid embedder, the grid sender projection, the grid node update.
-    double flops = mlpFlops(G, in, H, L, layers) + 2.0 * G * L * H + mlpFlops(G, L, H, L, layers);
-    // grid2mesh edges after the first layer, mesh node update.
-    const double g2m = static_cast<double>(sizes.grid2meshEdges);
-    flops += mlpFlops(g2m, L, H, L, layers) - 2.0 * g2m * L * H + mlpFlops(M, 2 * L, H, L, layers);
-    const double meshEdges = static_cast<double>(sizes.meshEdges);
-    for (int step = 0; step < sizes.config.gnnMsgSteps; ++step) {
-        flops += 2.0 * 2.0 * M * L * H + 2.0 * meshEdges * L * H;
-        flops += mlpFlops(meshEdges, L, H, L, layers) - 2.0 * meshEdges * L * H + mlpFlops(M, 2 * L, H, L, layers);
-    }
-    const double m2g = static_cast<double>(sizes.mesh2gridEdges);
-    flops += 2.0 * M * L * H + 2.0 * G * L * H;
-    flops += mlpFlops(m2g, L, H, L, layers) - 2.0 * m2g * L * H + mlpFlops(G, 2 * L, H, L, layers) +
-             mlpFlops(G, L, H, sizes.outputChannels, layers);
-    return flops;
 }
 
 std::vector<GraphCastGpuBenchRow> benchmarkGraphCastGpu(int gpu, int passes, std::ostream& log)

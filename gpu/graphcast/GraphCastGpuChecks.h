@@ -38,9 +38,6 @@ struct GraphCastGpuBenchRow {
 // after a warm-up. Throws GpuError for a CUDA or cuBLAS failure.
 std::vector<GraphCastGpuBenchRow> benchmarkGraphCastGpu(int gpu, int passes, std::ostream& log);
 
-// GEMM flops of one forward pass (2 per multiply–add), as GraphCastNetwork::gemmFlopsPerForward.
-double graphCastGemmFlops(const GraphCastSizes& sizes);
-
 // The sizes of graphcast's two published configurations with TASK_13's channels, from the mesh
 // and grid counts (multimesh levels 0 … meshSize, both directions; mesh→grid 3 edges per grid
 // node; grid→mesh the radius query's count, 1 618 746 at 0.25° (Lam et al. 2023) and scaled by

@@ -21,7 +21,9 @@ public:
     template <class T>
     T* allocate(std::size_t count, const char*)
     {
-        blocks_.emplace_back(std::max<std::size_t>(1, count) * sizeof(T));
+        const std::size_t bytes = std::max<std::size_t>(1, count) * sizeof(T);
+        blocks_.emplace_back(bytes);
+        allocatedBytes_ += bytes;
         return reinterpret_cast<T*>(blocks_.back().data());
     }
     template <class T>
@@ -33,21 +35,31 @@ public:
     }
     void release(const void* pointer)
     {
-        blocks_.remove_if([&](const Block& block) { return block.data() == pointer; });
+        blocks_.remove_if([&](const Block& block) {
+            if (block.data() != pointer) {
+                return false;
+            }
+            allocatedBytes_ -= block.bytes;
+            return true;
+        });
     }
+    // What is allocated now, as the GPU storage would hold it.
+    std::size_t allocatedBytes() const { return allocatedBytes_; }
 
 private:
     // Storage of 16-byte alignment for every element type.
     struct Block {
-        explicit Block(std::size_t bytes) : storage((bytes + 15) / 16) {}
+        explicit Block(std::size_t size) : bytes(size), storage((size + 15) / 16) {}
         void* data() { return storage.data(); }
         const void* data() const { return storage.data(); }
         struct alignas(16) Chunk {
             unsigned char bytes[16];
         };
+        std::size_t bytes;
         std::vector<Chunk> storage;
     };
     std::list<Block> blocks_;
+    std::size_t allocatedBytes_ = 0;
 };
 
 class GraphCastHostExecutor {

@@ -3,6 +3,7 @@
 // CPU network computes, to float32 rounding, and in bf16 within the tolerance the selftest uses
 // on the GPU; the kernels' arithmetic must match the CPU network's loops.
 #include "graphcast/GraphBuilder.h"
+#include "graphcast/GraphCastGpuMemory.h"
 #include "graphcast/GraphCastHostExecutor.h"
 #include "graphcast/GraphCastKernels.h"
 #include "graphcast/GraphCastMlp.h"
@@ -208,6 +209,43 @@ private slots:
         QVERIFY(rms <= 5e-2);
         QVERIFY(largest <= 0.3);
         QVERIFY(largest > 1e-4);
+    }
+
+    // The memory count is what the executor allocates: the twin's storage holds all of it but the
+    // bf16 staging (a GPU buffer) and mesh2grid's unused mesh node MLP (counted, not uploaded).
+    void memoryCountIsWhatThePassAllocates()
+    {
+        const Case c = syntheticCase(1);
+        GraphCastHostStorage storage;
+        GraphCastHostExecutor executor;
+        GraphCastPassData data =
+            makeGraphCastPassData(c.checkpoint, c.graphs, c.inputChannels, c.outputChannels, storage, 40);
+        precomputeGraphCastStaticParts(data, c.graphs, executor, storage);
+        const GraphCastGpuMemory memory = graphCastGpuMemory(data.sizes, data.chunkRows);
+        std::size_t unusedParameterBytes = 0;
+        for (const auto& [key, extents] :
+             graphcast::expectedParameterShapes(c.checkpoint.modelConfig, graphCastNetworkShape(data.sizes))) {
+            if (key.starts_with(graphcast::moduleScope("mesh2grid_gnn", "processor_nodes_0_mesh_nodes"))) {
+                std::size_t size = 1;
+                for (std::int64_t extent : extents) {
+                    size *= static_cast<std::size_t>(extent);
+                }
+                unusedParameterBytes += size * (key.ends_with(":w") ? 6 : 4);
+            }
+        }
+        const std::size_t staging = static_cast<std::size_t>(data.chunkRows) * sizeof(std::uint16_t) *
+                                    static_cast<std::size_t>(graphCastChunkWidths(data.sizes).widestK);
+        QCOMPARE(storage.allocatedBytes() + staging + unusedParameterBytes, memory.forwardBytes());
+    }
+
+    // The flop count the bench reports is the CPU network's.
+    void flopCountIsTheCpuNetworks()
+    {
+        const Case c = syntheticCase(2);
+        const graphcast::GraphCastNetwork cpu(c.checkpoint, c.graphs, c.inputChannels, c.outputChannels, 1);
+        const double flops =
+            graphCastGemmFlops(graphCastSizes(c.checkpoint.modelConfig, c.graphs, c.inputChannels, c.outputChannels));
+        QVERIFY(std::fabs(flops - cpu.gemmFlopsPerForward()) <= 1e-12 * flops);
     }
 };
 
