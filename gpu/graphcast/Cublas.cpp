@@ -9,7 +9,7 @@ namespace {
 
 // The sonames of cuBLAS 13 (CUDA 13) and 12 (CUDA 12), found the way the loader finds them, then
 // in the CUDA toolkit's usual places. libcublas needs libcublasLt of the same version, which the
-// loader finds next to it through libcublas's own RUNPATH or the same search.
+// loader finds next to it (libcublas's RUNPATH is $ORIGIN).
 std::vector<std::string> candidates()
 {
     const std::vector<std::string> names = {"libcublas.so.13", "libcublas.so.12"};

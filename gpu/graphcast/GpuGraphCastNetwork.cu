@@ -346,8 +346,10 @@ GpuGraphCastNetwork::GpuGraphCastNetwork(const Checkpoint& checkpoint, const Gra
     d.check(cudaStreamCreateWithFlags(&d.stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
     d.check(d.blas->create(&d.blasHandle), "cublasCreate");
     d.check(d.blas->setStream(d.blasHandle, d.stream), "cublasSetStream");
-    // No TF32 or other reduced-precision shortcuts in the float32 GEMMs.
-    d.check(d.blas->setMathMode(d.blasHandle, CUBLAS_PEDANTIC_MATH), "cublasSetMathMode");
+    // The default math mode computes CUBLAS_COMPUTE_32F GEMMs with at least float32's bits (no
+    // TF32, which needs CUBLAS_COMPUTE_32F_FAST_TF32 or CUBLAS_TF32_TENSOR_OP_MATH); set it
+    // explicitly so that nothing inherited changes it.
+    d.check(d.blas->setMathMode(d.blasHandle, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
 
     d.data = makeGraphCastPassData(checkpoint, graphs, inputChannels, outputChannels, d);
     const GraphCastChunkWidths widths = graphCastChunkWidths(d.data.sizes);
