@@ -11,6 +11,7 @@ namespace spreadcast::cli {
 void addRunCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
 void addDevicesCommand(CLI::App& app);
+void addGraphCommand(CLI::App& app);
 void addKeysCommand(CLI::App& app);
 void addRenderCommand(CLI::App& app);
 void addSelftestCommand(CLI::App& app);

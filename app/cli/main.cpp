@@ -70,6 +70,7 @@ int main(int argc, char** argv)
     spreadcast::cli::addKeysCommand(app);
     spreadcast::cli::addSelftestCommand(app);
     spreadcast::cli::addRenderCommand(app);
+    spreadcast::cli::addGraphCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::RuntimeError& error) {

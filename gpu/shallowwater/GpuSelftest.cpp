@@ -8,6 +8,7 @@
 #include "io/NetcdfCompare.h"
 #include "run/EnsembleRun.h"
 #include "run/WorkQueue.h"
+#include "graphcast/GraphCastGpuChecks.h"
 
 #include <atomic>
 #include <cmath>
@@ -470,6 +471,9 @@ SelftestReport runGpuSelftest(const SelftestOptions& options, std::ostream& log)
             report.checks.push_back(std::move(check));
         }
     });
+    for (auto& check : graphCastSelftestChecks(gpu, log)) {
+        report.checks.push_back(std::move(check));
+    }
     return report;
 }
 
