@@ -1,8 +1,9 @@
 #!/bin/bash
 # Builds the libFuzzer targets with clang into build/fuzz and runs FuzzNpz (the .npz/.npy and
 # checkpoint readers) for SECONDS seconds (default 60) on a seed corpus made by
-# tests/fuzz/make_npz_corpus.py. Findings (crash-*, leak-*, oom-*, timeout-*) land in
-# build/fuzz/findings; the corpus grows in build/fuzz/corpus-npz.
+# tests/fuzz/make_npz_corpus.py (build/fuzz/seeds-npz). Findings (crash-*, leak-*, oom-*,
+# timeout-*) land in build/fuzz/findings; the corpus grows in build/fuzz/corpus-npz and is kept
+# between runs.
 # Usage: scripts/fuzz.sh [SECONDS] [extra libFuzzer flags…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,10 +16,9 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
 fi
 cmake --build "$build" --target FuzzNpz -j"${JOBS:-2}"
 corpus=$build/corpus-npz
-if [ ! -d "$corpus" ]; then
-  /usr/bin/python3 tests/fuzz/make_npz_corpus.py "$corpus"
-fi
-mkdir -p "$build/findings"
+seeds=$build/seeds-npz
+/usr/bin/python3 tests/fuzz/make_npz_corpus.py "$seeds"
+mkdir -p "$corpus" "$build/findings"
 # The RSS limit catches any allocation sized from a header instead of from data really present.
-"$build/tests/fuzz/FuzzNpz" "$corpus" -dict=tests/fuzz/npz.dict -max_total_time="$seconds" \
+"$build/tests/fuzz/FuzzNpz" "$corpus" "$seeds" -dict=tests/fuzz/npz.dict -max_total_time="$seconds" \
   -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix="$build/findings/" "$@"

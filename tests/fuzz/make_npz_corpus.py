@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Seed corpus for FuzzNpz: one file per kind of input the readers accept, each prefixed with the
-byte that FuzzNpz reads as its mode (0 a bare .npy, 1 an .npz, 2 an .npz read as a checkpoint).
+byte that FuzzNpz reads as its mode (0 a bare .npy, 1 an .npz, 2 an .npz read as a checkpoint,
+3 records "KEY=NPY-BYTES" separated by "\nNPZ\n" that FuzzNpz packs into a zip itself).
 Usage: make_npz_corpus.py DIRECTORY (needs Debian's python3-numpy)."""
 
 import io
@@ -25,7 +26,7 @@ def npz_bytes(arrays, compressed=False):
     return buffer.getvalue()
 
 
-def tiny_checkpoint():
+def tiny_checkpoint_arrays():
     arrays = {
         "params:mesh_gnn/~_networks_builder/processor_edges_0_mesh_mlp/~/linear_0:w":
             np.arange(6, dtype=np.float32).reshape(2, 3),
@@ -46,7 +47,11 @@ def tiny_checkpoint():
         "description": np.array("tiny synthetic checkpoint"),
         "license": np.array("CC BY-NC-SA 4.0"),
     }
-    return npz_bytes(arrays)
+    return arrays
+
+
+def records(arrays):
+    return b"\nNPZ\n".join(key.encode() + b"=" + npy_bytes(value) for key, value in arrays.items())
 
 
 def main():
@@ -67,7 +72,8 @@ def main():
         "npy-version3": (0, npy_bytes(np.arange(3, dtype="<f4"), version=(3, 0))),
         "npz-plain": (1, npz_bytes({"a": np.arange(4, dtype="<f4"), "s": np.array("text")})),
         "npz-compressed": (1, npz_bytes({"a": np.arange(64, dtype="<f8")}, compressed=True)),
-        "checkpoint": (2, tiny_checkpoint()),
+        "checkpoint": (2, npz_bytes(tiny_checkpoint_arrays())),
+        "checkpoint-records": (3, records(tiny_checkpoint_arrays())),
     }
     for name, (mode, payload) in seeds.items():
         (directory / name).write_bytes(bytes([mode]) + payload)
