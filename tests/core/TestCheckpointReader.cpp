@@ -102,6 +102,9 @@ def variant(name, **changes):
     arrays.update({key: value for key, value in changes.items() if value is not None})
     np.savez(f"{out}/{name}.npz", **arrays)
 
+variant("tuple-arrays", **{f"task_config:pressure_levels:{i}": None for i in range(13)},
+        **{"task_config:pressure_levels": np.array([500, 850, 1000], dtype=np.int32),
+           "model_config:latent_size": np.array(16.0)})
 variant("missing-config", **{"model_config:latent_size": None, "task_config:input_duration": None})
 variant("missing-tuple", **{f"task_config:pressure_levels:{i}": None for i in range(13)})
 variant("complex", **{bias: np.array([1 + 2j], dtype=np.complex64)})
@@ -165,6 +168,7 @@ private slots:
     void readsTheOptionalEdgeNormalizationFactor();
     void readsCompressedArchives();
     void readsNpyFormatVersion2();
+    void readsTuplesSavedAsOneArray();
     void listsArraysOfAnArchiveInMemory();
     void refusesBadCheckpoints_data();
     void refusesBadCheckpoints();
@@ -271,6 +275,15 @@ void TestCheckpointReader::readsNpyFormatVersion2()
         checkpoint.params.at("grid2mesh_gnn/~_networks_builder/encoder_nodes_grid_nodes_mlp/~/linear_0:b");
     QCOMPARE(bias.shape, (std::vector<std::int64_t>{4}));
     QCOMPARE(bias.values, (std::vector<float>(4, 0.0f)));
+}
+
+void TestCheckpointReader::readsTuplesSavedAsOneArray()
+{
+    // Not what checkpoint.dump writes, but what a person writing a checkpoint by hand might, and
+    // an integral float where an integer goes, as Python's int() takes it.
+    const Checkpoint checkpoint = readCheckpoint(path("tuple-arrays.npz"));
+    QCOMPARE(checkpoint.taskConfig.pressureLevels, (std::vector<int>{500, 850, 1000}));
+    QCOMPARE(checkpoint.modelConfig.latentSize, 16);
 }
 
 void TestCheckpointReader::listsArraysOfAnArchiveInMemory()
