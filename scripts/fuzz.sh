@@ -26,6 +26,6 @@ mkdir -p "$corpus" "$build/findings"
 profile=$build/coverage-npz
 rm -rf "$profile" && mkdir -p "$profile"
 LLVM_PROFILE_FILE="$profile/%p.profraw" "$build/tests/fuzz/FuzzNpzCoverage" "$corpus" "$seeds" -runs=0 >/dev/null 2>&1
-llvm-profdata-14 merge -sparse "$profile"/*.profraw -o "$profile/merged.profdata"
-llvm-cov-14 report "$build/tests/fuzz/FuzzNpzCoverage" -instr-profile="$profile/merged.profdata" \
+llvm-profdata merge -sparse "$profile"/*.profraw -o "$profile/merged.profdata"
+llvm-cov report "$build/tests/fuzz/FuzzNpzCoverage" -instr-profile="$profile/merged.profdata" \
   core/graphcast/NpyArray.cpp core/graphcast/NpzArchive.cpp core/graphcast/CheckpointReader.cpp
