@@ -153,6 +153,16 @@ damaged = bytearray(good)
 position = damaged.find(b"\x93NUMPY", damaged.find(b"linear_0:b.npy")) + 130
 damaged[position] ^= 0xFF
 open(f"{out}/crc.npz", "wb").write(bytes(damaged))
+
+# The central directory's uncompressed size of the bias entry made larger, then smaller.
+record = good.find(b"PK\x01\x02")
+while good[record + 46 : record + 46 + len(bias) + 4] != (bias + ".npy").encode():
+    record = good.find(b"PK\x01\x02", record + 4)
+size = int.from_bytes(good[record + 24 : record + 28], "little")
+for name, lie in (("size-larger", size + 8), ("size-smaller", size - 8)):
+    changed = bytearray(good)
+    changed[record + 24 : record + 28] = lie.to_bytes(4, "little")
+    open(f"{out}/{name}.npz", "wb").write(bytes(changed))
 print("generated")
 )";
 
@@ -331,6 +341,8 @@ void TestCheckpointReader::refusesBadCheckpoints_data()
     QTest::newRow("unknown version") << "version-9.npz" << QStringList{entry, "version 9.0"};
     QTest::newRow("header past the end") << "header-past-end.npz" << QStringList{entry, "truncated"};
     QTest::newRow("CRC error") << "crc.npz" << QStringList{"entry", "CRC"};
+    QTest::newRow("zip size larger") << "size-larger.npz" << QStringList{entry, "inconsistent"};
+    QTest::newRow("zip size smaller") << "size-smaller.npz" << QStringList{entry, "its zip header says", "holds more"};
 }
 
 void TestCheckpointReader::refusesBadCheckpoints()
