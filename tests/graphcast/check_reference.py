@@ -3,7 +3,8 @@
 
 Checks, each against something independent of the code it checks:
 - graph sizes for mesh_size 0 ... 4 on the 10 degree grid (and 5 on the 1 degree grid with
-  --full, where the grid2mesh count must be the 101,892 reported for graphcast's own code): mesh nodes 10 * 4^k + 2; multimesh directed edges 2 * sum_{j<=k} 30 * 4^j (each face
+  --full, where the grid2mesh count must be the 101,892 reported for graphcast's own code):
+  mesh nodes 10 * 4^k + 2; multimesh directed edges 2 * sum_{j<=k} 30 * 4^j (each face
   of graphcast's faces_to_edges gives 3 directed edges, 20 * 4^j faces at level j); mesh2grid
   edges 3 per grid node; every mesh2grid triple is a face of the finest mesh; every vertex is
   unit length and the edges come in both directions;
@@ -28,6 +29,7 @@ import tempfile
 
 import numpy as np
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import graphcast_forcings as forcings  # noqa: E402
 import graphcast_graphs as graphs  # noqa: E402
