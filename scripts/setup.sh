@@ -28,6 +28,8 @@ packages=(
     # learned models: GraphCast checkpoints (npz = zip of .npy, libzip), k-d trees for its graphs
     # (nanoflann), and numpy for the tests' synthetic checkpoints and reference forward pass
     libzip-dev libnanoflann-dev python3-numpy
+    # fuzzing the file readers (scripts/fuzz.sh): clang with libFuzzer's runtime, llvm-cov for coverage
+    clang libclang-rt-dev llvm
     # several nodes under MPI
     openmpi-bin libopenmpi-dev
     # the Debian package: CPack's dpkg-shlibdeps step needs `file`; tests/installer checks the

@@ -8,7 +8,8 @@
 // Mesh node i is graphcast's mesh node i and grid node latIndex · nlon + lonIndex is graphcast's
 // grid node. Edges are sorted by receiver, then sender, so that a sum into a receiver always adds
 // its terms in the same order; graphcast lists edges in another order, which changes only the
-// order of those sums. Building takes seconds at 1° and more at 0.25°: GraphCache keeps them.
+// order of those sums. Building takes about 0.3 s of CPU at 1° (mesh 5) and 7 s at 0.25° (mesh 6);
+// GraphCache keeps them.
 
 #include "graphcast/GraphCastTypes.h"
 

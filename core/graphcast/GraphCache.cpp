@@ -200,7 +200,15 @@ Graphs readFile(const fs::path& file, const std::string& key)
     if (!in) {
         throw std::runtime_error("cannot be opened");
     }
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::error_code error;
+    const auto size = fs::file_size(file, error);
+    if (error) {
+        throw std::runtime_error("cannot be sized: " + error.message());
+    }
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+        throw std::runtime_error("cannot be read");
+    }
     Reader header(bytes.data(), bytes.size());
     char fileMagic[sizeof(magic)];
     for (char& c : fileMagic) {

@@ -77,21 +77,25 @@ Checkpoint randomCheckpoint(const ModelConfig& model, const TaskConfig& task, co
     return checkpoint;
 }
 
-double measureSgemmPeakGflops(int threads, int size)
+SgemmPeak measureSgemmPeak(int threads, int size)
 {
     std::vector<float> a(static_cast<std::size_t>(size) * size, 0.5f);
     std::vector<float> b(a.size(), 0.25f);
     std::vector<float> c(a.size(), 0.0f);
+    const double flops = 2.0 * size * static_cast<double>(size) * size;
     openblas_set_num_threads(std::max(1, threads));
-    double best = 0.0;
+    SgemmPeak peak;
     for (int repeat = 0; repeat < 3; ++repeat) {
         const auto start = std::chrono::steady_clock::now();
+        const std::clock_t cpuStart = std::clock();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, size, size, size, 1.0f, a.data(), size, b.data(), size,
                     0.0f, c.data(), size);
-        best = std::max(best, 2.0 * size * static_cast<double>(size) * size / secondsSince(start) / 1e9);
+        const double cpuSeconds = static_cast<double>(std::clock() - cpuStart) / CLOCKS_PER_SEC;
+        peak.gflops = std::max(peak.gflops, flops / secondsSince(start) / 1e9);
+        peak.gflopsPerCpuSecond = std::max(peak.gflopsPerCpuSecond, flops / cpuSeconds / 1e9);
     }
     openblas_set_num_threads(1);
-    return best;
+    return peak;
 }
 
 GraphCastCpuBenchmark benchmarkGraphCastCpu(const Checkpoint& checkpoint, const Graphs& graphs, const LatLonGrid& grid,
@@ -100,7 +104,9 @@ GraphCastCpuBenchmark benchmarkGraphCastCpu(const Checkpoint& checkpoint, const 
     GraphCastCpuBenchmark result;
     result.threads = std::max(1, threads);
     result.steps = std::max(1, steps);
-    result.sgemmPeakGflops = measureSgemmPeakGflops(result.threads);
+    const SgemmPeak peak = measureSgemmPeak(result.threads);
+    result.sgemmPeakGflops = peak.gflops;
+    result.sgemmPeakGflopsPerCpuSecond = peak.gflopsPerCpuSecond;
 
     auto start = std::chrono::steady_clock::now();
     const GraphCastPredictor predictor(checkpoint, graphs, NormalizationStats{}, grid, result.threads);
@@ -134,6 +140,7 @@ GraphCastCpuBenchmark benchmarkGraphCastCpu(const Checkpoint& checkpoint, const 
     result.cpuSecondsPerStep = static_cast<double>(std::clock() - cpuStart) / CLOCKS_PER_SEC / result.steps;
     result.gemmGflopPerStep = predictor.network().gemmFlopsPerForward() / 1e9;
     result.achievedGflops = result.gemmGflopPerStep / (result.millisecondsPerStep / 1e3);
+    result.achievedGflopsPerCpuSecond = result.gemmGflopPerStep / result.cpuSecondsPerStep;
     return result;
 }
 

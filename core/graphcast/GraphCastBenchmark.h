@@ -20,7 +20,15 @@ struct GraphCastCpuBenchmark {
     double gemmGflopPerStep = 0.0;     // GEMM work of one network pass, 10⁹ flops (2 per multiply–add)
     double achievedGflops = 0.0;       // gemmGflopPerStep / time per step
     double sgemmPeakGflops = 0.0;      // OpenBLAS sgemm on `threads` threads, square matrices
+    // The same rates per second of process CPU time (all threads together): what a core does
+    // while it runs, which a machine shared with other work does not distort.
+    double achievedGflopsPerCpuSecond = 0.0;
+    double sgemmPeakGflopsPerCpuSecond = 0.0;
     double fractionOfPeak() const { return sgemmPeakGflops > 0.0 ? achievedGflops / sgemmPeakGflops : 0.0; }
+    double cpuFractionOfPeak() const
+    {
+        return sgemmPeakGflopsPerCpuSecond > 0.0 ? achievedGflopsPerCpuSecond / sgemmPeakGflopsPerCpuSecond : 0.0;
+    }
 };
 
 // graphcast's GraphCast_small configuration: 1°, mesh 2to5, latent 512, 16 message steps, one
@@ -34,9 +42,13 @@ TaskConfig graphcastTask13();
 // at hand; the cost of a step does not depend on the values.
 Checkpoint randomCheckpoint(const ModelConfig& model, const TaskConfig& task, const Graphs& graphs, std::uint64_t seed);
 
-// GFLOP/s of a size × size × size sgemm on `threads` OpenBLAS threads (best of three); leaves
-// OpenBLAS single-threaded as the network uses it.
-double measureSgemmPeakGflops(int threads, int size = 3072);
+// GFLOP/s of a size × size × size sgemm on `threads` OpenBLAS threads (best of three), by the wall
+// clock and per second of process CPU time; leaves OpenBLAS single-threaded as the network uses it.
+struct SgemmPeak {
+    double gflops = 0.0;
+    double gflopsPerCpuSecond = 0.0;
+};
+SgemmPeak measureSgemmPeak(int threads, int size = 3072);
 
 // Builds the predictor for checkpoint on graphs and grid (statistics: none, values pass
 // unnormalised, which costs the same) and times a rollout of `steps` steps from random inputs.

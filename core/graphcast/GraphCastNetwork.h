@@ -12,7 +12,7 @@
 //   mesh2grid_gnn  embeds mesh→grid edges, one interaction network, then the decoder MLP (no
 //                  layer norm) on the grid nodes gives the outputs.
 //
-// Every MLP is Linear → swish → … → Linear → LayerNorm (graphcast.GraphCastMlp). What does not
+// Every MLP is Linear → swish → … → Linear → LayerNorm (GraphCastMlp.h). What does not
 // depend on the data is computed once here: the mesh node and all edge embeddings, and the
 // parts of the first edge layers that see only them. The first layer of an edge MLP is computed
 // as edge·W_e + (sender·W_s)[s] + (receiver·W_r)[r] + b, the node projections once per node, which

@@ -58,6 +58,35 @@ struct ZipFileCloser {
     void operator()(zip_file_t* file) const { zip_fclose(file); }
 };
 
+// Reads an entry's bytes up to `limit`, growing the buffer as data arrives.
+std::vector<std::byte> readAtMost(zip_file_t* file, std::uint64_t limit, const std::string& where)
+{
+    const std::uint64_t sizeLimit = std::min<std::uint64_t>(limit, std::numeric_limits<std::size_t>::max());
+    std::vector<std::byte> bytes;
+    std::size_t filled = 0;
+    for (;;) {
+        if (filled == bytes.size()) {
+            if (bytes.size() >= sizeLimit) {
+                break;
+            }
+            const std::uint64_t grown =
+                std::max<std::uint64_t>(2 * static_cast<std::uint64_t>(bytes.size()), firstReadSize);
+            bytes.resize(static_cast<std::size_t>(std::min(sizeLimit, grown)));
+        }
+        const zip_int64_t got = zip_fread(file, bytes.data() + filled, bytes.size() - filled);
+        if (got < 0) {
+            throw InputError(where + " cannot be read (" + std::string(zip_file_strerror(file)) +
+                             "); the file is truncated or damaged — download or save it again");
+        }
+        if (got == 0) {
+            break;
+        }
+        filled += static_cast<std::size_t>(got);
+    }
+    bytes.resize(filled);
+    return bytes;
+}
+
 }  // namespace
 
 NpzArchive::NpzArchive(::zip* archive, std::vector<std::byte> buffer, std::string name, std::string role)
@@ -176,33 +205,13 @@ std::vector<std::byte> NpzArchive::readEntry(const std::string& key) const
                          "); the file is damaged or uses a zip feature numpy never writes — save it again");
     }
     const std::uint64_t declared = stat.size;
-    const std::uint64_t readLimit = std::min<std::uint64_t>(declared, std::numeric_limits<std::size_t>::max() - 1) + 1;
-    std::vector<std::byte> bytes;
-    std::size_t filled = 0;
-    for (;;) {
-        if (filled == bytes.size()) {
-            if (bytes.size() >= readLimit) {
-                break;
-            }
-            bytes.resize(static_cast<std::size_t>(std::min<std::uint64_t>(
-                readLimit, std::max<std::uint64_t>(2 * static_cast<std::uint64_t>(bytes.size()), firstReadSize))));
-        }
-        const zip_int64_t got = zip_fread(file.get(), bytes.data() + filled, bytes.size() - filled);
-        if (got < 0) {
-            throw InputError(where + " cannot be read (" + std::string(zip_file_strerror(file.get())) +
-                             "); the file is truncated or damaged — download or save it again");
-        }
-        if (got == 0) {
-            break;
-        }
-        filled += static_cast<std::size_t>(got);
-    }
-    if (filled != declared) {
+    std::vector<std::byte> bytes =
+        readAtMost(file.get(), declared + (declared < std::numeric_limits<std::uint64_t>::max() ? 1 : 0), where);
+    if (bytes.size() != declared) {
         throw InputError(where + ": its zip header says " + std::to_string(declared) + " bytes but it holds " +
-                         (filled > declared ? "more" : std::to_string(filled)) +
+                         (bytes.size() > declared ? "more" : std::to_string(bytes.size())) +
                          "; the file is damaged — download or save it again");
     }
-    bytes.resize(filled);
     return bytes;
 }
 

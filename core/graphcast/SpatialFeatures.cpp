@@ -1,5 +1,7 @@
 #include "graphcast/SpatialFeatures.h"
 
+#include "graphcast/NumpyTrigonometry.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -16,12 +18,12 @@ constexpr float radiansToDegrees32 = 180.0f / pi32;
 
 float cos32(float x)
 {
-    return static_cast<float>(std::cos(static_cast<double>(x)));
+    return numpyCos(x);
 }
 
 float sin32(float x)
 {
-    return static_cast<float>(std::sin(static_cast<double>(x)));
+    return numpySin(x);
 }
 
 // lat_lon_deg_to_spherical in float32: phi = deg2rad(lon), theta = deg2rad(90 − lat).

@@ -6,9 +6,11 @@
 // relative_latitude_local_coordinates all True, add_node_positions False, no sine–cosine encoding.
 //
 // graphcast keeps node latitudes and longitudes in float32 and does its trigonometry on them in
-// float32, then rotates and subtracts in float64 (scipy's rotation matrices). These functions round
-// at the same steps; where numpy's float32 sin/cos (SIMD, up to about 1.5 ulp) differ from the
-// correctly rounded value used here, a position differs in its last bit.
+// float32 (numpy's own sin and cos, reproduced bit for bit by NumpyTrigonometry), then rotates and
+// subtracts in float64 (scipy's rotation matrices). These functions round at the same steps. The
+// mesh nodes' latitudes and longitudes come from numpy's float32 arctan2 and arccos, which some
+// numpy builds take from Intel's SVML (AVX-512) and others from the C library; here they are
+// correctly rounded, so a mesh node's features may differ from graphcast's in the last bits.
 
 #include "graphcast/GraphCastTypes.h"
 #include "graphcast/IcosahedralMesh.h"

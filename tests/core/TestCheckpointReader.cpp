@@ -102,6 +102,9 @@ def variant(name, **changes):
     arrays.update({key: value for key, value in changes.items() if value is not None})
     np.savez(f"{out}/{name}.npz", **arrays)
 
+variant("tuple-arrays", **{f"task_config:pressure_levels:{i}": None for i in range(13)},
+        **{"task_config:pressure_levels": np.array([500, 850, 1000], dtype=np.int32),
+           "model_config:latent_size": np.array(16.0)})
 variant("missing-config", **{"model_config:latent_size": None, "task_config:input_duration": None})
 variant("missing-tuple", **{f"task_config:pressure_levels:{i}": None for i in range(13)})
 variant("complex", **{bias: np.array([1 + 2j], dtype=np.complex64)})
@@ -150,6 +153,16 @@ damaged = bytearray(good)
 position = damaged.find(b"\x93NUMPY", damaged.find(b"linear_0:b.npy")) + 130
 damaged[position] ^= 0xFF
 open(f"{out}/crc.npz", "wb").write(bytes(damaged))
+
+# The central directory's uncompressed size of the bias entry made larger, then smaller.
+record = good.find(b"PK\x01\x02")
+while good[record + 46 : record + 46 + len(bias) + 4] != (bias + ".npy").encode():
+    record = good.find(b"PK\x01\x02", record + 4)
+size = int.from_bytes(good[record + 24 : record + 28], "little")
+for name, lie in (("size-larger", size + 8), ("size-smaller", size - 8)):
+    changed = bytearray(good)
+    changed[record + 24 : record + 28] = lie.to_bytes(4, "little")
+    open(f"{out}/{name}.npz", "wb").write(bytes(changed))
 print("generated")
 )";
 
@@ -165,6 +178,7 @@ private slots:
     void readsTheOptionalEdgeNormalizationFactor();
     void readsCompressedArchives();
     void readsNpyFormatVersion2();
+    void readsTuplesSavedAsOneArray();
     void listsArraysOfAnArchiveInMemory();
     void refusesBadCheckpoints_data();
     void refusesBadCheckpoints();
@@ -273,6 +287,15 @@ void TestCheckpointReader::readsNpyFormatVersion2()
     QCOMPARE(bias.values, (std::vector<float>(4, 0.0f)));
 }
 
+void TestCheckpointReader::readsTuplesSavedAsOneArray()
+{
+    // Not what checkpoint.dump writes, but what a person writing a checkpoint by hand might, and
+    // an integral float where an integer goes, as Python's int() takes it.
+    const Checkpoint checkpoint = readCheckpoint(path("tuple-arrays.npz"));
+    QCOMPARE(checkpoint.taskConfig.pressureLevels, (std::vector<int>{500, 850, 1000}));
+    QCOMPARE(checkpoint.modelConfig.latentSize, 16);
+}
+
 void TestCheckpointReader::listsArraysOfAnArchiveInMemory()
 {
     QFile file(directory_.filePath("good.npz"));
@@ -318,6 +341,8 @@ void TestCheckpointReader::refusesBadCheckpoints_data()
     QTest::newRow("unknown version") << "version-9.npz" << QStringList{entry, "version 9.0"};
     QTest::newRow("header past the end") << "header-past-end.npz" << QStringList{entry, "truncated"};
     QTest::newRow("CRC error") << "crc.npz" << QStringList{"entry", "CRC"};
+    QTest::newRow("zip size larger") << "size-larger.npz" << QStringList{entry, "inconsistent"};
+    QTest::newRow("zip size smaller") << "size-smaller.npz" << QStringList{entry, "its zip header says", "holds more"};
 }
 
 void TestCheckpointReader::refusesBadCheckpoints()

@@ -1,7 +1,7 @@
 #include "graphcast/CheckpointReader.h"
 #include "graphcast/DatasetReader.h"
 #include "graphcast/GraphBuilder.h"
-#include "graphcast/GraphCastForcings.h"
+#include "graphcast/GraphCastInitialState.h"
 #include "graphcast/GraphCastPredictor.h"
 #include "graphcast/NormalizationStatsReader.h"
 #include "graphcast/NpzArchive.h"
@@ -84,47 +84,23 @@ class TestGraphCastAgreement : public QObject {
 
     std::string path(const char* name) const { return directory_.filePath(name).toStdString(); }
 
-    // The CPU predictor's rollout of the tiny case on graphs, forcings as graphcast's data_utils
-    // makes them.
+    // The CPU predictor's rollout of the tiny case on graphs, inputs and forcings as graphcast's
+    // data_utils makes them (initialStateFromDataset, datasetForcings).
     std::vector<Fields> rollout(const Graphs& graphs, int stepCount) const
     {
         const Checkpoint checkpoint = readCheckpoint(path("checkpoint.npz"));
         const NormalizationStats stats = readNormalizationStats(path("stats"));
         const Dataset dataset = readDataset(path("dataset.nc"));
         const GraphCastPredictor predictor(checkpoint, graphs, stats, dataset.grid);
-        const TaskConfig& task = checkpoint.taskConfig;
-        const std::size_t points = dataset.grid.points();
-
-        // As graphcast's data_utils: year and day progress recomputed from the valid times, TOA
-        // radiation from the dataset where it has the time, computed after.
-        auto forcingsAt = [&](std::int64_t validTime) {
-            Fields forcings = computeForcings(task.forcingVariables, dataset.grid, validTime);
-            const auto time = std::find(dataset.validTimes.begin(), dataset.validTimes.end(), validTime);
-            if (time != dataset.validTimes.end()) {
-                const Fields& stored = dataset.times[static_cast<std::size_t>(time - dataset.validTimes.begin())];
-                forcings.variables["toa_incident_solar_radiation"] =
-                    stored.variables.at("toa_incident_solar_radiation");
-            }
-            return forcings;
-        };
-        std::vector<Fields> inputs;
-        for (int time = 0; time < predictor.inputTimes(); ++time) {
-            Fields fields = fieldsOnLevels(dataset.times[static_cast<std::size_t>(time)], dataset.levels,
-                                           task.pressureLevels, points);
-            for (auto& [name, values] : forcingsAt(dataset.validTimes[static_cast<std::size_t>(time)]).variables) {
-                fields.variables[name] = values;
-            }
-            inputs.push_back(std::move(fields));
-        }
+        const InitialState start = initialStateFromDataset(dataset, checkpoint.taskConfig, predictor.inputTimes());
         std::vector<Fields> predictions;
-        const std::int64_t lastInputTime = dataset.validTimes[static_cast<std::size_t>(predictor.inputTimes() - 1)];
         predictor.rollout(
-            inputs, dataset.statics, lastInputTime, stepCount,
+            start.inputs, start.statics, start.lastInputTime, stepCount,
             [&](int, std::int64_t, const Fields& prediction) {
                 predictions.push_back(prediction);
                 return true;
             },
-            forcingsAt);
+            datasetForcings(dataset, checkpoint.taskConfig));
         return predictions;
     }
 

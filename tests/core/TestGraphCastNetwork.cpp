@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 
 using namespace spreadcast;
@@ -253,6 +254,25 @@ private slots:
         QCOMPARE(withNorm.flops(10), 2.0 * 10 * (2 * 2 + 2 * 2));
     }
 
+    void swishIsWithinFloatRoundingOfItsDefinition()
+    {
+        // x · σ(x) = x / (1 + e^−x) in double as the reference; the float32 one may differ by a
+        // few units in the last place (its e^x is within 2).
+        std::vector<float> x;
+        for (double v = -120.0; v <= 120.0; v += 0.0137) {
+            x.push_back(static_cast<float>(v));
+        }
+        std::vector<float> y = x;
+        swishInPlace(y.data(), static_cast<std::int64_t>(y.size()));
+        double worst = 0.0;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const double exact = x[i] / (1.0 + std::exp(-static_cast<double>(x[i])));
+            const double error = std::abs(y[i] - exact);
+            worst = std::max(worst, std::abs(exact) > 1e-30 ? error / std::abs(exact) : error);
+        }
+        QVERIFY2(worst < 4.0 * std::numeric_limits<float>::epsilon(), qPrintable(QString::number(worst)));
+    }
+
     void layerNormUsesTheBiasedVarianceAndEpsilon()
     {
         // Row 1, 2, 3, 4: mean 2.5, biased variance 1.25.
@@ -328,6 +348,27 @@ private slots:
             network.forward(inputs, many);
             QVERIFY(std::memcmp(single.data(), many.data(), single.size() * sizeof(float)) == 0);
         }
+    }
+
+    void gemmFlopsCountEveryProductOnce()
+    {
+        const int C = 5, out = 3, L = 8;
+        const Graphs graphs = testing::randomGraphs(40, 12, 19);
+        const GraphCastNetwork network(tinyCheckpoint(C, out), graphs, C, out);
+        const double G = graphs.gridNodes, M = graphs.meshNodes, F = graphs.nodeFeatureSize;
+        const double g2m = static_cast<double>(graphs.grid2mesh.count());
+        const double mesh = static_cast<double>(graphs.mesh.count());
+        const double m2g = static_cast<double>(graphs.mesh2grid.count());
+        const double LL = L * L;
+        // grid embedder, grid→mesh sender projection, grid node update; grid→mesh edge MLP after
+        // its first layer (whose static part is precomputed), mesh node update; per message step
+        // sender and receiver projections, the edge part of the first layer, the second layer and
+        // the node update; mesh→grid projections, second edge layer, grid node update, decoder.
+        double expected = 2 * G * ((C + F) * L + LL) + 2 * G * LL + 2 * G * 2 * LL;
+        expected += 2 * g2m * LL + 2 * M * (2 * LL + LL);
+        expected += 2 * (2 * 2 * M * LL + 2 * mesh * LL + 2 * mesh * LL + 2 * M * 3 * LL);
+        expected += 2 * M * LL + 2 * G * LL + 2 * m2g * LL + 2 * G * 3 * LL + 2 * G * (LL + L * out);
+        QCOMPARE(network.gemmFlopsPerForward(), expected);
     }
 
     void badParameterShapesAreRefused()

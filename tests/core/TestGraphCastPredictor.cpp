@@ -2,6 +2,7 @@
 #include "graphcast/ChannelLayout.h"
 #include "graphcast/GraphCastBenchmark.h"
 #include "graphcast/GraphCastForcings.h"
+#include "graphcast/GraphCastInitialState.h"
 #include "graphcast/GraphCastPredictor.h"
 #include "run/InputError.h"
 
@@ -234,6 +235,39 @@ private slots:
         NormalizationStats stats = smallStats();
         stats.levels = {1000, 700, 500, 250};  // lacks 850 hPa
         QVERIFY_THROWS_EXCEPTION(InputError, GraphCastPredictor(checkpoint, graphs, stats, grid));
+    }
+
+    void initialStateTakesTaskLevelsAndRecomputedForcings()
+    {
+        const SmallCase c = smallCase();
+        const std::size_t points = grid.points();
+        Dataset dataset;
+        dataset.grid = grid;
+        dataset.levels = {1000, 850, 500};  // the dataset's order, not the task's
+        dataset.validTimes = {1640995200, 1640995200 + 21600};
+        for (const Fields& input : c.inputs) {
+            Fields fields = input;
+            const std::vector<float>& temperature = input.variables.at("temperature");  // 500, 850 hPa
+            std::vector<float> onDatasetLevels(3 * points, 0.0f);
+            std::copy_n(temperature.begin() + static_cast<std::ptrdiff_t>(points), points,
+                        onDatasetLevels.begin() + static_cast<std::ptrdiff_t>(points));
+            std::copy_n(temperature.begin(), points, onDatasetLevels.begin() + static_cast<std::ptrdiff_t>(2 * points));
+            fields.variables["temperature"] = onDatasetLevels;
+            dataset.times.push_back(fields);
+        }
+        dataset.statics = c.statics;
+        const InitialState state = initialStateFromDataset(dataset, smallTask(), 2);
+        QCOMPARE(state.lastInputTime, std::int64_t{1640995200 + 21600});
+        QCOMPARE(state.inputs.size(), std::size_t{2});
+        QCOMPARE(state.inputs[1].variables.at("temperature"), c.inputs[1].variables.at("temperature"));
+        // year_progress_sin recomputed from the valid time, not the dataset's value.
+        QCOMPARE(state.inputs[0].variables.at("year_progress_sin"),
+                 computeForcings({"year_progress_sin"}, grid, 1640995200).variables.at("year_progress_sin"));
+        QCOMPARE(state.statics.variables, c.statics.variables);
+
+        QVERIFY_THROWS_EXCEPTION(InputError, initialStateFromDataset(dataset, smallTask(), 2, 1));
+        dataset.validTimes[1] = 1640995200 + 10800;
+        QVERIFY_THROWS_EXCEPTION(InputError, initialStateFromDataset(dataset, smallTask(), 2));
     }
 };
 

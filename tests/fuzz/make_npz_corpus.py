@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Seed corpus for FuzzNpz: one file per kind of input the readers accept, each prefixed with the
-byte that FuzzNpz reads as its mode (0 a bare .npy, 1 an .npz, 2 an .npz read as a checkpoint).
+byte that FuzzNpz reads as its mode (0 a bare .npy, 1 an .npz, 2 an .npz read as a checkpoint,
+3 records "KEY=NPY-BYTES" separated by "\nNPZ\n" that FuzzNpz packs into a zip itself).
 Usage: make_npz_corpus.py DIRECTORY (needs Debian's python3-numpy)."""
 
 import io
@@ -25,7 +26,7 @@ def npz_bytes(arrays, compressed=False):
     return buffer.getvalue()
 
 
-def tiny_checkpoint():
+def tiny_checkpoint_arrays():
     arrays = {
         "params:mesh_gnn/~_networks_builder/processor_edges_0_mesh_mlp/~/linear_0:w":
             np.arange(6, dtype=np.float32).reshape(2, 3),
@@ -46,7 +47,20 @@ def tiny_checkpoint():
         "description": np.array("tiny synthetic checkpoint"),
         "license": np.array("CC BY-NC-SA 4.0"),
     }
-    return npz_bytes(arrays)
+    return arrays
+
+
+def checkpoint_variant_arrays():
+    """Tuples saved as one array each, the optional field present, a float where an int goes."""
+    arrays = {key: value for key, value in tiny_checkpoint_arrays().items() if ":pressure_levels:" not in key}
+    arrays["task_config:pressure_levels"] = np.array([500, 850], dtype="<i4")
+    arrays["model_config:mesh2grid_edge_normalization_factor"] = np.array(0.6, dtype="<f4")
+    arrays["model_config:latent_size"] = np.array(16.0)
+    return arrays
+
+
+def records(arrays):
+    return b"\nNPZ\n".join(key.encode() + b"=" + npy_bytes(value) for key, value in arrays.items())
 
 
 def main():
@@ -59,6 +73,10 @@ def main():
         "npy-i4": (0, npy_bytes(np.array([[1, -2], [3, 4]], dtype="<i4"))),
         "npy-i8-scalar": (0, npy_bytes(np.array(37))),
         "npy-u1": (0, npy_bytes(np.array([0, 255], dtype="|u1"))),
+        "npy-i1-i2": (0, npy_bytes(np.array([-1, 2], dtype="|i1"))),
+        "npy-u4": (0, npy_bytes(np.array([4000000000], dtype="<u4"))),
+        "npy-u8": (0, npy_bytes(np.array([2**63 + 1], dtype="<u8"))),
+        "npy-i2": (0, npy_bytes(np.array([-300], dtype="<i2"))),
         "npy-b1": (0, npy_bytes(np.array([True, False]))),
         "npy-unicode": (0, npy_bytes(np.array("graphcäst"))),
         "npy-bytes": (0, npy_bytes(np.array([b"ab", b"c"]))),
@@ -67,7 +85,9 @@ def main():
         "npy-version3": (0, npy_bytes(np.arange(3, dtype="<f4"), version=(3, 0))),
         "npz-plain": (1, npz_bytes({"a": np.arange(4, dtype="<f4"), "s": np.array("text")})),
         "npz-compressed": (1, npz_bytes({"a": np.arange(64, dtype="<f8")}, compressed=True)),
-        "checkpoint": (2, tiny_checkpoint()),
+        "checkpoint": (2, npz_bytes(tiny_checkpoint_arrays())),
+        "checkpoint-records": (3, records(tiny_checkpoint_arrays())),
+        "checkpoint-variants": (3, records(checkpoint_variant_arrays())),
     }
     for name, (mode, payload) in seeds.items():
         (directory / name).write_bytes(bytes([mode]) + payload)

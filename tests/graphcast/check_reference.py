@@ -3,7 +3,8 @@
 
 Checks, each against something independent of the code it checks:
 - graph sizes for mesh_size 0 ... 4 on the 10 degree grid (and 5 on the 1 degree grid with
-  --full, where the grid2mesh count must be the 101,892 reported for graphcast's own code): mesh nodes 10 * 4^k + 2; multimesh directed edges 2 * sum_{j<=k} 30 * 4^j (each face
+  --full, where the grid2mesh count must be the 101,892 reported for graphcast's own code):
+  mesh nodes 10 * 4^k + 2; multimesh directed edges 2 * sum_{j<=k} 30 * 4^j (each face
   of graphcast's faces_to_edges gives 3 directed edges, 20 * 4^j faces at level j); mesh2grid
   edges 3 per grid node; every mesh2grid triple is a face of the finest mesh; every vertex is
   unit length and the edges come in both directions;
@@ -13,6 +14,10 @@ Checks, each against something independent of the code it checks:
   the config and strings read back; a broken variant is refused;
 - the forward pass: with all weights zero every residual target comes back as the last input
   (LayerNorm with zero scale and offset gives zeros, the decoder's bias is zero), exactly;
+- values from graphcast's own tests (solar_radiation_test, data_utils_test,
+  icosahedral_mesh_test): ERA5 TSI 1360.9440 on 2020-07-02, day progress 0.00142361 at 123 s,
+  sin/cos features of progress [0, 0.45, 0.213], each mesh level starting with the vertices of
+  the previous one, faces counter-clockwise seen from outside;
 - forcings: computed year/day progress and solar radiation equal what make_dataset stored
   (same formulas; stored float32), and a rollout with forcings left out of the dataset equals
   one with them, to float32 rounding of the radiation;
@@ -28,6 +33,7 @@ import tempfile
 
 import numpy as np
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import graphcast_forcings as forcings  # noqa: E402
 import graphcast_graphs as graphs  # noqa: E402
@@ -77,6 +83,29 @@ def check_graph(resolution, mesh_size):
     return g
 
 
+def check_values_from_graphcast_tests():
+    seconds = int(np.datetime64("2020-07-02T00:00:00", "s").astype(np.int64))
+    check(abs(forcings.total_solar_irradiance(seconds) - 1360.9440) < 1e-4,
+          "ERA5 TSI on 2020-07-02 is 0.9965 * 1365.7240 (solar_radiation_test)")
+    check(abs(forcings.day_progress(np.array([123]), np.array([0.0]))[0, 0] - 0.00142361) < 1e-6,
+          "day progress at 123 s (data_utils_test)")
+    sin, cos = forcings.featurize(np.array([0.0, 0.45, 0.213]))
+    check(np.allclose(sin, [0.0, 0.30901699, 0.97309851], atol=1e-6) and np.allclose(
+        cos, [1.0, -0.95105652, 0.23038943], atol=1e-6), "progress sin/cos (data_utils_test)")
+    meshes = graphs.mesh_hierarchy(3)
+    check(all(np.array_equal(fine.vertices[:len(coarse.vertices)], coarse.vertices)
+              for coarse, fine in zip(meshes, meshes[1:])), "mesh levels share leading vertices")
+    for mesh in meshes:
+        v = mesh.vertices.astype(np.float64)
+        a, b, c = (v[mesh.faces[:, i]] for i in range(3))
+        centre = (a + b + c) / 3
+        normal = np.cross(b - a, c - a)
+        orientation = np.einsum("ij,ij->i", normal / np.linalg.norm(normal, axis=1)[:, None],
+                                centre / np.linalg.norm(centre, axis=1)[:, None])
+        check(np.allclose(orientation, 1.0, atol=6e-4),
+              f"{len(mesh.faces)} faces counter-clockwise (icosahedral_mesh_test)")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--full", action="store_true", help="also the 1 degree, mesh 5 graphs")
@@ -91,6 +120,8 @@ def main(argv=None):
             g = check_graph(1.0, 5)
             # The grid2mesh count graphcast's code gives at 1 degree, mesh 2to5, as reported.
             check(g.counts()["grid2mesh_edges"] == 101892, "1 deg mesh 5: 101,892 grid2mesh edges")
+
+        check_values_from_graphcast_tests()
 
         ckpt = os.path.join(work, "tiny.npz")
         make_checkpoint.main(["--preset", "tiny", "--out", ckpt])

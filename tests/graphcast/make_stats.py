@@ -30,6 +30,7 @@ import sys
 
 import numpy as np
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import graphcast_layout as layout  # noqa: E402
 
@@ -53,7 +54,8 @@ def climatology(name, levels):
         return 1.0 + 14.0 * (1.0 - p / 1000.0), 8.0 + 10.0 * (1.0 - p / 1000.0), 2.5 + 2.0 * (
             1.0 - p / 1000.0)
     if name == "v_component_of_wind":
-        return 0.05 * np.ones_like(p), 6.0 + 4.0 * (1.0 - p / 1000.0), 2.5 + 2.0 * (1.0 - p / 1000.0)
+        return (0.05 * np.ones_like(p), 6.0 + 4.0 * (1.0 - p / 1000.0),
+                2.5 + 2.0 * (1.0 - p / 1000.0))
     if name == "vertical_velocity":
         return 0.005 * np.ones_like(p), 0.05 + 0.15 * (p / 1000.0), 0.05 + 0.15 * (p / 1000.0)
     if name == "specific_humidity":

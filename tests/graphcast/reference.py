@@ -50,6 +50,7 @@ import time as timer
 
 import numpy as np
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import graphcast_forcings as forcings  # noqa: E402
 import graphcast_graphs as graphs  # noqa: E402
