@@ -8,7 +8,7 @@ namespace spreadcast {
 
 const std::vector<ModelDefinition>& registeredModels()
 {
-    static const std::vector<ModelDefinition> models{shallowWaterModelDefinition()};
+    static const std::vector<ModelDefinition> models{shallowWaterModelDefinition(), graphCastModelDefinition()};
     return models;
 }
 

@@ -54,8 +54,8 @@ void Aggregator::openOutput(const PreparedModel& prepared, const std::optional<R
     if (!attributes.statistics) {
         return;
     }
-    statistics_ = std::make_unique<StatisticsAccumulator>(static_cast<int>(outputTimes_.size()), spec_.members,
-                                                          schema, spec_.thresholds);
+    statistics_ = std::make_unique<StatisticsAccumulator>(static_cast<int>(outputTimes_.size()), spec_.members, schema,
+                                                          spec_.thresholds);
     if (resume) {
         std::istringstream snapshot(readStatisticsSnapshot(spec_.outputPath));
         try {

@@ -21,9 +21,6 @@
 namespace spreadcast {
 namespace {
 
-    return text;
-}
-
 // How the run ended: the result and the file's run_status.
 RunResult describeResult(const RunSpec& spec, int membersDone, std::vector<MemberFailure> failures,
                          std::vector<std::string> events, bool cancel, double elapsedSeconds,

@@ -77,7 +77,7 @@ private slots:
         QCOMPARE(published[0].members, 3);
         double mean = 0.0;
         for (int m = 0; m < 3; ++m) {
-            mean += fields_[static_cast<std::size_t>(m)][0].height[0] / 3.0;
+            mean += fields_[static_cast<std::size_t>(m)][0].variables[0][0] / 3.0;
         }
         QVERIFY(std::abs(published[0].meanHeight - mean) <= 1e-12 * std::abs(mean));
         aggregator.write(0, 1, fields_[1][0]);  // an identical second copy is dropped

@@ -1,0 +1,141 @@
+#include "model/BuiltInModels.h"
+
+#include "graphcast/CheckpointReader.h"
+#include "graphcast/DatasetReader.h"
+#include "graphcast/GraphCache.h"
+#include "graphcast/GraphCastModel.h"
+#include "graphcast/NormalizationStatsReader.h"
+#include "run/InputError.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+namespace spreadcast {
+namespace {
+
+std::vector<std::string> validateSettings(const RunSpec& spec)
+{
+    std::vector<std::string> problems;
+    const GraphCastSettings& settings = spec.graphcast;
+    if (settings.checkpoint.empty()) {
+        problems.push_back("no GraphCast checkpoint: give --checkpoint FILE.npz (DeepMind's "
+                           "GraphCast_small … .npz, see docs/MODELS.md)");
+    } else if (!std::filesystem::is_regular_file(settings.checkpoint)) {
+        problems.push_back("the GraphCast checkpoint '" + settings.checkpoint +
+                           "' does not exist or is not a file: give --checkpoint with the path of its .npz");
+    }
+    if (settings.statistics.empty()) {
+        problems.push_back("no normalisation statistics: give --stats FOLDER holding mean_by_level.nc, "
+                           "stddev_by_level.nc and diffs_stddev_by_level.nc (DeepMind's stats/ folder)");
+    } else if (!std::filesystem::is_directory(settings.statistics)) {
+        problems.push_back("the statistics folder '" + settings.statistics +
+                           "' does not exist: give --stats with the folder holding mean_by_level.nc, …");
+    }
+    if (!(settings.perturbationScale >= 0.0) || settings.perturbationScale > 10.0) {
+        problems.push_back("GraphCast perturbation scale " + std::to_string(settings.perturbationScale) +
+                           " is out of range: give --perturbation-scale 0 (none) … 10 (times diffs_stddev)");
+    }
+    if (!(settings.perturbationLengthScale >= 1e5) || settings.perturbationLengthScale > 2e7) {
+        problems.push_back("GraphCast perturbation length scale " + std::to_string(settings.perturbationLengthScale) +
+                           " m is out of range: give --perturb-length 100 km … 20000 km");
+    }
+    if (spec.outputIntervalSeconds > 0.0 && std::fmod(spec.outputIntervalSeconds, 21600.0) != 0.0) {
+        problems.push_back("GraphCast steps 6 hours at a time: give --output-every as a multiple of 6h");
+    }
+    return problems;
+}
+
+std::string formatTime(std::int64_t unixSeconds)
+{
+    const std::time_t time = static_cast<std::time_t>(unixSeconds);
+    std::tm utc{};
+    gmtime_r(&time, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &utc);
+    return text;
+}
+
+PreparedModel prepare(const RunSpec& spec)
+{
+    using namespace graphcast;
+    GraphCastSetup setup;
+    setup.checkpoint = readCheckpoint(spec.graphcast.checkpoint);
+    setup.statistics = readNormalizationStats(spec.graphcast.statistics);
+    checkNormalizationCoversTask(setup.statistics, setup.checkpoint.taskConfig, spec.graphcast.statistics);
+    setup.dataset = readDataset(spec.initialCondition);
+    const LatLonGrid grid = LatLonGrid::regular(setup.checkpoint.modelConfig.resolution);
+    PreparedModel prepared;
+    const CachedGraphs cached = GraphCache().loadOrBuild(setup.checkpoint.modelConfig, grid);
+    if (!cached.note.empty()) {
+        prepared.notes.push_back("graph cache: " + cached.note);
+    }
+    setup.graphs = cached.graphs;
+    const int inputTimes = inputTimesOfTask(setup.checkpoint.taskConfig);
+    setup.lastInputIndex = spec.initialConditionTime > 0 ? spec.initialConditionTime : inputTimes - 1;
+    setup.perturbation = {spec.seed, spec.graphcast.perturbationScale, spec.graphcast.perturbationLengthScale};
+    const std::string description = setup.checkpoint.description;
+    const std::string license = setup.checkpoint.license;
+    auto model = std::make_unique<GraphCastModel>(std::move(setup));
+
+    prepared.initialTime = formatTime(model->initialTime());
+    prepared.initialCondition = "'" + spec.initialCondition + "', inputs at " +
+                                formatTime(model->initialTime() - GraphCastPredictor::stepSeconds) + " and " +
+                                prepared.initialTime;
+    char text[512];
+    if (spec.graphcast.perturbationScale > 0.0) {
+        std::snprintf(text, sizeof text,
+                      "member 0 is the control; members 1… add to every state variable on every level (not "
+                      "precipitation) a smooth random field, Matern-like spectrum with L = %g km, of %g times the "
+                      "checkpoint's diffs_stddev_by_level, the same at both input times; member m draws from "
+                      "fold_in(PRNGKey(seed), m), Threefry-2x32 as JAX",
+                      spec.graphcast.perturbationLengthScale / 1000.0, spec.graphcast.perturbationScale);
+        prepared.perturbations = text;
+    } else {
+        prepared.perturbations = "none: every member is the control (GraphCast is deterministic)";
+    }
+    prepared.attributes = {{"graphcast_checkpoint", spec.graphcast.checkpoint},
+                           {"graphcast_checkpoint_description", description},
+                           {"graphcast_checkpoint_license", license}};
+    prepared.notes.push_back("GraphCast checkpoint '" + spec.graphcast.checkpoint + "': " + description);
+    prepared.notes.push_back("its licence: " + license);
+    for (const std::string& name : model->predictor().variablesWithoutStatistics()) {
+        prepared.notes.push_back("the statistics have no '" + name + "': it enters the network unnormalised");
+    }
+    prepared.model = std::move(model);
+    return prepared;
+}
+
+nlohmann::json settingsToJson(const RunSpec& spec)
+{
+    return {
+        {"checkpoint", spec.graphcast.checkpoint},
+        {"statistics", spec.graphcast.statistics},
+        {"perturbation_scale", spec.graphcast.perturbationScale},
+        {"perturbation_length_scale_m", spec.graphcast.perturbationLengthScale},
+    };
+}
+
+void settingsFromJson(const nlohmann::json& json, RunSpec& spec)
+{
+    spec.graphcast.checkpoint = json.at("checkpoint").get<std::string>();
+    spec.graphcast.statistics = json.at("statistics").get<std::string>();
+    spec.graphcast.perturbationScale = json.value("perturbation_scale", 0.0);
+    spec.graphcast.perturbationLengthScale = json.value("perturbation_length_scale_m", 5e5);
+}
+
+}  // namespace
+
+ModelDefinition graphCastModelDefinition()
+{
+    return {"graphcast",
+            "DeepMind's GraphCast from a published checkpoint (.npz) and its normalisation statistics; 6-hour steps",
+            validateSettings,
+            prepare,
+            settingsToJson,
+            settingsFromJson};
+}
+
+}  // namespace spreadcast

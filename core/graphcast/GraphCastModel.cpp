@@ -1,0 +1,462 @@
+#include "graphcast/GraphCastModel.h"
+
+#include "ensemble/RandomField.h"
+#include "ensemble/Threefry.h"
+#include "graphcast/ChannelLayout.h"
+#include "graphcast/GraphCastForcings.h"
+#include "run/InputError.h"
+#include "spectral/SpectralTransform.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <stdexcept>
+
+namespace spreadcast::graphcast {
+namespace {
+
+class EmptyWorkspace : public ModelWorkspace {};
+
+// Serialized states start with this tag and a layout version.
+constexpr char stateTag[8] = {'S', 'C', 'G', 'C', 'S', 'T', '0', '1'};
+
+struct CfName {
+    const char* standardName;
+    const char* units;
+};
+
+const std::map<std::string, CfName>& cfNames()
+{
+    static const std::map<std::string, CfName> names{
+        {"temperature", {"air_temperature", "K"}},
+        {"geopotential", {"geopotential", "m2 s-2"}},
+        {"u_component_of_wind", {"eastward_wind", "m s-1"}},
+        {"v_component_of_wind", {"northward_wind", "m s-1"}},
+        {"vertical_velocity", {"lagrangian_tendency_of_air_pressure", "Pa s-1"}},
+        {"specific_humidity", {"specific_humidity", "kg kg-1"}},
+        {"2m_temperature", {"air_temperature", "K"}},
+        {"mean_sea_level_pressure", {"air_pressure_at_mean_sea_level", "Pa"}},
+        {"10m_u_component_of_wind", {"eastward_wind", "m s-1"}},
+        {"10m_v_component_of_wind", {"northward_wind", "m s-1"}},
+        {"total_precipitation_6hr", {"precipitation_amount", "m"}},
+        {"toa_incident_solar_radiation", {"toa_incoming_shortwave_flux", "J m-2"}},
+    };
+    return names;
+}
+
+std::string formatTime(std::int64_t unixSeconds)
+{
+    const std::time_t time = static_cast<std::time_t>(unixSeconds);
+    std::tm utc{};
+    gmtime_r(&time, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &utc);
+    return text;
+}
+
+// A smooth random field of unit grid-point standard deviation on GraphCast's grid: drawn
+// spectrally on a Gaussian grid (the shallow-water model's generator) and interpolated bilinearly
+// (latitude clamped beyond the outermost Gaussian rows, longitude periodic).
+std::vector<float> smoothRandomField(const SpectralTransform& transform, TransformWorkspace& workspace, RandomKey key,
+                                     std::uint32_t stream, double lengthScale, const LatLonGrid& grid)
+{
+    const RandomFieldSpectrum spectrum{1.0, lengthScale, 4.0, false};
+    GridValues gaussian;
+    transform.synthesize(drawRandomField(transform, key, stream, spectrum), gaussian, workspace);
+    const GaussianGrid& g = transform.grid();
+    std::vector<float> values(grid.points());
+    for (std::size_t j = 0; j < grid.latitudes.size(); ++j) {
+        // Gaussian latitudes run north to south.
+        const double latitude = grid.latitudes[j];
+        int north = 0;
+        while (north + 1 < g.nlat && g.latitudeDegrees[static_cast<std::size_t>(north + 1)] >= latitude) {
+            ++north;
+        }
+        const int south = std::min(north + 1, g.nlat - 1);
+        const double latitudeNorth = g.latitudeDegrees[static_cast<std::size_t>(north)];
+        const double latitudeSouth = g.latitudeDegrees[static_cast<std::size_t>(south)];
+        double towardsSouth = south == north ? 0.0 : (latitudeNorth - latitude) / (latitudeNorth - latitudeSouth);
+        towardsSouth = std::clamp(towardsSouth, 0.0, 1.0);
+        for (std::size_t i = 0; i < grid.longitudes.size(); ++i) {
+            const double position =
+                std::fmod(grid.longitudes[i] / 360.0 * g.nlon + g.nlon, static_cast<double>(g.nlon));
+            const int west = static_cast<int>(std::floor(position)) % g.nlon;
+            const int east = (west + 1) % g.nlon;
+            const double towardsEast = position - std::floor(position);
+            auto at = [&](int row, int column) {
+                return gaussian[static_cast<std::size_t>(row) * static_cast<std::size_t>(g.nlon) +
+                                static_cast<std::size_t>(column)];
+            };
+            const double northValue = (1.0 - towardsEast) * at(north, west) + towardsEast * at(north, east);
+            const double southValue = (1.0 - towardsEast) * at(south, west) + towardsEast * at(south, east);
+            values[j * grid.longitudes.size() + i] =
+                static_cast<float>((1.0 - towardsSouth) * northValue + towardsSouth * southValue);
+        }
+    }
+    return values;
+}
+
+void putBytes(std::vector<std::byte>& out, const void* data, std::size_t size)
+{
+    const auto* bytes = static_cast<const std::byte*>(data);
+    out.insert(out.end(), bytes, bytes + size);
+}
+
+template <typename T>
+void put(std::vector<std::byte>& out, T value)
+{
+    putBytes(out, &value, sizeof value);
+}
+
+void putFields(std::vector<std::byte>& out, const Fields& fields)
+{
+    put<std::uint64_t>(out, fields.variables.size());
+    for (const auto& [name, values] : fields.variables) {
+        put<std::uint64_t>(out, name.size());
+        putBytes(out, name.data(), name.size());
+        put<std::uint64_t>(out, values.size());
+        putBytes(out, values.data(), values.size() * sizeof(float));
+    }
+}
+
+class Reader {
+public:
+    explicit Reader(std::span<const std::byte> bytes) : bytes_(bytes) {}
+    template <typename T>
+    T get()
+    {
+        T value{};
+        std::memcpy(&value, take(sizeof value), sizeof value);
+        return value;
+    }
+    Fields fields(std::size_t maxValues)
+    {
+        Fields result;
+        const auto count = get<std::uint64_t>();
+        for (std::uint64_t k = 0; k < count; ++k) {
+            const auto length = get<std::uint64_t>();
+            const char* name = reinterpret_cast<const char*>(take(length));
+            const auto size = get<std::uint64_t>();
+            if (size > maxValues) {
+                throw std::invalid_argument("a GraphCast state holds a field larger than its grid");
+            }
+            std::vector<float> values(size);
+            std::memcpy(values.data(), take(size * sizeof(float)), size * sizeof(float));
+            result.variables.emplace(std::string(name, length), std::move(values));
+        }
+        return result;
+    }
+    bool done() const { return offset_ == bytes_.size(); }
+
+private:
+    const std::byte* take(std::size_t size)
+    {
+        if (size > bytes_.size() - offset_) {
+            throw std::invalid_argument("a GraphCast state ends early");
+        }
+        const std::byte* at = bytes_.data() + offset_;
+        offset_ += size;
+        return at;
+    }
+    std::span<const std::byte> bytes_;
+    std::size_t offset_ = 0;
+};
+
+std::size_t fieldsBytes(const Fields& fields)
+{
+    std::size_t bytes = 0;
+    for (const auto& [name, values] : fields.variables) {
+        bytes += name.size() + values.size() * sizeof(float) + 16;
+    }
+    return bytes;
+}
+
+}  // namespace
+
+OutputVariable graphCastOutputVariable(const std::string& name, bool onLevels)
+{
+    const auto found = cfNames().find(name);
+    OutputVariable variable{name, "", name, "1", onLevels};
+    if (found != cfNames().end()) {
+        variable.standardName = found->second.standardName;
+        variable.units = found->second.units;
+    }
+    std::replace(variable.longName.begin(), variable.longName.end(), '_', ' ');
+    return variable;
+}
+
+void GraphCastState::assign(const MemberState& other)
+{
+    const auto* state = dynamic_cast<const GraphCastState*>(&other);
+    if (state == nullptr) {
+        throw std::invalid_argument("a GraphCast state cannot take over the state of another model");
+    }
+    *this = *state;
+}
+
+GraphCastModel::GraphCastModel(GraphCastSetup setup)
+    : statistics_(std::move(setup.statistics)), perturbation_(setup.perturbation)
+{
+    const Checkpoint& checkpoint = setup.checkpoint;
+    const Dataset& dataset = setup.dataset;
+    const TaskConfig& task = checkpoint.taskConfig;
+    const LatLonGrid grid = LatLonGrid::regular(checkpoint.modelConfig.resolution);
+    if (dataset.grid.latitudes.size() != grid.latitudes.size() ||
+        dataset.grid.longitudes.size() != grid.longitudes.size()) {
+        throw InputError("the initial condition is on a " + std::to_string(dataset.grid.latitudes.size()) + " × " +
+                         std::to_string(dataset.grid.longitudes.size()) + " grid, the checkpoint '" + checkpoint.path +
+                         "' on " + std::to_string(grid.latitudes.size()) + " × " +
+                         std::to_string(grid.longitudes.size()) + " (" +
+                         std::to_string(checkpoint.modelConfig.resolution) +
+                         "°): give an initial condition at the checkpoint's resolution");
+    }
+    predictor_ = std::make_unique<GraphCastPredictor>(checkpoint, setup.graphs, statistics_, grid, 1);
+    const int inputTimes = predictor_->inputTimes();
+    const int last = setup.lastInputIndex;
+    if (last < inputTimes - 1 || last >= static_cast<int>(dataset.times.size())) {
+        throw InputError("the initial condition has " + std::to_string(dataset.times.size()) +
+                         " times; GraphCast needs " + std::to_string(inputTimes) +
+                         " input times ending at the initial time (index " + std::to_string(last) +
+                         "): give --ic-time with an index from " + std::to_string(inputTimes - 1) + " to " +
+                         std::to_string(static_cast<int>(dataset.times.size()) - 1));
+    }
+    for (int t = last - inputTimes + 1; t < last; ++t) {
+        const std::int64_t gap =
+            dataset.validTimes[static_cast<std::size_t>(t + 1)] - dataset.validTimes[static_cast<std::size_t>(t)];
+        if (gap != GraphCastPredictor::stepSeconds) {
+            throw InputError("the initial condition's input times " + formatTime(dataset.validTimes[t]) + " and " +
+                             formatTime(dataset.validTimes[t + 1]) +
+                             " are not 6 hours apart, as GraphCast's inputs must be");
+        }
+    }
+    const std::size_t points = grid.points();
+    const std::vector<std::string> inputs = predictor_->timeDependentInputs();
+    for (int t = last - inputTimes + 1; t <= last; ++t) {
+        Fields time =
+            fieldsOnLevels(dataset.times[static_cast<std::size_t>(t)], dataset.levels, task.pressureLevels, points);
+        addMissingForcings(time, task.forcingVariables, grid, dataset.validTimes[static_cast<std::size_t>(t)]);
+        Fields input;
+        for (const std::string& name : inputs) {
+            const auto found = time.variables.find(name);
+            if (found == time.variables.end()) {
+                throw InputError("the initial condition has no '" + name + "' at " +
+                                 formatTime(dataset.validTimes[static_cast<std::size_t>(t)]) +
+                                 ", an input of this checkpoint: give a file with every input variable "
+                                 "(DeepMind's example datasets have them)");
+            }
+            input.variables.emplace(name, found->second);
+        }
+        if (t == last) {
+            for (const std::string& name : task.targetVariables) {
+                const auto found = time.variables.find(name);
+                if (found == time.variables.end()) {
+                    throw InputError("the initial condition has no '" + name + "' at its initial time " +
+                                     formatTime(dataset.validTimes[static_cast<std::size_t>(t)]) +
+                                     ", a variable of the output: give a file that has it");
+                }
+                control_.latest.variables.emplace(name, found->second);
+            }
+        }
+        control_.inputs.push_back(std::move(input));
+    }
+    control_.validTime = dataset.validTimes[static_cast<std::size_t>(last)];
+    statics_ = fieldsOnLevels(dataset.statics, dataset.levels, task.pressureLevels, points);
+    for (const std::string& name : predictor_->staticInputs()) {
+        if (!statics_.variables.contains(name)) {
+            throw InputError("the initial condition has no static field '" + name +
+                             "': give a file with it (DeepMind's example datasets have geopotential_at_surface and "
+                             "land_sea_mask)");
+        }
+    }
+
+    schema_.latitudes = grid.latitudes;
+    schema_.longitudes = grid.longitudes;
+    schema_.gridDescription = "regular latitude-longitude grid, south to north (GraphCast's)";
+    schema_.levels.assign(task.pressureLevels.begin(), task.pressureLevels.end());
+    for (const std::string& name : task.targetVariables) {
+        schema_.variables.push_back(graphCastOutputVariable(name, isAtmosphericVariable(name)));
+    }
+    const ModelConfig& config = checkpoint.modelConfig;
+    char text[256];
+    std::snprintf(text, sizeof text, "GraphCast %g° (mesh 2to%d, latent %d, %d message steps, %zu levels)",
+                  config.resolution, config.meshSize, config.latentSize, config.gnnMsgSteps,
+                  task.pressureLevels.size());
+    description_ = text;
+    // The largest activations of one forward pass: latent vectors of every node and edge, a few
+    // at a time, and the stacked inputs and outputs.
+    const std::size_t nodes = static_cast<std::size_t>(setup.graphs.gridNodes + setup.graphs.meshNodes);
+    const std::size_t edges =
+        setup.graphs.grid2mesh.count() + setup.graphs.mesh.count() + setup.graphs.mesh2grid.count();
+    workspaceBytes_ =
+        (4 * nodes + 2 * edges) * static_cast<std::size_t>(config.latentSize) * sizeof(float) +
+        points *
+            static_cast<std::size_t>(predictor_->layout().inputChannels() + predictor_->layout().outputChannels()) *
+            sizeof(float);
+}
+
+std::unique_ptr<ModelWorkspace> GraphCastModel::makeWorkspace() const
+{
+    return std::make_unique<EmptyWorkspace>();
+}
+
+std::unique_ptr<MemberState> GraphCastModel::initialState(int member) const
+{
+    auto state = std::make_unique<GraphCastState>(control_);
+    if (member > 0 && perturbation_.scale > 0.0) {
+        perturb(*state, member);
+    }
+    return state;
+}
+
+void GraphCastModel::perturb(GraphCastState& state, int member) const
+{
+    const LatLonGrid& grid = predictor_->grid();
+    const std::size_t points = grid.points();
+    // T85 resolves the 500 km default length scale; coarser grids need no more.
+    const SpectralTransform transform(85);
+    TransformWorkspace workspace(transform, 1);
+    const RandomKey key = memberKey(perturbation_.seed, static_cast<std::uint32_t>(member));
+    const std::vector<int>& levels = predictor_->task().pressureLevels;
+    std::uint32_t variableIndex = 0;
+    for (const std::string& name : predictor_->task().targetVariables) {
+        ++variableIndex;
+        // Precipitation is bounded below and no state variable; forcings are not perturbed.
+        const auto found = statistics_.diffsStddev.find(name);
+        if (name == "total_precipitation_6hr" || found == statistics_.diffsStddev.end() ||
+            !state.inputs.back().variables.contains(name)) {
+            continue;
+        }
+        const bool onLevels = isAtmosphericVariable(name);
+        const std::size_t levelCount = onLevels ? levels.size() : 1;
+        for (std::size_t l = 0; l < levelCount; ++l) {
+            std::size_t statisticsLevel = 0;
+            if (onLevels) {
+                const auto at = std::find(statistics_.levels.begin(), statistics_.levels.end(), levels[l]);
+                statisticsLevel = static_cast<std::size_t>(at - statistics_.levels.begin());
+            }
+            if (statisticsLevel >= found->second.size()) {
+                continue;
+            }
+            const double amplitude = perturbation_.scale * found->second[statisticsLevel];
+            const std::vector<float> noise =
+                smoothRandomField(transform, workspace, key, variableIndex * 1000u + static_cast<std::uint32_t>(l),
+                                  perturbation_.lengthScale, grid);
+            for (Fields& input : state.inputs) {
+                std::vector<float>& values = input.variables.at(name);
+                for (std::size_t i = 0; i < points; ++i) {
+                    values[l * points + i] += static_cast<float>(amplitude * noise[i]);
+                }
+            }
+            std::vector<float>& latest = state.latest.variables.at(name);
+            for (std::size_t i = 0; i < points; ++i) {
+                latest[l * points + i] += static_cast<float>(amplitude * noise[i]);
+            }
+        }
+    }
+}
+
+void GraphCastModel::step(GraphCastState& state) const
+{
+    const TaskConfig& task = predictor_->task();
+    const std::int64_t validTime = state.validTime + GraphCastPredictor::stepSeconds;
+    const Fields targetForcings = computeForcings(task.forcingVariables, predictor_->grid(), validTime);
+    Fields prediction = predictor_->predict(state.inputs, statics_, targetForcings);
+    for (const auto& [name, values] : prediction.variables) {
+        for (float value : values) {
+            if (!std::isfinite(value)) {
+                throw ModelBlowUp(state.step + 1, name, "a non-finite value in GraphCast's prediction");
+            }
+        }
+    }
+    // autoregressive.Predictor._update_inputs: the newest input is the prediction and the
+    // forcings of its time; the oldest drops out.
+    Fields next;
+    for (const std::string& name : predictor_->timeDependentInputs()) {
+        const Fields& source = prediction.variables.contains(name) ? prediction : targetForcings;
+        next.variables.emplace(name, source.variables.at(name));
+    }
+    state.inputs.erase(state.inputs.begin());
+    state.inputs.push_back(std::move(next));
+    state.latest = std::move(prediction);
+    state.validTime = validTime;
+    ++state.step;
+}
+
+void GraphCastModel::advance(std::span<MemberState* const> members, int steps, ModelWorkspace&) const
+{
+    for (MemberState* member : members) {
+        auto& state = dynamic_cast<GraphCastState&>(*member);
+        for (int k = 0; k < steps; ++k) {
+            step(state);
+        }
+    }
+}
+
+GridFields GraphCastModel::fields(const MemberState& member, ModelWorkspace&) const
+{
+    const auto& state = dynamic_cast<const GraphCastState&>(member);
+    GridFields out;
+    for (std::size_t k = 0; k < schema_.variables.size(); ++k) {
+        const std::vector<float>& values = state.latest.variables.at(schema_.variables[k].name);
+        out.variables.emplace_back(values.begin(), values.end());
+    }
+    return out;
+}
+
+std::size_t GraphCastModel::stateBytes() const
+{
+    std::size_t bytes = sizeof(GraphCastState) + fieldsBytes(control_.latest);
+    for (const Fields& input : control_.inputs) {
+        bytes += fieldsBytes(input);
+    }
+    return bytes;
+}
+
+std::size_t GraphCastModel::workspaceBytes() const
+{
+    return workspaceBytes_;
+}
+
+std::vector<std::byte> GraphCastModel::serialize(const MemberState& member) const
+{
+    const auto& state = dynamic_cast<const GraphCastState&>(member);
+    std::vector<std::byte> bytes;
+    bytes.reserve(stateBytes() + 64);
+    putBytes(bytes, stateTag, sizeof stateTag);
+    put<std::int64_t>(bytes, state.step);
+    put<std::int64_t>(bytes, state.validTime);
+    put<std::uint64_t>(bytes, state.inputs.size());
+    for (const Fields& input : state.inputs) {
+        putFields(bytes, input);
+    }
+    putFields(bytes, state.latest);
+    return bytes;
+}
+
+std::unique_ptr<MemberState> GraphCastModel::deserialize(std::span<const std::byte> bytes) const
+{
+    if (bytes.size() < sizeof stateTag || std::memcmp(bytes.data(), stateTag, sizeof stateTag) != 0) {
+        throw std::invalid_argument("the bytes are not a GraphCast state");
+    }
+    Reader reader(bytes.subspan(sizeof stateTag));
+    auto state = std::make_unique<GraphCastState>();
+    state->step = reader.get<std::int64_t>();
+    state->validTime = reader.get<std::int64_t>();
+    const auto inputs = reader.get<std::uint64_t>();
+    if (inputs != control_.inputs.size()) {
+        throw std::invalid_argument("the GraphCast state has " + std::to_string(inputs) + " input times, the model " +
+                                    std::to_string(control_.inputs.size()));
+    }
+    const std::size_t maxValues = predictor_->grid().points() * std::max<std::size_t>(1, schema_.levels.size());
+    for (std::uint64_t t = 0; t < inputs; ++t) {
+        state->inputs.push_back(reader.fields(maxValues));
+    }
+    state->latest = reader.fields(maxValues);
+    if (!reader.done()) {
+        throw std::invalid_argument("the GraphCast state has bytes after its end");
+    }
+    return state;
+}
+
+}  // namespace spreadcast::graphcast

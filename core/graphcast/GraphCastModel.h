@@ -1,0 +1,86 @@
+#pragma once
+
+// GraphCast as a model of the registry (core/model/ModelRegistry.h): a member's state is its two
+// input times (and the latest prediction), a step is one 6-hour prediction of GraphCastPredictor,
+// and the output is the checkpoint's target variables on its pressure levels. GraphCast is
+// deterministic: members differ only by their initial perturbations, drawn from each member's key;
+// member 0 is the unperturbed control.
+
+#include "graphcast/GraphCastPredictor.h"
+#include "graphcast/GraphCastTypes.h"
+#include "model/ForecastModel.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace spreadcast::graphcast {
+
+class GraphCastState : public MemberState {
+public:
+    std::unique_ptr<MemberState> clone() const override { return std::make_unique<GraphCastState>(*this); }
+    void assign(const MemberState& other) override;
+
+    std::vector<Fields> inputs;  // the input times, oldest first (time-dependent inputs and their forcings)
+    Fields latest;               // the target variables at the newest input time
+    std::int64_t validTime = 0;  // of the newest input, seconds since 1970-01-01 UTC
+};
+
+// How members' initial states differ: smooth random fields (Matérn-like spectrum on a Gaussian
+// grid, interpolated to the model's grid), scale × diffs_stddev per variable and level, the same
+// at both input times; member m draws from fold_in(PRNGKey(seed), m).
+struct GraphCastPerturbation {
+    std::uint64_t seed = 0;
+    double scale = 0.0;        // times diffs_stddev_by_level; 0: members equal the control
+    double lengthScale = 5e5;  // m
+};
+
+struct GraphCastSetup {
+    Checkpoint checkpoint;
+    NormalizationStats statistics;
+    Graphs graphs;
+    Dataset dataset;
+    int lastInputIndex = 1;  // the dataset's time index of the newest input (the initial time)
+    GraphCastPerturbation perturbation;
+};
+
+class GraphCastModel : public ForecastModel {
+public:
+    // InputError when the dataset does not fit the checkpoint (grid, levels, variables, times).
+    explicit GraphCastModel(GraphCastSetup setup);
+
+    std::string name() const override { return "graphcast"; }
+    std::string description() const override { return description_; }
+    const OutputSchema& outputSchema() const override { return schema_; }
+    double timeStep() const override { return static_cast<double>(GraphCastPredictor::stepSeconds); }
+    std::unique_ptr<ModelWorkspace> makeWorkspace() const override;
+    std::unique_ptr<MemberState> initialState(int member) const override;
+    void advance(std::span<MemberState* const> members, int steps, ModelWorkspace& workspace) const override;
+    GridFields fields(const MemberState& member, ModelWorkspace& workspace) const override;
+    std::size_t stateBytes() const override;
+    std::size_t workspaceBytes() const override;
+    std::vector<std::byte> serialize(const MemberState& member) const override;
+    std::unique_ptr<MemberState> deserialize(std::span<const std::byte> bytes) const override;
+
+    const GraphCastPredictor& predictor() const { return *predictor_; }
+    std::int64_t initialTime() const { return control_.validTime; }
+
+private:
+    void step(GraphCastState& state) const;
+    void perturb(GraphCastState& state, int member) const;
+
+    std::unique_ptr<GraphCastPredictor> predictor_;
+    NormalizationStats statistics_;
+    GraphCastPerturbation perturbation_;
+    Fields statics_;
+    GraphCastState control_;
+    OutputSchema schema_;
+    std::string description_;
+    std::size_t workspaceBytes_ = 0;
+};
+
+// CF names and units of GraphCast's variables (graphcast's long names), for the output.
+OutputVariable graphCastOutputVariable(const std::string& name, bool onLevels);
+
+}  // namespace spreadcast::graphcast
