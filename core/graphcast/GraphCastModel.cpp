@@ -231,45 +231,21 @@ GraphCastModel::GraphCastModel(GraphCastSetup setup)
         }
     }
     const std::size_t points = grid.points();
-    const std::vector<std::string> inputs = predictor_->timeDependentInputs();
-    for (int t = last - inputTimes + 1; t <= last; ++t) {
-        Fields time =
-            fieldsOnLevels(dataset.times[static_cast<std::size_t>(t)], dataset.levels, task.pressureLevels, points);
-        addMissingForcings(time, task.forcingVariables, grid, dataset.validTimes[static_cast<std::size_t>(t)]);
-        Fields input;
-        for (const std::string& name : inputs) {
-            const auto found = time.variables.find(name);
-            if (found == time.variables.end()) {
-                throw InputError("the initial condition has no '" + name + "' at " +
-                                 formatTime(dataset.validTimes[static_cast<std::size_t>(t)]) +
-                                 ", an input of this checkpoint: give a file with every input variable "
-                                 "(DeepMind's example datasets have them)");
-            }
-            input.variables.emplace(name, found->second);
+    // data_utils.extract_inputs_targets_forcings: the task's levels, derived forcings recomputed.
+    InitialState start = initialStateFromDataset(dataset, task, inputTimes, last - inputTimes + 1);
+    control_.inputs = std::move(start.inputs);
+    control_.validTime = start.lastInputTime;
+    statics_ = std::move(start.statics);
+    const Fields initial =
+        fieldsOnLevels(dataset.times[static_cast<std::size_t>(last)], dataset.levels, task.pressureLevels, points);
+    for (const std::string& name : task.targetVariables) {
+        const auto found = initial.variables.find(name);
+        if (found == initial.variables.end()) {
+            throw InputError("the initial condition has no '" + name + "' at its initial time " +
+                             formatTime(control_.validTime) + ", a variable of the output: give a file that has it");
         }
-        if (t == last) {
-            for (const std::string& name : task.targetVariables) {
-                const auto found = time.variables.find(name);
-                if (found == time.variables.end()) {
-                    throw InputError("the initial condition has no '" + name + "' at its initial time " +
-                                     formatTime(dataset.validTimes[static_cast<std::size_t>(t)]) +
-                                     ", a variable of the output: give a file that has it");
-                }
-                control_.latest.variables.emplace(name, found->second);
-            }
-        }
-        control_.inputs.push_back(std::move(input));
+        control_.latest.variables.emplace(name, found->second);
     }
-    control_.validTime = dataset.validTimes[static_cast<std::size_t>(last)];
-    statics_ = fieldsOnLevels(dataset.statics, dataset.levels, task.pressureLevels, points);
-    for (const std::string& name : predictor_->staticInputs()) {
-        if (!statics_.variables.contains(name)) {
-            throw InputError("the initial condition has no static field '" + name +
-                             "': give a file with it (DeepMind's example datasets have geopotential_at_surface and "
-                             "land_sea_mask)");
-        }
-    }
-
     schema_.latitudes = grid.latitudes;
     schema_.longitudes = grid.longitudes;
     schema_.gridDescription = "regular latitude-longitude grid, south to north (GraphCast's)";
@@ -278,6 +254,8 @@ GraphCastModel::GraphCastModel(GraphCastSetup setup)
         schema_.variables.push_back(graphCastOutputVariable(name, isAtmosphericVariable(name)));
     }
     const ModelConfig& config = checkpoint.modelConfig;
+    dataset_ = std::make_unique<const Dataset>(std::move(setup.dataset));
+    forcings_ = datasetForcings(*dataset_, task);
     char text[256];
     std::snprintf(text, sizeof text, "GraphCast %g° (mesh 2to%d, latent %d, %d message steps, %zu levels)",
                   config.resolution, config.meshSize, config.latentSize, config.gnnMsgSteps,
@@ -358,9 +336,8 @@ void GraphCastModel::perturb(GraphCastState& state, int member) const
 
 void GraphCastModel::step(GraphCastState& state) const
 {
-    const TaskConfig& task = predictor_->task();
     const std::int64_t validTime = state.validTime + GraphCastPredictor::stepSeconds;
-    const Fields targetForcings = computeForcings(task.forcingVariables, predictor_->grid(), validTime);
+    const Fields targetForcings = forcings_(validTime);
     Fields prediction = predictor_->predict(state.inputs, statics_, targetForcings);
     for (const auto& [name, values] : prediction.variables) {
         for (float value : values) {

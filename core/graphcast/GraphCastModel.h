@@ -6,6 +6,7 @@
 // deterministic: members differ only by their initial perturbations, drawn from each member's key;
 // member 0 is the unperturbed control.
 
+#include "graphcast/GraphCastInitialState.h"
 #include "graphcast/GraphCastPredictor.h"
 #include "graphcast/GraphCastTypes.h"
 #include "model/ForecastModel.h"
@@ -71,6 +72,10 @@ private:
     void perturb(GraphCastState& state, int member) const;
 
     std::unique_ptr<GraphCastPredictor> predictor_;
+    // The initial condition, for the TOA radiation of its own later times (graphcast's rollout
+    // reads forcings from the dataset where it has them and computes the others).
+    std::unique_ptr<const Dataset> dataset_;
+    GraphCastPredictor::ForcingSource forcings_;
     NormalizationStats statistics_;
     GraphCastPerturbation perturbation_;
     Fields statics_;

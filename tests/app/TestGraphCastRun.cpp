@@ -1,0 +1,283 @@
+#include <netcdf.h>
+
+#include <QtTest/QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+// spreadcast-cli run --model graphcast end to end: the tiny synthetic checkpoint, statistics and
+// dataset of tests/graphcast (written by Debian's numpy at test time), run as ensembles through
+// the controller into CF NetCDF on pressure levels, against the independent numpy reference.
+namespace {
+
+struct CliResult {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+CliResult runCli(const QStringList& arguments)
+{
+    QProcess process;
+    process.start(SPREADCAST_CLI, arguments);
+    if (!process.waitForFinished(300000)) {
+        process.kill();
+        return {};
+    }
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+}
+
+// One whole variable of a NetCDF file as doubles, or empty when it is not there.
+std::vector<double> readVariable(const std::string& path, const std::string& name)
+{
+    int ncid = -1;
+    if (nc_open(path.c_str(), NC_NOWRITE, &ncid) != NC_NOERR) {
+        return {};
+    }
+    std::vector<double> values;
+    int varid = -1;
+    if (nc_inq_varid(ncid, name.c_str(), &varid) == NC_NOERR) {
+        int dims = 0;
+        nc_inq_varndims(ncid, varid, &dims);
+        std::vector<int> ids(static_cast<std::size_t>(dims));
+        nc_inq_vardimid(ncid, varid, ids.data());
+        std::size_t count = 1;
+        for (int id : ids) {
+            std::size_t length = 0;
+            nc_inq_dimlen(ncid, id, &length);
+            count *= length;
+        }
+        values.resize(count);
+        nc_get_var_double(ncid, varid, values.data());
+    }
+    nc_close(ncid);
+    return values;
+}
+
+std::string textAttribute(const std::string& path, const char* name)
+{
+    int ncid = -1;
+    std::string text;
+    if (nc_open(path.c_str(), NC_NOWRITE, &ncid) != NC_NOERR) {
+        return text;
+    }
+    std::size_t length = 0;
+    if (nc_inq_attlen(ncid, NC_GLOBAL, name, &length) == NC_NOERR) {
+        text.resize(length);
+        nc_get_att_text(ncid, NC_GLOBAL, name, text.data());
+    }
+    nc_close(ncid);
+    return text;
+}
+
+const std::vector<std::string> targets{"2m_temperature",
+                                       "mean_sea_level_pressure",
+                                       "10m_v_component_of_wind",
+                                       "10m_u_component_of_wind",
+                                       "total_precipitation_6hr",
+                                       "temperature",
+                                       "geopotential",
+                                       "u_component_of_wind",
+                                       "v_component_of_wind",
+                                       "vertical_velocity",
+                                       "specific_humidity"};
+
+}  // namespace
+
+class TestGraphCastRun : public QObject {
+    Q_OBJECT
+
+    static constexpr int steps = 4;
+    QTemporaryDir directory_;
+    QString python_;
+
+    QString path(const QString& name) const { return directory_.filePath(name); }
+
+    QStringList runArguments(const QString& out, int members) const
+    {
+        return {"run",
+                "--model",
+                "graphcast",
+                "--checkpoint",
+                path("checkpoint.npz"),
+                "--stats",
+                path("stats"),
+                "--ic",
+                path("dataset.nc"),
+                "--lead",
+                "24h",
+                "--output-every",
+                "6h",
+                "--members",
+                QString::number(members),
+                "--devices",
+                "cpu:2",
+                "--precision",
+                "double",
+                "--perturbation-scale",
+                "0.1",
+                "--out",
+                out,
+                "-q"};
+    }
+
+    void runPython(const QStringList& arguments)
+    {
+        QProcess process;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(python_, arguments);
+        QVERIFY(process.waitForFinished(300000));
+        QVERIFY2(process.exitCode() == 0, process.readAll().constData());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        python_ = QStandardPaths::findExecutable("python3", {"/usr/bin"});
+        if (python_.isEmpty() || QProcess::execute(python_, {"-c", "import numpy, netCDF4"}) != 0) {
+            QSKIP("no /usr/bin/python3 with numpy and netCDF4 (python3-numpy, python3-netcdf4)");
+        }
+        QVERIFY(directory_.isValid());
+        runPython({SPREADCAST_SOURCE_DIR "/tests/graphcast/make_tiny_case.py", "--out", directory_.path(), "--steps",
+                   QString::number(steps)});
+    }
+
+    // Member 0, the control, through the whole controller (two CPU workers, the writer) against
+    // the numpy reference's rollout of the same inputs. Measure, per variable and step: max |file −
+    // reference| ≤ 1e-5 of the reference field's range plus twice its float32 resolution — the C++
+    // runs in float32, the reference in float64 from the same float32 data (TestGraphCastAgreement
+    // measured 5e-6 of the range at most for the predictor alone).
+    void controlMemberMatchesTheNumpyReference()
+    {
+        const QString out = path("one.nc");
+        const CliResult run = runCli(runArguments(out, 1));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const std::string file = out.toStdString();
+        const std::string reference = path("reference.nc").toStdString();
+        QCOMPARE(readVariable(file, "level"), (std::vector<double>{500.0, 850.0, 1000.0}));
+        QCOMPARE(readVariable(file, "time"), (std::vector<double>{0.0, 6.0, 12.0, 18.0, 24.0}));
+        for (const std::string& name : targets) {
+            const std::vector<double> ours = readVariable(file, name);         // (time, member 1, [level,] lat, lon)
+            const std::vector<double> theirs = readVariable(reference, name);  // (batch 1, step, [level,] lat, lon)
+            QVERIFY2(!theirs.empty() && ours.size() == theirs.size() / steps * (steps + 1), name.c_str());
+            const std::size_t slab = theirs.size() / steps;
+            for (int step = 0; step < steps; ++step) {
+                const double* expected = theirs.data() + static_cast<std::size_t>(step) * slab;
+                const double* actual = ours.data() + static_cast<std::size_t>(step + 1) * slab;
+                const auto [low, high] = std::minmax_element(expected, expected + slab);
+                const double largest = std::max(std::abs(*low), std::abs(*high));
+                const double bound = 1e-5 * (*high - *low) + 2.0 * std::numeric_limits<float>::epsilon() * largest;
+                double worst = 0.0;
+                for (std::size_t k = 0; k < slab; ++k) {
+                    worst = std::max(worst, std::abs(actual[k] - expected[k]));
+                }
+                QVERIFY2(
+                    worst <= bound,
+                    qPrintable(QString("%1 step %2: %3 > %4").arg(name.c_str()).arg(step + 1).arg(worst).arg(bound)));
+            }
+        }
+        QVERIFY(textAttribute(file, "graphcast_checkpoint_license").find("CC BY-NC-SA 4.0") != std::string::npos);
+        QVERIFY(textAttribute(file, "source").find("GraphCast") != std::string::npos);
+    }
+
+    // Eight members on two workers: the first member is bitwise the 1-member run's (the first N
+    // members never depend on the ensemble size), the perturbed members differ from the control,
+    // and the statistics are on the levels.
+    void anEnsembleRunsOnTwoWorkersWithMemberZeroTheControl()
+    {
+        const QString one = path("one-for-ensemble.nc");
+        const QString eight = path("eight.nc");
+        QCOMPARE(runCli(runArguments(one, 1)).exitCode, 0);
+        const CliResult run = runCli(runArguments(eight, 8));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const std::vector<double> control = readVariable(one.toStdString(), "temperature");
+        const std::vector<double> members = readVariable(eight.toStdString(), "temperature");
+        const std::size_t slab = control.size() / (steps + 1);  // one member, one time
+        QCOMPARE(members.size(), 8 * control.size());
+        for (int time = 0; time <= steps; ++time) {
+            const double* inEnsemble = members.data() + static_cast<std::size_t>(time) * 8 * slab;
+            const double* alone = control.data() + static_cast<std::size_t>(time) * slab;
+            QVERIFY(std::memcmp(inEnsemble, alone, slab * sizeof(double)) == 0);
+            double difference = 0.0;
+            for (std::size_t k = 0; k < slab; ++k) {
+                difference = std::max(difference, std::abs(inEnsemble[slab + k] - alone[k]));
+            }
+            QVERIFY2(difference > 1e-3, "member 1 should differ from the control by its perturbation");
+        }
+        const std::vector<double> spread = readVariable(eight.toStdString(), "temperature_spread");
+        QCOMPARE(spread.size(), control.size());
+        QVERIFY(*std::max_element(spread.begin(), spread.end()) > 0.0);
+    }
+
+    void badInputsAreRefusedWithAClearMessageAndNothingWritten_data()
+    {
+        QTest::addColumn<QString>("what");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no checkpoint") << "no-checkpoint"
+                                       << "no GraphCast checkpoint: give --checkpoint";
+        QTest::newRow("not a zip") << "not-a-zip"
+                                   << "not-a-zip.npz";
+        QTest::newRow("truncated") << "truncated"
+                                   << "truncated.npz";
+        QTest::newRow("missing parameter") << "missing-parameter"
+                                           << "encoder_nodes_grid_nodes_mlp/~/linear_0:w";
+        QTest::newRow("wrong shape") << "wrong-shape"
+                                     << "encoder_nodes_grid_nodes_mlp/~/linear_1:w";
+        QTest::newRow("stats lack a variable") << "stats-lack"
+                                               << "temperature";
+    }
+
+    void badInputsAreRefusedWithAClearMessageAndNothingWritten()
+    {
+        QFETCH(QString, what);
+        QFETCH(QString, message);
+        const QString out = path("bad-" + what + ".nc");
+        QStringList arguments = runArguments(out, 2);
+        const QString makeCheckpoint = SPREADCAST_SOURCE_DIR "/tests/graphcast/make_checkpoint.py";
+        const QString key = "params:grid2mesh_gnn/~_networks_builder/encoder_nodes_grid_nodes_mlp/~/";
+        auto replace = [&](const QString& option, const QString& value) {
+            arguments[static_cast<int>(arguments.indexOf(option)) + 1] = value;
+        };
+        if (what == "no-checkpoint") {
+            const auto at = arguments.indexOf("--checkpoint");
+            arguments.remove(at, 2);
+        } else if (what == "not-a-zip") {
+            QFile file(path("not-a-zip.npz"));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("this is no zip archive at all");
+            file.close();
+            replace("--checkpoint", path("not-a-zip.npz"));
+        } else if (what == "truncated") {
+            QFile whole(path("checkpoint.npz"));
+            QVERIFY(whole.open(QIODevice::ReadOnly));
+            QFile cut(path("truncated.npz"));
+            QVERIFY(cut.open(QIODevice::WriteOnly));
+            cut.write(whole.read(whole.size() / 2));
+            cut.close();
+            replace("--checkpoint", path("truncated.npz"));
+        } else if (what == "missing-parameter") {
+            runPython({makeCheckpoint, "--preset", "tiny", "--out", path("missing.npz"), "--drop", key + "linear_0:w"});
+            replace("--checkpoint", path("missing.npz"));
+        } else if (what == "wrong-shape") {
+            runPython(
+                {makeCheckpoint, "--preset", "tiny", "--out", path("wrong.npz"), "--wrong-shape", key + "linear_1:w"});
+            replace("--checkpoint", path("wrong.npz"));
+        } else if (what == "stats-lack") {
+            runPython({SPREADCAST_SOURCE_DIR "/tests/graphcast/make_stats.py", "--preset", "tiny", "--out",
+                       path("stats-lack"), "--drop-variable", "temperature"});
+            replace("--stats", path("stats-lack"));
+        }
+        const CliResult run = runCli(arguments);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(message), qPrintable(run.err));
+        QVERIFY(!QFile::exists(out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGraphCastRun)
+#include "TestGraphCastRun.moc"
