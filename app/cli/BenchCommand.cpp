@@ -2,6 +2,8 @@
 
 #include "Version.h"
 #include "cases/TestCases.h"
+#include "graphcast/GraphBuilder.h"
+#include "graphcast/GraphCastBenchmark.h"
 #include "model/ShallowWaterModel.h"
 #include "run/MemberPool.h"
 #include "run/RunSpec.h"
@@ -19,6 +21,7 @@
 #include "shallowwater/GpuBench.h"
 #ifdef SPREADCAST_HAVE_CUDA
 #include "GpuError.h"
+#include "graphcast/GraphCastGpuChecks.h"
 #endif
 
 namespace spreadcast::cli {
@@ -34,7 +37,63 @@ struct BenchOptions {
     double seconds = 2.0;
     std::string backend = "auto";  // cpu, gpu, or auto: the CPU rows, and the GPU rows where there is a GPU
     gpu::GpuBenchOptions gpu;
+    std::string model = "shallow-water";
+    int graphcastSteps = 1;  // 6-hour steps of the GraphCast CPU row
+    int graphcastPasses = 20;  // forward passes of each GraphCast GPU row
 };
+
+std::string cpuModel();
+
+// GraphCast_small at 1° (random weights of the right scale; a step costs the same whatever the
+// values): the CPU step and its GEMM rate against OpenBLAS's sgemm peak in the same process, then
+// the GPU's forward pass in float32 and bf16 where there is a GPU.
+int runGraphCastBench(const BenchOptions& options)
+{
+    using namespace graphcast;
+    const int threads =
+        options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::cout << "Spreadcast " << softwareVersion << " GraphCast benchmark: GraphCast_small configuration (1°, mesh "
+              << "2to5, latent 512, 16 message steps, 13 levels), random weights\n";
+    if (options.backend != "gpu") {
+        const ModelConfig config = graphcastSmallModelConfig();
+        const LatLonGrid grid = LatLonGrid::regular(config.resolution);
+        const Graphs graphs = buildGraphs(config, grid);
+        const Checkpoint checkpoint = randomCheckpoint(config, graphcastTask13(), graphs, 0);
+        const GraphCastCpuBenchmark result =
+            benchmarkGraphCastCpu(checkpoint, graphs, grid, threads, options.graphcastSteps);
+        std::printf("\n| backend | threads | ms per 6-h step | CPU-s per step | GEMM GFLOP per step | GFLOP/s | sgemm "
+                    "peak GFLOP/s | of peak | of peak per CPU-s |\n|---|---|---|---|---|---|---|---|---|\n");
+        std::printf("| cpu (%s) | %d | %.0f | %.1f | %.0f | %.1f | %.1f | %.0f %% | %.0f %% |\n", cpuModel().c_str(),
+                    result.threads, result.millisecondsPerStep, result.cpuSecondsPerStep, result.gemmGflopPerStep,
+                    result.achievedGflops, result.sgemmPeakGflops, 100.0 * result.fractionOfPeak(),
+                    100.0 * result.cpuFractionOfPeak());
+        std::printf("setup (parameters, static parts of the network): %.1f s\n", result.setupSeconds);
+    }
+    if (options.backend == "cpu") {
+        return 0;
+    }
+#ifdef SPREADCAST_HAVE_CUDA
+    try {
+        const auto rows = gpu::benchmarkGraphCastGpu(options.gpu.gpu, options.graphcastPasses, std::cout);
+        std::printf("\n| backend | precision | ms per forward pass | TFLOP/s | device memory |\n|---|---|---|---|---|\n");
+        for (const auto& row : rows) {
+            const char* precision = row.precision == gpu::GraphCastPrecision::Float32 ? "float32" : "bf16";
+            std::printf("| gpu | %s | %.2f | %.1f | %.2f GiB |\n", precision, row.millisecondsPerForward,
+                        row.achievedTflops, static_cast<double>(row.allocatedBytes) / (1 << 30));
+        }
+    } catch (const gpu::GpuError& error) {
+        std::cerr << "spreadcast-cli bench: " << error.what() << "\n";
+        return 1;
+    }
+    return 0;
+#else
+    if (options.backend == "gpu") {
+        std::cerr << "spreadcast-cli bench: --backend gpu: this spreadcast-cli was built without the CUDA backend\n";
+        return 1;
+    }
+    return 0;
+#endif
+}
 
 std::string cpuModel()
 {
@@ -105,6 +164,13 @@ int runBench(const BenchOptions& options)
 {
     if (options.backend != "cpu" && options.backend != "gpu" && options.backend != "auto") {
         std::cerr << "spreadcast-cli bench: --backend must be cpu, gpu or auto, got '" << options.backend << "'\n";
+        return 2;
+    }
+    if (options.model == "graphcast") {
+        return runGraphCastBench(options);
+    }
+    if (options.model != "shallow-water") {
+        std::cerr << "spreadcast-cli bench: --model must be shallow-water or graphcast, got '" << options.model << "'\n";
         return 2;
     }
     if (options.backend != "gpu") {
@@ -188,6 +254,12 @@ void addBenchCommand(CLI::App& app)
     bench->add_option("--threads", options->threads, "Threads of the ensemble row; 0: one per core")
         ->capture_default_str();
     bench->add_option("--seconds", options->seconds, "Time to spend on each row")->capture_default_str();
+    bench->add_option("--model", options->model, "shallow-water, or graphcast (GraphCast_small at 1°, random weights)")
+        ->capture_default_str();
+    bench->add_option("--graphcast-steps", options->graphcastSteps, "6-hour steps of the GraphCast CPU row")
+        ->capture_default_str();
+    bench->add_option("--graphcast-passes", options->graphcastPasses, "Forward passes of each GraphCast GPU row")
+        ->capture_default_str();
     bench
         ->add_option("--backend", options->backend,
                      "cpu, gpu, or auto: the CPU rows, then the GPU rows where a GPU is usable")

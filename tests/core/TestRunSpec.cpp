@@ -98,8 +98,42 @@ private slots:
     void aJsonWithoutTheRequiredKeysIsRefused()
     {
         nlohmann::json json = toJson(unusualSpec());
-        json.erase("truncation");
+        json["shallow-water"].erase("truncation");  // the model's own section
         QVERIFY_EXCEPTION_THROWN(runSpecFromJson(json), nlohmann::json::exception);
+        json = toJson(unusualSpec());
+        json.erase("members");
+        QVERIFY_EXCEPTION_THROWN(runSpecFromJson(json), nlohmann::json::exception);
+    }
+
+    void eachModelKeepsItsOwnSection()
+    {
+        RunSpec spec;
+        spec.model = "graphcast";
+        spec.graphcast.checkpoint = "GraphCast_small.npz";
+        spec.graphcast.statistics = "stats";
+        spec.graphcast.perturbationScale = 0.25;
+        spec.graphcast.perturbationLengthScale = 7e5;
+        const nlohmann::json json = toJson(spec);
+        QCOMPARE(json.at("model").get<std::string>(), std::string("graphcast"));
+        QVERIFY(json.contains("graphcast") && !json.contains("shallow-water"));
+        const RunSpec back = runSpecFromJson(json);
+        QCOMPARE(back.model, spec.model);
+        QCOMPARE(back.graphcast.checkpoint, spec.graphcast.checkpoint);
+        QCOMPARE(back.graphcast.statistics, spec.graphcast.statistics);
+        QCOMPARE(back.graphcast.perturbationScale, 0.25);
+        QCOMPARE(back.graphcast.perturbationLengthScale, 7e5);
+        QCOMPARE(toJson(back), json);
+        nlohmann::json unknown = json;
+        unknown["model"] = "pangu";
+        QVERIFY_EXCEPTION_THROWN(runSpecFromJson(unknown), std::invalid_argument);
+        // Files from before the registry: no "model", shallow-water settings at the top.
+        nlohmann::json legacy = toJson(RunSpec{});
+        for (const auto& [key, value] : legacy.at("shallow-water").items()) {
+            legacy[key] = value;
+        }
+        legacy.erase("shallow-water");
+        legacy.erase("model");
+        QCOMPARE(toJson(runSpecFromJson(legacy)), toJson(RunSpec{}));
     }
 };
 
