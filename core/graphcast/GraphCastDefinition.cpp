@@ -48,16 +48,6 @@ std::vector<std::string> validateSettings(const RunSpec& spec)
     return problems;
 }
 
-std::string formatTime(std::int64_t unixSeconds)
-{
-    const std::time_t time = static_cast<std::time_t>(unixSeconds);
-    std::tm utc{};
-    gmtime_r(&time, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &utc);
-    return text;
-}
-
 PreparedModel prepare(const RunSpec& spec)
 {
     using namespace graphcast;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <map>
 #include <stdexcept>
 
@@ -43,16 +44,6 @@ const std::map<std::string, CfName>& cfNames()
         {"toa_incident_solar_radiation", {"toa_incoming_shortwave_flux", "J m-2"}},
     };
     return names;
-}
-
-std::string formatTime(std::int64_t unixSeconds)
-{
-    const std::time_t time = static_cast<std::time_t>(unixSeconds);
-    std::tm utc{};
-    gmtime_r(&time, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &utc);
-    return text;
 }
 
 // A smooth random field of unit grid-point standard deviation on GraphCast's grid: drawn
@@ -173,6 +164,16 @@ std::size_t fieldsBytes(const Fields& fields)
 }
 
 }  // namespace
+
+std::string formatTime(std::int64_t unixSeconds)
+{
+    const std::time_t time = static_cast<std::time_t>(unixSeconds);
+    std::tm utc{};
+    gmtime_r(&time, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &utc);
+    return text;
+}
 
 OutputVariable graphCastOutputVariable(const std::string& name, bool onLevels)
 {

@@ -85,6 +85,9 @@ private:
     std::size_t workspaceBytes_ = 0;
 };
 
+// "YYYY-MM-DD HH:MM:SS" of a time in seconds since 1970-01-01 UTC.
+std::string formatTime(std::int64_t unixSeconds);
+
 // CF names and units of GraphCast's variables (graphcast's long names), for the output.
 OutputVariable graphCastOutputVariable(const std::string& name, bool onLevels);
 
