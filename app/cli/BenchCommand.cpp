@@ -38,7 +38,7 @@ struct BenchOptions {
     std::string backend = "auto";  // cpu, gpu, or auto: the CPU rows, and the GPU rows where there is a GPU
     gpu::GpuBenchOptions gpu;
     std::string model = "shallow-water";
-    int graphcastSteps = 1;  // 6-hour steps of the GraphCast CPU row
+    int graphcastSteps = 1;    // 6-hour steps of the GraphCast CPU row
     int graphcastPasses = 20;  // forward passes of each GraphCast GPU row
 };
 
@@ -75,7 +75,8 @@ int runGraphCastBench(const BenchOptions& options)
 #ifdef SPREADCAST_HAVE_CUDA
     try {
         const auto rows = gpu::benchmarkGraphCastGpu(options.gpu.gpu, options.graphcastPasses, std::cout);
-        std::printf("\n| backend | precision | ms per forward pass | TFLOP/s | device memory |\n|---|---|---|---|---|\n");
+        std::printf(
+            "\n| backend | precision | ms per forward pass | TFLOP/s | device memory |\n|---|---|---|---|---|\n");
         for (const auto& row : rows) {
             const char* precision = row.precision == gpu::GraphCastPrecision::Float32 ? "float32" : "bf16";
             std::printf("| gpu | %s | %.2f | %.1f | %.2f GiB |\n", precision, row.millisecondsPerForward,
@@ -170,7 +171,8 @@ int runBench(const BenchOptions& options)
         return runGraphCastBench(options);
     }
     if (options.model != "shallow-water") {
-        std::cerr << "spreadcast-cli bench: --model must be shallow-water or graphcast, got '" << options.model << "'\n";
+        std::cerr << "spreadcast-cli bench: --model must be shallow-water or graphcast, got '" << options.model
+                  << "'\n";
         return 2;
     }
     if (options.backend != "gpu") {

@@ -83,12 +83,12 @@ struct Edges {
 struct Graphs {
     int gridNodes = 0;
     int meshNodes = 0;
-    int nodeFeatureSize = 0;               // structural features per node (graphcast: 3)
-    std::vector<float> gridNodeFeatures;   // gridNodes × nodeFeatureSize
-    std::vector<float> meshNodeFeatures;   // meshNodes × nodeFeatureSize
-    Edges grid2mesh;                       // senders: grid nodes, receivers: mesh nodes
-    Edges mesh;                            // the multimesh, both directions
-    Edges mesh2grid;                       // senders: mesh nodes, receivers: grid nodes
+    int nodeFeatureSize = 0;              // structural features per node (graphcast: 3)
+    std::vector<float> gridNodeFeatures;  // gridNodes × nodeFeatureSize
+    std::vector<float> meshNodeFeatures;  // meshNodes × nodeFeatureSize
+    Edges grid2mesh;                      // senders: grid nodes, receivers: mesh nodes
+    Edges mesh;                           // the multimesh, both directions
+    Edges mesh2grid;                      // senders: mesh nodes, receivers: grid nodes
 };
 
 // Per-variable normalisation from mean_by_level.nc, stddev_by_level.nc and
@@ -112,10 +112,10 @@ struct Fields {
 // batch 0, on GraphCast's grid (latitudes ascending).
 struct Dataset {
     LatLonGrid grid;
-    std::vector<int> levels;                  // hPa
-    std::vector<std::int64_t> validTimes;     // seconds since 1970-01-01 00:00 UTC, one per time
-    std::vector<Fields> times;                // time-dependent variables, one Fields per time
-    Fields statics;                           // geopotential_at_surface, land_sea_mask
+    std::vector<int> levels;               // hPa
+    std::vector<std::int64_t> validTimes;  // seconds since 1970-01-01 00:00 UTC, one per time
+    std::vector<Fields> times;             // time-dependent variables, one Fields per time
+    Fields statics;                        // geopotential_at_surface, land_sea_mask
 };
 
 }  // namespace spreadcast::graphcast

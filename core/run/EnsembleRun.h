@@ -31,7 +31,6 @@ struct RunResult {
 // Failures grouped by reason, e.g. "members 0–3, 5: blow-up at step 389 …; member 4: …".
 std::string describeFailures(std::vector<MemberFailure> failures);
 
-
 // The controller of a run: splits the ensemble into work units (member batches, optionally
 // lead-time segments), hands them to one thread per device as the devices ask for work, writes
 // members and statistics to spec.outputPath as they come in, and reports telemetry. A member

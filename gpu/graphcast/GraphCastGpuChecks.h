@@ -4,8 +4,8 @@
 // bitwise across batches and repeats), its timing for `spreadcast-cli bench --model graphcast
 // --backend gpu`, and its memory table.
 
-#include "shallowwater/GpuSelftest.h"
 #include "graphcast/GpuGraphCastNetwork.h"
+#include "shallowwater/GpuSelftest.h"
 
 #include <cstddef>
 #include <ostream>

@@ -5,10 +5,10 @@
 #include "GpuDevice.h"
 #include "GpuModel.h"
 #include "cases/TestCases.h"
+#include "graphcast/GraphCastGpuChecks.h"
 #include "io/NetcdfCompare.h"
 #include "run/EnsembleRun.h"
 #include "run/WorkQueue.h"
-#include "graphcast/GraphCastGpuChecks.h"
 
 #include <atomic>
 #include <cmath>

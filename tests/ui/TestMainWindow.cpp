@@ -5,8 +5,8 @@
 #include "ui/MemberGrid.h"
 #include "ui/OpenGLCheck.h"
 #include "ui/PlumeWidget.h"
-#include "ui/RunController.h"
 #include "ui/ProductPanel.h"
+#include "ui/RunController.h"
 #include "ui/RunPanel.h"
 #include "ui/TimeBar.h"
 
