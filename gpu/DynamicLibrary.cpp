@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <link.h>
 
+#include <cstdlib>
 #include <utility>
 
 namespace spreadcast::gpu {
@@ -78,6 +79,25 @@ void DynamicLibrary::close() noexcept
     if (handle_)
         dlclose(handle_);
     handle_ = nullptr;
+}
+
+std::vector<std::string> cudaLibraryCandidates(const std::vector<std::string>& sonames)
+{
+    std::vector<std::string> folders;
+    for (const char* variable : {"CUDA_HOME", "CUDA_PATH"}) {
+        if (const char* value = std::getenv(variable); value && *value) {
+            folders.push_back(std::string(value) + "/lib64");
+        }
+    }
+    folders.push_back("/usr/local/cuda/lib64");
+    folders.push_back("/usr/local/cuda/targets/x86_64-linux/lib");
+    std::vector<std::string> result = sonames;
+    for (const std::string& folder : folders) {
+        for (const std::string& name : sonames) {
+            result.push_back(folder + "/" + name);
+        }
+    }
+    return result;
 }
 
 }  // namespace spreadcast::gpu

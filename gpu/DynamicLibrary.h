@@ -36,6 +36,15 @@ public:
     {
         return reinterpret_cast<Function>(rawSymbol(name));
     }
+    // Sets function to the symbol, or adds its name to the comma-separated list `missing`.
+    template <typename Function>
+    void resolve(Function& function, const char* name, std::string& missing) const
+    {
+        function = symbol<Function>(name);
+        if (!function) {
+            missing += missing.empty() ? name : std::string(", ") + name;
+        }
+    }
 
 private:
     void close() noexcept;
@@ -44,5 +53,10 @@ private:
     std::string path_;
     std::string error_;
 };
+
+// Candidates for a CUDA toolkit library: its sonames as the loader finds them, then in
+// $CUDA_HOME/lib64, $CUDA_PATH/lib64 and the toolkit's usual places, which are often not on the
+// loader's path.
+std::vector<std::string> cudaLibraryCandidates(const std::vector<std::string>& sonames);
 
 }  // namespace spreadcast::gpu

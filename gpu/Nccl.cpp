@@ -35,14 +35,6 @@ static_assert(std::is_same_v<decltype(Nccl::Api::groupEnd), decltype(&::ncclGrou
 // ncclSend/ncclRecv: 2.7).
 constexpr int oldestSupportedVersion = 2700;
 
-template <typename Function>
-void resolve(const DynamicLibrary& library, Function& function, const char* name, std::string& missing)
-{
-    function = library.symbol<Function>(name);
-    if (!function)
-        missing += missing.empty() ? name : std::string(", ") + name;
-}
-
 }  // namespace
 
 const Nccl& Nccl::instance()
@@ -61,26 +53,26 @@ Nccl::Nccl() : library_({"libnccl.so.2"}, DynamicLibrary::Lifetime::KeepLoaded),
     }
     std::string missing;
     Api& api = *api_;
-    resolve(library_, api.getVersion, "ncclGetVersion", missing);
-    resolve(library_, api.getErrorString, "ncclGetErrorString", missing);
-    resolve(library_, api.getUniqueId, "ncclGetUniqueId", missing);
-    resolve(library_, api.commInitRank, "ncclCommInitRank", missing);
-    resolve(library_, api.commInitAll, "ncclCommInitAll", missing);
-    resolve(library_, api.commDestroy, "ncclCommDestroy", missing);
-    resolve(library_, api.commAbort, "ncclCommAbort", missing);
-    resolve(library_, api.commGetAsyncError, "ncclCommGetAsyncError", missing);
-    resolve(library_, api.commCount, "ncclCommCount", missing);
-    resolve(library_, api.commCuDevice, "ncclCommCuDevice", missing);
-    resolve(library_, api.commUserRank, "ncclCommUserRank", missing);
-    resolve(library_, api.allReduce, "ncclAllReduce", missing);
-    resolve(library_, api.reduce, "ncclReduce", missing);
-    resolve(library_, api.broadcast, "ncclBroadcast", missing);
-    resolve(library_, api.allGather, "ncclAllGather", missing);
-    resolve(library_, api.reduceScatter, "ncclReduceScatter", missing);
-    resolve(library_, api.send, "ncclSend", missing);
-    resolve(library_, api.recv, "ncclRecv", missing);
-    resolve(library_, api.groupStart, "ncclGroupStart", missing);
-    resolve(library_, api.groupEnd, "ncclGroupEnd", missing);
+    library_.resolve(api.getVersion, "ncclGetVersion", missing);
+    library_.resolve(api.getErrorString, "ncclGetErrorString", missing);
+    library_.resolve(api.getUniqueId, "ncclGetUniqueId", missing);
+    library_.resolve(api.commInitRank, "ncclCommInitRank", missing);
+    library_.resolve(api.commInitAll, "ncclCommInitAll", missing);
+    library_.resolve(api.commDestroy, "ncclCommDestroy", missing);
+    library_.resolve(api.commAbort, "ncclCommAbort", missing);
+    library_.resolve(api.commGetAsyncError, "ncclCommGetAsyncError", missing);
+    library_.resolve(api.commCount, "ncclCommCount", missing);
+    library_.resolve(api.commCuDevice, "ncclCommCuDevice", missing);
+    library_.resolve(api.commUserRank, "ncclCommUserRank", missing);
+    library_.resolve(api.allReduce, "ncclAllReduce", missing);
+    library_.resolve(api.reduce, "ncclReduce", missing);
+    library_.resolve(api.broadcast, "ncclBroadcast", missing);
+    library_.resolve(api.allGather, "ncclAllGather", missing);
+    library_.resolve(api.reduceScatter, "ncclReduceScatter", missing);
+    library_.resolve(api.send, "ncclSend", missing);
+    library_.resolve(api.recv, "ncclRecv", missing);
+    library_.resolve(api.groupStart, "ncclGroupStart", missing);
+    library_.resolve(api.groupEnd, "ncclGroupEnd", missing);
 
     int code = 0;
     if (api.getVersion && api.getVersion(&code) == ncclSuccess)
