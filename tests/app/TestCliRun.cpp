@@ -1,3 +1,5 @@
+#include "../common/CliRunner.h"
+
 #include <netcdf.h>
 
 #include <QtTest/QtTest>
@@ -7,25 +9,10 @@
 #include <cstring>
 #include <vector>
 
+using spreadcast::testing::CliResult;
+using spreadcast::testing::runCli;
+
 namespace {
-
-struct CliResult {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-CliResult runCli(const QStringList& arguments)
-{
-    QProcess process;
-    process.start(SPREADCAST_CLI, arguments);
-    if (!process.waitForFinished(120000)) {
-        process.kill();
-        return {};
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
-}
 
 void writeTextFile(const QString& path, const QByteArray& content)
 {

@@ -1,3 +1,5 @@
+#include "../common/CliRunner.h"
+
 #include <netcdf.h>
 
 #include <QtTest/QtTest>
@@ -14,22 +16,12 @@
 // the controller into CF NetCDF on pressure levels, against the independent numpy reference.
 namespace {
 
-struct CliResult {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using spreadcast::testing::CliResult;
 
+// GraphCast runs build their graphs on the first call: more time than the default.
 CliResult runCli(const QStringList& arguments)
 {
-    QProcess process;
-    process.start(SPREADCAST_CLI, arguments);
-    if (!process.waitForFinished(300000)) {
-        process.kill();
-        return {};
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    return spreadcast::testing::runCli(arguments, 300000);
 }
 
 // One whole variable of a NetCDF file as doubles, or empty when it is not there.
