@@ -1,10 +1,10 @@
 #include "model/BuiltInModels.h"
 
 #include "graphcast/CheckpointReader.h"
-#include "graphcast/DatasetReader.h"
 #include "graphcast/GraphCache.h"
 #include "graphcast/GraphCastModel.h"
 #include "graphcast/NormalizationStatsReader.h"
+#include "ic/InitialConditionSource.h"
 #include "run/InputError.h"
 
 #include <nlohmann/json.hpp>
@@ -55,7 +55,7 @@ PreparedModel prepare(const RunSpec& spec)
     setup.checkpoint = readCheckpoint(spec.graphcast.checkpoint);
     setup.statistics = readNormalizationStats(spec.graphcast.statistics);
     checkNormalizationCoversTask(setup.statistics, setup.checkpoint.taskConfig, spec.graphcast.statistics);
-    setup.dataset = readDataset(spec.initialCondition);
+    setup.dataset = ic::readInitialConditionSource(spec.initialCondition);
     const LatLonGrid grid = LatLonGrid::regular(setup.checkpoint.modelConfig.resolution);
     PreparedModel prepared;
     const CachedGraphs cached = GraphCache().loadOrBuild(setup.checkpoint.modelConfig, grid);
