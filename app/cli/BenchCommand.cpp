@@ -1,15 +1,12 @@
 #include "Commands.h"
 
 #include "Version.h"
-#include "cases/TestCases.h"
 #include "graphcast/GraphBuilder.h"
 #include "graphcast/GraphCastBenchmark.h"
-#include "model/ShallowWaterModel.h"
-#include "run/MemberPool.h"
+#include "model/ShallowWaterBenchmark.h"
 #include "run/RunSpec.h"
 #include "spectral/BlasTuning.h"
 
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -26,8 +23,6 @@
 
 namespace spreadcast::cli {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 struct BenchOptions {
     std::vector<int> truncations{42, 85, 170};
@@ -109,33 +104,6 @@ std::string cpuModel()
     return "unknown CPU";
 }
 
-std::unique_ptr<ShallowWaterModel> benchModel(int truncation)
-{
-    // The Galewsky jet: a realistic, non-trivial flow that stays smooth for the few steps timed.
-    ShallowWaterParameters parameters;
-    parameters.timeStep = maxStableTimeStep(truncation) * 0.6;
-    return std::make_unique<ShallowWaterModel>(truncation, galewskyJet(GaussianGrid::forTruncation(truncation), true),
-                                               parameters);
-}
-
-// Steps one member until `seconds` have passed (at least a few steps), after a warm-up.
-double millisecondsPerStep(const ShallowWaterModel& model, double seconds)
-{
-    auto workspace = model.makeWorkspace();
-    auto state = model.initialState(0);
-    MemberState* batch[] = {state.get()};
-    model.advance(batch, 3, *workspace);
-    long steps = 0;
-    const auto start = Clock::now();
-    double elapsed = 0.0;
-    while (elapsed < seconds || steps < 5) {
-        model.advance(batch, 1, *workspace);
-        ++steps;
-        elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    }
-    return 1000.0 * elapsed / static_cast<double>(steps);
-}
-
 int runGpuRows(const BenchOptions& options, bool required)
 {
 #ifdef SPREADCAST_HAVE_CUDA
@@ -205,37 +173,16 @@ int runCpuRows(const BenchOptions& options)
               << " hardware threads, OpenBLAS " << blasCoreName() << " kernels, double precision, Galewsky jet\n\n";
     std::cout << "| truncation | grid | backend | members | threads | ms/step/member | member-steps/s |\n"
               << "|---|---|---|---|---|---|---|\n";
-    for (int truncation : options.truncations) {
-        const auto model = benchModel(truncation);
-        const double ms = millisecondsPerStep(*model, options.seconds);
-        std::printf("| T%d | %d × %d | cpu | 1 | 1 | %.3f | %.1f |\n", truncation, model->grid().nlat,
-                    model->grid().nlon, ms, 1000.0 / ms);
+    const auto printRow = [](const ShallowWaterBenchRow& row) {
+        std::printf("| T%d | %d × %d | cpu | %d | %d | %.3f | %.1f |\n", row.truncation, row.nlat, row.nlon,
+                    row.members, row.threads, row.millisecondsPerMemberStep, row.memberStepsPerSecond);
         std::fflush(stdout);
+    };
+    for (int truncation : options.truncations) {
+        printRow(benchmarkShallowWaterMember(truncation, options.seconds));
     }
-
-    const auto model = benchModel(options.ensembleTruncation);
-    const int members = options.ensembleMembers;
-    const int workers = workerCount(options.threads, members);
-    std::vector<std::unique_ptr<ModelWorkspace>> workspaces;
-    std::vector<std::unique_ptr<MemberState>> states;
-    for (int w = 0; w < workers; ++w) {
-        workspaces.push_back(model->makeWorkspace());
-    }
-    for (int m = 0; m < members; ++m) {
-        states.push_back(model->initialState(m));
-    }
-    // Every member takes the same number of steps, sized from the single-member timing above.
-    const double single = millisecondsPerStep(*model, 0.2);
-    const int steps = std::max(5, static_cast<int>(options.seconds * 1000.0 * workers / (single * members)));
-    const auto start = Clock::now();
-    forEachMember(members, workers, [&](int worker, int member) {
-        MemberState* batch[] = {states[member].get()};
-        model->advance(batch, steps, *workspaces[worker]);
-    });
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    const double memberSteps = static_cast<double>(members) * steps;
-    std::printf("| T%d | %d × %d | cpu | %d | %d | %.3f | %.1f |\n", options.ensembleTruncation, model->grid().nlat,
-                model->grid().nlon, members, workers, 1000.0 * elapsed / memberSteps, memberSteps / elapsed);
+    printRow(benchmarkShallowWaterEnsemble(options.ensembleTruncation, options.ensembleMembers, options.threads,
+                                           options.seconds));
     std::cout << "\nms/step/member of the ensemble row is wall time per member-step with all threads busy.\n";
     return 0;
 }
