@@ -1,13 +1,11 @@
 #include "graphcast/NormalizationStatsReader.h"
 
-#include "graphcast/NetcdfInput.h"
-#include "io/NetcdfWriter.h"
+#include "io/CfReader.h"
 #include "run/InputError.h"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <mutex>
 #include <optional>
 
 namespace spreadcast::graphcast {
@@ -24,12 +22,25 @@ struct StatsFile {
     std::optional<std::vector<int>> levels;  // the level coordinate, when the file has one
 };
 
-std::vector<int> readLevels(const NetcdfInput& file, const NetcdfVariable& coordinate)
+const CfFileKind statsKind{"normalisation file",
+                           "use the statistics published with the checkpoint (dm_graphcast/stats/)"};
+
+std::string describe(const CfReader& file)
+{
+    return "normalisation file '" + file.path() + "'";
+}
+
+bool isCoordinate(const CfReader& file, const CfVariable& variable)
+{
+    return variable.dimensions.size() == 1 && file.dimension(variable, 0).name == variable.name;
+}
+
+std::vector<int> readLevels(const CfReader& file, const CfVariable& coordinate)
 {
     std::vector<int> levels;
-    for (double level : file.readValues(coordinate)) {
+    for (double level : file.values(coordinate)) {
         if (!(level >= 1.0 && level <= 2000.0) || level != std::round(level)) {
-            throw InputError("the level coordinate of " + file.describe() +
+            throw InputError("the level coordinate of " + describe(file) +
                              " holds a value that is not a whole pressure in hPa (1…2000); the file is damaged");
         }
         levels.push_back(static_cast<int>(level));
@@ -37,12 +48,12 @@ std::vector<int> readLevels(const NetcdfInput& file, const NetcdfVariable& coord
     return levels;
 }
 
-void checkValues(const NetcdfInput& file, const NetcdfVariable& variable, const std::vector<double>& values,
+void checkValues(const CfReader& file, const CfVariable& variable, const std::vector<double>& values,
                  bool mustBePositive)
 {
     for (double value : values) {
         if (!std::isfinite(value) || (mustBePositive && value <= 0.0)) {
-            throw InputError("variable '" + variable.name + "' in " + file.describe() + " holds " +
+            throw InputError("variable '" + variable.name + "' in " + describe(file) + " holds " +
                              std::to_string(value) + "; every value must be finite" +
                              (mustBePositive ? " and positive (it is a standard deviation)" : "") +
                              " — the file is damaged");
@@ -52,27 +63,26 @@ void checkValues(const NetcdfInput& file, const NetcdfVariable& variable, const 
 
 StatsFile readStatsFile(const std::string& path, bool isStandardDeviation)
 {
-    const NetcdfInput file(path, "normalisation file");
+    const CfReader file(path, statsKind);
     StatsFile stats;
-    if (const NetcdfVariable* coordinate = file.findVariable(levelName)) {
+    if (const CfVariable* coordinate = file.variable(levelName)) {
         stats.levels = readLevels(file, *coordinate);
     }
-    for (const NetcdfVariable& variable : file.variables()) {
-        if (file.isCoordinate(variable)) {
+    for (const CfVariable& variable : file.variables()) {
+        if (isCoordinate(file, variable) || !variable.isNumeric()) {
             continue;
         }
-        const std::vector<std::string> dimensions = variable.dimensionNames();
-        const bool perLevel = dimensions == std::vector<std::string>{levelName};
-        if (!dimensions.empty() && !perLevel) {
-            throw InputError("variable '" + variable.name + "' in " + file.describe() +
+        const bool perLevel = variable.dimensions.size() == 1 && file.dimension(variable, 0).name == levelName;
+        if (!variable.dimensions.empty() && !perLevel) {
+            throw InputError("variable '" + variable.name + "' in " + describe(file) +
                              " has dimensions other than (level) or none; normalisation statistics hold one value "
                              "per pressure level or one value — use DeepMind's files from dm_graphcast/stats/");
         }
         if (perLevel && !stats.levels) {
-            throw InputError("variable '" + variable.name + "' in " + file.describe() +
+            throw InputError("variable '" + variable.name + "' in " + describe(file) +
                              " is given per level but the file has no 'level' coordinate; the file is damaged");
         }
-        std::vector<double> values = file.readValues(variable);
+        std::vector<double> values = file.values(variable);
         checkValues(file, variable, values, isStandardDeviation);
         stats.values.emplace(variable.name, std::move(values));
     }
@@ -131,7 +141,6 @@ void requireTaskLevels(const NormalizationStats& stats, const std::vector<double
 
 NormalizationStats readNormalizationStats(const std::string& directory)
 {
-    std::lock_guard library(netcdfLibraryMutex());
     NormalizationStats stats;
     StatsFile mean = readStatsFile(statsPath(directory, meanFile), false);
     StatsFile stddev = readStatsFile(statsPath(directory, stddevFile), true);

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 
 namespace spreadcast {
@@ -369,18 +370,25 @@ CfTimeUnits CfTimeUnits::parse(std::string_view unitsText, std::string_view cale
     CfTimeUnits result;
     if (unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds") {
         result.secondsPerUnit_ = 1.0;
+        result.nanosecondsPerUnit_ = 1'000'000'000;
     } else if (unit == "ms" || unit == "msec" || unit == "millisecond" || unit == "milliseconds") {
         result.secondsPerUnit_ = 1e-3;
+        result.nanosecondsPerUnit_ = 1'000'000;
     } else if (unit == "us" || unit == "microsecond" || unit == "microseconds") {
         result.secondsPerUnit_ = 1e-6;
+        result.nanosecondsPerUnit_ = 1'000;
     } else if (unit == "ns" || unit == "nanosecond" || unit == "nanoseconds") {
         result.secondsPerUnit_ = 1e-9;
+        result.nanosecondsPerUnit_ = 1;
     } else if (unit == "min" || unit == "mins" || unit == "minute" || unit == "minutes") {
         result.secondsPerUnit_ = 60.0;
+        result.nanosecondsPerUnit_ = 60'000'000'000;
     } else if (unit == "h" || unit == "hr" || unit == "hrs" || unit == "hour" || unit == "hours") {
         result.secondsPerUnit_ = 3600.0;
+        result.nanosecondsPerUnit_ = 3'600'000'000'000;
     } else if (unit == "d" || unit == "day" || unit == "days") {
         result.secondsPerUnit_ = secondsPerDay;
+        result.nanosecondsPerUnit_ = 86'400'000'000'000;
     } else if (unit == "month" || unit == "months" || unit == "year" || unit == "years" || unit == "yr" ||
                unit == "common_year" || unit == "common_years") {
         throw std::invalid_argument("time units '" + std::string(original) +
@@ -438,6 +446,90 @@ std::optional<std::string> CfTimeUnits::text(double value) const
 {
     const std::optional<CfDateTime> date = dateTime(value);
     return date ? std::optional<std::string>(date->text()) : std::nullopt;
+}
+
+namespace {
+
+constexpr std::int64_t nanosecondsPerSecond = 1'000'000'000;
+
+std::int64_t floorDivide64(std::int64_t numerator, std::int64_t denominator)
+{
+    const std::int64_t quotient = numerator / denominator;
+    return (numerator % denominator != 0 && (numerator < 0) != (denominator < 0)) ? quotient - 1 : quotient;
+}
+
+}  // namespace
+
+// Seconds (rounded down) and the nanoseconds after them from 1970-01-01 00:00 UTC to the
+// reference, for the Gregorian calendars.
+std::optional<std::pair<std::int64_t, std::int64_t>> CfTimeUnits::referenceFromEpoch() const
+{
+    if (!reference_ || (calendar_ != CfCalendar::Standard && calendar_ != CfCalendar::ProlepticGregorian)) {
+        return std::nullopt;
+    }
+    const long long epochDay = *dayNumber(calendar_, 1970, 1, 1);
+    const long long nanosecondOfDay = std::llround(referenceSecond_ * 1e9);  // < 86400 · 10⁹ < 2⁶³
+    const std::int64_t seconds =
+        (referenceDay_ - epochDay) * 86'400 + floorDivide64(nanosecondOfDay, nanosecondsPerSecond);
+    return std::pair{seconds,
+                     nanosecondOfDay - floorDivide64(nanosecondOfDay, nanosecondsPerSecond) * nanosecondsPerSecond};
+}
+
+std::optional<std::int64_t> CfTimeUnits::unixSeconds(long long value) const
+{
+    const auto reference = referenceFromEpoch();
+    if (!reference) {
+        return std::nullopt;
+    }
+    // value · nanosecondsPerUnit_ as whole seconds plus nanoseconds, without overflowing 64 bits:
+    // units of a second or longer are whole seconds, shorter ones divide a second evenly.
+    std::int64_t seconds = 0;
+    std::int64_t nanoseconds = 0;
+    if (nanosecondsPerUnit_ >= nanosecondsPerSecond) {
+        if (__builtin_mul_overflow(static_cast<std::int64_t>(value), nanosecondsPerUnit_ / nanosecondsPerSecond,
+                                   &seconds)) {
+            return std::nullopt;
+        }
+    } else {
+        const std::int64_t unitsPerSecond = nanosecondsPerSecond / nanosecondsPerUnit_;
+        seconds = value / unitsPerSecond;
+        std::int64_t remainder = value % unitsPerSecond;
+        if (remainder < 0) {
+            seconds -= 1;
+            remainder += unitsPerSecond;
+        }
+        nanoseconds = remainder * nanosecondsPerUnit_;
+    }
+    nanoseconds += reference->second;  // both in [0, 10⁹)
+    std::int64_t total = 0;
+    if (__builtin_add_overflow(seconds, reference->first, &total) ||
+        __builtin_add_overflow(total, nanoseconds / nanosecondsPerSecond, &total)) {
+        return std::nullopt;
+    }
+    return total;
+}
+
+std::optional<std::int64_t> CfTimeUnits::unixSeconds(double value) const
+{
+    if (!std::isfinite(value)) {
+        return std::nullopt;
+    }
+    // Whole values within 2^63 go the exact way; fractions of a unit through long double (64-bit
+    // mantissa: a tenth of a nanosecond at today's dates), rounded down to the second.
+    if (value == std::floor(value) && std::abs(value) < 9.2e18) {
+        return unixSeconds(static_cast<long long>(value));
+    }
+    const auto reference = referenceFromEpoch();
+    if (!reference) {
+        return std::nullopt;
+    }
+    const long double seconds =
+        std::floor(static_cast<long double>(reference->first) + static_cast<long double>(reference->second) / 1e9L +
+                   static_cast<long double>(value) * static_cast<long double>(nanosecondsPerUnit_) / 1e9L);
+    if (!(std::abs(seconds) < 9.2e18L)) {
+        return std::nullopt;
+    }
+    return static_cast<std::int64_t>(seconds);
 }
 
 }  // namespace spreadcast

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace spreadcast {
 
@@ -54,9 +56,19 @@ public:
     std::optional<CfDateTime> dateTime(double value) const;
     // dateTime's text, or nullopt.
     std::optional<std::string> text(double value) const;
+    // Seconds since 1970-01-01 00:00 UTC of a value in these units, rounded down to whole seconds
+    // and exact for every integer value (no detour through double): what GraphCast's forcings and
+    // the learned models' inputs need. nullopt without a reference, in calendars other than
+    // standard and proleptic_gregorian (whose dates are not real dates), for a value that is not
+    // finite, or for a result beyond 64 bits.
+    std::optional<std::int64_t> unixSeconds(long long value) const;
+    std::optional<std::int64_t> unixSeconds(double value) const;
 
 private:
+    std::optional<std::pair<std::int64_t, std::int64_t>> referenceFromEpoch() const;
+
     double secondsPerUnit_ = 1.0;
+    std::int64_t nanosecondsPerUnit_ = 1'000'000'000;
     std::optional<CfDateTime> reference_;  // in UTC
     long long referenceDay_ = 0;           // dayNumber of the reference date
     double referenceSecond_ = 0.0;         // of its day

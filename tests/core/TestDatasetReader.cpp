@@ -193,8 +193,8 @@ void TestDatasetReader::refusesBadDatasets_data()
 {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QStringList>("expected");
-    QTest::newRow("missing") << "no-such-dataset.nc" << QStringList{"does not exist"};
-    QTest::newRow("not NetCDF") << "not-netcdf.nc" << QStringList{"cannot be read as NetCDF"};
+    QTest::newRow("missing") << "no-such-dataset.nc" << QStringList{"no such file"};
+    QTest::newRow("not NetCDF") << "not-netcdf.nc" << QStringList{"is not a NetCDF file"};
     QTest::newRow("transposed") << "transposed.nc"
                                 << QStringList{"'2m_temperature'", "(batch, time, lon, lat)",
                                                "expected (batch, time, level, lat, lon)"};

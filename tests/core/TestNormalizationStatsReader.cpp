@@ -133,9 +133,9 @@ void TestNormalizationStatsReader::namesWhatTheTaskMisses()
 void TestNormalizationStatsReader::refusesBadFiles()
 {
     expectInputError([&] { readNormalizationStats(path("no-such-directory")); },
-                     {QString::fromStdString(path("no-such-directory/mean_by_level.nc")), "does not exist"});
+                     {QString::fromStdString(path("no-such-directory/mean_by_level.nc")), "no such file"});
     expectInputError([&] { readNormalizationStats(path("missing-file")); },
-                     {"diffs_stddev_by_level.nc", "does not exist"});
+                     {"diffs_stddev_by_level.nc", "no such file"});
     expectInputError([&] { readNormalizationStats(path("bad-dims")); },
                      {"'lat_field'", "mean_by_level.nc", "(level) or none"});
     expectInputError([&] { readNormalizationStats(path("other-levels")); },
