@@ -20,6 +20,7 @@ constexpr int roleMember = 1;
 constexpr int roleLatitude = 2;
 constexpr int roleLongitude = 3;
 constexpr int roleSingleton = 4;
+constexpr int roleLevel = 5;
 
 // probability_<variable>_above_<value>, the value spelt as NetcdfWriter spells it ('m' for a
 // minus sign, 'p' for the decimal point, '_' for an exponent's plus sign).
@@ -138,6 +139,13 @@ ForecastFile::ForecastFile(std::string path) : path_(std::move(path))
         }
     }
 
+    const int levelDimension = dimensionWith(CfAxis::Level);
+    if (levelDimension >= 0) {
+        const CfVariable& coordinate = coordinateOf(levelDimension, "level");
+        levels_ = file.values(coordinate);
+        levelUnits_ = coordinate.units.value_or("");
+    }
+
     for (const CfVariable& cf : file.variables()) {
         const std::size_t ndims = cf.dimensions.size();
         if (ndims < 2 || !cf.isNumeric() || cf.dimensions[ndims - 2] != latitudeDimension ||
@@ -156,6 +164,7 @@ ForecastFile::ForecastFile(std::string path) : path_(std::move(path))
             case CfAxis::Member: role = roleMember; break;
             case CfAxis::Latitude: role = roleLatitude; break;
             case CfAxis::Longitude: role = roleLongitude; break;
+            case CfAxis::Level: role = cf.dimensions[k] == levelDimension ? roleLevel : -1; break;
             default: break;
             }
             if (k < ndims - 2 && (role == roleLatitude || role == roleLongitude || role < 0)) {
@@ -165,9 +174,10 @@ ForecastFile::ForecastFile(std::string path) : path_(std::move(path))
             layout.role.push_back(role);
             variable.hasTime = variable.hasTime || role == roleTime;
             variable.hasMember = variable.hasMember || role == roleMember;
+            variable.hasLevel = variable.hasLevel || role == roleLevel;
         }
         if (!usable) {
-            continue;  // e.g. several pressure levels: not a field this reader shows
+            continue;  // e.g. a second vertical axis: not a field this reader shows
         }
         variable.longName = cf.longName;
         variable.units = cf.units.value_or("");
@@ -208,10 +218,19 @@ const ForecastFile::Layout& ForecastFile::layoutOf(const std::string& name) cons
     return layouts_[static_cast<std::size_t>(found - variables_.begin())];
 }
 
-std::vector<float> ForecastFile::read(const std::string& name, int timeIndex, int memberIndex) const
+void ForecastFile::checkLevelIndex(const ForecastVariable& variable, int levelIndex) const
+{
+    if (variable.hasLevel && (levelIndex < 0 || levelIndex >= static_cast<int>(levels_.size()))) {
+        throw InputError("level index " + std::to_string(levelIndex) + " is outside 0 … " +
+                         std::to_string(levels_.size() - 1) + " in '" + path_ + "'");
+    }
+}
+
+std::vector<float> ForecastFile::read(const std::string& name, int timeIndex, int memberIndex, int levelIndex) const
 {
     const Layout& layout = layoutOf(name);
     const ForecastVariable& variable = *this->variable(name);
+    checkLevelIndex(variable, levelIndex);
     if (variable.hasTime && (timeIndex < 0 || timeIndex >= static_cast<int>(leadHours_.size()))) {
         throw InputError("time index " + std::to_string(timeIndex) + " is outside 0 … " +
                          std::to_string(leadHours_.size() - 1) + " in '" + path_ + "'");
@@ -226,12 +245,15 @@ std::vector<float> ForecastFile::read(const std::string& name, int timeIndex, in
             slab.select(k, static_cast<std::size_t>(timeIndex));
         } else if (layout.role[k] == roleMember) {
             slab.select(k, static_cast<std::size_t>(memberIndex));
+        } else if (layout.role[k] == roleLevel) {
+            slab.select(k, static_cast<std::size_t>(levelIndex));
         }
     }
     return reader_->read<float>(*layout.variable, slab);
 }
 
-ForecastFile::PointSeries ForecastFile::readPoint(const std::string& name, int latitudeIndex, int longitudeIndex) const
+ForecastFile::PointSeries ForecastFile::readPoint(const std::string& name, int latitudeIndex, int longitudeIndex,
+                                                  int levelIndex) const
 {
     const Layout& layout = layoutOf(name);
     if (latitudeIndex < 0 || latitudeIndex >= static_cast<int>(latitudes_.size()) || longitudeIndex < 0 ||
@@ -240,6 +262,7 @@ ForecastFile::PointSeries ForecastFile::readPoint(const std::string& name, int l
                          ") is off the grid of '" + path_ + "'");
     }
     const ForecastVariable& variable = *this->variable(name);
+    checkLevelIndex(variable, levelIndex);
     PointSeries series;
     series.times = variable.hasTime ? static_cast<int>(leadHours_.size()) : 1;
     series.memberCount = variable.hasMember ? static_cast<int>(members_.size()) : 1;
@@ -249,6 +272,8 @@ ForecastFile::PointSeries ForecastFile::readPoint(const std::string& name, int l
             slab.select(k, static_cast<std::size_t>(latitudeIndex));
         } else if (layout.role[k] == roleLongitude) {
             slab.select(k, static_cast<std::size_t>(longitudeIndex));
+        } else if (layout.role[k] == roleLevel) {
+            slab.select(k, static_cast<std::size_t>(levelIndex));
         }
     }
     std::vector<float> raw = reader_->read<float>(*layout.variable, slab);

@@ -11,7 +11,7 @@ class CfReader;
 struct CfVariable;
 
 // A field variable of a forecast file: its last two dimensions are latitude and longitude, with
-// optional time and member dimensions before them.
+// optional time, member and vertical (level) dimensions before them.
 struct ForecastVariable {
     std::string name;
     std::string longName;
@@ -19,6 +19,7 @@ struct ForecastVariable {
     std::string standardName;
     bool hasTime = false;
     bool hasMember = false;
+    bool hasLevel = false;  // on the file's levels(): one field per level
 };
 
 // An exceedance-probability variable of a Spreadcast file: probability_<variable>_above_<value>.
@@ -60,14 +61,20 @@ public:
     const std::string& runStatus() const { return runStatus_; }  // empty for other files
     bool isSpreadcastFile() const { return spreadcast_; }
 
+    // The vertical coordinate's values (pressure levels in hPa in a Spreadcast file of a learned
+    // model), in file order, and its units; empty for a file without one.
+    const std::vector<double>& levels() const { return levels_; }
+    const std::string& levelUnits() const { return levelUnits_; }
+
     const std::vector<ForecastVariable>& variables() const { return variables_; }
     const ForecastVariable* variable(const std::string& name) const;
     const std::vector<ProbabilityVariable>& probabilities() const { return probabilities_; }
 
     // One field, latitudes × longitudes row by row; missing values (_FillValue, a time not yet
     // written) are NaN. memberIndex is a position in members(), ignored for variables without
-    // a member dimension. Throws InputError for an unknown variable or an index out of range.
-    std::vector<float> read(const std::string& name, int timeIndex, int memberIndex = 0) const;
+    // a member dimension; levelIndex a position in levels(), ignored for variables without
+    // levels. Throws InputError for an unknown variable or an index out of range.
+    std::vector<float> read(const std::string& name, int timeIndex, int memberIndex = 0, int levelIndex = 0) const;
 
     // One grid point's values at every time and member: values[time * memberCount + member]
     // (memberCount 1 for a variable without members), NaN where missing. Throws InputError for
@@ -77,7 +84,7 @@ public:
         int memberCount = 0;
         std::vector<float> values;
     };
-    PointSeries readPoint(const std::string& name, int latitudeIndex, int longitudeIndex) const;
+    PointSeries readPoint(const std::string& name, int latitudeIndex, int longitudeIndex, int levelIndex = 0) const;
 
     // Writes a copy of the file (every variable, attribute, chunking and compression), or with
     // statisticsOnly one without the members: no member dimension, no member fields, no
@@ -88,9 +95,10 @@ public:
 private:
     struct Layout {
         const CfVariable* variable = nullptr;
-        std::vector<int> role;  // per dimension: 0 time, 1 member, 2 lat, 3 lon, 4 a length-1 extra
+        std::vector<int> role;  // per dimension: 0 time, 1 member, 2 lat, 3 lon, 4 a length-1 extra, 5 level
     };
     const Layout& layoutOf(const std::string& name) const;
+    void checkLevelIndex(const ForecastVariable& variable, int levelIndex) const;
 
     std::string path_;
     std::unique_ptr<CfReader> reader_;
@@ -101,6 +109,8 @@ private:
     std::string calendar_;
     std::string initialTime_;
     std::vector<int> members_;
+    std::vector<double> levels_;
+    std::string levelUnits_;
     std::string title_;
     std::string runStatus_;
     bool spreadcast_ = false;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <vector>
 
 using namespace spreadcast;
 
@@ -225,6 +226,83 @@ private slots:
         QCOMPARE(second[0], static_cast<float>(273.15 + 0.5));
         QVERIFY(std::isnan(second[4]));
         QCOMPARE(second[5], static_cast<float>(273.15 + 5.5));
+    }
+
+    // A learned model's file: fields on pressure levels (time, member, level, lat, lon) beside
+    // surface fields, as NetcdfWriter writes them with an output schema that has levels.
+    void readsFieldsOnPressureLevels()
+    {
+        const QString path = folder_.filePath("levels.nc");
+        int ncid = 0;
+        QCOMPARE(nc_create(path.toUtf8().constData(), NC_CLOBBER | NC_NETCDF4, &ncid), NC_NOERR);
+        int dims[5] = {};
+        nc_def_dim(ncid, "time", 2, &dims[0]);
+        nc_def_dim(ncid, "member", 2, &dims[1]);
+        nc_def_dim(ncid, "level", 3, &dims[2]);
+        nc_def_dim(ncid, "lat", 2, &dims[3]);
+        nc_def_dim(ncid, "lon", 3, &dims[4]);
+        int timeVar = 0;
+        int memberVar = 0;
+        int levelVar = 0;
+        int latVar = 0;
+        int lonVar = 0;
+        int temperatureVar = 0;
+        int surfaceVar = 0;
+        nc_def_var(ncid, "time", NC_DOUBLE, 1, &dims[0], &timeVar);
+        putText(ncid, timeVar, "units", "hours since 2022-01-01 00:00:00");
+        nc_def_var(ncid, "member", NC_INT, 1, &dims[1], &memberVar);
+        putText(ncid, memberVar, "standard_name", "realization");
+        nc_def_var(ncid, "level", NC_INT, 1, &dims[2], &levelVar);
+        putText(ncid, levelVar, "units", "hPa");
+        putText(ncid, levelVar, "positive", "down");
+        putText(ncid, levelVar, "standard_name", "air_pressure");
+        nc_def_var(ncid, "lat", NC_DOUBLE, 1, &dims[3], &latVar);
+        putText(ncid, latVar, "units", "degrees_north");
+        nc_def_var(ncid, "lon", NC_DOUBLE, 1, &dims[4], &lonVar);
+        putText(ncid, lonVar, "units", "degrees_east");
+        nc_def_var(ncid, "temperature", NC_FLOAT, 5, dims, &temperatureVar);
+        putText(ncid, temperatureVar, "units", "K");
+        const int surfaceDims[4] = {dims[0], dims[1], dims[3], dims[4]};
+        nc_def_var(ncid, "2m_temperature", NC_FLOAT, 4, surfaceDims, &surfaceVar);
+        const double times[2] = {0.0, 6.0};
+        const int members[2] = {0, 1};
+        const int levels[3] = {1000, 850, 500};
+        const double lat[2] = {-45.0, 45.0};
+        const double lon[3] = {0.0, 120.0, 240.0};
+        // temperature = 1000 t + 100 m + 10 level index + point: every value says where it is.
+        std::vector<float> temperature(2 * 2 * 3 * 6);
+        for (std::size_t i = 0; i < temperature.size(); ++i) {
+            const std::size_t point = i % 6;
+            const std::size_t level = i / 6 % 3;
+            const std::size_t member = i / 18 % 2;
+            const std::size_t time = i / 36;
+            temperature[i] = static_cast<float>(1000 * time + 100 * member + 10 * level + point);
+        }
+        std::vector<float> surface(2 * 2 * 6, 288.0f);
+        nc_put_var_double(ncid, timeVar, times);
+        nc_put_var_int(ncid, memberVar, members);
+        nc_put_var_int(ncid, levelVar, levels);
+        nc_put_var_double(ncid, latVar, lat);
+        nc_put_var_double(ncid, lonVar, lon);
+        nc_put_var_float(ncid, temperatureVar, temperature.data());
+        nc_put_var_float(ncid, surfaceVar, surface.data());
+        QCOMPARE(nc_close(ncid), NC_NOERR);
+
+        const ForecastFile file(path.toStdString());
+        QCOMPARE(file.levels(), (std::vector<double>{1000.0, 850.0, 500.0}));
+        QCOMPARE(file.levelUnits(), std::string("hPa"));
+        QVERIFY(file.variable("temperature") != nullptr && file.variable("temperature")->hasLevel);
+        QVERIFY(file.variable("2m_temperature") != nullptr && !file.variable("2m_temperature")->hasLevel);
+        const std::vector<float> field = file.read("temperature", 1, 1, 2);  // 500 hPa, member 1, +6 h
+        QCOMPARE(field.size(), std::size_t{6});
+        QCOMPARE(field[4], 1000.0f + 100.0f + 20.0f + 4.0f);
+        QCOMPARE(file.read("2m_temperature", 1, 1, 2)[0], 288.0f);  // no levels: the level is ignored
+        const ForecastFile::PointSeries series = file.readPoint("temperature", 1, 2, 1);  // 850 hPa at (45°, 240°)
+        QCOMPARE(series.times, 2);
+        QCOMPARE(series.memberCount, 2);
+        QCOMPARE(series.values, (std::vector<float>{15.0f, 115.0f, 1015.0f, 1115.0f}));
+        QVERIFY_THROWS_EXCEPTION(InputError, file.read("temperature", 0, 0, 3));
+        QVERIFY_THROWS_EXCEPTION(InputError, file.readPoint("temperature", 0, 0, -1));
     }
 };
 
