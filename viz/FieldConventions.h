@@ -1,0 +1,32 @@
+#pragma once
+
+// How forecasters expect to see each field: temperature in °C, geopotential as geopotential
+// height in decametres, mean sea-level pressure in hPa, humidity in g/kg, precipitation in mm —
+// the units of Metview's and ecCharts' charts, not the SI units the models write. A convention
+// is looked up from a variable's CF standard_name and units (so a CF file from elsewhere is shown
+// alike), and maps stored values to displayed ones linearly: displayed = stored × scale + offset.
+
+#include <string>
+#include <string_view>
+
+namespace spreadcast {
+
+struct FieldConvention {
+    std::string label;         // "temperature", "geopotential height", …; empty: the file's own
+    std::string displayUnits;  // "°C", "dam", "hPa", …; the file's units when nothing converts
+    double scale = 1.0;
+    double offset = 0.0;
+    bool isSigned = false;  // values either side of zero matter alike (winds, vertical velocity)
+
+    double display(double stored) const { return stored * scale + offset; }
+    double stored(double displayed) const { return (displayed - offset) / scale; }
+    // A spread or a difference: the offset cancels.
+    double displayDifference(double stored) const { return stored * scale; }
+    bool converts() const { return scale != 1.0 || offset != 0.0; }
+};
+
+// The convention for a variable with this standard name and these units (either may be empty).
+// Unknown variables keep their units, scale 1 and offset 0.
+FieldConvention fieldConvention(std::string_view standardName, std::string_view units);
+
+}  // namespace spreadcast
