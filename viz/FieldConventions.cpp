@@ -17,17 +17,17 @@ FieldConvention fieldConvention(std::string_view standardName, std::string_view 
     FieldConvention convention;
     convention.displayUnits = std::string(units);
     if (standardName == "air_temperature" && unit == "k") {
-        convention = {"temperature", "°C", 1.0, -273.15, false};
+        convention = {"", "°C", 1.0, -273.15, false};
     } else if (standardName == "geopotential" && unit == "m2s-2") {
         convention = {"geopotential height", "dam", 1.0 / (10.0 * standardGravity), 0.0, false};
     } else if (standardName == "air_pressure_at_mean_sea_level" && unit == "pa") {
-        convention = {"mean sea-level pressure", "hPa", 0.01, 0.0, false};
+        convention = {"", "hPa", 0.01, 0.0, false};
     } else if (standardName == "specific_humidity" && (unit == "kgkg-1" || unit == "1")) {
-        convention = {"specific humidity", "g/kg", 1000.0, 0.0, false};
+        convention = {"", "g/kg", 1000.0, 0.0, false};
     } else if (standardName == "precipitation_amount" && unit == "m") {
-        convention = {"precipitation", "mm", 1000.0, 0.0, false};
+        convention = {"", "mm", 1000.0, 0.0, false};
     } else if (standardName == "lagrangian_tendency_of_air_pressure" && unit == "pas-1") {
-        convention = {"vertical velocity ω", "Pa/s", 1.0, 0.0, true};
+        convention = {"", "Pa/s", 1.0, 0.0, true};
     } else if (standardName == "eastward_wind" || standardName == "northward_wind" ||
                standardName.find("vorticity") != std::string_view::npos ||
                standardName.find("divergence") != std::string_view::npos) {

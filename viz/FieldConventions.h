@@ -12,7 +12,7 @@
 namespace spreadcast {
 
 struct FieldConvention {
-    std::string label;         // "temperature", "geopotential height", …; empty: the file's own
+    std::string label;         // what is shown when it is another quantity ("geopotential height"); else empty
     std::string displayUnits;  // "°C", "dam", "hPa", …; the file's units when nothing converts
     double scale = 1.0;
     double offset = 0.0;

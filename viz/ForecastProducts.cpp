@@ -56,8 +56,11 @@ std::vector<std::string> ForecastProducts::fields() const
             }
         }
     }
-    if (has("u") && has("v")) {
-        fields.emplace_back(windSpeedField);
+    for (const WindComponents& wind : windComponentTable) {
+        const std::string speed(wind.speed);
+        if (windComponents(speed) != nullptr && std::find(fields.begin(), fields.end(), speed) == fields.end()) {
+            fields.push_back(speed);
+        }
     }
     for (const ForecastVariable& variable : file_->variables()) {
         if (!isDerived(variable.name) && std::find(fields.begin(), fields.end(), variable.name) == fields.end()) {
@@ -69,11 +72,51 @@ std::vector<std::string> ForecastProducts::fields() const
 
 bool ForecastProducts::hasMembers(const std::string& field) const
 {
-    if (field == windSpeedField) {
-        return hasMembers("u") && hasMembers("v");
+    if (const WindComponents* wind = windComponents(field)) {
+        return hasMembers(std::string(wind->eastward)) && hasMembers(std::string(wind->northward));
     }
     const ForecastVariable* variable = file_->variable(field);
     return variable != nullptr && variable->hasMember && !file_->members().empty();
+}
+
+const WindComponents* ForecastProducts::windComponents(const std::string& field) const
+{
+    for (const WindComponents& wind : windComponentTable) {
+        if (field == wind.speed && has(std::string(wind.eastward)) && has(std::string(wind.northward))) {
+            return &wind;
+        }
+    }
+    return nullptr;
+}
+
+bool ForecastProducts::hasLevels(const std::string& field) const
+{
+    if (const WindComponents* wind = windComponents(field)) {
+        return hasLevels(std::string(wind->eastward));
+    }
+    for (const std::string& name : {field, field + "_mean"}) {
+        if (const ForecastVariable* variable = file_->variable(name)) {
+            return variable->hasLevel && !file_->levels().empty();
+        }
+    }
+    return false;
+}
+
+FieldConvention ForecastProducts::convention(const std::string& field) const
+{
+    if (windComponents(field) != nullptr) {
+        FieldConvention speed;
+        speed.displayUnits = units(field);
+        return speed;
+    }
+    for (const std::string& name : {field, field + "_mean"}) {
+        if (const ForecastVariable* variable = file_->variable(name)) {
+            FieldConvention convention = fieldConvention(variable->standardName, variable->units);
+            convention.isSigned = convention.isSigned || field == "u" || field == "v" || field == "vorticity";
+            return convention;
+        }
+    }
+    return {};
 }
 
 std::vector<Product> ForecastProducts::products(const std::string& field) const
@@ -103,11 +146,14 @@ std::vector<Product> ForecastProducts::products(const std::string& field) const
 
 std::string ForecastProducts::label(const std::string& field) const
 {
-    if (field == windSpeedField) {
-        return "wind speed";
+    if (const WindComponents* wind = windComponents(field)) {
+        return wind->speed == windSpeedField ? "wind speed" : "10 m wind speed";
     }
     if (field == "height" || field == "u" || field == "v" || field == "vorticity") {
         return field == "u" ? "eastward wind u" : field == "v" ? "northward wind v" : field;
+    }
+    if (const FieldConvention shown = convention(field); !shown.label.empty()) {
+        return shown.label;
     }
     const ForecastVariable* variable = file_->variable(field);
     return variable == nullptr || variable->longName.empty() ? field : variable->longName;
@@ -115,8 +161,8 @@ std::string ForecastProducts::label(const std::string& field) const
 
 std::string ForecastProducts::units(const std::string& field) const
 {
-    if (field == windSpeedField) {
-        return units("u");
+    if (const WindComponents* wind = windComponents(field)) {
+        return units(std::string(wind->eastward));
     }
     for (const std::string& name : {field, field + "_mean"}) {
         if (const ForecastVariable* variable = file_->variable(name)) {
@@ -128,17 +174,7 @@ std::string ForecastProducts::units(const std::string& field) const
 
 bool ForecastProducts::isSigned(const std::string& field) const
 {
-    if (field == "u" || field == "v" || field == "vorticity") {
-        return true;
-    }
-    for (const std::string& name : {field, field + "_mean"}) {
-        if (const ForecastVariable* variable = file_->variable(name)) {
-            const std::string& standard = variable->standardName;
-            return standard == "eastward_wind" || standard == "northward_wind" ||
-                   standard.find("vorticity") != std::string::npos || standard.find("divergence") != std::string::npos;
-        }
-    }
-    return false;
+    return convention(field).isSigned;
 }
 
 void ForecastProducts::requireField(const std::string& field) const
@@ -153,40 +189,59 @@ void ForecastProducts::requireField(const std::string& field) const
     }
 }
 
-std::vector<float> ForecastProducts::memberValues(const std::string& field, int timeIndex, int memberIndex) const
+std::vector<float> ForecastProducts::memberValues(const std::string& field, int timeIndex, int memberIndex,
+                                                  int levelIndex) const
 {
-    if (field != windSpeedField) {
-        return file_->read(field, timeIndex, memberIndex);
+    const WindComponents* wind = windComponents(field);
+    if (wind == nullptr) {
+        return file_->read(field, timeIndex, memberIndex, levelIndex);
     }
-    std::vector<float> speed = file_->read("u", timeIndex, memberIndex);
-    const std::vector<float> v = file_->read("v", timeIndex, memberIndex);
+    std::vector<float> speed = file_->read(std::string(wind->eastward), timeIndex, memberIndex, levelIndex);
+    const std::vector<float> v = file_->read(std::string(wind->northward), timeIndex, memberIndex, levelIndex);
     for (std::size_t k = 0; k < speed.size(); ++k) {
         speed[k] = std::hypot(speed[k], v[k]);
     }
     return speed;
 }
 
-std::vector<float> ForecastProducts::meanValues(const std::string& field, int timeIndex) const
+ForecastFile::PointSeries ForecastProducts::pointSeries(const std::string& field, int latitudeIndex, int longitudeIndex,
+                                                        int levelIndex) const
 {
-    if (field != windSpeedField && has(field + "_mean")) {
-        return file_->read(field + "_mean", timeIndex);
+    const WindComponents* wind = windComponents(field);
+    if (wind == nullptr) {
+        return file_->readPoint(field, latitudeIndex, longitudeIndex, levelIndex);
+    }
+    ForecastFile::PointSeries speed =
+        file_->readPoint(std::string(wind->eastward), latitudeIndex, longitudeIndex, levelIndex);
+    const ForecastFile::PointSeries v =
+        file_->readPoint(std::string(wind->northward), latitudeIndex, longitudeIndex, levelIndex);
+    for (std::size_t k = 0; k < speed.values.size(); ++k) {
+        speed.values[k] = std::hypot(speed.values[k], v.values[k]);
+    }
+    return speed;
+}
+
+std::vector<float> ForecastProducts::meanValues(const std::string& field, int timeIndex, int levelIndex) const
+{
+    if (windComponents(field) == nullptr && has(field + "_mean")) {
+        return file_->read(field + "_mean", timeIndex, 0, levelIndex);
     }
     if (!hasMembers(field)) {
         throw InputError("'" + file_->path() + "' has neither the members of '" + field + "' nor its ensemble mean");
     }
-    const Moments moments = memberMoments(field, timeIndex);
+    const Moments moments = memberMoments(field, timeIndex, levelIndex);
     return std::vector<float>(moments.mean.begin(), moments.mean.end());
 }
 
-std::vector<float> ForecastProducts::spreadValues(const std::string& field, int timeIndex) const
+std::vector<float> ForecastProducts::spreadValues(const std::string& field, int timeIndex, int levelIndex) const
 {
-    if (field != windSpeedField && has(field + "_spread")) {
-        return file_->read(field + "_spread", timeIndex);
+    if (windComponents(field) == nullptr && has(field + "_spread")) {
+        return file_->read(field + "_spread", timeIndex, 0, levelIndex);
     }
     if (!hasMembers(field)) {
         throw InputError("'" + file_->path() + "' has neither the members of '" + field + "' nor its ensemble spread");
     }
-    const Moments moments = memberMoments(field, timeIndex);
+    const Moments moments = memberMoments(field, timeIndex, levelIndex);
     std::vector<float> spread(moments.m2.size());
     for (std::size_t k = 0; k < spread.size(); ++k) {
         spread[k] = static_cast<float>(sampleStandardDeviation(moments.m2[k], moments.members));
@@ -194,14 +249,14 @@ std::vector<float> ForecastProducts::spreadValues(const std::string& field, int 
     return spread;
 }
 
-ForecastProducts::Moments ForecastProducts::memberMoments(const std::string& field, int timeIndex) const
+ForecastProducts::Moments ForecastProducts::memberMoments(const std::string& field, int timeIndex, int levelIndex) const
 {
     Moments moments;
     moments.mean.assign(file_->pointCount(), 0.0);
     moments.m2.assign(file_->pointCount(), 0.0);
     moments.members = static_cast<int>(file_->members().size());
     for (int m = 0; m < moments.members; ++m) {
-        const std::vector<float> values = memberValues(field, timeIndex, m);
+        const std::vector<float> values = memberValues(field, timeIndex, m, levelIndex);
         for (std::size_t k = 0; k < values.size(); ++k) {
             addToMoments(moments.mean[k], moments.m2[k], values[k], m + 1);
         }
@@ -220,11 +275,12 @@ const ProbabilityVariable* ForecastProducts::storedProbability(const std::string
     return nullptr;
 }
 
-std::vector<float> ForecastProducts::probabilityValues(const std::string& field, int timeIndex, double threshold) const
+std::vector<float> ForecastProducts::probabilityValues(const std::string& field, int timeIndex, double threshold,
+                                                       int levelIndex) const
 {
     // The file's own probability covers every member, stored or not: prefer it.
     if (const ProbabilityVariable* stored = storedProbability(field, threshold)) {
-        return file_->read(stored->name, timeIndex);
+        return file_->read(stored->name, timeIndex, 0, levelIndex);
     }
     if (!hasMembers(field)) {
         std::string stored;
@@ -241,7 +297,7 @@ std::vector<float> ForecastProducts::probabilityValues(const std::string& field,
     std::vector<int> above(file_->pointCount(), 0);
     std::vector<int> counted(file_->pointCount(), 0);
     for (int m = 0; m < members; ++m) {
-        const std::vector<float> values = memberValues(field, timeIndex, m);
+        const std::vector<float> values = memberValues(field, timeIndex, m, levelIndex);
         for (std::size_t k = 0; k < values.size(); ++k) {
             if (std::isfinite(values[k])) {
                 ++counted[k];
@@ -256,21 +312,27 @@ std::vector<float> ForecastProducts::probabilityValues(const std::string& field,
     return probability;
 }
 
-double ForecastProducts::typicalValue(const std::string& field)
+double ForecastProducts::typicalValue(const std::string& field, int levelIndex)
 {
     std::vector<float> values;
     const std::vector<Product> available = products(field);
-    if (std::find(available.begin(), available.end(), Product::Mean) != available.end()) {
-        values = meanValues(field, 0);
-    } else if (std::find(available.begin(), available.end(), Product::Member) != available.end()) {
-        values = memberValues(field, 0, 0);
+    // A file whose first time is not written yet (a run that has just started) has no typical
+    // value: 0 then, rather than an error the person did not ask for.
+    try {
+        if (std::find(available.begin(), available.end(), Product::Mean) != available.end()) {
+            values = meanValues(field, 0, levelIndex);
+        } else if (std::find(available.begin(), available.end(), Product::Member) != available.end()) {
+            values = memberValues(field, 0, 0, levelIndex);
+        }
+    } catch (const InputError&) {
+        values.clear();
     }
     std::erase_if(values, [](float value) { return !std::isfinite(value); });
     if (values.empty()) {
         return 0.0;
     }
     std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2), values.end());
-    const double median = values[values.size() / 2];
+    const double median = convention(field).display(values[values.size() / 2]);
     if (median == 0.0) {
         return 0.0;
     }
@@ -300,14 +362,17 @@ std::string ForecastProducts::timeLabel(int timeIndex) const
     return text;
 }
 
-ColourLimits ForecastProducts::limits(const std::string& field, Product product)
+ColourLimits ForecastProducts::limits(const std::string& field, Product product, int levelIndex)
 {
-    const auto key = std::make_pair(field, product);
+    const auto key = std::make_tuple(field, product, levelIndex);
     if (const auto cached = limitsCache_.find(key); cached != limitsCache_.end()) {
         return cached->second;
     }
     const bool symmetric = isSigned(field) && product != Product::Spread;
     const int times = static_cast<int>(file_->leadHours().size());
+    const WindComponents* wind = windComponents(field);
+    const std::string eastward = wind != nullptr ? std::string(wind->eastward) : std::string();
+    const std::string northward = wind != nullptr ? std::string(wind->northward) : std::string();
     std::optional<ColourLimits> result;
     auto include = [&](const std::vector<float>& values, bool symmetricHere) {
         const ColourLimits here = limitsOf(values, symmetricHere);
@@ -318,13 +383,14 @@ ColourLimits ForecastProducts::limits(const std::string& field, Product product)
     };
     if (product == Product::Probability) {
         result = ColourLimits{0.0, 1.0};
-    } else if (field == windSpeedField && has("u_min") && has("u_max") && has("v_min") && has("v_max") &&
-               product != Product::Spread) {
+    } else if (wind != nullptr && has(eastward + "_min") && has(eastward + "_max") && has(northward + "_min") &&
+               has(northward + "_max") && product != Product::Spread) {
         // No member is faster than the fastest u and v together, and neither is the mean.
         double fastest = 0.0;
         for (int t = 0; t < times; ++t) {
-            for (const char* name : {"u_min", "u_max", "v_min", "v_max"}) {
-                for (const float value : file_->read(name, t)) {
+            for (const std::string& name :
+                 {eastward + "_min", eastward + "_max", northward + "_min", northward + "_max"}) {
+                for (const float value : file_->read(name, t, 0, levelIndex)) {
                     if (std::isfinite(value)) {
                         fastest = std::max(fastest, static_cast<double>(std::abs(value)));
                     }
@@ -332,35 +398,36 @@ ColourLimits ForecastProducts::limits(const std::string& field, Product product)
             }
         }
         result = ColourLimits{0.0, std::max(fastest * std::sqrt(2.0), 1e-6)};
-    } else if (field == windSpeedField && product == Product::Spread && has("u_spread") && has("v_spread")) {
+    } else if (wind != nullptr && product == Product::Spread && has(eastward + "_spread") &&
+               has(northward + "_spread")) {
         // The spread of the speeds is at most that of the vectors: √(σu² + σv²).
         std::vector<float> bound;
         for (int t = 0; t < times; ++t) {
-            const std::vector<float> su = file_->read("u_spread", t);
-            const std::vector<float> sv = file_->read("v_spread", t);
+            const std::vector<float> su = file_->read(eastward + "_spread", t, 0, levelIndex);
+            const std::vector<float> sv = file_->read(northward + "_spread", t, 0, levelIndex);
             bound.resize(su.size());
             for (std::size_t k = 0; k < su.size(); ++k) {
                 bound[k] = std::hypot(su[k], sv[k]);
             }
             include(bound, false);
         }
-    } else if (product == Product::Member && field != windSpeedField && has(field + "_min") && has(field + "_max")) {
+    } else if (product == Product::Member && wind == nullptr && has(field + "_min") && has(field + "_max")) {
         for (int t = 0; t < times; ++t) {
-            include(file_->read(field + "_min", t), symmetric);
-            include(file_->read(field + "_max", t), symmetric);
+            include(file_->read(field + "_min", t, 0, levelIndex), symmetric);
+            include(file_->read(field + "_max", t, 0, levelIndex), symmetric);
         }
     } else {
         for (int t = 0; t < times; ++t) {
             if (product == Product::Mean) {
-                include(meanValues(field, t), symmetric);
+                include(meanValues(field, t, levelIndex), symmetric);
             } else if (product == Product::Spread) {
-                include(spreadValues(field, t), false);
+                include(spreadValues(field, t, levelIndex), false);
             } else if (hasMembers(field)) {
                 for (int m = 0; m < static_cast<int>(file_->members().size()); ++m) {
-                    include(memberValues(field, t, m), symmetric);
+                    include(memberValues(field, t, m, levelIndex), symmetric);
                 }
             } else {
-                include(file_->read(field, t), symmetric);
+                include(file_->read(field, t, 0, levelIndex), symmetric);
             }
         }
     }
@@ -370,6 +437,13 @@ ColourLimits ForecastProducts::limits(const std::string& field, Product product)
     }
     if (limits.high <= limits.low) {
         limits.high = limits.low + 1.0;
+    }
+    // In display units: a linear map with a positive scale keeps the order.
+    if (product != Product::Probability) {
+        const FieldConvention shown = convention(field);
+        limits = product == Product::Spread
+                     ? ColourLimits{shown.displayDifference(limits.low), shown.displayDifference(limits.high)}
+                     : ColourLimits{shown.display(limits.low), shown.display(limits.high)};
     }
     limitsCache_[key] = limits;
     return limits;
@@ -390,10 +464,30 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
         throw InputError("time index " + std::to_string(request.timeIndex) + " is outside 0 … " +
                          std::to_string(times - 1) + " of '" + file_->path() + "'");
     }
-    const std::string fieldLabel = label(request.field);
-    const std::string fieldUnits = units(request.field);
+    const bool onLevels = hasLevels(request.field);
+    const int level = onLevels ? request.levelIndex : 0;
+    if (onLevels && (level < 0 || level >= static_cast<int>(file_->levels().size()))) {
+        throw InputError("level index " + std::to_string(level) + " is outside 0 … " +
+                         std::to_string(file_->levels().size() - 1) + " of '" + file_->path() + "'");
+    }
+    const FieldConvention shown = convention(request.field);
+    const std::string levelText = onLevels
+                                      ? " at " + formatValue(file_->levels()[static_cast<std::size_t>(level)]) +
+                                            (file_->levelUnits().empty() ? std::string() : " " + file_->levelUnits())
+                                      : std::string();
+    const std::string fieldLabel = label(request.field) + levelText;
+    const std::string& fieldUnits = shown.displayUnits;
     const std::string unitsText = fieldUnits.empty() ? std::string() : " (" + fieldUnits + ")";
     const bool plain = !hasMembers(request.field) && request.product == Product::Member;
+    // Stored values to display units: a difference (spread) drops the offset.
+    const auto toDisplay = [&shown](std::vector<float> values, bool difference = false) {
+        if (shown.converts()) {
+            for (float& value : values) {
+                value = static_cast<float>(difference ? shown.displayDifference(value) : shown.display(value));
+            }
+        }
+        return values;
+    };
 
     GlobeContent content;
     content.latitudes = file_->latitudes();
@@ -402,27 +496,27 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
     switch (request.product) {
     case Product::Member: {
         if (plain) {
-            content.values = file_->read(request.field, request.timeIndex);
-            content.colourBarTitle = request.field + unitsText;
+            content.values = toDisplay(file_->read(request.field, request.timeIndex, 0, level));
+            content.colourBarTitle = request.field + levelText + unitsText;
         } else {
             const int members = static_cast<int>(file_->members().size());
             if (request.memberIndex < 0 || request.memberIndex >= members) {
                 throw InputError("member index " + std::to_string(request.memberIndex) + " is outside the " +
                                  std::to_string(members) + " members stored in '" + file_->path() + "'");
             }
-            content.values = memberValues(request.field, request.timeIndex, request.memberIndex);
+            content.values = toDisplay(memberValues(request.field, request.timeIndex, request.memberIndex, level));
             productText = "member " + std::to_string(file_->members()[static_cast<std::size_t>(request.memberIndex)]);
             content.colourBarTitle = fieldLabel + unitsText;
         }
         break;
     }
     case Product::Mean:
-        content.values = meanValues(request.field, request.timeIndex);
+        content.values = toDisplay(meanValues(request.field, request.timeIndex, level));
         productText = "ensemble mean";
         content.colourBarTitle = "mean " + fieldLabel + unitsText;
         break;
     case Product::Spread:
-        content.values = spreadValues(request.field, request.timeIndex);
+        content.values = toDisplay(spreadValues(request.field, request.timeIndex, level), true);
         productText = "ensemble spread";
         content.colourBarTitle = fieldLabel + " spread" + unitsText;
         break;
@@ -430,9 +524,9 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
         if (!std::isfinite(request.threshold)) {
             throw InputError("the probability threshold must be a finite number");
         }
-        content.values = probabilityValues(request.field, request.timeIndex, request.threshold);
+        content.values = probabilityValues(request.field, request.timeIndex, shown.stored(request.threshold), level);
         productText = "probability of > " + formatValue(request.threshold) + " " + fieldUnits;
-        content.colourBarTitle = "P(" + request.field + " > " + formatValue(request.threshold) + ")";
+        content.colourBarTitle = "P(" + request.field + levelText + " > " + formatValue(request.threshold) + ")";
         break;
     case Product::Spaghetti: {
         if (!std::isfinite(request.contourLevel)) {
@@ -440,7 +534,7 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
         }
         const int members = static_cast<int>(file_->members().size());
         for (int m = 0; m < members; ++m) {
-            content.contourFields.push_back(memberValues(request.field, request.timeIndex, m));
+            content.contourFields.push_back(toDisplay(memberValues(request.field, request.timeIndex, m, level)));
         }
         content.contourLevel = request.contourLevel;
         productText = "spaghetti, " + formatValue(request.contourLevel) + " " + fieldUnits + " contour of " +
@@ -450,7 +544,7 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
     case Product::Stamps: {
         const int members = static_cast<int>(file_->members().size());
         for (int m = 0; m < members; ++m) {
-            content.stampFields.push_back(memberValues(request.field, request.timeIndex, m));
+            content.stampFields.push_back(toDisplay(memberValues(request.field, request.timeIndex, m, level)));
             content.stampLabels.push_back(std::to_string(file_->members()[static_cast<std::size_t>(m)]));
         }
         productText = "postage stamps of " + std::to_string(members) + " members";
@@ -463,7 +557,8 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
                 all.insert(all.end(), field.begin(), field.end());
             }
         }
-        content.limits = request.limitsFromThisTime ? limitsOf(all, symmetric) : limits(request.field, Product::Member);
+        content.limits =
+            request.limitsFromThisTime ? limitsOf(all, symmetric) : limits(request.field, Product::Member, level);
         break;
     }
     }
@@ -471,8 +566,9 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
         const bool symmetric =
             isSigned(request.field) && request.product != Product::Spread && request.product != Product::Probability;
         content.colourMap = symmetric ? ColourMapKind::CoolWarm : ColourMapKind::Viridis;
-        content.limits = request.limitsFromThisTime ? limitsOf(content.values, symmetric)
-                                                    : limits(request.field, plain ? Product::Member : request.product);
+        content.limits = request.limitsFromThisTime
+                             ? limitsOf(content.values, symmetric)
+                             : limits(request.field, plain ? Product::Member : request.product, level);
         if (request.product == Product::Probability) {
             content.limits = {0.0, 1.0};
         }

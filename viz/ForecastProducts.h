@@ -1,27 +1,45 @@
 #pragma once
 
 #include "io/ForecastFile.h"
+#include "viz/FieldConventions.h"
 #include "viz/GlobeScene.h"
 #include "viz/Product.h"
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace spreadcast {
 
 inline constexpr std::string_view windSpeedField = "wind_speed";
 
+// A wind speed the products compute from its two components: the shallow-water model's u and v
+// (wind_speed), a learned model's winds on pressure levels (wind_speed too) and at 10 m
+// (10m_wind_speed).
+struct WindComponents {
+    std::string_view speed;
+    std::string_view eastward;
+    std::string_view northward;
+};
+inline constexpr std::array<WindComponents, 3> windComponentTable{{
+    {windSpeedField, "u", "v"},
+    {windSpeedField, "u_component_of_wind", "v_component_of_wind"},
+    {"10m_wind_speed", "10m_u_component_of_wind", "10m_v_component_of_wind"},
+}};
+
 struct ProductRequest {
     std::string field = "height";  // a field variable of the file, or wind_speed
     Product product = Product::Mean;
     int timeIndex = 0;
     int memberIndex = 0;                     // a position in the file's members()
-    double threshold = 0.0;                  // Probability: in the field's units
-    double contourLevel = 0.0;               // Spaghetti: in the field's units
+    int levelIndex = 0;                      // a position in the file's levels(), for fields on levels
+    double threshold = 0.0;                  // Probability: in the field's display units (FieldConventions)
+    double contourLevel = 0.0;               // Spaghetti: in the field's display units
     bool limitsFromThisTime = false;         // otherwise the colour limits hold for every time
     std::optional<ColourMapKind> colourMap;  // otherwise viridis, or cool-warm for signed fields
 };
@@ -41,20 +59,34 @@ public:
     // The products of productTable the file can show for field, in table order.
     std::vector<Product> products(const std::string& field) const;
     std::string label(const std::string& field) const;  // "height", "wind speed", a long name
-    std::string units(const std::string& field) const;
+    std::string units(const std::string& field) const;  // as the file stores the values
     bool isSigned(const std::string& field) const;
-    // A threshold and a contour level worth starting from: the median of the first time's mean.
-    double typicalValue(const std::string& field);
+    // Whether the file stores members of the field (wind speed: of both components).
+    bool hasMembers(const std::string& field) const;
+    // Whether the field has one value per level of the file's levels().
+    bool hasLevels(const std::string& field) const;
+    // How the field is shown (°C, dam, hPa, …): content() shows values, thresholds and contour
+    // levels in these units; the *Values functions return what the file stores.
+    FieldConvention convention(const std::string& field) const;
+    // A threshold and a contour level worth starting from, in display units: the median of the
+    // first time's mean; 0 when the first time is not written yet.
+    double typicalValue(const std::string& field, int levelIndex = 0);
     // Lead time and valid time for people, e.g. "T+120 h, valid 2000-01-06 00:00".
     std::string timeLabel(int timeIndex) const;
 
     // Throws InputError when the file cannot give what is asked, saying what it lacks.
     GlobeContent content(const ProductRequest& request);
 
-    std::vector<float> memberValues(const std::string& field, int timeIndex, int memberIndex) const;
-    std::vector<float> meanValues(const std::string& field, int timeIndex) const;
-    std::vector<float> spreadValues(const std::string& field, int timeIndex) const;
-    std::vector<float> probabilityValues(const std::string& field, int timeIndex, double threshold) const;
+    // Values as the file stores them; levelIndex is ignored for a field without levels.
+    std::vector<float> memberValues(const std::string& field, int timeIndex, int memberIndex, int levelIndex = 0) const;
+    std::vector<float> meanValues(const std::string& field, int timeIndex, int levelIndex = 0) const;
+    std::vector<float> spreadValues(const std::string& field, int timeIndex, int levelIndex = 0) const;
+    // threshold in the file's units.
+    std::vector<float> probabilityValues(const std::string& field, int timeIndex, double threshold,
+                                         int levelIndex = 0) const;
+    // One grid point at every time and member (ForecastFile::readPoint), wind speeds computed.
+    ForecastFile::PointSeries pointSeries(const std::string& field, int latitudeIndex, int longitudeIndex,
+                                          int levelIndex = 0) const;
 
 private:
     // The running mean and m2 of the stored members of a field (ensemble/EnsembleMoments.h), folded in
@@ -64,15 +96,15 @@ private:
         std::vector<double> m2;
         int members = 0;
     };
-    Moments memberMoments(const std::string& field, int timeIndex) const;
-    bool hasMembers(const std::string& field) const;
+    Moments memberMoments(const std::string& field, int timeIndex, int levelIndex) const;
+    const WindComponents* windComponents(const std::string& field) const;
     bool has(const std::string& variable) const { return file_->variable(variable) != nullptr; }
     const ProbabilityVariable* storedProbability(const std::string& field, double threshold) const;
-    ColourLimits limits(const std::string& field, Product product);
+    ColourLimits limits(const std::string& field, Product product, int levelIndex);
     void requireField(const std::string& field) const;
 
     std::shared_ptr<const ForecastFile> file_;
-    std::map<std::pair<std::string, Product>, ColourLimits> limitsCache_;
+    std::map<std::tuple<std::string, Product, int>, ColourLimits> limitsCache_;
 };
 
 }  // namespace spreadcast

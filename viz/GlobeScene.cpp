@@ -145,6 +145,29 @@ std::string labelFormat(const ColourLimits& limits)
     return "%-." + std::to_string(places) + "f";
 }
 
+// The widest angular diagonal of a grid cell, radians (small-angle: √(Δφ² + (Δλ cos φ)²) with
+// the cell's equatorward latitude), for keeping the ball below the flat cells.
+double widestCellDiagonal(const std::vector<double>& latitudes, const std::vector<double>& longitudes)
+{
+    constexpr double radians = 3.14159265358979323846 / 180.0;
+    double widestLongitude = 0.0;
+    for (std::size_t i = 0; i + 1 < longitudes.size(); ++i) {
+        widestLongitude = std::max(widestLongitude, std::abs(longitudes[i + 1] - longitudes[i]));
+    }
+    if (longitudes.size() > 1) {  // the wrap-around cell of a global grid
+        widestLongitude = std::max(widestLongitude, std::abs(360.0 - std::abs(longitudes.back() - longitudes.front())));
+    }
+    widestLongitude = std::min(widestLongitude, 180.0);
+    double widest = 0.0;
+    for (std::size_t j = 0; j + 1 < latitudes.size(); ++j) {
+        const double rows = std::abs(latitudes[j + 1] - latitudes[j]);
+        const double equatorward = std::min(std::abs(latitudes[j]), std::abs(latitudes[j + 1]));
+        const double across = widestLongitude * std::cos(equatorward * radians);
+        widest = std::max(widest, std::hypot(rows, across));
+    }
+    return widest * radians;
+}
+
 bool sameGrid(const GlobeContent& a, const GlobeContent& b)
 {
     return a.latitudes == b.latitudes && a.longitudes == b.longitudes;
@@ -190,9 +213,12 @@ struct GlobeMesh {
         for (int j = 0; j + 1 < nlat; ++j) {
             for (int i = 0; i < columns; ++i) {
                 const int next = (i + 1) % nlon;
-                const std::array<vtkIdType, 4> quad{
+                std::array<vtkIdType, 4> quad{
                     static_cast<vtkIdType>(j) * nlon + i, static_cast<vtkIdType>(j) * nlon + next,
                     static_cast<vtkIdType>(j + 1) * nlon + next, static_cast<vtkIdType>(j + 1) * nlon + i};
+                if (!northFirst) {
+                    std::swap(quad[1], quad[3]);  // counter-clockwise seen from outside whatever the row order
+                }
                 cells->InsertNextCell(4, quad.data());
             }
         }
@@ -413,6 +439,11 @@ void GlobeScene::show(const GlobeContent& content)
         p.mesh = GlobeMesh::build(content.latitudes, content.longitudes);
         p.hasMesh = true;
         p.surfaceMapper->SetInputData(p.mesh.surface);
+        // The field's cells are flat: on a coarse grid (GraphCast's tests run at 10°) a cell's
+        // middle sinks below the ball and the ball shows through. Keep the ball under the lowest
+        // cell centre: cos of half the widest cell's diagonal.
+        p.ball->SetScale(
+            std::min(1.0, std::cos(0.5 * widestCellDiagonal(content.latitudes, content.longitudes)) / 0.998 * 0.999));
     }
     const int nlon = static_cast<int>(content.longitudes.size());
 

@@ -29,34 +29,44 @@ int nearest(const std::vector<double>& axis, double value, bool periodic)
 
 }  // namespace
 
-Plume plumeAt(const ForecastProducts& products, const std::string& field, double latitude, double longitude)
+Plume plumeAt(const ForecastProducts& products, const std::string& field, double latitude, double longitude,
+              int levelIndex)
 {
     const ForecastFile& file = products.file();
     const std::vector<Product> available = products.products(field);
     if (file.members().empty() || available.empty() || available.front() != Product::Member ||
-        (field != windSpeedField && (file.variable(field) == nullptr || !file.variable(field)->hasMember))) {
+        !products.hasMembers(field)) {
         throw InputError("'" + file.path() + "' keeps no members of '" + field + "': a plume needs them");
     }
     const int j = nearest(file.latitudes(), latitude, false);
     const int i = nearest(file.longitudes(), longitude, true);
     Plume plume;
     plume.field = field;
+    const FieldConvention shown = products.convention(field);
+    const bool onLevels = products.hasLevels(field);
+    if (onLevels && (levelIndex < 0 || levelIndex >= static_cast<int>(file.levels().size()))) {
+        throw InputError("level index " + std::to_string(levelIndex) + " is outside the " +
+                         std::to_string(file.levels().size()) + " levels of '" + file.path() + "'");
+    }
     plume.label = products.label(field);
-    plume.units = products.units(field);
+    if (onLevels) {
+        char level[48];
+        std::snprintf(level, sizeof level, " at %g %s", file.levels()[static_cast<std::size_t>(levelIndex)],
+                      file.levelUnits().c_str());
+        plume.label += level;
+        while (!plume.label.empty() && plume.label.back() == ' ') {
+            plume.label.pop_back();
+        }
+    }
+    plume.units = shown.displayUnits;
     plume.latitude = file.latitudes()[static_cast<std::size_t>(j)];
     plume.longitude = file.longitudes()[static_cast<std::size_t>(i)];
     plume.leadHours = file.leadHours();
     plume.memberNumbers = file.members();
 
-    ForecastFile::PointSeries series;
-    if (field == windSpeedField) {
-        series = file.readPoint("u", j, i);
-        const ForecastFile::PointSeries v = file.readPoint("v", j, i);
-        for (std::size_t k = 0; k < series.values.size(); ++k) {
-            series.values[k] = std::hypot(series.values[k], v.values[k]);
-        }
-    } else {
-        series = file.readPoint(field, j, i);
+    ForecastFile::PointSeries series = products.pointSeries(field, j, i, onLevels ? levelIndex : 0);
+    for (float& value : series.values) {
+        value = static_cast<float>(shown.display(value));
     }
     const std::size_t times = static_cast<std::size_t>(series.times);
     const std::size_t members = static_cast<std::size_t>(series.memberCount);

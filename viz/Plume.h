@@ -11,7 +11,7 @@ namespace spreadcast {
 // with the mean and spread of those members.
 struct Plume {
     std::string field;
-    std::string label;  // "height", "wind speed", …
+    std::string label;  // "height", "wind speed", "temperature at 850 hPa", …
     std::string units;
     double latitude = 0.0;  // of the grid point used, degrees
     double longitude = 0.0;
@@ -22,9 +22,11 @@ struct Plume {
     std::vector<float> spread;                // [time], sample standard deviation
 };
 
-// The plume at the grid point nearest to (latitude, longitude). Throws InputError when the file
+// The plume at the grid point nearest to (latitude, longitude), on level levelIndex of a field
+// with levels, in the field's display units (FieldConventions). Throws InputError when the file
 // keeps no members of the field.
-Plume plumeAt(const ForecastProducts& products, const std::string& field, double latitude, double longitude);
+Plume plumeAt(const ForecastProducts& products, const std::string& field, double latitude, double longitude,
+              int levelIndex = 0);
 
 // For a spreadsheet: a header line, then per lead time its hours, mean, spread and each member.
 std::string plumeCsv(const Plume& plume);

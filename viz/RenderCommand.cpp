@@ -4,6 +4,7 @@
 #include "run/RunSpec.h"
 #include "viz/ForecastProducts.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +12,13 @@
 
 namespace spreadcast {
 namespace {
+
+std::string formatNumber(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
+}
 
 int findTime(const ForecastFile& file, const std::string& text)
 {
@@ -61,6 +69,29 @@ int findMember(const ForecastFile& file, int member)
                           : " (not all of them)"));
 }
 
+// The position of --level among the file's levels; the first level when none is given.
+int findLevel(const ForecastFile& file, const ForecastProducts& products, const std::string& field,
+              std::optional<double> level)
+{
+    if (!level) {
+        return 0;
+    }
+    if (!products.hasLevels(field)) {
+        throw InputError("--level " + formatNumber(*level) + ": field '" + field + "' of '" + file.path() +
+                         "' has no levels — leave --level out");
+    }
+    const std::vector<double>& levels = file.levels();
+    std::string list;
+    for (std::size_t k = 0; k < levels.size(); ++k) {
+        if (std::abs(levels[k] - *level) <= 1e-6 * std::max(1.0, std::abs(*level))) {
+            return static_cast<int>(k);
+        }
+        list += (list.empty() ? "" : ", ") + formatNumber(levels[k]);
+    }
+    throw InputError("--level " + formatNumber(*level) + " is not a level of '" + file.path() + "'; it has " + list +
+                     (file.levelUnits().empty() ? std::string() : " " + file.levelUnits()));
+}
+
 }  // namespace
 
 int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostream& error)
@@ -88,12 +119,15 @@ int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostre
         request.timeIndex = findTime(*file, options.time);
         request.memberIndex = findMember(*file, options.member);
         request.limitsFromThisTime = options.limitsFromThisTime;
+        request.levelIndex = findLevel(*file, products, options.field, options.level);
         const ProductInput input = productInfo(*product).input;
         if (input == ProductInput::Threshold) {
-            request.threshold = options.threshold ? *options.threshold : products.typicalValue(options.field);
+            request.threshold =
+                options.threshold ? *options.threshold : products.typicalValue(options.field, request.levelIndex);
         }
         if (input == ProductInput::ContourLevel) {
-            request.contourLevel = options.contour ? *options.contour : products.typicalValue(options.field);
+            request.contourLevel =
+                options.contour ? *options.contour : products.typicalValue(options.field, request.levelIndex);
         }
         content = products.content(request);
     } catch (const InputError& problem) {

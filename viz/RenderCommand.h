@@ -14,8 +14,9 @@ struct RenderOptions {
     std::string product = "mean";     // a name of productTable (viz/Product.h)
     std::string time = "0h";          // a lead time as "120h", "5d", … or "last"
     int member = 0;                   // the member number, for a product whose input is Member
-    std::optional<double> threshold;  // input Threshold: default the field's typical value
-    std::optional<double> contour;    // input ContourLevel: default the field's typical value
+    std::optional<double> level;      // a level of the file (hPa) for a field on levels; default the first
+    std::optional<double> threshold;  // input Threshold, display units: default the field's typical value
+    std::optional<double> contour;    // input ContourLevel, display units: default the field's typical value
     int width = 1200;
     int height = 900;
     double longitude = 0.0;  // where the eye looks from

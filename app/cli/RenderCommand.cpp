@@ -22,7 +22,11 @@ void addRenderCommand(CLI::App& app)
     auto options = std::make_shared<RenderOptions>();
     render->add_option("file", options->file, "A Spreadcast output file, or a CF NetCDF file with lat/lon fields")
         ->required();
-    render->add_option("--field", options->field, "height, u, v, vorticity or wind_speed")->capture_default_str();
+    render
+        ->add_option("--field", options->field,
+                     "height, u, v, vorticity or wind_speed; for a learned model temperature, geopotential, "
+                     "wind_speed, 10m_wind_speed, mean_sea_level_pressure, …")
+        ->capture_default_str();
     std::string productHelp = productNameList() + ":";
     for (const ProductInfo& info : productTable) {
         productHelp += "\n  " + std::string(info.name) + ": " + std::string(info.description);
@@ -30,8 +34,12 @@ void addRenderCommand(CLI::App& app)
     render->add_option("--product", options->product, productHelp)->capture_default_str();
     render->add_option("--time", options->time, "Lead time, e.g. 120h or 5d, or last")->capture_default_str();
     render->add_option("--member", options->member, "The member for --product member")->capture_default_str();
-    render->add_option("--threshold", options->threshold, "--product probability: the value to exceed");
-    render->add_option("--contour", options->contour, "--product spaghetti: the contour drawn for every member");
+    render->add_option("--level", options->level,
+                       "For a field on pressure levels: the level, e.g. 500 (hPa); default the file's first");
+    render->add_option("--threshold", options->threshold,
+                       "--product probability: the value to exceed, in the units shown (°C, dam, hPa, …)");
+    render->add_option("--contour", options->contour,
+                       "--product spaghetti: the contour drawn for every member, in the units shown");
     render->add_option("--width", options->width, "Image width in pixels")->capture_default_str();
     render->add_option("--height", options->height, "Image height in pixels")->capture_default_str();
     render->add_option("--view-lon", options->longitude, "Longitude the globe is seen from, degrees")

@@ -206,6 +206,37 @@ private slots:
         QVERIFY(*std::max_element(spread.begin(), spread.end()) > 0.0);
     }
 
+    // The ensemble's file on the globe: temperature's mean on two pressure levels (different
+    // images), and a level the file lacks refused with the list of those it has.
+    void rendersFieldsOnPressureLevels()
+    {
+        const QString eight = path("eight.nc");
+        const std::vector<double> levels = readVariable(eight.toStdString(), "level");
+        QVERIFY(levels.size() >= 2);
+        QByteArray images[2];
+        for (int k = 0; k < 2; ++k) {
+            const QString png = path(QString("level-%1.png").arg(k));
+            const CliResult render =
+                runCli({"render", eight, "--field", "temperature", "--level", QString::number(levels[k]), "--product",
+                        "mean", "--time", "last", "--width", "320", "--height", "240", "--out", png});
+            if (render.err.contains("built without the workstation")) {
+                QSKIP("this spreadcast-cli has no VTK scenes (headless build)");
+            }
+            QVERIFY2(render.exitCode == 0, qPrintable(render.err));
+            QVERIFY2(render.out.contains(QString("at %1 hPa").arg(levels[k])), qPrintable(render.out));
+            QFile file(png);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            images[k] = file.readAll();
+        }
+        QVERIFY(images[0] != images[1]);
+        const QString bad = path("no-level.png");
+        const CliResult wrong =
+            runCli({"render", eight, "--field", "temperature", "--level", "123", "--product", "mean", "--out", bad});
+        QCOMPARE(wrong.exitCode, 2);
+        QVERIFY2(wrong.err.contains("123") && wrong.err.contains(QString::number(levels[0])), qPrintable(wrong.err));
+        QVERIFY(!QFile::exists(bad));
+    }
+
     void badInputsAreRefusedWithAClearMessageAndNothingWritten_data()
     {
         QTest::addColumn<QString>("what");
