@@ -21,6 +21,10 @@ struct GraphCastSettings {
     // checkpoint's diffs_stddev_by_level per variable and level; member 0 is the control.
     double perturbationScale = 0.1;
     double perturbationLengthScale = 5e5;  // m
+    // Every --ic file, in order (RunSpec::initialCondition is the first); empty: that one alone.
+    std::vector<std::string> initialConditions;
+    std::string initialTime;  // the initial time, "YYYY-MM-DD HH:MM" (UTC); empty: the files' default
+    std::string staticsFile;  // geopotential_at_surface and land_sea_mask; empty: from the IC files
 };
 
 // Everything that defines a forecast run: the GUI edits it, the CLI parses it, the NetCDF
