@@ -86,21 +86,21 @@ struct MergedTime {
     std::map<std::string, std::pair<std::vector<int>, std::string>> incomplete;
 };
 
-// Adds one file's times to the merge: each variable at each time from the first file that has it
+// Moves one file's times into the merge: each variable at each time from the first file that has it
 // complete, atmospheric ones cut to the task's levels in the task's order.
-void mergeFile(const Dataset& dataset, const std::string& file, const std::vector<int>& taskLevels,
+void mergeFile(Dataset& dataset, const std::string& file, const std::vector<int>& taskLevels,
                std::map<std::int64_t, MergedTime>& merged)
 {
     const std::size_t points = dataset.grid.points();
     for (std::size_t time = 0; time < dataset.times.size(); ++time) {
         MergedTime& entry = merged[dataset.validTimes[time]];
         entry.files.push_back(file);
-        for (const auto& [name, values] : dataset.times[time].variables) {
+        for (auto& [name, values] : dataset.times[time].variables) {
             if (entry.fields.variables.contains(name)) {
                 continue;
             }
             if (!graphcast::isAtmosphericVariable(name) || values.size() == points) {
-                entry.fields.variables.emplace(name, values);
+                entry.fields.variables.emplace(name, std::move(values));
                 continue;
             }
             std::vector<int> missing;
@@ -180,8 +180,7 @@ AssembledInitialCondition assembleInitialCondition(const InitialConditionRequest
         if (!note.empty()) {
             assembled.notes.push_back(note);
         }
-        mergeFile(dataset, file, task.pressureLevels, merged);
-        // Only the statics are looked at again: keep them, not the fields.
+        // The statics are looked for once every file is read: keep them apart from the fields.
         Dataset statics;
         statics.statics = std::move(dataset.statics);
         if (!dataset.times.empty()) {
@@ -189,11 +188,12 @@ AssembledInitialCondition assembleInitialCondition(const InitialConditionRequest
                 if (const auto found = dataset.times.front().variables.find(name);
                     found != dataset.times.front().variables.end()) {
                     statics.times.resize(1);
-                    statics.times.front().variables.emplace(name, std::move(found->second));
+                    statics.times.front().variables.emplace(name, found->second);
                 }
             }
         }
         datasets.push_back(std::move(statics));
+        mergeFile(dataset, file, task.pressureLevels, merged);
     }
 
     std::vector<std::int64_t> times;
