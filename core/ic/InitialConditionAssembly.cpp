@@ -23,35 +23,57 @@ namespace {
 constexpr std::int64_t stepSeconds = 6 * 3600;
 const std::string tisr = "toa_incident_solar_radiation";
 
-// Where a forecaster gets a variable: ECMWF open data's parameter, and ERA5's CDS dataset and name.
-std::string whereToGet(const std::string& name)
+// Where a forecaster gets these variables: ECMWF open data's parameters, and ERA5's CDS datasets
+// and names.
+std::string whereToGet(const std::vector<std::string>& names)
 {
     struct Source {
         const char* openData;
-        const char* era5;
+        const char* era5Dataset;
+        const char* era5Name;
     };
     static const std::map<std::string, Source> sources{
-        {"temperature", {"t", "reanalysis-era5-pressure-levels 'temperature'"}},
-        {"geopotential", {"gh (converted with g = 9.80665)", "reanalysis-era5-pressure-levels 'geopotential'"}},
-        {"u_component_of_wind", {"u", "reanalysis-era5-pressure-levels 'u_component_of_wind'"}},
-        {"v_component_of_wind", {"v", "reanalysis-era5-pressure-levels 'v_component_of_wind'"}},
-        {"vertical_velocity", {"w", "reanalysis-era5-pressure-levels 'vertical_velocity'"}},
-        {"specific_humidity", {"q", "reanalysis-era5-pressure-levels 'specific_humidity'"}},
-        {"2m_temperature", {"2t", "reanalysis-era5-single-levels '2m_temperature'"}},
-        {"mean_sea_level_pressure", {"msl", "reanalysis-era5-single-levels 'mean_sea_level_pressure'"}},
-        {"10m_u_component_of_wind", {"10u", "reanalysis-era5-single-levels '10m_u_component_of_wind'"}},
-        {"10m_v_component_of_wind", {"10v", "reanalysis-era5-single-levels '10m_v_component_of_wind'"}},
-        {"total_precipitation_6hr", {"tp", "reanalysis-era5-single-levels 'total_precipitation' summed over 6 h"}},
-        {"geopotential_at_surface", {"z (surface)", "reanalysis-era5-single-levels 'geopotential'"}},
-        {"land_sea_mask", {"lsm", "reanalysis-era5-single-levels 'land_sea_mask'"}},
+        {"temperature", {"t", "reanalysis-era5-pressure-levels", "temperature"}},
+        {"geopotential", {"gh (converted with g = 9.80665)", "reanalysis-era5-pressure-levels", "geopotential"}},
+        {"u_component_of_wind", {"u", "reanalysis-era5-pressure-levels", "u_component_of_wind"}},
+        {"v_component_of_wind", {"v", "reanalysis-era5-pressure-levels", "v_component_of_wind"}},
+        {"vertical_velocity", {"w", "reanalysis-era5-pressure-levels", "vertical_velocity"}},
+        {"specific_humidity", {"q", "reanalysis-era5-pressure-levels", "specific_humidity"}},
+        {"2m_temperature", {"2t", "reanalysis-era5-single-levels", "2m_temperature"}},
+        {"mean_sea_level_pressure", {"msl", "reanalysis-era5-single-levels", "mean_sea_level_pressure"}},
+        {"10m_u_component_of_wind", {"10u", "reanalysis-era5-single-levels", "10m_u_component_of_wind"}},
+        {"10m_v_component_of_wind", {"10v", "reanalysis-era5-single-levels", "10m_v_component_of_wind"}},
+        {"total_precipitation_6hr", {"tp", "reanalysis-era5-single-levels", "total_precipitation (summed over 6 h)"}},
+        {"geopotential_at_surface", {"z at the surface", "reanalysis-era5-single-levels", "geopotential"}},
+        {"land_sea_mask", {"lsm", "reanalysis-era5-single-levels", "land_sea_mask"}},
     };
-    const auto found = sources.find(name);
-    if (found == sources.end()) {
+    std::string openData;
+    std::map<std::string, std::string> era5;  // dataset → names
+    for (const std::string& name : names) {
+        const auto found = sources.find(name);
+        if (found == sources.end()) {
+            continue;
+        }
+        openData += (openData.empty() ? "" : ", ") + std::string(found->second.openData);
+        std::string& list = era5[found->second.era5Dataset];
+        list += (list.empty() ? "'" : ", '") + std::string(found->second.era5Name) + "'";
+    }
+    if (era5.empty()) {
         return "ECMWF open data: https://data.ecmwf.int/forecasts/ ; ERA5: Copernicus CDS "
                "reanalysis-era5-pressure-levels / -single-levels";
     }
-    return std::string("ECMWF open data: https://data.ecmwf.int/forecasts/ (") + found->second.openData +
-           "); ERA5: Copernicus CDS " + found->second.era5;
+    std::string text = "ECMWF open data: https://data.ecmwf.int/forecasts/ (" + openData + "); ERA5: Copernicus CDS ";
+    bool first = true;
+    for (const auto& [dataset, list] : era5) {
+        text += (first ? "" : " and ") + dataset + " (" + list + ")";
+        first = false;
+    }
+    return text;
+}
+
+std::string whereToGet(const std::string& name)
+{
+    return whereToGet(std::vector<std::string>{name});
 }
 
 std::string shortTime(std::int64_t seconds)
@@ -77,6 +99,15 @@ std::string levelList(const std::vector<int>& levels)
     }
     return text + " hPa";
 }
+
+// What a variable lacks at a time: all of it (no missingLevels) in the files that hold the time,
+// or some levels in the file that has the others.
+struct Shortfall {
+    std::string file;  // quoted, "'a.nc'" or "'a.nc' and 'b.nc'"
+    std::vector<int> missingLevels;
+    bool atmospheric = false;
+    auto operator<=>(const Shortfall&) const = default;
+};
 
 // One time of the merged files, on the task's levels.
 struct MergedTime {
@@ -275,6 +306,8 @@ AssembledInitialCondition assembleInitialCondition(const InitialConditionRequest
     dataset.grid = grid;
     dataset.levels = task.pressureLevels;
     std::set<std::string> forcings(task.forcingVariables.begin(), task.forcingVariables.end());
+    // The variables missing by what is missing and time, told once for the times with the same.
+    std::map<std::pair<Shortfall, std::int64_t>, std::vector<std::string>> shortfalls;
     for (std::int64_t time : inputTimesWanted) {
         MergedTime& entry = merged.at(time);
         std::vector<std::string> needed;
@@ -294,22 +327,37 @@ AssembledInitialCondition assembleInitialCondition(const InitialConditionRequest
             if (entry.fields.variables.contains(name)) {
                 continue;
             }
+            Shortfall shortfall{quotedList(entry.files), {}, graphcast::isAtmosphericVariable(name)};
             if (const auto partial = entry.incomplete.find(name); partial != entry.incomplete.end()) {
-                const std::vector<int>& missing = partial->second.first;
-                problems.push_back("'" + name + "' at " + shortTime(time) + " in '" + partial->second.second +
-                                   "' lacks the level" + (missing.size() == 1 ? " " : "s ") + levelList(missing) +
-                                   " (the checkpoint needs " + levelList(task.pressureLevels) + "); " +
-                                   whereToGet(name));
-            } else {
-                problems.push_back("no '" + name + "' at " + shortTime(time) + " in " + quotedList(entry.files) +
-                                   (graphcast::isAtmosphericVariable(name)
-                                        ? " (needed on " + levelList(task.pressureLevels) + ")"
-                                        : std::string()) +
-                                   "; " + whereToGet(name));
+                shortfall.file = "'" + partial->second.second + "'";
+                shortfall.missingLevels = partial->second.first;
             }
+            shortfalls[{shortfall, time}].push_back(name);
         }
         dataset.validTimes.push_back(time);
         dataset.times.push_back(std::move(entry.fields));
+    }
+    std::map<std::pair<Shortfall, std::vector<std::string>>, std::vector<std::int64_t>> shortfallTimes;
+    for (const auto& [where, variables] : shortfalls) {
+        shortfallTimes[{where.first, variables}].push_back(where.second);
+    }
+    for (const auto& [what, when] : shortfallTimes) {
+        const auto& [shortfall, variables] = what;
+        std::string timesText;
+        for (std::size_t k = 0; k < when.size(); ++k) {
+            timesText += (k == 0 ? "" : k + 1 == when.size() ? " and " : ", ") + shortTime(when[k]);
+        }
+        const std::string needs = levelList(task.pressureLevels);
+        if (shortfall.missingLevels.empty()) {
+            problems.push_back("no " + quotedList(variables) + " at " + timesText + " in " + shortfall.file +
+                               (shortfall.atmospheric ? " (needed on " + needs + ")" : std::string()) + "; " +
+                               whereToGet(variables));
+        } else {
+            problems.push_back(quotedList(variables) + " at " + timesText + " in " + shortfall.file +
+                               (variables.size() == 1 ? " lacks the level" : " lack the level") +
+                               (shortfall.missingLevels.size() == 1 ? " " : "s ") + levelList(shortfall.missingLevels) +
+                               " (the checkpoint needs " + needs + "); " + whereToGet(variables));
+        }
     }
     // Later times keep their TOA radiation: the rollout takes the files' where they have it.
     for (auto later = merged.upper_bound(initialTime); later != merged.end(); ++later) {

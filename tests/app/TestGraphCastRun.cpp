@@ -329,9 +329,10 @@ private slots:
         QTest::newRow("stats lack a variable") << "stats-lack"
                                                << "temperature";
         QTest::newRow("missing level") << "missing-level"
-                                       << "' lacks the level 850 hPa";
+                                       << "at 2022-01-01 00:00 and 2022-01-01 06:00 in '" + path("missing-level.nc") +
+                                              "' lack the level 850 hPa";
         QTest::newRow("missing variable") << "missing-variable"
-                                          << "no 'specific_humidity' at 2022-01-01 00:00 in '";
+                                          << "no 'specific_humidity' at 2022-01-01 00:00 and 2022-01-01 06:00 in '";
         QTest::newRow("one time") << "one-time"
                                   << "holds a single time (2022-01-01 00:00); GraphCast needs 2 times";
         QTest::newRow("times 12 h apart") << "twelve-hours"
