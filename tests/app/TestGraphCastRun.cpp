@@ -294,18 +294,36 @@ private slots:
     }
 
     // An initial condition at 5° for the 10° checkpoint (the tiny case's fields sampled finer, as
-    // 0.25° data for the 1° model) is regridded conservatively, and the run log says so.
-    void aFinerInitialConditionIsRegriddedWithANote()
+    // 0.25° data for the 1° model) is regridded conservatively, one at 20° bilinearly, and the run
+    // log says so.
+    void anInitialConditionOnAnotherGridIsRegriddedWithANote_data()
     {
-        runPython({SPREADCAST_SOURCE_DIR "/tests/graphcast/make_dataset.py", "--preset", "tiny", "--resolution", "5",
-                   "--steps", "0", "--out", path("fine.nc")});
-        const QString out = path("regridded.nc");
-        QStringList arguments = argumentsWithFiles(out, {"fine.nc"});
+        QTest::addColumn<QString>("resolution");
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("how");
+        QTest::newRow("finer: conservative") << "5"
+                                             << "from 5° (37 × 72"
+                                             << "first-order conservative";
+        QTest::newRow("coarser: bilinear") << "20"
+                                           << "from 20° (10 × 18"
+                                           << "bilinear in latitude and longitude";
+    }
+
+    void anInitialConditionOnAnotherGridIsRegriddedWithANote()
+    {
+        QFETCH(QString, resolution);
+        QFETCH(QString, from);
+        QFETCH(QString, how);
+        const QString file = "at-" + resolution + ".nc";
+        runPython({SPREADCAST_SOURCE_DIR "/tests/graphcast/make_dataset.py", "--preset", "tiny", "--resolution",
+                   resolution, "--steps", "0", "--out", path(file)});
+        const QString out = path("regridded-from-" + resolution + ".nc");
+        QStringList arguments = argumentsWithFiles(out, {file});
         arguments.removeAll("-q");
         const CliResult run = runCli(arguments);
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-        QVERIFY2(run.err.contains("initial condition '" + path("fine.nc") + "' regridded from 5° (37 × 72") &&
-                     run.err.contains("to 10° (19 × 36") && run.err.contains("first-order conservative"),
+        QVERIFY2(run.err.contains("initial condition '" + path(file) + "' regridded " + from) &&
+                     run.err.contains("to 10° (19 × 36") && run.err.contains(how),
                  qPrintable(run.err));
         const std::vector<double> temperature = readVariable(out.toStdString(), "temperature");
         QCOMPARE(temperature.size(), std::size_t{(steps + 1) * 3 * 19 * 36});
