@@ -1,12 +1,12 @@
 #include "ic/InitialConditionAssembly.h"
 
-#include "graphcast/CfTime.h"
 #include "graphcast/ChannelLayout.h"
 #include "graphcast/GraphCastModel.h"
 #include "ic/InitialConditionSource.h"
 #include "run/InputError.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <regex>
@@ -180,13 +180,15 @@ std::int64_t parseUtcTime(const std::string& text)
     std::smatch match;
     auto number = [&match](std::size_t group) { return match[group].matched ? std::stoi(match[group].str()) : 0; };
     if (std::regex_match(text, match, pattern)) {
-        const int month = number(2);
-        const int day = number(3);
+        const std::chrono::year_month_day date{std::chrono::year{number(1)},
+                                               std::chrono::month{static_cast<unsigned>(number(2))},
+                                               std::chrono::day{static_cast<unsigned>(number(3))}};
         const int hour = number(4);
         const int minute = number(5);
         const int second = number(6);
-        if (month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59) {
-            return graphcast::daysFromCivil(number(1), month, day) * 86400 + hour * 3600 + minute * 60 + second;
+        if (date.ok() && hour <= 23 && minute <= 59 && second <= 59) {
+            const std::int64_t days = std::chrono::sys_days{date}.time_since_epoch().count();
+            return days * 86400 + hour * 3600 + minute * 60 + second;
         }
     }
     throw std::invalid_argument("'" + text +

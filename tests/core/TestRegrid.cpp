@@ -339,7 +339,7 @@ private slots:
             QCOMPARE(spreadcast::ic::parseUtcTime(text), expected);
         }
         QCOMPARE(spreadcast::ic::parseUtcTime("2022-01-01"), expected - 6 * 3600);
-        for (const char* text : {"2022-13-01 06:00", "yesterday", "2022-01-01 06:00 CET", "6"}) {
+        for (const char* text : {"2022-13-01 06:00", "2022-02-30 00:00", "yesterday", "2022-01-01 06:00 CET", "6"}) {
             QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spreadcast::ic::parseUtcTime(text));
         }
     }
