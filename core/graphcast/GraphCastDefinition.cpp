@@ -141,11 +141,11 @@ nlohmann::json settingsToJson(const RunSpec& spec)
     return {
         {"checkpoint", spec.graphcast.checkpoint},
         {"statistics", spec.graphcast.statistics},
-        {"perturbation_scale", spec.graphcast.perturbationScale},
-        {"perturbation_length_scale_m", spec.graphcast.perturbationLengthScale},
         {"initial_conditions", initialConditionFiles(spec)},
         {"initial_time", spec.graphcast.initialTime},
         {"statics", spec.graphcast.staticsFile},
+        {"perturbation_scale", spec.graphcast.perturbationScale},
+        {"perturbation_length_scale_m", spec.graphcast.perturbationLengthScale},
     };
 }
 
@@ -153,12 +153,12 @@ void settingsFromJson(const nlohmann::json& json, RunSpec& spec)
 {
     spec.graphcast.checkpoint = json.at("checkpoint").get<std::string>();
     spec.graphcast.statistics = json.at("statistics").get<std::string>();
-    spec.graphcast.perturbationScale = json.value("perturbation_scale", 0.0);
-    spec.graphcast.perturbationLengthScale = json.value("perturbation_length_scale_m", 5e5);
     // Runs recorded before these existed had one initial condition, its default times and its statics.
     spec.graphcast.initialConditions = json.value("initial_conditions", std::vector<std::string>{});
     spec.graphcast.initialTime = json.value("initial_time", std::string());
     spec.graphcast.staticsFile = json.value("statics", std::string());
+    spec.graphcast.perturbationScale = json.value("perturbation_scale", 0.0);
+    spec.graphcast.perturbationLengthScale = json.value("perturbation_length_scale_m", 5e5);
 }
 
 }  // namespace
