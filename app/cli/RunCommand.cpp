@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -50,6 +51,8 @@ struct RunOptions {
     bool force = false;
     bool quiet = false;
     bool resume = false;
+    std::vector<std::string> initialConditions;     // every --ic (graphcast takes several)
+    std::string initialTime;                        // --ic-time: an index, or a date for graphcast
     std::vector<std::string> forecastOptionsGiven;  // options that define the forecast, as given
 };
 
@@ -58,6 +61,7 @@ struct RunOptions {
 const std::vector<std::string> forecastOptions{"--ic",
                                                "--ic-time",
                                                "--ic-level",
+                                               "--static",
                                                "--mean-depth",
                                                "--rotation",
                                                "--no-galewsky-bump",
@@ -147,6 +151,32 @@ void printProgress(const RunProgress& progress, bool interactive)
     std::fflush(stderr);
 }
 
+// --ic and --ic-time into the spec: the shallow-water model takes one file (the last --ic) and a
+// time index; graphcast takes every --ic in order and a time index or the initial time itself.
+void applyInitialConditionOptions(RunOptions& options)
+{
+    RunSpec& spec = options.spec;
+    const bool graphcast = spec.model == "graphcast";
+    if (!options.initialConditions.empty()) {
+        spec.initialCondition = graphcast ? options.initialConditions.front() : options.initialConditions.back();
+        if (graphcast) {
+            spec.graphcast.initialConditions = options.initialConditions;
+        }
+    }
+    const std::string& time = options.initialTime;
+    if (time.empty()) {
+        return;
+    }
+    if (std::all_of(time.begin(), time.end(), [](unsigned char c) { return std::isdigit(c) != 0; }) &&
+        time.size() < 9) {
+        spec.initialConditionTime = std::stoi(time);
+    } else if (graphcast) {
+        spec.graphcast.initialTime = time;
+    } else {
+        throw InputError("--ic-time '" + time + "': give the time index in the initial-condition file (0, 1, …)");
+    }
+}
+
 int runForecast(RunOptions& options, const std::string& commandLine)
 {
 #ifdef SPREADCAST_HAVE_MPI
@@ -168,6 +198,7 @@ int runForecast(RunOptions& options, const std::string& commandLine)
     }
 #endif
     RunSpec& spec = options.spec;
+    applyInitialConditionOptions(options);
     try {
         spec.leadSeconds = parseDuration(options.lead);
         spec.outputIntervalSeconds = parseDuration(options.outputEvery);
@@ -344,15 +375,20 @@ void addRunCommand(CLI::App& app)
     run->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     run->add_option("--model", spec.model, "The model: " + modelNameList() + " (docs/MODELS.md)")
         ->capture_default_str();
-    run->add_option("--ic", spec.initialCondition,
+    run->add_option("--ic", options->initialConditions,
                     "Initial condition: williamson2, williamson5, williamson6, galewsky, or a CF NetCDF file with "
                     "eastward/northward wind and (optionally) geopotential height or geopotential; for graphcast "
-                    "a dataset in DeepMind's example layout")
-        ->capture_default_str();
-    run->add_option("--ic-time", spec.initialConditionTime,
-                    "Time index to start from in an initial-condition file (graphcast: of the newest input time; "
-                    "0: the first that has its earlier input)")
-        ->capture_default_str();
+                    "one or more files (repeat --ic: one per time, or pressure levels and surface apart) on any "
+                    "regular global grid, regridded to the checkpoint's")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->default_str(spec.initialCondition);
+    run->add_option("--ic-time", options->initialTime,
+                    "Time to start from in the initial-condition files: an index (graphcast: of the newest input "
+                    "time), or for graphcast the initial time itself, \"YYYY-MM-DD HH:MM\" or ISO 8601 (default: "
+                    "the last two times; DeepMind's example datasets: the first two)")
+        ->default_str("0");
+    run->add_option("--static", spec.graphcast.staticsFile,
+                    "graphcast: file with geopotential_at_surface and land_sea_mask (default: from the --ic files)");
     run->add_option("--checkpoint", spec.graphcast.checkpoint, "graphcast: the checkpoint, DeepMind's .npz");
     run->add_option("--stats", spec.graphcast.statistics,
                     "graphcast: folder with mean_by_level.nc, stddev_by_level.nc, diffs_stddev_by_level.nc");

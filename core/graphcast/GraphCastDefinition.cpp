@@ -4,7 +4,7 @@
 #include "graphcast/GraphCache.h"
 #include "graphcast/GraphCastModel.h"
 #include "graphcast/NormalizationStatsReader.h"
-#include "ic/InitialConditionSource.h"
+#include "ic/InitialConditionAssembly.h"
 #include "run/InputError.h"
 
 #include <nlohmann/json.hpp>
@@ -12,9 +12,21 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace spreadcast {
 namespace {
+
+// Every --ic file: the list, or the spec's one initial condition (runs recorded before there was a list).
+std::vector<std::string> initialConditionFiles(const RunSpec& spec)
+{
+    if (!spec.graphcast.initialConditions.empty()) {
+        return spec.graphcast.initialConditions;
+    }
+    return {spec.initialCondition};
+}
 
 std::vector<std::string> validateSettings(const RunSpec& spec)
 {
@@ -42,6 +54,24 @@ std::vector<std::string> validateSettings(const RunSpec& spec)
         problems.push_back("GraphCast perturbation length scale " + std::to_string(settings.perturbationLengthScale) +
                            " m is out of range: give --perturb-length 100 km … 20000 km");
     }
+    for (const std::string& file : initialConditionFiles(spec)) {
+        if (!std::filesystem::is_regular_file(file)) {
+            problems.push_back("the initial condition '" + file +
+                               "' does not exist or is not a file: give --ic with the path of a GRIB or NetCDF file");
+        }
+    }
+    if (!settings.staticsFile.empty() && !std::filesystem::is_regular_file(settings.staticsFile)) {
+        problems.push_back("the statics file '" + settings.staticsFile +
+                           "' does not exist or is not a file: give --static with a file holding "
+                           "geopotential_at_surface and land_sea_mask");
+    }
+    if (!settings.initialTime.empty()) {
+        try {
+            ic::parseUtcTime(settings.initialTime);
+        } catch (const std::invalid_argument& error) {
+            problems.push_back(std::string("--ic-time: ") + error.what());
+        }
+    }
     if (spec.outputIntervalSeconds > 0.0 && std::fmod(spec.outputIntervalSeconds, 21600.0) != 0.0) {
         problems.push_back("GraphCast steps 6 hours at a time: give --output-every as a multiple of 6h");
     }
@@ -55,23 +85,31 @@ PreparedModel prepare(const RunSpec& spec)
     setup.checkpoint = readCheckpoint(spec.graphcast.checkpoint);
     setup.statistics = readNormalizationStats(spec.graphcast.statistics);
     checkNormalizationCoversTask(setup.statistics, setup.checkpoint.taskConfig, spec.graphcast.statistics);
-    setup.dataset = ic::readInitialConditionSource(spec.initialCondition);
     const LatLonGrid grid = LatLonGrid::regular(setup.checkpoint.modelConfig.resolution);
+    const int inputTimes = inputTimesOfTask(setup.checkpoint.taskConfig);
+    ic::InitialConditionRequest request;
+    request.files = initialConditionFiles(spec);
+    request.initialTime = spec.graphcast.initialTime;
+    request.initialTimeIndex = spec.initialConditionTime;
+    request.staticsFile = spec.graphcast.staticsFile;
+    ic::AssembledInitialCondition assembled =
+        ic::assembleInitialCondition(request, setup.checkpoint.taskConfig, grid, inputTimes);
+    setup.dataset = std::move(assembled.dataset);
+    setup.lastInputIndex = assembled.lastInputIndex;
     PreparedModel prepared;
+    prepared.notes = std::move(assembled.notes);
     const CachedGraphs cached = GraphCache().loadOrBuild(setup.checkpoint.modelConfig, grid);
     if (!cached.note.empty()) {
         prepared.notes.push_back("graph cache: " + cached.note);
     }
     setup.graphs = cached.graphs;
-    const int inputTimes = inputTimesOfTask(setup.checkpoint.taskConfig);
-    setup.lastInputIndex = spec.initialConditionTime > 0 ? spec.initialConditionTime : inputTimes - 1;
     setup.perturbation = {spec.seed, spec.graphcast.perturbationScale, spec.graphcast.perturbationLengthScale};
     const std::string description = setup.checkpoint.description;
     const std::string license = setup.checkpoint.license;
     auto model = std::make_unique<GraphCastModel>(std::move(setup));
 
     prepared.initialTime = formatTime(model->initialTime());
-    prepared.initialCondition = "'" + spec.initialCondition + "', inputs at " +
+    prepared.initialCondition = assembled.sources + ", inputs at " +
                                 formatTime(model->initialTime() - GraphCastPredictor::stepSeconds) + " and " +
                                 prepared.initialTime;
     char text[512];
@@ -103,6 +141,9 @@ nlohmann::json settingsToJson(const RunSpec& spec)
     return {
         {"checkpoint", spec.graphcast.checkpoint},
         {"statistics", spec.graphcast.statistics},
+        {"initial_conditions", initialConditionFiles(spec)},
+        {"initial_time", spec.graphcast.initialTime},
+        {"statics", spec.graphcast.staticsFile},
         {"perturbation_scale", spec.graphcast.perturbationScale},
         {"perturbation_length_scale_m", spec.graphcast.perturbationLengthScale},
     };
@@ -112,6 +153,10 @@ void settingsFromJson(const nlohmann::json& json, RunSpec& spec)
 {
     spec.graphcast.checkpoint = json.at("checkpoint").get<std::string>();
     spec.graphcast.statistics = json.at("statistics").get<std::string>();
+    // Runs recorded before these existed had one initial condition, its default times and its statics.
+    spec.graphcast.initialConditions = json.value("initial_conditions", std::vector<std::string>{});
+    spec.graphcast.initialTime = json.value("initial_time", std::string());
+    spec.graphcast.staticsFile = json.value("statics", std::string());
     spec.graphcast.perturbationScale = json.value("perturbation_scale", 0.0);
     spec.graphcast.perturbationLengthScale = json.value("perturbation_length_scale_m", 5e5);
 }

@@ -17,6 +17,10 @@ enum class OutputPrecision { Float, Double };
 struct GraphCastSettings {
     std::string checkpoint;  // DeepMind's .npz (or a synthetic one in its layout)
     std::string statistics;  // folder with mean_by_level.nc, stddev_by_level.nc, diffs_stddev_by_level.nc
+    // Every --ic file, in order (RunSpec::initialCondition is the first); empty: that one alone.
+    std::vector<std::string> initialConditions;
+    std::string initialTime;  // the initial time, "YYYY-MM-DD HH:MM" (UTC); empty: the files' default
+    std::string staticsFile;  // geopotential_at_surface and land_sea_mask; empty: from the IC files
     // Members 1… start from the analysis plus smooth random fields of this many times the
     // checkpoint's diffs_stddev_by_level per variable and level; member 0 is the control.
     double perturbationScale = 0.1;

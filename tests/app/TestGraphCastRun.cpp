@@ -118,6 +118,38 @@ class TestGraphCastRun : public QObject {
                 "-q"};
     }
 
+    // runArguments with these --ic files (and any further options) instead of the dataset.
+    QStringList argumentsWithFiles(const QString& out, const QStringList& files, const QStringList& more = {}) const
+    {
+        QStringList arguments = runArguments(out, 1);
+        const auto at = arguments.indexOf("--ic");
+        arguments.remove(at, 2);
+        for (const QString& file : files) {
+            arguments << "--ic" << path(file);
+        }
+        return arguments + more;
+    }
+
+    // A part of the tiny case's dataset (tests/graphcast/cut_dataset.py), values bit for bit.
+    void cutDataset(const QString& name, const QStringList& what)
+    {
+        runPython(QStringList{SPREADCAST_SOURCE_DIR "/tests/graphcast/cut_dataset.py", "--in", path("dataset.nc"),
+                              "--out", path(name)} +
+                  what);
+    }
+
+    // Every output variable of two runs holds the same numbers, bit for bit.
+    static void verifySameForecast(const QString& one, const QString& other)
+    {
+        for (const std::string& name : targets) {
+            const std::vector<double> a = readVariable(one.toStdString(), name);
+            const std::vector<double> b = readVariable(other.toStdString(), name);
+            QVERIFY2(!a.empty() && a.size() == b.size(), name.c_str());
+            QVERIFY2(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0,
+                     qPrintable(QString("%1 differs between %2 and %3").arg(name.c_str(), one, other)));
+        }
+    }
+
     void runPython(const QStringList& arguments)
     {
         QProcess process;
@@ -237,6 +269,98 @@ private slots:
         QVERIFY(!QFile::exists(bad));
     }
 
+    // The two input times in one file, one file per time (in either order), pressure levels and
+    // surface apart, or the statics in a file of their own (--static): the same inputs, so the
+    // same forecast, bit for bit.
+    void initialConditionsSplitIntoSeveralFilesGiveTheSameForecast()
+    {
+        cutDataset("inputs.nc", {"--times", "0,1"});
+        cutDataset("first.nc", {"--times", "0"});
+        cutDataset("second.nc", {"--times", "1"});
+        cutDataset("upper.nc",
+                   {"--times", "0,1", "--drop-variable", "2m_temperature", "--drop-variable", "mean_sea_level_pressure",
+                    "--drop-variable", "10m_u_component_of_wind", "--drop-variable", "10m_v_component_of_wind",
+                    "--drop-variable", "total_precipitation_6hr"});
+        cutDataset("surface.nc", {"--times", "0,1", "--drop-variable", "temperature", "--drop-variable", "geopotential",
+                                  "--drop-variable", "u_component_of_wind", "--drop-variable", "v_component_of_wind",
+                                  "--drop-variable", "vertical_velocity", "--drop-variable", "specific_humidity"});
+        cutDataset("no-statics.nc", {"--times", "0,1", "--drop-variable", "geopotential_at_surface", "--drop-variable",
+                                     "land_sea_mask"});
+        cutDataset("statics.nc", {"--times", "0", "--only-statics"});
+        const QString whole = path("split-whole.nc");
+        CliResult run = runCli(argumentsWithFiles(whole, {"inputs.nc"}));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QList<std::pair<QString, QStringList>> variants{
+            {"split-per-time.nc", {"--ic", path("first.nc"), "--ic", path("second.nc")}},
+            {"split-reversed.nc", {"--ic", path("second.nc"), "--ic", path("first.nc")}},
+            {"split-levels.nc", {"--ic", path("upper.nc"), "--ic", path("surface.nc")}},
+            {"split-statics.nc", {"--ic", path("no-statics.nc"), "--static", path("statics.nc")}},
+        };
+        for (const auto& [name, options] : variants) {
+            QStringList arguments = argumentsWithFiles(path(name), {});
+            arguments += options;
+            run = runCli(arguments);
+            QVERIFY2(run.exitCode == 0, qPrintable(name + ": " + run.err));
+            verifySameForecast(whole, path(name));
+        }
+    }
+
+    // --ic-time picks the initial time and the time 6 hours earlier out of a longer file (by date,
+    // here its last two of three times; DeepMind's layout would default to the first two): the
+    // same forecast as from a file of just those two times.
+    void icTimePicksTheInputsFromALongerFile()
+    {
+        cutDataset("three-times.nc", {"--times", "0,1,2"});
+        cutDataset("later-two.nc", {"--times", "1,2"});
+        const QString picked = path("picked.nc");
+        const QString given = path("given.nc");
+        CliResult run = runCli(argumentsWithFiles(picked, {"three-times.nc"}, {"--ic-time", "2022-01-01T12:00Z"}));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        run = runCli(argumentsWithFiles(given, {"later-two.nc"}));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        verifySameForecast(picked, given);
+        QCOMPARE(readVariable(picked.toStdString(), "time").front(), 0.0);
+        QVERIFY(textAttribute(picked.toStdString(), "spreadcast_run_spec").find("2022-01-01T12:00Z") !=
+                std::string::npos);
+    }
+
+    // An initial condition at 5° for the 10° checkpoint (the tiny case's fields sampled finer, as
+    // 0.25° data for the 1° model) is regridded conservatively, one at 20° bilinearly, and the run
+    // log says so.
+    void anInitialConditionOnAnotherGridIsRegriddedWithANote_data()
+    {
+        QTest::addColumn<QString>("resolution");
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("how");
+        QTest::newRow("finer: conservative") << "5"
+                                             << "from 5° (37 × 72"
+                                             << "first-order conservative";
+        QTest::newRow("coarser: bilinear") << "20"
+                                           << "from 20° (10 × 18"
+                                           << "bilinear in latitude and longitude";
+    }
+
+    void anInitialConditionOnAnotherGridIsRegriddedWithANote()
+    {
+        QFETCH(QString, resolution);
+        QFETCH(QString, from);
+        QFETCH(QString, how);
+        const QString file = "at-" + resolution + ".nc";
+        runPython({SPREADCAST_SOURCE_DIR "/tests/graphcast/make_dataset.py", "--preset", "tiny", "--resolution",
+                   resolution, "--steps", "0", "--out", path(file)});
+        const QString out = path("regridded-from-" + resolution + ".nc");
+        QStringList arguments = argumentsWithFiles(out, {file});
+        arguments.removeAll("-q");
+        const CliResult run = runCli(arguments);
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.err.contains("initial condition '" + path(file) + "' regridded " + from) &&
+                     run.err.contains("to 10° (19 × 36") && run.err.contains(how),
+                 qPrintable(run.err));
+        const std::vector<double> temperature = readVariable(out.toStdString(), "temperature");
+        QCOMPARE(temperature.size(), std::size_t{(steps + 1) * 3 * 19 * 36});
+        QVERIFY(std::all_of(temperature.begin(), temperature.end(), [](double t) { return t > 150.0 && t < 350.0; }));
+    }
+
     void badInputsAreRefusedWithAClearMessageAndNothingWritten_data()
     {
         QTest::addColumn<QString>("what");
@@ -253,6 +377,25 @@ private slots:
                                      << "encoder_nodes_grid_nodes_mlp/~/linear_1:w";
         QTest::newRow("stats lack a variable") << "stats-lack"
                                                << "temperature";
+        QTest::newRow("missing level") << "missing-level"
+                                       << "at 2022-01-01 00:00 and 2022-01-01 06:00 in '" + path("missing-level.nc") +
+                                              "' lack the level 850 hPa";
+        QTest::newRow("missing variable") << "missing-variable"
+                                          << "no 'specific_humidity' at 2022-01-01 00:00 and 2022-01-01 06:00 in '";
+        QTest::newRow("one time") << "one-time"
+                                  << "holds a single time (2022-01-01 00:00); GraphCast needs 2 times";
+        QTest::newRow("times 12 h apart") << "twelve-hours"
+                                          << "has no time 2022-01-01 06:00, 6 hours before the initial time";
+        QTest::newRow("statics missing") << "no-statics"
+                                         << "no static 'geopotential_at_surface'";
+        QTest::newRow("statics file missing") << "statics-file-missing"
+                                              << "the statics file";
+        QTest::newRow("regional domain") << "regional"
+                                         << "regional domain";
+        QTest::newRow("ic-time not in the file") << "ic-time-absent"
+                                                 << "has no time 2022-01-03 00:00";
+        QTest::newRow("ic-time not a time") << "ic-time-garbage"
+                                            << "is not a UTC time";
     }
 
     void badInputsAreRefusedWithAClearMessageAndNothingWritten()
@@ -294,6 +437,34 @@ private slots:
             runPython({SPREADCAST_SOURCE_DIR "/tests/graphcast/make_stats.py", "--preset", "tiny", "--out",
                        path("stats-lack"), "--drop-variable", "temperature"});
             replace("--stats", path("stats-lack"));
+        } else if (what == "missing-level") {
+            runPython({SPREADCAST_SOURCE_DIR "/tests/graphcast/make_dataset.py", "--preset", "tiny", "--steps", "0",
+                       "--levels", "500,1000", "--out", path("missing-level.nc")});
+            replace("--ic", path("missing-level.nc"));
+        } else if (what == "missing-variable") {
+            cutDataset("missing-variable.nc", {"--times", "0,1", "--drop-variable", "specific_humidity"});
+            replace("--ic", path("missing-variable.nc"));
+        } else if (what == "one-time") {
+            cutDataset("one-time.nc", {"--times", "0"});
+            replace("--ic", path("one-time.nc"));
+        } else if (what == "twelve-hours") {
+            cutDataset("twelve-hours.nc", {"--times", "0,2"});
+            replace("--ic", path("twelve-hours.nc"));
+        } else if (what == "no-statics") {
+            cutDataset("lacks-statics.nc",
+                       {"--drop-variable", "geopotential_at_surface", "--drop-variable", "land_sea_mask"});
+            replace("--ic", path("lacks-statics.nc"));
+        } else if (what == "statics-file-missing") {
+            arguments << "--static" << path("there-is-no-such-file.nc");
+        } else if (what == "regional") {
+            cutDataset("regional.nc", {"--latitudes", "0,90"});
+            replace("--ic", path("regional.nc"));
+        } else if (what == "ic-time-absent") {
+            arguments << "--ic-time"
+                      << "2022-01-03 00:00";
+        } else if (what == "ic-time-garbage") {
+            arguments << "--ic-time"
+                      << "tomorrow morning";
         }
         const CliResult run = runCli(arguments);
         QCOMPARE(run.exitCode, 2);

@@ -135,6 +135,33 @@ private slots:
         legacy.erase("model");
         QCOMPARE(toJson(runSpecFromJson(legacy)), toJson(RunSpec{}));
     }
+
+    // GraphCast's initial-condition files, initial time and statics file survive the JSON; a run
+    // recorded before they existed reads back with its one initial condition and the defaults.
+    void graphCastInitialConditionsRoundTripAndOldRunsStillRead()
+    {
+        RunSpec spec;
+        spec.model = "graphcast";
+        spec.initialCondition = "pressure-levels.grib2";
+        spec.graphcast.initialConditions = {"pressure-levels.grib2", "surface.grib2"};
+        spec.graphcast.initialTime = "2024-05-01 06:00";
+        spec.graphcast.staticsFile = "statics.nc";
+        const nlohmann::json json = toJson(spec);
+        const RunSpec back = runSpecFromJson(json);
+        QCOMPARE(back.graphcast.initialConditions, spec.graphcast.initialConditions);
+        QCOMPARE(back.graphcast.initialTime, spec.graphcast.initialTime);
+        QCOMPARE(back.graphcast.staticsFile, spec.graphcast.staticsFile);
+        QCOMPARE(back.initialCondition, spec.initialCondition);
+        QCOMPARE(toJson(back), json);
+        nlohmann::json old = json;
+        for (const char* key : {"initial_conditions", "initial_time", "statics"}) {
+            old["graphcast"].erase(key);
+        }
+        const RunSpec recorded = runSpecFromJson(old);
+        QVERIFY(recorded.graphcast.initialConditions.empty());
+        QVERIFY(recorded.graphcast.initialTime.empty() && recorded.graphcast.staticsFile.empty());
+        QCOMPARE(recorded.initialCondition, spec.initialCondition);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRunSpec)
