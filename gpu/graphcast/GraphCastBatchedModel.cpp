@@ -2,6 +2,9 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
+#include <future>
+
 namespace spreadcast::gpu {
 namespace {
 
@@ -37,19 +40,69 @@ GraphCastBatchedModel::GraphCastBatchedModel(const graphcast::GraphCastModel& mo
 
 std::vector<MemberBlowUp> GraphCastBatchedModel::advance(std::span<MemberState* const> members, int steps)
 {
-    std::vector<MemberBlowUp> blowUps;
-    for (std::size_t k = 0; k < members.size(); ++k) {
-        auto& state = dynamic_cast<graphcast::GraphCastState&>(*members[k]);
-        try {
-            for (int step = 0; step < steps; ++step) {
-                const graphcast::GraphCastModel::PreparedStep prepared = model_.prepareStep(state);
-                network_->forward(prepared.networkInputs, outputs_);
-                model_.finishStep(state, prepared, outputs_);
-            }
-        } catch (const ModelBlowUp& blowUp) {
-            blowUps.push_back({static_cast<int>(k), blowUp.step(), blowUp.what()});
-        }
+    using PreparedStep = graphcast::GraphCastModel::PreparedStep;
+    const int count = static_cast<int>(members.size());
+    std::vector<graphcast::GraphCastState*> states;
+    for (MemberState* member : members) {
+        states.push_back(&dynamic_cast<graphcast::GraphCastState&>(*member));
     }
+    std::vector<char> active(members.size(), 1);
+    std::vector<MemberBlowUp> blowUps;
+    // Step by step, the members in turn: (member, step) after the given one among the active
+    // members; member −1 when there is none.
+    struct Turn {
+        int member = -1;
+        int step = 0;
+    };
+    auto after = [&](Turn turn) {
+        for (int m = turn.member + 1; m < count; ++m) {
+            if (active[static_cast<std::size_t>(m)]) {
+                return Turn{m, turn.step};
+            }
+        }
+        for (int m = 0; m < count && turn.step + 1 < steps; ++m) {
+            if (active[static_cast<std::size_t>(m)]) {
+                return Turn{m, turn.step + 1};
+            }
+        }
+        return Turn{};
+    };
+    auto prepare = [&](int member) { return model_.prepareStep(*states[static_cast<std::size_t>(member)]); };
+    if (steps <= 0) {
+        return blowUps;
+    }
+    Turn turn = after(Turn{-1, 0});
+    PreparedStep prepared = turn.member >= 0 ? prepare(turn.member) : PreparedStep{};
+    while (turn.member >= 0) {
+        // The next turn's inputs (forcings, normalised and stacked: host work that grows with the
+        // grid as the pass does) are made on another thread while the network runs this one: they
+        // are another member's, whose last step has ended; a member's own next step waits for
+        // this one's end.
+        Turn next = after(turn);
+        std::future<PreparedStep> nextPrepared;
+        if (next.member >= 0 && next.member != turn.member) {
+            nextPrepared = std::async(std::launch::async, prepare, next.member);
+        }
+        network_->forward(prepared.networkInputs, outputs_);
+        try {
+            model_.finishStep(*states[static_cast<std::size_t>(turn.member)], prepared, outputs_);
+        } catch (const ModelBlowUp& blowUp) {
+            active[static_cast<std::size_t>(turn.member)] = 0;
+            blowUps.push_back({turn.member, blowUp.step(), blowUp.what()});
+        }
+        if (nextPrepared.valid()) {
+            prepared = nextPrepared.get();
+        } else {
+            next = after(turn);  // this member again, unless it stopped
+            if (next.member >= 0) {
+                prepared = prepare(next.member);
+            }
+        }
+        turn = next;
+    }
+    // The worker drops stopped members from its batch by index, last first.
+    std::sort(blowUps.begin(), blowUps.end(),
+              [](const MemberBlowUp& a, const MemberBlowUp& b) { return a.index < b.index; });
     return blowUps;
 }
 

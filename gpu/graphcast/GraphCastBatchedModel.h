@@ -35,10 +35,13 @@ class GraphCastBatchedModel : public BatchedModel {
 public:
     GraphCastBatchedModel(const graphcast::GraphCastModel& model, std::unique_ptr<GraphCastNetworkPass> network);
 
-    // Each member takes its steps in turn; a member whose prediction is not finite stops at that
-    // step (its state is the last good one) and is reported, the others go on.
+    // Step by step, the members in turn, the next one's inputs made on another thread while the
+    // network runs; a member whose prediction is not finite stops at that step (its state is the
+    // last good one) and is reported, the others go on.
     std::vector<MemberBlowUp> advance(std::span<MemberState* const> members, int steps) override;
     std::vector<GridFields> fields(std::span<MemberState* const> members) override;
+    // A member's fields are its newest prediction, copied: one member at a time.
+    bool fieldsByBatch() const override { return false; }
     long long allocatedBytes() const override { return network_->allocatedBytes(); }
     // The step, valid time and newest prediction: all that fields() reads (advance() reads the
     // inputs too, but the worker's cache only serves fields()). Hashing the two input times as

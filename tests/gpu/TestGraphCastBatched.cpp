@@ -227,6 +227,17 @@ private slots:
         QCOMPARE(states[0]->step, std::int64_t{2});
         QCOMPARE(states[1]->step, std::int64_t{0});
         QCOMPARE(states[2]->step, std::int64_t{2});
+        // Alone in its batch (no other member's inputs made meanwhile), and first of two.
+        MemberState* alone[] = {states[1].get()};
+        const std::vector<MemberBlowUp> aloneBlowUps = batched->advance(alone, 3);
+        QCOMPARE(aloneBlowUps.size(), std::size_t{1});
+        QCOMPARE(aloneBlowUps.front().index, 0);
+        MemberState* pair[] = {states[1].get(), states[0].get()};
+        const std::vector<MemberBlowUp> pairBlowUps = batched->advance(pair, 2);
+        QCOMPARE(pairBlowUps.size(), std::size_t{1});
+        QCOMPARE(pairBlowUps.front().index, 0);
+        QCOMPARE(states[0]->step, std::int64_t{4});
+        QCOMPARE(states[1]->step, std::int64_t{0});
     }
 
     // The CUDA executor's sequence of operations (its host twin) in the batched model against the
