@@ -5,7 +5,6 @@
 #include "graphcast/GraphBuilder.h"
 #include "graphcast/GraphCastBenchmark.h"
 #include "model/ShallowWaterModel.h"
-#include "run/InputError.h"
 #include "run/MemberPool.h"
 #include "run/RunSpec.h"
 #include "spectral/BlasTuning.h"
@@ -94,9 +93,6 @@ int runGraphCastBench(const BenchOptions& options)
                         static_cast<double>(row.allocatedBytes) / (1 << 30),
                         static_cast<double>(row.peakDeviceBytes) / (1 << 30));
         }
-    } catch (const InputError& error) {
-        std::cerr << "spreadcast-cli bench: " << error.what() << "\n";
-        return 2;
     } catch (const gpu::GpuError& error) {
         std::cerr << "spreadcast-cli bench: " << error.what() << "\n";
         return 1;
@@ -281,6 +277,7 @@ void addBenchCommand(CLI::App& app)
         ->add_option("--graphcast-resolutions", options->graphcastResolutions,
                      "Resolutions of the GraphCast GPU rows, degrees: 1 (mesh 2to5), 0.25 (mesh 2to6)")
         ->delimiter(',')
+        ->check(CLI::IsMember({1.0, 0.25}))
         ->capture_default_str();
     bench
         ->add_option("--backend", options->backend,
