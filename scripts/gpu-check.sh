@@ -47,15 +47,17 @@ step() {  # name, seconds, command…
 
 # ----- GraphCast (gpu/graphcast/) -----------------------------------------------------------
 # The selftest (above, in every mode) checks GraphCast's network and its batched executor against
-# the CPU. Here, about 4 minutes on an H200: the network's forward pass at 1° (mesh 2to5) and
+# the CPU. Here, at most 200 + 3 × 60 + 30 + 60 s by the steps' limits (not yet timed on a GPU;
+# the tiny runs take seconds on a CPU): the network's forward pass at 1° (mesh 2to5) and
 # 0.25° (mesh 2to6), float32 and bf16, with the memory it allocates and the device's peak
 # (cudaMemGetInfo); then the tiny synthetic case of tests/graphcast (carried as
 # carry/graphcast-tiny by scripts/gpu-carry.sh) as an 8-member, 2-day ensemble on the CPU, on one
 # GPU worker and on two workers sharing the GPU in batches of 3. GPU against GPU: the same member
 # checksums (a member's bits never depend on its batch or worker). GPU against CPU: not bitwise
-# (float32 GEMMs summed in cuBLAS's order) but within 1e-4 of each field's range over 8 steps;
-# the host twin of the GPU's pass measures 5e-6 there (TestGraphCastBatched), and an error of
-# indexing or normalisation is of the order of the range.
+# (float32 GEMMs summed in cuBLAS's order) but within 1e-4 of each field's range over 8 steps:
+# the host twin of the GPU's pass (GraphCastHostExecutor.h) in place of the CPU network measured
+# at most 5e-6 of the range over these 8 steps, the GPU rounds as much in another order, and an
+# error of indexing or normalisation is of the order of the range.
 gc_case="$PWD/carry/graphcast-tiny"
 gc_run=(run --model graphcast --checkpoint "$gc_case/checkpoint.npz" --stats "$gc_case/stats"
         --ic "$gc_case/dataset.nc" --lead 2d --output-every 6h --members 8 --perturbation-scale 0.1
