@@ -61,8 +61,10 @@ public:
             throw DeviceFault(label + ": " + noExecutorNote(model));
         }
         // Free memory may have shrunk since the batch was sized (another worker, another
-        // process): halve the batch until it fits, down to the executor's smallest batch.
-        const int smallest = std::max(1, executor->batchGranularity);
+        // process): halve the batch until it fits, down to the executor's smallest batch — unless
+        // its batch takes no device memory of its own (perSlotBytes 0), when a smaller one cannot help.
+        const int smallest =
+            executor->footprint(model).perSlotBytes == 0 ? batch_ : std::max(1, executor->batchGranularity);
         std::unique_ptr<BatchedModel> gpuModel;
         for (int capacity = batch_; !gpuModel; capacity = std::max(smallest, capacity / 2)) {
             try {
