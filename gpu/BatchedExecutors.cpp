@@ -1,5 +1,6 @@
 #include "BatchedExecutors.h"
 
+#include "graphcast/GraphCastExecutors.h"
 #include "shallowwater/ShallowWaterExecutors.h"
 
 #include <map>
@@ -24,7 +25,10 @@ Registry& registry()
 void registerBuiltinHostExecutors()
 {
     static std::once_flag once;
-    std::call_once(once, [] { registerShallowWaterHostExecutor(); });
+    std::call_once(once, [] {
+        registerShallowWaterHostExecutor();
+        registerGraphCastHostExecutor();
+    });
 }
 
 }  // namespace

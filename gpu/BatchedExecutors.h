@@ -18,8 +18,9 @@ namespace spreadcast::gpu {
 
 // What one batch slot and the model's fixed tables take in device memory, bytes.
 struct BatchedFootprint {
-    std::size_t fixedBytes = 0;    // tables, FFT plans' work areas
-    std::size_t perSlotBytes = 0;  // a member's state, scratch, Fourier coefficients and grids
+    std::size_t fixedBytes = 0;    // tables, FFT plans' work areas, a network's weights and buffers
+    std::size_t perSlotBytes = 0;  // a member's state, scratch, Fourier coefficients and grids;
+                                   // 0 where members pass in turn through the fixed buffers
 };
 
 // A batched model on the host with room for `capacity` members.
@@ -31,6 +32,8 @@ struct GpuBatchedExecutor {
     std::function<BatchedFootprint(const ForecastModel& model)> footprint;
     // Batches are sized in multiples of this many members (the executor pads to it anyway).
     int batchGranularity = 1;
+    // Why the executor cannot run here (a CUDA library it loads is missing); empty when it can.
+    std::function<std::string()> unavailableReason;
 };
 
 // Registers (or replaces) a model's executor. Thread-safe.

@@ -61,16 +61,15 @@ std::vector<MemberBlowUp> BatchedWorker::advance(std::span<MemberState* const> m
 
 GridFields BatchedWorker::fields(const MemberState& member)
 {
-    const std::uint64_t hash = model_->hashState(member);
     if (auto found = cache_.find(&member); found != cache_.end()) {
         CachedFields cached = std::move(found->second);
         cache_.erase(found);
-        if (cached.hash == hash) {
+        if (cached.hash == model_->hashState(member)) {
             return std::move(cached.fields);
         }
     }
     std::vector<MemberState*> batch;
-    if (std::find(lastBatch_.begin(), lastBatch_.end(), &member) != lastBatch_.end()) {
+    if (model_->fieldsByBatch() && std::find(lastBatch_.begin(), lastBatch_.end(), &member) != lastBatch_.end()) {
         batch = lastBatch_;
     } else {
         batch = {const_cast<MemberState*>(&member)};  // only read: the model copies states in

@@ -1,10 +1,10 @@
 #include "GpuDevice.h"
 
 #include "BatchedExecutors.h"
-#include "Cufft.h"
 #include "GpuBackend.h"
 #include "GpuError.h"
 #include "NvmlSampler.h"
+#include "graphcast/GraphCastExecutors.h"
 #include "run/InputError.h"
 #include "run/WorkQueue.h"
 #include "shallowwater/ShallowWaterExecutors.h"
@@ -20,7 +20,10 @@ namespace {
 void registerBuiltinGpuExecutors()
 {
     static std::once_flag once;
-    std::call_once(once, [] { registerShallowWaterGpuExecutor(); });
+    std::call_once(once, [] {
+        registerShallowWaterGpuExecutor();
+        registerGraphCastGpuExecutor();
+    });
 }
 
 std::string noExecutorNote(const ForecastModel& model)
@@ -58,8 +61,10 @@ public:
             throw DeviceFault(label + ": " + noExecutorNote(model));
         }
         // Free memory may have shrunk since the batch was sized (another worker, another
-        // process): halve the batch until it fits, down to the executor's smallest batch.
-        const int smallest = std::max(1, executor->batchGranularity);
+        // process): halve the batch until it fits, down to the executor's smallest batch — unless
+        // its batch takes no device memory of its own (perSlotBytes 0), when a smaller one cannot help.
+        const int smallest =
+            executor->footprint(model).perSlotBytes == 0 ? batch_ : std::max(1, executor->batchGranularity);
         std::unique_ptr<BatchedModel> gpuModel;
         for (int capacity = batch_; !gpuModel; capacity = std::max(smallest, capacity / 2)) {
             try {
@@ -124,9 +129,11 @@ std::vector<std::unique_ptr<Device>> makeGpuDevices(const std::vector<int>& sele
         notes.push_back(noExecutorNote(model));
         return devices;
     }
-    if (const Cufft& cufft = Cufft::instance(); !cufft.available()) {
-        notes.push_back("the GPU forecast model needs cuFFT: " + cufft.unavailableReason());
-        return devices;
+    if (executor->unavailableReason) {
+        if (const std::string why = executor->unavailableReason(); !why.empty()) {
+            notes.push_back(why);
+            return devices;
+        }
     }
     std::vector<int> wanted = selected;
     if (wanted.empty()) {
@@ -193,7 +200,11 @@ std::vector<std::unique_ptr<Device>> makeGpuDevices(const std::vector<int>& sele
         // Workers on one GPU share its free memory; a tenth is left for the driver and others.
         const double share = 0.9 * static_cast<double>(gpu.freeMemoryBytes) / workersOn[index];
         const double room = share - static_cast<double>(footprint.fixedBytes);
-        const long long fit = room > 0 ? static_cast<long long>(room / static_cast<double>(footprint.perSlotBytes)) : 0;
+        // A model whose members pass in turn through its fixed buffers fits any batch once those fit.
+        const long long fit = room <= 0 ? 0
+                              : footprint.perSlotBytes == 0
+                                  ? maximumGpuBatch
+                                  : static_cast<long long>(room / static_cast<double>(footprint.perSlotBytes));
         const int batch = static_cast<int>(std::min<long long>(maximumGpuBatch, fit / granularity * granularity));
         if (batch < granularity) {
             notes.push_back("GPU " + std::to_string(index) + " (" + gpu.name + ") has " +

@@ -29,6 +29,21 @@ ldd "$binary" | awk '/=> \// { print $3 }' | while read -r library; do
         *) cp -L "$library" carry/lib/ ;;
     esac
 done
+# GraphCast's part of the check: the tiny synthetic case of tests/graphcast (the GPU machine has
+# no Python netCDF to write it) and ncdump to compare run files there (its libraries are netCDF's,
+# which the binary's list above has already).
+python=/usr/bin/python3
+if "$python" -c "import numpy, netCDF4" 2> /dev/null; then
+    mkdir -p carry/graphcast-tiny
+    "$python" tests/graphcast/make_checkpoint.py --preset tiny --out carry/graphcast-tiny/checkpoint.npz > /dev/null
+    "$python" tests/graphcast/make_stats.py --preset tiny --out carry/graphcast-tiny/stats > /dev/null
+    "$python" tests/graphcast/make_dataset.py --preset tiny --out carry/graphcast-tiny/dataset.nc > /dev/null
+else
+    echo "gpu-carry.sh: no $python with numpy and netCDF4: the GraphCast runs of the check are left out" >&2
+fi
+if command -v ncdump > /dev/null; then
+    cp "$(command -v ncdump)" carry/bin/
+fi
 tar cJf carry.tar.xz carry
 echo "carry.tar.xz: $(du -h carry.tar.xz | cut -f1), $(ls carry/lib | wc -l) libraries; on the GPU machine:"
 echo "  run(command='bash scripts/gpu-check.sh', carry=['carry.tar.xz'])"

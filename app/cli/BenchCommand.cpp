@@ -33,8 +33,9 @@ struct BenchOptions {
     std::string backend = "auto";  // cpu, gpu, or auto: the CPU rows, and the GPU rows where there is a GPU
     gpu::GpuBenchOptions gpu;
     std::string model = "shallow-water";
-    int graphcastSteps = 1;    // 6-hour steps of the GraphCast CPU row
-    int graphcastPasses = 20;  // forward passes of each GraphCast GPU row
+    int graphcastSteps = 1;                         // 6-hour steps of the GraphCast CPU row
+    int graphcastPasses = 20;                       // forward passes of each GraphCast GPU row
+    std::vector<double> graphcastResolutions{1.0};  // degrees of the GraphCast GPU rows: 1, 0.25
 };
 
 std::string cpuModel();
@@ -69,13 +70,23 @@ int runGraphCastBench(const BenchOptions& options)
     }
 #ifdef SPREADCAST_HAVE_CUDA
     try {
-        const auto rows = gpu::benchmarkGraphCastGpu(options.gpu.gpu, options.graphcastPasses, std::cout);
-        std::printf(
-            "\n| backend | precision | ms per forward pass | TFLOP/s | device memory |\n|---|---|---|---|---|\n");
+        std::vector<gpu::GraphCastGpuBenchRow> rows;
+        for (double resolution : options.graphcastResolutions) {
+            for (auto& row :
+                 gpu::benchmarkGraphCastGpu(options.gpu.gpu, options.graphcastPasses, std::cout, resolution)) {
+                rows.push_back(std::move(row));
+            }
+        }
+        // Allocated: the executor's own cudaMalloc total; peak: the device's memory in use at its
+        // highest less before (cudaMemGetInfo), cuBLAS's workspace and the context's growth included.
+        std::printf("\n| backend | configuration | precision | ms per forward pass | TFLOP/s | allocated | peak device "
+                    "memory |\n|---|---|---|---|---|---|---|\n");
         for (const auto& row : rows) {
             const char* precision = row.precision == gpu::GraphCastPrecision::Float32 ? "float32" : "bf16";
-            std::printf("| gpu | %s | %.2f | %.1f | %.2f GiB |\n", precision, row.millisecondsPerForward,
-                        row.achievedTflops, static_cast<double>(row.allocatedBytes) / (1 << 30));
+            std::printf("| gpu | %s | %s | %.2f | %.1f | %.2f GiB | %.2f GiB |\n", row.configuration.c_str(), precision,
+                        row.millisecondsPerForward, row.achievedTflops,
+                        static_cast<double>(row.allocatedBytes) / (1 << 30),
+                        static_cast<double>(row.peakDeviceBytes) / (1 << 30));
         }
     } catch (const gpu::GpuError& error) {
         std::cerr << "spreadcast-cli bench: " << error.what() << "\n";
@@ -208,6 +219,12 @@ void addBenchCommand(CLI::App& app)
     bench->add_option("--graphcast-steps", options->graphcastSteps, "6-hour steps of the GraphCast CPU row")
         ->capture_default_str();
     bench->add_option("--graphcast-passes", options->graphcastPasses, "Forward passes of each GraphCast GPU row")
+        ->capture_default_str();
+    bench
+        ->add_option("--graphcast-resolutions", options->graphcastResolutions,
+                     "Resolutions of the GraphCast GPU rows, degrees: 1 (mesh 2to5), 0.25 (mesh 2to6)")
+        ->delimiter(',')
+        ->check(CLI::IsMember({1.0, 0.25}))
         ->capture_default_str();
     bench
         ->add_option("--backend", options->backend,

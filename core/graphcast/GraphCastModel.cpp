@@ -272,6 +272,8 @@ GraphCastModel::GraphCastModel(GraphCastSetup setup)
         points *
             static_cast<std::size_t>(predictor_->layout().inputChannels() + predictor_->layout().outputChannels()) *
             sizeof(float);
+    checkpoint_ = std::make_shared<const Checkpoint>(std::move(setup.checkpoint));
+    graphs_ = std::make_shared<const Graphs>(std::move(setup.graphs));
 }
 
 std::unique_ptr<ModelWorkspace> GraphCastModel::makeWorkspace() const
@@ -335,11 +337,31 @@ void GraphCastModel::perturb(GraphCastState& state, int member) const
     }
 }
 
+GraphCastModel::PreparedStep GraphCastModel::prepareStep(const GraphCastState& state) const
+{
+    PreparedStep prepared;
+    prepared.targetForcings = forcings_(state.validTime + GraphCastPredictor::stepSeconds);
+    prepared.networkInputs.resize(predictor_->grid().points() *
+                                  static_cast<std::size_t>(predictor_->layout().inputChannels()));
+    predictor_->stackInputs(state.inputs, statics_, prepared.targetForcings, prepared.networkInputs);
+    return prepared;
+}
+
 void GraphCastModel::step(GraphCastState& state) const
 {
+    const PreparedStep prepared = prepareStep(state);
+    std::vector<float> outputs(predictor_->grid().points() *
+                               static_cast<std::size_t>(predictor_->layout().outputChannels()));
+    predictor_->network().forward(prepared.networkInputs, outputs);
+    finishStep(state, prepared, outputs);
+}
+
+void GraphCastModel::finishStep(GraphCastState& state, const PreparedStep& prepared,
+                                std::span<const float> networkOutputs) const
+{
     const std::int64_t validTime = state.validTime + GraphCastPredictor::stepSeconds;
-    const Fields targetForcings = forcings_(validTime);
-    Fields prediction = predictor_->predict(state.inputs, statics_, targetForcings);
+    const Fields& targetForcings = prepared.targetForcings;
+    Fields prediction = predictor_->targetsFromOutputs(networkOutputs, state.inputs.back());
     for (const auto& [name, values] : prediction.variables) {
         for (float value : values) {
             if (!std::isfinite(value)) {

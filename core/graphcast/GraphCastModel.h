@@ -51,7 +51,8 @@ public:
     // InputError when the dataset does not fit the checkpoint (grid, levels, variables, times).
     explicit GraphCastModel(GraphCastSetup setup);
 
-    std::string name() const override { return "graphcast"; }
+    static constexpr const char* registryName = "graphcast";
+    std::string name() const override { return registryName; }
     std::string description() const override { return description_; }
     const OutputSchema& outputSchema() const override { return schema_; }
     double timeStep() const override { return static_cast<double>(GraphCastPredictor::stepSeconds); }
@@ -67,11 +68,31 @@ public:
     const GraphCastPredictor& predictor() const { return *predictor_; }
     std::int64_t initialTime() const { return control_.validTime; }
 
+    // A step in the two parts around the network, for executors that run the network themselves
+    // (gpu/graphcast's batched model): prepareStep gives the member's network inputs for its next
+    // step (GraphCastPredictor::stackInputs) with that step's forcings; finishStep takes the
+    // network's outputs and makes the step (the targets, the blow-up check, the inputs fed back).
+    // advance() is the same two around the CPU network, so that executors differ only in it.
+    struct PreparedStep {
+        std::vector<float> networkInputs;  // grid points × the layout's input channels
+        Fields targetForcings;
+    };
+    PreparedStep prepareStep(const GraphCastState& state) const;
+    // Throws ModelBlowUp (the state left as it was) for a non-finite prediction.
+    void finishStep(GraphCastState& state, const PreparedStep& prepared, std::span<const float> networkOutputs) const;
+
+    // The checkpoint and graphs the model was built from, for executors that build a network of
+    // their own (the GPU's); the CPU network holds its own copies.
+    const Checkpoint& checkpoint() const { return *checkpoint_; }
+    const Graphs& graphs() const { return *graphs_; }
+
 private:
     void step(GraphCastState& state) const;
     void perturb(GraphCastState& state, int member) const;
 
     std::unique_ptr<GraphCastPredictor> predictor_;
+    std::shared_ptr<const Checkpoint> checkpoint_;
+    std::shared_ptr<const Graphs> graphs_;
     // The initial condition, for the TOA radiation of its own later times (graphcast's rollout
     // reads forcings from the dataset where it has them and computes the others).
     std::unique_ptr<const Dataset> dataset_;

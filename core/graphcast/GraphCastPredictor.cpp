@@ -4,6 +4,7 @@
 #include "run/InputError.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace spreadcast::graphcast {
 
@@ -182,13 +183,28 @@ void GraphCastPredictor::stackBlock(const ChannelBlock& block, int time, const s
 Fields GraphCastPredictor::predict(std::span<const Fields> inputs, const Fields& statics,
                                    const Fields& targetForcings) const
 {
+    const std::size_t points = grid_.points();
+    std::vector<float> stacked(points * static_cast<std::size_t>(layout_.inputChannels()));
+    stackInputs(inputs, statics, targetForcings, stacked);
+    std::vector<float> outputs(points * static_cast<std::size_t>(layout_.outputChannels()));
+    network_.forward(stacked, outputs);
+    return targetsFromOutputs(outputs, inputs.back());
+}
+
+void GraphCastPredictor::stackInputs(std::span<const Fields> inputs, const Fields& statics,
+                                     const Fields& targetForcings, std::span<float> stacked) const
+{
     const int times = layout_.inputTimes();
     if (static_cast<int>(inputs.size()) != times) {
         throw InputError("GraphCast needs " + std::to_string(times) + " input times (task input_duration " +
                          task_.inputDuration + "), got " + std::to_string(inputs.size()));
     }
     const std::size_t points = grid_.points();
-    std::vector<float> stacked(points * static_cast<std::size_t>(layout_.inputChannels()));
+    if (stacked.size() != points * static_cast<std::size_t>(layout_.inputChannels())) {
+        throw std::invalid_argument("GraphCastPredictor::stackInputs: room for " + std::to_string(stacked.size()) +
+                                    " values, the network takes " + std::to_string(points) + " points × " +
+                                    std::to_string(layout_.inputChannels()) + " channels");
+    }
     for (const ChannelBlock& block : layout_.inputBlocks()) {
         const std::size_t size = points * static_cast<std::size_t>(block.levels);
         if (isStaticVariable(block.variable)) {
@@ -205,13 +221,18 @@ Fields GraphCastPredictor::predict(std::span<const Fields> inputs, const Fields&
         const std::size_t size = points * static_cast<std::size_t>(block.levels);
         stackBlock(block, 0, fieldOf(targetForcings, block.variable, size, "at the target time"), stacked);
     }
+}
 
+Fields GraphCastPredictor::targetsFromOutputs(std::span<const float> outputs, const Fields& lastInput) const
+{
+    const std::size_t points = grid_.points();
     const auto outputChannels = static_cast<std::size_t>(layout_.outputChannels());
-    std::vector<float> outputs(points * outputChannels);
-    network_.forward(stacked, outputs);
-
+    if (outputs.size() != points * outputChannels) {
+        throw std::invalid_argument("GraphCastPredictor::targetsFromOutputs: " + std::to_string(outputs.size()) +
+                                    " values, the network gives " + std::to_string(points) + " points × " +
+                                    std::to_string(outputChannels) + " channels");
+    }
     Fields prediction;
-    const Fields& lastInput = inputs.back();
     for (const ChannelBlock& block : layout_.outputBlocks()) {
         std::vector<float> values(points * static_cast<std::size_t>(block.levels));
         const std::vector<float>* last = nullptr;

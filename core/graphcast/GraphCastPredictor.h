@@ -61,6 +61,14 @@ public:
     // Returns the target variables. InputError for a missing variable or a field of the wrong size.
     Fields predict(std::span<const Fields> inputs, const Fields& statics, const Fields& targetForcings) const;
 
+    // predict() without the network, for executors that run it elsewhere (the GPU's): the
+    // network's inputs (grid points × layout().inputChannels(), node-major), normalised and
+    // stacked; and the targets from the network's outputs (grid points × outputChannels()) and the
+    // newest input. predict() is these two around network(): one code for every executor.
+    void stackInputs(std::span<const Fields> inputs, const Fields& statics, const Fields& targetForcings,
+                     std::span<float> stacked) const;
+    Fields targetsFromOutputs(std::span<const float> outputs, const Fields& lastInput) const;
+
     // Forcings at a valid time (seconds since 1970-01-01 UTC); by default computeForcings().
     using ForcingSource = std::function<Fields(std::int64_t validTime)>;
     // Called after each step with its number (1 …), valid time and the predicted targets; returns

@@ -1,10 +1,19 @@
 #include "graphcast/GraphCastGpuChecks.h"
 
+#include "GpuBackend.h"
+
 #include "graphcast/ChannelLayout.h"
 #include "graphcast/GraphBuilder.h"
+#include "graphcast/GraphCastBatchedModel.h"
 #include "graphcast/GraphCastBenchmark.h"
+#include "graphcast/GraphCastExecutors.h"
 #include "graphcast/GraphCastNetwork.h"
 #include "graphcast/GraphCastParameters.h"
+#include "graphcast/GraphCastStateAgreement.h"
+#include "graphcast/GraphCastSyntheticModel.h"
+#include "run/InputError.h"
+
+#include <cuda_runtime_api.h>
 
 #include <algorithm>
 #include <chrono>
@@ -119,6 +128,58 @@ bool sameBits(const std::vector<float>& a, const float* b)
     return std::memcmp(a.data(), b, a.size() * sizeof(float)) == 0;
 }
 
+// The run path: GraphCastModel's step (normalisation, forcings, residuals, feedback) around the
+// CUDA executor, as the controller's GPU workers run it, against the CPU model's step. The
+// network is the one above (10°, mesh 2, latent 48, 3 message steps), so its float32 bound holds
+// for the network's outputs, and an output's error is the same fraction of the increment's spread
+// (GraphCastStateAgreement.h): max |Δ| ≤ 2e-4 of it. A member alone and third in a batch of
+// three: the same bits.
+std::vector<SelftestCheck> graphCastBatchedChecks(int gpu, std::ostream& log)
+{
+    const graphcast::GraphCastModel model(syntheticGraphCastSetup());
+    const std::size_t points = model.predictor().grid().points();
+    constexpr int members = 3;
+    std::vector<std::unique_ptr<MemberState>> before, cpu, onGpu;
+    std::vector<MemberState*> cpuMembers, gpuMembers;
+    for (int member = 0; member < members; ++member) {
+        before.push_back(model.initialState(member));
+        cpu.push_back(model.initialState(member));
+        onGpu.push_back(model.initialState(member));
+        cpuMembers.push_back(cpu.back().get());
+        gpuMembers.push_back(onGpu.back().get());
+    }
+    auto workspace = model.makeWorkspace();
+    model.advance(cpuMembers, 1, *workspace);
+    const std::unique_ptr<BatchedModel> batched = makeGpuGraphCastBatchedModel(model, gpu);
+    log << "  " << points << " grid nodes; " << (batched->allocatedBytes() >> 20) << " MiB on the GPU, "
+        << (graphCastGpuFootprint(model).fixedBytes >> 20) << " MiB by the footprint\n";
+    const std::vector<MemberBlowUp> blowUps = batched->advance(gpuMembers, 1);
+    std::unique_ptr<MemberState> alone = model.initialState(members - 1);
+    MemberState* single[] = {alone.get()};
+    batched->advance(single, 1);
+
+    std::vector<SelftestCheck> checks;
+    GraphCastStepAgreement worst;
+    for (int member = 0; member < members; ++member) {
+        const GraphCastStepAgreement agreement =
+            graphCastStepAgreement(dynamic_cast<const graphcast::GraphCastState&>(*onGpu[member]),
+                                   dynamic_cast<const graphcast::GraphCastState&>(*cpu[member]),
+                                   dynamic_cast<const graphcast::GraphCastState&>(*before[member]), points);
+        if (agreement.worstRelative >= worst.worstRelative) {
+            worst = agreement;
+        }
+    }
+    const bool stepped = blowUps.empty() && onGpu.front()->step == 1;
+    checks.push_back(
+        {"GraphCast batched executor against the CPU model", stepped && worst.worstRelative <= float32MaxRelative,
+         std::string(stepped ? "" : "a member did not step; ") + "max |Δ| / increment spread " +
+             scientific(worst.worstRelative) + " (≤ " + scientific(float32MaxRelative) + ") in " + worst.worstField});
+    const bool same = model.serialize(*alone) == model.serialize(*onGpu.back());
+    checks.push_back(
+        {"GraphCast batched executor bitwise: alone and in a batch of 3", same, same ? "same bits" : "DIFFERENT bits"});
+    return checks;
+}
+
 }  // namespace
 
 std::vector<SelftestCheck> graphCastSelftestChecks(int gpu, std::ostream& log)
@@ -177,24 +238,66 @@ std::vector<SelftestCheck> graphCastSelftestChecks(int gpu, std::ostream& log)
                                   (again ? ", repeat: same bits" : ", repeat: DIFFERENT bits")});
         }
     });
+    log << "GraphCast batched executor: GPU against CPU, one 6-hour step of a synthetic model\n" << std::flush;
+    guarded("GraphCast batched executor", [&] {
+        for (auto& check : graphCastBatchedChecks(gpu, log)) {
+            checks.push_back(std::move(check));
+        }
+    });
     return checks;
 }
 
-std::vector<GraphCastGpuBenchRow> benchmarkGraphCastGpu(int gpu, int passes, std::ostream& log)
+std::vector<GraphCastGpuBenchRow> benchmarkGraphCastGpu(int gpu, int passes, std::ostream& log,
+                                                        double resolutionDegrees)
 {
-    const graphcast::ModelConfig config = graphcast::graphcastSmallModelConfig();
+    graphcast::ModelConfig config = graphcast::graphcastSmallModelConfig();
+    if (resolutionDegrees == 0.25) {
+        config.resolution = 0.25;
+        config.meshSize = 6;
+    } else if (resolutionDegrees != 1.0) {
+        throw InputError("the GraphCast GPU bench runs at 1° (mesh 2to5) or 0.25° (mesh 2to6), not " +
+                         std::to_string(resolutionDegrees) + "°: give --graphcast-resolutions 1,0.25");
+    }
+    // --gpu −1: the first usable GPU.
+    const GpuInventory inventory = discoverCudaGpus();
+    const auto chosen =
+        std::find_if(inventory.gpus.begin(), inventory.gpus.end(),
+                     [gpu](const GpuDescription& description) { return gpu < 0 || description.index == gpu; });
+    if (chosen == inventory.gpus.end()) {
+        std::string notes;
+        for (const std::string& note : inventory.notes) {
+            notes += "; " + note;
+        }
+        throw GpuError("no GPU " + (gpu < 0 ? std::string("is usable") : std::to_string(gpu) + " is usable") + notes);
+    }
+    gpu = chosen->index;
+    log << "GPU " << gpu << ": " << chosen->name << "\n";
     const graphcast::TaskConfig task = graphcast::graphcastTask13();
     const graphcast::ChannelLayout layout(task, graphcast::inputTimesOfTask(task));
-    log << "GraphCast GPU bench: building the 1° graphs\n" << std::flush;
+    char resolution[32];
+    std::snprintf(resolution, sizeof resolution, "%g°", config.resolution);
+    log << "GraphCast GPU bench: building the " << resolution << " graphs (mesh 2to" << config.meshSize << ")\n"
+        << std::flush;
     const graphcast::Graphs graphs = graphcast::buildGraphs(config, graphcast::LatLonGrid::regular(config.resolution));
     const graphcast::Checkpoint checkpoint = graphcast::randomCheckpoint(config, task, graphs, 1);
+    // Device memory in use, from the driver: total − free.
+    auto inUse = [gpu] {
+        std::size_t free = 0;
+        std::size_t total = 0;
+        if (cudaSetDevice(gpu) != cudaSuccess || cudaMemGetInfo(&free, &total) != cudaSuccess) {
+            throw GpuError("GPU " + std::to_string(gpu) + ": cudaMemGetInfo failed");
+        }
+        return total - free;
+    };
+    const std::size_t before = inUse();
     const auto start = std::chrono::steady_clock::now();
     GpuGraphCastNetwork network(checkpoint, graphs, layout.inputChannels(), layout.outputChannels(), gpu);
     log << "  parameters, graphs and static parts on GPU " << gpu << " in "
         << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s\n";
+    std::size_t peak = inUse();
     const GraphCastSizes& sizes = network.sizes();
     const double flops = graphCastGemmFlops(sizes);
-    const std::string name = "1°, mesh " + std::to_string(config.meshSize) + ", latent " +
+    const std::string name = std::string(resolution) + ", mesh " + std::to_string(config.meshSize) + ", latent " +
                              std::to_string(config.latentSize) + ", " + std::to_string(config.gnnMsgSteps) + " steps";
     std::vector<GraphCastGpuBenchRow> rows;
     for (GraphCastPrecision precision : {GraphCastPrecision::Float32, GraphCastPrecision::Bfloat16}) {
@@ -206,6 +309,8 @@ std::vector<GraphCastGpuBenchRow> benchmarkGraphCastGpu(int gpu, int passes, std
         row.achievedTflops = flops / (row.millisecondsPerForward * 1e-3) * 1e-12;
         row.allocatedBytes = network.allocatedBytes();
         row.estimated = graphCastGpuMemory(sizes);
+        peak = std::max(peak, inUse());
+        row.peakDeviceBytes = peak > before ? peak - before : 0;
         rows.push_back(row);
     }
     return rows;

@@ -31,12 +31,19 @@ struct GraphCastGpuBenchRow {
     double achievedTflops = 0.0;
     std::size_t allocatedBytes = 0;  // what the executor allocated
     GraphCastGpuMemory estimated;    // graphCastGpuMemory for the same sizes
+    // The device's memory in use at its highest (cudaMemGetInfo after the executor's setup and
+    // after each precision's passes) less what was in use before: the executor, cuBLAS's
+    // workspace and handles, and the context's growth.
+    std::size_t peakDeviceBytes = 0;
 };
 
-// GraphCast_small at 1° (graphcastSmallModelConfig, TASK_13, graphs built here, random
-// parameters) on GPU `gpu`: ms per forward pass in float32 and bf16, `passes` timed passes each
-// after a warm-up. Throws GpuError for a CUDA or cuBLAS failure.
-std::vector<GraphCastGpuBenchRow> benchmarkGraphCastGpu(int gpu, int passes, std::ostream& log);
+// GraphCast_small's network (graphcastSmallModelConfig, TASK_13, graphs built here, random
+// parameters) at `resolutionDegrees` — 1° with mesh 2to5, or 0.25° with mesh 2to6 as
+// GraphCast_operational — on GPU `gpu`: ms per forward pass in float32 and bf16, `passes` timed
+// passes each after a warm-up. Throws GpuError for a CUDA or cuBLAS failure, InputError for a
+// resolution other than 1 and 0.25.
+std::vector<GraphCastGpuBenchRow> benchmarkGraphCastGpu(int gpu, int passes, std::ostream& log,
+                                                        double resolutionDegrees = 1.0);
 
 // The sizes of graphcast's two published configurations with TASK_13's channels, from the mesh
 // and grid counts (multimesh levels 0 … meshSize, both directions; mesh→grid 3 edges per grid

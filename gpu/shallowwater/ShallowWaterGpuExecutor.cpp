@@ -1,5 +1,6 @@
 #include "BatchedExecutors.h"
 #include "BatchedShallowWater.h"
+#include "Cufft.h"
 #include "GpuModel.h"
 #include "ShallowWaterExecutors.h"
 
@@ -15,6 +16,10 @@ void registerShallowWaterGpuExecutor()
         return gpuFootprint(dynamic_cast<const ShallowWaterModel&>(model));
     };
     executor.batchGranularity = fftChunkMembers;
+    executor.unavailableReason = [] {
+        const Cufft& cufft = Cufft::instance();
+        return cufft.available() ? std::string() : "the GPU forecast model needs cuFFT: " + cufft.unavailableReason();
+    };
     registerGpuBatchedModel(ShallowWaterModel::registryName, std::move(executor));
 }
 
