@@ -58,6 +58,58 @@ __global__ void forEachKernel(Functor functor, long long count)
     }
 }
 
+// A functor that returns its index's share of a member's blow-up extremes (NonlinearProducts):
+// merged across the warp with shuffles and across the block through shared memory, then into
+// extremes[member] with one set of atomics per block, when the block lies within one member (it
+// always does when a member's points are a multiple of the block); a block that straddles two
+// members merges thread by thread. Merging is exact and order-free, so the result is the host
+// executor's. Launched with `threads` (a multiple of the warp) threads per block.
+template <class Functor>
+__global__ void forEachWithExtremesKernel(Functor functor, long long count)
+{
+    constexpr unsigned everyLane = 0xffffffffu;
+    constexpr unsigned lanes = 32;
+    const long long blockFirst = static_cast<long long>(blockIdx.x) * blockDim.x;
+    const long long index = blockFirst + threadIdx.x;
+    MemberExtremes seen = clearedExtremes();
+    if (index < count) {
+        seen = functor(index);
+    }
+    const long long blockEnd = blockFirst + static_cast<long long>(blockDim.x);
+    const long long blockLast = (blockEnd < count ? blockEnd : count) - 1;
+    const long long member = functor.member(blockFirst);
+    if (functor.member(blockLast) != member) {  // the same for every thread of the block
+        if (index < count) {
+            accumulateExtremes(&functor.extremes[functor.member(index)], seen);
+        }
+        return;
+    }
+    auto warpMerged = [&](MemberExtremes value) {
+        for (unsigned offset = lanes / 2; offset > 0; offset /= 2) {
+            const MemberExtremes other{__shfl_xor_sync(everyLane, value.firstBadPoint, static_cast<int>(offset)),
+                                       __shfl_xor_sync(everyLane, value.maxEnergy, static_cast<int>(offset)),
+                                       __shfl_xor_sync(everyLane, value.minGeopotential, static_cast<int>(offset))};
+            value = mergedExtremes(value, other);
+        }
+        return value;
+    };
+    __shared__ MemberExtremes perWarp[lanes];
+    const unsigned lane = threadIdx.x % lanes;
+    const unsigned warp = threadIdx.x / lanes;
+    seen = warpMerged(seen);
+    if (lane == 0) {
+        perWarp[warp] = seen;
+    }
+    __syncthreads();
+    if (warp == 0) {
+        seen = lane < (blockDim.x + lanes - 1) / lanes ? perWarp[lane] : clearedExtremes();
+        seen = warpMerged(seen);
+        if (lane == 0) {
+            accumulateExtremes(&functor.extremes[member], seen);
+        }
+    }
+}
+
 // The executor of BatchedShallowWater.h on one CUDA stream.
 struct CudaExecutor {
     cudaStream_t stream = nullptr;
@@ -92,6 +144,17 @@ struct CudaExecutor {
         constexpr int threads = 256;
         const long long blocks = (count + threads - 1) / threads;
         forEachKernel<<<static_cast<unsigned int>(blocks), threads, 0, stream>>>(functor, count);
+        mark(Functor::label);
+    }
+    template <class Functor>
+    void forEachWithExtremes(long long count, const Functor& functor)
+    {
+        if (count <= 0) {
+            return;
+        }
+        constexpr int threads = 256;
+        const long long blocks = (count + threads - 1) / threads;
+        forEachWithExtremesKernel<<<static_cast<unsigned int>(blocks), threads, 0, stream>>>(functor, count);
         mark(Functor::label);
     }
     void note(cufftResult result)
