@@ -29,6 +29,11 @@ ldd "$binary" | awk '/=> \// { print $3 }' | while read -r library; do
         *) cp -L "$library" carry/lib/ ;;
     esac
 done
+# ncdump, to compare run files on the GPU machine (its libraries are netCDF's, which the binary's
+# list above has already).
+if command -v ncdump > /dev/null; then
+    cp "$(command -v ncdump)" carry/bin/
+fi
 tar cJf carry.tar.xz carry
 echo "carry.tar.xz: $(du -h carry.tar.xz | cut -f1), $(ls carry/lib | wc -l) libraries; on the GPU machine:"
 echo "  run(command='bash scripts/gpu-check.sh', carry=['carry.tar.xz'])"

@@ -4,6 +4,7 @@
 #include "Cufft.h"
 #include "ModelTables.h"
 
+#include <cuda_profiler_api.h>
 #include <cuda_runtime.h>
 #include <cufft.h>
 
@@ -293,6 +294,7 @@ BatchedFootprint gpuFootprint(const ShallowWaterModel& model)
         footprint.fixedBytes += work;
     }
     footprint.perSlotBytes = slotStateBytes(model) + slotScratchBytes(model);
+    footprint.pinnedPerSlotBytes = slotPinnedBytes(model);
     return footprint;
 }
 
@@ -302,6 +304,7 @@ struct GpuModel::Impl {
     int capacity;
     bool pattern;
     bool useGraphs;
+    int stepsPerGraph;
     std::unique_ptr<DeviceTables> deviceTables;
     CudaExecutor executor;
     std::vector<void*> deviceAllocations;
@@ -309,15 +312,20 @@ struct GpuModel::Impl {
     StateBlock deviceBlock;
     StateBlock hostBlock;  // pinned
     void* hostPinned = nullptr;
-    double* hostOutput = nullptr;           // pinned, [slot][field][point]
-    BatchView batch;                        // device pointers; slots set per call
-    std::map<int, cudaGraphExec_t> graphs;  // a captured step, by slots in use
+    double* hostOutput = nullptr;                           // pinned, [slot][field][point]
+    BatchView batch;                                        // device pointers; slots set per call
+    std::map<std::pair<int, int>, cudaGraphExec_t> graphs;  // captured steps, by (slots in use, steps)
     int loadedSlots = 0;
     ResidentBatch resident;    // what the device's state block holds
     std::string graphFailure;  // why steps are launched one by one, when capture failed
 
-    Impl(const ShallowWaterModel& m, int d, int c, bool graphsWanted)
-        : model(m), device(d), capacity(paddedSlots(c)), pattern(m.forcing() != nullptr), useGraphs(graphsWanted)
+    Impl(const ShallowWaterModel& m, int d, int c, bool graphsWanted, int graphSteps)
+        : model(m),
+          device(d),
+          capacity(paddedSlots(c)),
+          pattern(m.forcing() != nullptr),
+          useGraphs(graphsWanted),
+          stepsPerGraph(std::max(1, graphSteps))
     {
     }
 
@@ -327,7 +335,7 @@ struct GpuModel::Impl {
         if (executor.stream) {
             cudaStreamSynchronize(executor.stream);  // after an error, work may still be in flight
         }
-        for (auto& [slots, graph] : graphs) {
+        for (auto& [key, graph] : graphs) {
             cudaGraphExecDestroy(graph);
         }
         if (executor.planned[0]) {
@@ -421,11 +429,9 @@ struct GpuModel::Impl {
             allocate(slots * physics::productGrid::count * points * sizeof(double), "allocating grids"));
         batch.outputGrids = static_cast<double*>(allocate(slots * 4 * points * sizeof(double), "allocating grids"));
 
-        // Pinned host staging: the state block's layout, then the output grids.
-        const std::size_t stateBytes = stateArrays * slots * K * sizeof(Cplx) + 2 * slots * sizeof(std::uint32_t) +
-                                       slots * sizeof(long long) + slots * sizeof(MemberHealth);
-        const std::size_t outputBytes = slots * 4 * points * sizeof(double);
-        check(cudaHostAlloc(&hostPinned, stateBytes + outputBytes + 64, cudaHostAllocDefault), device,
+        // Pinned host staging: the state block's layout, then the output grids (slotPinnedBytes
+        // per slot, which gpuFootprint budgets, and the alignment of its 5 arrays).
+        check(cudaHostAlloc(&hostPinned, slots * slotPinnedBytes(model) + 5 * 16, cudaHostAllocDefault), device,
               "allocating pinned host memory");
         auto* cursor = static_cast<unsigned char*>(hostPinned);
         hostBlock = blockOn([&](std::size_t bytes) {
@@ -497,68 +503,79 @@ struct GpuModel::Impl {
 
     void checkFft(const char* what) { check(std::exchange(executor.fftStatus, CUFFT_SUCCESS), device, what); }
 
-    // A step of the loaded slots, replayed from a graph captured on first use.
+    // A graph of `count` steps of the loaded slots, captured on first use; null (with
+    // graphFailure saying why) when capture fails.
+    cudaGraphExec_t graphOf(int count)
+    {
+        const std::pair<int, int> key{loadedSlots, count};
+        if (const auto found = graphs.find(key); found != graphs.end()) {
+            return found->second;
+        }
+        cudaGraph_t graph = nullptr;
+        cudaGraphExec_t instance = nullptr;
+        auto failed = [this](const char* what, cudaError_t error) {
+            graphFailure = std::string(what) + ": " + cudaGetErrorName(error);
+            return false;
+        };
+        bool captured = true;
+        if (const cudaError_t error = cudaStreamBeginCapture(executor.stream, cudaStreamCaptureModeThreadLocal);
+            error != cudaSuccess) {
+            captured = failed("cudaStreamBeginCapture", error);
+        }
+        if (captured) {
+            for (int n = 0; n < count; ++n) {
+                stepBatch(executor, executor.model, batch);
+            }
+            if (const cudaError_t error = cudaStreamEndCapture(executor.stream, &graph);
+                error != cudaSuccess || graph == nullptr) {
+                captured = failed("cudaStreamEndCapture", error);
+            }
+            if (const cufftResult result = std::exchange(executor.fftStatus, CUFFT_SUCCESS); result != CUFFT_SUCCESS) {
+                graphFailure = "cuFFT under capture: " + cufftErrorName(result);
+                captured = false;
+            }
+        }
+        if (captured) {
+            if (const cudaError_t error = cudaGraphInstantiate(&instance, graph, 0); error != cudaSuccess) {
+                captured = failed("cudaGraphInstantiate", error);
+            }
+        }
+        if (graph) {
+            cudaGraphDestroy(graph);
+        }
+        if (!captured) {
+            cudaGetLastError();
+            return nullptr;
+        }
+        graphs.emplace(key, instance);
+        return instance;
+    }
+
+    // `steps` steps of the loaded slots: whole graphs of stepsPerGraph steps, then one graph of
+    // the rest (each captured on first use), or kernel by kernel when graphs are off or capture
+    // failed.
     void enqueueSteps(int steps)
     {
         if (steps <= 0) {
             return;
         }
-        if (useGraphs) {
-            auto found = graphs.find(loadedSlots);
-            if (found == graphs.end() && steps > 0) {
-                // One step outside capture first: lazily loaded kernels, ours and cuFFT's, load
-                // here rather than inside a capture (which that would invalidate).
-                stepBatch(executor, executor.model, batch);
-                check(cudaGetLastError(), device, "launching a kernel");
-                checkFft("running cuFFT");
-                --steps;
+        if (useGraphs && graphs.empty()) {
+            // One step outside capture first: lazily loaded kernels, ours and cuFFT's, load here
+            // rather than inside a capture (which that would invalidate).
+            stepBatch(executor, executor.model, batch);
+            check(cudaGetLastError(), device, "launching a kernel");
+            checkFft("running cuFFT");
+            --steps;
+        }
+        while (useGraphs && steps > 0) {
+            const int count = std::min(steps, stepsPerGraph);
+            const cudaGraphExec_t graph = graphOf(count);
+            if (!graph) {
+                useGraphs = false;  // capture is an optimisation: launch each kernel instead
+                break;
             }
-            if (found == graphs.end()) {
-                cudaGraph_t graph = nullptr;
-                cudaGraphExec_t instance = nullptr;
-                auto failed = [this](const char* what, cudaError_t error) {
-                    graphFailure = std::string(what) + ": " + cudaGetErrorName(error);
-                    return false;
-                };
-                bool captured = true;
-                if (const cudaError_t error = cudaStreamBeginCapture(executor.stream, cudaStreamCaptureModeThreadLocal);
-                    error != cudaSuccess) {
-                    captured = failed("cudaStreamBeginCapture", error);
-                }
-                if (captured) {
-                    stepBatch(executor, executor.model, batch);
-                    if (const cudaError_t error = cudaStreamEndCapture(executor.stream, &graph);
-                        error != cudaSuccess || graph == nullptr) {
-                        captured = failed("cudaStreamEndCapture", error);
-                    }
-                    if (const cufftResult result = std::exchange(executor.fftStatus, CUFFT_SUCCESS);
-                        result != CUFFT_SUCCESS) {
-                        graphFailure = "cuFFT under capture: " + cufftErrorName(result);
-                        captured = false;
-                    }
-                }
-                if (captured) {
-                    if (const cudaError_t error = cudaGraphInstantiate(&instance, graph, 0); error != cudaSuccess) {
-                        captured = failed("cudaGraphInstantiate", error);
-                    }
-                }
-                if (graph) {
-                    cudaGraphDestroy(graph);
-                }
-                if (!captured) {
-                    // Capture is an optimisation: fall back to launching each kernel.
-                    cudaGetLastError();
-                    useGraphs = false;
-                } else {
-                    found = graphs.emplace(loadedSlots, instance).first;
-                }
-            }
-            if (useGraphs) {
-                for (int n = 0; n < steps; ++n) {
-                    check(cudaGraphLaunch(found->second, executor.stream), device, "launching a step");
-                }
-                return;
-            }
+            check(cudaGraphLaunch(graph, executor.stream), device, "launching steps");
+            steps -= count;
         }
         for (int n = 0; n < steps; ++n) {
             stepBatch(executor, executor.model, batch);
@@ -568,8 +585,8 @@ struct GpuModel::Impl {
     }
 };
 
-GpuModel::GpuModel(const ShallowWaterModel& model, int device, int capacity, bool useGraphs)
-    : impl_(std::make_unique<Impl>(model, device, capacity, useGraphs))
+GpuModel::GpuModel(const ShallowWaterModel& model, int device, int capacity, bool useGraphs, int stepsPerGraph)
+    : impl_(std::make_unique<Impl>(model, device, capacity, useGraphs, stepsPerGraph))
 {
     impl_->setUp();
 }
@@ -599,6 +616,11 @@ std::uint64_t GpuModel::hashState(const MemberState& member) const
 bool GpuModel::usesGraphs() const
 {
     return impl_->useGraphs;
+}
+
+int GpuModel::stepsPerGraph() const
+{
+    return impl_->stepsPerGraph;
 }
 
 const std::string& GpuModel::graphFailure() const
@@ -686,8 +708,11 @@ std::vector<std::pair<std::string, double>> GpuModel::profileStep(std::span<Memb
     impl.enqueueSteps(3);
     std::vector<std::pair<std::string, cudaEvent_t>> timeline;
     impl.executor.timeline = &timeline;
+    // The profiler's range: `ncu --profile-from-start off` measures this step's kernels only.
+    cudaProfilerStart();
     impl.executor.mark("start");
     stepBatch(impl.executor, impl.executor.model, impl.batch);
+    cudaProfilerStop();
     impl.executor.timeline = nullptr;
     impl.checkFft("running cuFFT");
     const cudaError_t done = cudaStreamSynchronize(impl.executor.stream);

@@ -289,6 +289,12 @@ std::size_t slotScratchBytes(const ShallowWaterModel& model)
     return physics::slot::count * model.transform().coefficientCount() * sizeof(Cplx) + fourier + grids;
 }
 
+std::size_t slotPinnedBytes(const ShallowWaterModel& model)
+{
+    return stateArrays * model.transform().coefficientCount() * sizeof(Cplx) + 2 * sizeof(std::uint32_t) +
+           sizeof(long long) + sizeof(MemberHealth) + outputFieldCount * model.grid().pointCount() * sizeof(double);
+}
+
 double compulsoryBytesPerMemberStep(const ShallowWaterModel& model)
 {
     const GaussianGrid& grid = model.grid();
