@@ -234,6 +234,9 @@ static_assert(fftChunkMembers % synthesisMembers == 0, "a synthesis thread's mem
 struct LegendreSynthesis {
     static constexpr const char* label = "LegendreSynthesis";
     static constexpr int fields = SynthesisInputs::fields;
+    // For the GPU: about 170 registers a thread (sm_90, no spills), so a multiprocessor's 64 K
+    // registers hold one block of 256 (8 warps) but three of 128 (12 warps).
+    static constexpr int blockThreads = 128;
     ModelView model;
     SynthesisInputs inputs;
     Cplx* fourier;

@@ -136,13 +136,25 @@ struct CudaExecutor {
         }
     }
 
+    // Threads per block: 256, or the functor's blockThreads (a functor that needs many registers
+    // a thread fits more warps on a multiprocessor in smaller blocks).
+    template <class Functor>
+    static constexpr int blockThreads()
+    {
+        if constexpr (requires { Functor::blockThreads; }) {
+            return Functor::blockThreads;
+        } else {
+            return 256;
+        }
+    }
+
     template <class Functor>
     void forEach(long long count, const Functor& functor)
     {
         if (count <= 0) {
             return;
         }
-        constexpr int threads = 256;
+        constexpr int threads = blockThreads<Functor>();
         const long long blocks = (count + threads - 1) / threads;
         forEachKernel<<<static_cast<unsigned int>(blocks), threads, 0, stream>>>(functor, count);
         mark(Functor::label);

@@ -1,9 +1,10 @@
 #pragma once
 
 // The shallow-water model on one CUDA GPU, batched over members: the step of
-// BatchedShallowWater.h with every functor a kernel, cuFFT for the Fourier part, and a step
-// captured once as a CUDA graph and replayed, so a call of advance() queues all its steps
-// without a host round trip. States travel through pinned host buffers once per call.
+// BatchedShallowWater.h with every functor a kernel, cuFFT for the Fourier part, and steps
+// captured once as CUDA graphs (stepsPerGraph steps each) and replayed, so a call of advance()
+// queues all its steps without a host round trip. States travel through pinned host buffers once
+// per call.
 
 #include "BatchedExecutors.h"
 #include "BatchedWorker.h"
