@@ -55,7 +55,7 @@ step() {  # name, seconds, command…
 # command line and the time of the run, left out). Writes $out/shallow-water-results.md, ready to
 # paste into BENCHMARKS.md.
 sw_common=(-T 85 --lead 2d --members 64 --store-members none --force)
-sw_steps=(bench ncu-dram run-gpu run-gpu-2workers run-gpu-fault run-cpu compare-runs)
+sw_steps=(bench ncu-dram run-gpu run-gpu-2workers run-gpu-fault compare-runs run-cpu)
 sw_ncdump() {  # the data of an output file at full precision, without its name and global attributes
     "$PWD/carry/bin/ncdump" -p 9,17 "$1" | sed -e '1d' -e '/^\/\/ global attributes:/,/^data:/{/^data:/!d;}'
 }
@@ -84,6 +84,17 @@ sw_dram() {  # the ncu log: bytes read and written by the profiled step
     sed -n 's/.*"\(dram__bytes_[a-z]*\.sum\)","[^"]*","\([^"]*\)"$/\1 \2/p' "$out/ncu-dram.txt" | tr -d , |
         awk '{ total[$1] += $2 } END { printf "%.0f %.0f\n", total["dram__bytes_read.sum"], total["dram__bytes_write.sum"] }'
 }
+sw_section() {  # log, extended regex: the step's log from the first line matching, or why there is none
+    local first
+    first="$(grep -n -m 1 -E "$2" "$out/$1.txt" 2>/dev/null | cut -d: -f1)"
+    if [[ -n "$first" ]]; then
+        tail -n "+$first" "$out/$1.txt"
+    else
+        echo "No result; the end of $1.txt:"
+        echo
+        tail -n 5 "$out/$1.txt" 2>/dev/null | sed 's/^/    /'
+    fi
+}
 sw_results() {  # the Markdown for BENCHMARKS.md
     echo "## GPU model: $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n 1)"
     echo
@@ -93,7 +104,7 @@ sw_results() {  # the Markdown for BENCHMARKS.md
     echo
     echo "### spreadcast-cli bench --backend gpu --gpu-truncations 85,170 --gpu-batches 1,64,128,256 --gpu-ensemble 1000"
     echo
-    sed -n '/^GPU [0-9]*:/,$p' "$out/bench.txt"
+    sw_section bench '^GPU [0-9]*:'
     echo
     echo "### DRAM traffic of one T170 × 64 step (Nsight Compute, dram__bytes_read.sum + dram__bytes_write.sum)"
     echo
@@ -125,7 +136,7 @@ sw_results() {  # the Markdown for BENCHMARKS.md
     echo
     echo "### spreadcast-cli selftest --members 64"
     echo
-    sed -n '/^| check/,$p' "$out/selftest.txt"
+    sw_section selftest '^\| check'
     echo
     echo "### The 64-member, 2-day T85 forecast through the controller (\`run ${sw_common[*]}\`)"
     echo
@@ -152,12 +163,12 @@ shallow_water_checks() {
     step run-gpu-2workers 120 "$cli" run "${sw_common[@]}" --devices gpu:0,0 --out /tmp/spreadcast-gpu-2.nc
     step run-gpu-fault 120 "$cli" run "${sw_common[@]}" --devices gpu:0,0 --inject-fault device=1,after-steps=40 \
         --out /tmp/spreadcast-gpu-fault.nc
-    step run-cpu 180 "$cli" run "${sw_common[@]}" --devices cpu --out /tmp/spreadcast-cpu.nc
     # GPU runs only: the CPU's members differ from the GPU's in their last bits (fused multiply-adds,
     # FFT libraries), within the selftest's 1e-10.
     export -f sw_compare_runs sw_ncdump
     step compare-runs 120 bash -c 'sw_compare_runs "$@"' compare-runs /tmp/spreadcast-gpu-1.nc \
         /tmp/spreadcast-gpu-2.nc /tmp/spreadcast-gpu-fault.nc
+    step run-cpu 180 "$cli" run "${sw_common[@]}" --devices cpu --out /tmp/spreadcast-cpu.nc
     sw_results > "$out/shallow-water-results.md"
 }
 # ----- end of shallow water -------------------------------------------------------------------
