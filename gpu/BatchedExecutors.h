@@ -16,11 +16,15 @@
 
 namespace spreadcast::gpu {
 
-// What one batch slot and the model's fixed tables take in device memory, bytes.
+// What one batch slot and the model's fixed tables take in device memory, and what a slot takes
+// in pinned (page-locked) host memory, bytes.
 struct BatchedFootprint {
     std::size_t fixedBytes = 0;    // tables, FFT plans' work areas, a network's weights and buffers
     std::size_t perSlotBytes = 0;  // a member's state, scratch, Fourier coefficients and grids;
                                    // 0 where members pass in turn through the fixed buffers
+    // The host staging the states and output fields travel through: locked for the model's
+    // lifetime, so it is taken from the host memory the scheduler shares out.
+    std::size_t pinnedPerSlotBytes = 0;
 };
 
 // A batched model on the host with room for `capacity` members.

@@ -12,13 +12,26 @@ const Cufft& Cufft::instance()
     return *cufft;
 }
 
-// cuFFT 12 (CUDA 13) or 11 (CUDA 12).
-Cufft::Cufft()
-    : library_(cudaLibraryCandidates({"libcufft.so.12", "libcufft.so.11"}), DynamicLibrary::Lifetime::KeepLoaded)
+namespace {
+
+// cuFFT 12 (CUDA 13) or 11 (CUDA 12), the one of the CUDA this binary was built with first: a
+// machine with both toolkits then runs the cuFFT that matches the linked-in runtime.
+std::vector<std::string> cufftSonames()
+{
+    return sonamesBuiltVersionFirst("libcufft.so", CUFFT_VER_MAJOR, {12, 11});
+}
+
+}  // namespace
+
+Cufft::Cufft() : library_(cudaLibraryCandidates(cufftSonames()), DynamicLibrary::Lifetime::KeepLoaded)
 {
     if (!library_.loaded()) {
-        unavailableReason_ = "cuFFT (libcufft.so.12 or .11) cannot be loaded; install the CUDA toolkit's cuFFT or set "
-                             "CUDA_HOME (" +
+        std::string names;
+        for (const std::string& soname : cufftSonames()) {
+            names += (names.empty() ? "" : " or ") + soname;
+        }
+        unavailableReason_ = "cuFFT (" + names +
+                             ") cannot be loaded; install the CUDA toolkit's cuFFT or set CUDA_HOME (" +
                              library_.error() + ")";
         return;
     }

@@ -54,6 +54,21 @@ private:
     std::string error_;
 };
 
+// A CUDA library's sonames, `stem`.<major>: the major version of the headers this binary was
+// built with first (their ABI, and the toolkit whose runtime is linked in), then the other
+// `majors` it also works with, in their order.
+inline std::vector<std::string> sonamesBuiltVersionFirst(const std::string& stem, int builtMajor,
+                                                         const std::vector<int>& majors)
+{
+    std::vector<std::string> sonames{stem + "." + std::to_string(builtMajor)};
+    for (int major : majors) {
+        if (major != builtMajor) {
+            sonames.push_back(stem + "." + std::to_string(major));
+        }
+    }
+    return sonames;
+}
+
 // Candidates for a CUDA toolkit library: its sonames as the loader finds them, then in
 // $CUDA_HOME/lib64, $CUDA_PATH/lib64 and the toolkit's usual places, which are often not on the
 // loader's path.

@@ -33,8 +33,12 @@ std::string noExecutorNote(const ForecastModel& model)
 
 class GpuDevice : public Device {
 public:
-    GpuDevice(GpuDescription gpu, int worker, int batch, int hostShare)
-        : gpu_(std::move(gpu)), worker_(worker), batch_(batch), hostShare_(std::max(1, hostShare))
+    GpuDevice(GpuDescription gpu, int worker, int batch, int hostShare, long long pinnedBytes)
+        : gpu_(std::move(gpu)),
+          worker_(worker),
+          batch_(batch),
+          hostShare_(std::max(1, hostShare)),
+          pinnedBytes_(pinnedBytes)
     {
     }
     std::string name() const override
@@ -48,9 +52,13 @@ public:
         return name;
     }
     std::string backend() const override { return "cuda"; }
-    // States and checkpoints live in host memory between calls; the device's own memory is
+    // States and checkpoints live in host memory between calls, beside the pinned staging the
+    // worker's model will lock (asked before the model is made); the device's own memory is
     // budgeted in preferredBatch().
-    long long availableMemoryBytes() const override { return availableHostMemoryBytes() / hostShare_; }
+    long long availableMemoryBytes() const override
+    {
+        return std::max(0LL, availableHostMemoryBytes() / hostShare_ - pinnedBytes_);
+    }
     int preferredBatch() const override { return batch_; }
     std::unique_ptr<DeviceWorker> attach(const ForecastModel& model) override
     {
@@ -91,6 +99,7 @@ private:
     int worker_;
     int batch_;
     int hostShare_;
+    long long pinnedBytes_;
 };
 
 std::string mebibytes(double bytes)
@@ -102,7 +111,7 @@ std::string mebibytes(double bytes)
 
 std::unique_ptr<Device> makeGpuDevice(const GpuDescription& gpu, int worker, int batch)
 {
-    return std::make_unique<GpuDevice>(gpu, worker, batch, 1);
+    return std::make_unique<GpuDevice>(gpu, worker, batch, 1, 0);
 }
 
 std::vector<std::unique_ptr<Device>> makeGpuDevices(const std::vector<int>& selected, const ForecastModel& model,
@@ -194,6 +203,14 @@ std::vector<std::unique_ptr<Device>> makeGpuDevices(const std::vector<int>& sele
     wanted = sameArchitecture;
     const BatchedFootprint footprint = executor->footprint(model);
     const int granularity = std::max(1, executor->batchGranularity);
+    // The workers' pinned staging comes out of host memory, which cannot page it out: at most
+    // half of a worker's share, the rest is for the members' states and checkpoints.
+    const double hostShare =
+        static_cast<double>(availableHostMemoryBytes()) / static_cast<double>(std::max<std::size_t>(1, wanted.size()));
+    const long long pinnedFit =
+        footprint.pinnedPerSlotBytes > 0
+            ? static_cast<long long>(0.5 * hostShare / static_cast<double>(footprint.pinnedPerSlotBytes))
+            : maximumGpuBatch;
     std::map<int, int> workerNumber;
     for (int index : wanted) {
         const GpuDescription& gpu = describe(index);
@@ -205,7 +222,23 @@ std::vector<std::unique_ptr<Device>> makeGpuDevices(const std::vector<int>& sele
                               : footprint.perSlotBytes == 0
                                   ? maximumGpuBatch
                                   : static_cast<long long>(room / static_cast<double>(footprint.perSlotBytes));
-        const int batch = static_cast<int>(std::min<long long>(maximumGpuBatch, fit / granularity * granularity));
+        const long long fitBoth = std::min(fit, pinnedFit);
+        const int batch = static_cast<int>(std::min<long long>(maximumGpuBatch, fitBoth / granularity * granularity));
+        if (pinnedFit < std::min<long long>(fit, maximumGpuBatch) && batch >= granularity) {
+            notes.push_back("GPU " + std::to_string(index) + ": batches of " + std::to_string(batch) +
+                            ", as many as half its worker's share of host memory (" + mebibytes(hostShare) +
+                            ") holds in pinned staging");
+        }
+        if (batch < granularity && fit >= granularity) {
+            notes.push_back("GPU " + std::to_string(index) + " (" + gpu.name +
+                            "): half its worker's share of host "
+                            "memory (" +
+                            mebibytes(hostShare) + ") cannot hold the pinned staging of " +
+                            std::to_string(granularity) + " members (" +
+                            mebibytes(granularity * static_cast<double>(footprint.pinnedPerSlotBytes)) +
+                            "); free host memory or use fewer GPU workers");
+            continue;
+        }
         if (batch < granularity) {
             notes.push_back("GPU " + std::to_string(index) + " (" + gpu.name + ") has " +
                             mebibytes(static_cast<double>(gpu.freeMemoryBytes)) + " free; " +
@@ -216,8 +249,9 @@ std::vector<std::unique_ptr<Device>> makeGpuDevices(const std::vector<int>& sele
                             (workersOn[index] > 1 ? " per worker" : ""));
             continue;
         }
-        devices.push_back(
-            std::make_unique<GpuDevice>(gpu, workerNumber[index]++, batch, static_cast<int>(wanted.size())));
+        devices.push_back(std::make_unique<GpuDevice>(
+            gpu, workerNumber[index]++, batch, static_cast<int>(wanted.size()),
+            static_cast<long long>(static_cast<std::size_t>(batch) * footprint.pinnedPerSlotBytes)));
     }
     return devices;
 }

@@ -239,6 +239,14 @@ void addBenchCommand(CLI::App& app)
         ->delimiter(',')
         ->capture_default_str()
         ->check(CLI::Range(1, 1024));
+    bench->add_option("--gpu-seconds", options->gpu.seconds, "Time to spend on each GPU row")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    bench
+        ->add_option("--gpu-graph-steps", options->gpu.stepsPerGraph,
+                     "Steps captured in each CUDA graph launch of the GPU rows; 0: the model's default")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 1000));
     bench
         ->add_option("--gpu-ensemble", options->gpu.ensembleMembers,
                      "Members of the GPU's large-ensemble row (6 days at T85); 0 leaves it out")

@@ -150,6 +150,24 @@ SPREADCAST_HOST_DEVICE inline MemberExtremes clearedExtremes()
 {
     return {~0ull, 0ull, ~0ull};
 }
+// Both sets of extremes in one. Exact, and independent of the order of merging, so how an
+// executor groups the points (one at a time on the host, a warp and a block at a time on the GPU)
+// never shows in the result.
+SPREADCAST_HOST_DEVICE inline MemberExtremes mergedExtremes(const MemberExtremes& a, const MemberExtremes& b)
+{
+    return {a.firstBadPoint < b.firstBadPoint ? a.firstBadPoint : b.firstBadPoint,
+            a.maxEnergy > b.maxEnergy ? a.maxEnergy : b.maxEnergy,
+            a.minGeopotential < b.minGeopotential ? a.minGeopotential : b.minGeopotential};
+}
+// Merges `value` into a member's accumulators (atomically on the GPU).
+SPREADCAST_HOST_DEVICE inline void accumulateExtremes(MemberExtremes* target, const MemberExtremes& value)
+{
+    if (value.firstBadPoint != ~0ull) {
+        atomicMinimum(&target->firstBadPoint, value.firstBadPoint);
+    }
+    atomicMaximum(&target->maxEnergy, value.maxEnergy);
+    atomicMinimum(&target->minGeopotential, value.minGeopotential);
+}
 
 // The batch in the executor's memory: spectral arrays are [member][coefficient], grids
 // [member][field][latitude][longitude], Fourier coefficients [member][field][latitude][m].
@@ -192,39 +210,52 @@ struct VelocityPotentials {
     }
 };
 
-// Up to five fields, each Σ p P e^{imλ} + Σ h H e^{imλ}; either input may be null.
+// The state's fields (physics::stateGrid order), each Σ p P e^{imλ} + Σ h H e^{imλ}; either input
+// may be null.
 struct SynthesisInputs {
-    int fields = 0;
-    const Cplx* p[5] = {};
-    const Cplx* h[5] = {};
+    static constexpr int fields = physics::stateGrid::count;
+    const Cplx* p[fields] = {};
+    const Cplx* h[fields] = {};
 };
 
-// Legendre synthesis into Fourier coefficients: north and south rows of one (field, northern
-// latitude j, wavenumber m) for the fftChunkMembers members of one chunk; wavenumbers above T are
-// zero. A table value is loaded once for the chunk's members (the tables are the step's largest
-// reads), and each member's sums run over the degrees in the same order whatever its chunk.
-// Index, fastest first: j, m, field, chunk.
+// Members of a chunk whose sums one synthesis thread keeps. Every field's sums live in registers
+// so that one table load serves all fields: 4 fields × (symmetric, antisymmetric) × this many
+// members complex sums, 128 registers at 4 (the whole chunk of 8 would take 256, more than a
+// thread has). Fixed, so a member's sums never depend on its batch.
+inline constexpr int synthesisMembers = 4;
+static_assert(fftChunkMembers % synthesisMembers == 0, "a synthesis thread's members lie in one FFT chunk");
+
+// Legendre synthesis into Fourier coefficients: north and south rows of one (northern latitude j,
+// wavenumber m) of every field, for synthesisMembers members; wavenumbers above T are zero. A
+// table value is loaded once for all fields and members of the thread (the tables are the step's
+// largest reads), and each (member, field) sum runs over the degrees in the same order whatever
+// its batch: the symmetric part sums P's even degrees, then H's odd ones; the antisymmetric part
+// P's odd degrees, then H's even ones. Index, fastest first: j, m, group of members.
 struct LegendreSynthesis {
     static constexpr const char* label = "LegendreSynthesis";
+    static constexpr int fields = SynthesisInputs::fields;
+    // For the GPU: about 170 registers a thread (sm_90, no spills), so a multiprocessor's 64 K
+    // registers hold one block of 256 (8 warps) but three of 128 (12 warps).
+    static constexpr int blockThreads = 128;
     ModelView model;
     SynthesisInputs inputs;
     Cplx* fourier;
     SPREADCAST_HOST_DEVICE void operator()(long long index) const
     {
-        constexpr int members = fftChunkMembers;
+        constexpr int members = synthesisMembers;
         const int half = model.half();
         const int length = model.spectrumLength();
         const int j = static_cast<int>(index % half);
-        long long rest = index / half;
+        const long long rest = index / half;
         const int m = static_cast<int>(rest % length);
-        rest /= length;
-        const int f = static_cast<int>(rest % inputs.fields);
-        const long long first = rest / inputs.fields * members;
-        auto row = [&](int s) { return ((first + s) * inputs.fields + f) * model.nlat; };
+        const long long first = rest / length * members;
+        auto row = [&](int s, int f) { return ((first + s) * fields + f) * model.nlat; };
         if (m > model.truncation) {
-            for (int s = 0; s < members; ++s) {
-                fourier[(row(s) + j) * length + m] = Cplx{0.0, 0.0};
-                fourier[(row(s) + model.nlat - 1 - j) * length + m] = Cplx{0.0, 0.0};
+            for (int f = 0; f < fields; ++f) {
+                for (int s = 0; s < members; ++s) {
+                    fourier[(row(s, f) + j) * length + m] = Cplx{0.0, 0.0};
+                    fourier[(row(s, f) + model.nlat - 1 - j) * length + m] = Cplx{0.0, 0.0};
+                }
             }
             return;
         }
@@ -232,44 +263,50 @@ struct LegendreSynthesis {
         const int odd = model.oddCount[m];
         const long long K = model.coefficients;
         const long long base = first * K + model.orderOffset[m];
-        Cplx symmetric[members];
-        Cplx antisymmetric[members];
-        for (int s = 0; s < members; ++s) {
-            symmetric[s] = Cplx{0.0, 0.0};
-            antisymmetric[s] = Cplx{0.0, 0.0};
+        Cplx symmetric[fields][members];
+        Cplx antisymmetric[fields][members];
+        for (int f = 0; f < fields; ++f) {
+            for (int s = 0; s < members; ++s) {
+                symmetric[f][s] = Cplx{0.0, 0.0};
+                antisymmetric[f][s] = Cplx{0.0, 0.0};
+            }
         }
-        // Σ over degrees of table × coefficient, into the equatorially symmetric or antisymmetric
-        // part; `parity` picks the degrees l = m + parity, m + parity + 2, …
-        auto accumulate = [&](const double* table, int count, const Cplx* coefficients, int parity, Cplx* sums) {
+        // Σ over degrees of table × coefficient for every field with that input, into the
+        // equatorially symmetric or antisymmetric part; `parity` picks the degrees l = m + parity,
+        // m + parity + 2, …
+        auto accumulate = [&](const double* table, int count, const Cplx* const* coefficients, int parity,
+                              Cplx(*sums)[members]) {
             for (int k = 0; k < count; ++k) {
                 const double value = table[static_cast<long long>(k) * half + j];
-                const Cplx* c = coefficients + base + 2 * k + parity;
-                for (int s = 0; s < members; ++s) {
-                    sums[s] = sums[s] + value * c[s * K];
+                for (int f = 0; f < fields; ++f) {
+                    if (const Cplx* c = coefficients[f]) {
+                        c += base + 2 * k + parity;
+                        for (int s = 0; s < members; ++s) {
+                            sums[f][s] = sums[f][s] + value * c[s * K];
+                        }
+                    }
                 }
             }
         };
         const double* pEven = model.pTableT + model.tableOffset[m];
         const double* hEven = model.hTableT + model.tableOffset[m];
         const long long oddOffset = static_cast<long long>(even) * half;
-        if (const Cplx* p = inputs.p[f]) {
-            accumulate(pEven, even, p, 0, symmetric);
-            accumulate(pEven + oddOffset, odd, p, 1, antisymmetric);
-        }
-        if (const Cplx* h = inputs.h[f]) {
-            // H has the opposite parity of P: even degrees are antisymmetric about the equator.
-            accumulate(hEven + oddOffset, odd, h, 1, symmetric);
-            accumulate(hEven, even, h, 0, antisymmetric);
-        }
-        for (int s = 0; s < members; ++s) {
-            Cplx north = symmetric[s] + antisymmetric[s];
-            Cplx south = symmetric[s] - antisymmetric[s];
-            if (m == 0) {
-                north.im = 0.0;
-                south.im = 0.0;
+        accumulate(pEven, even, inputs.p, 0, symmetric);
+        accumulate(pEven + oddOffset, odd, inputs.p, 1, antisymmetric);
+        // H has the opposite parity of P: even degrees are antisymmetric about the equator.
+        accumulate(hEven + oddOffset, odd, inputs.h, 1, symmetric);
+        accumulate(hEven, even, inputs.h, 0, antisymmetric);
+        for (int f = 0; f < fields; ++f) {
+            for (int s = 0; s < members; ++s) {
+                Cplx north = symmetric[f][s] + antisymmetric[f][s];
+                Cplx south = symmetric[f][s] - antisymmetric[f][s];
+                if (m == 0) {
+                    north.im = 0.0;
+                    south.im = 0.0;
+                }
+                fourier[(row(s, f) + j) * length + m] = north;
+                fourier[(row(s, f) + model.nlat - 1 - j) * length + m] = south;
             }
-            fourier[(row(s) + j) * length + m] = north;
-            fourier[(row(s) + model.nlat - 1 - j) * length + m] = south;
         }
     }
 };
@@ -283,16 +320,48 @@ struct AnalysisOutputs {
     Cplx* out[physics::analysedProductCount] = {};
 };
 
+// The analysis' weighted equatorial halves, formed once per (member, field, m ≤ T, northern
+// latitude j) rather than once per degree: w_j/nlon · (north + south) replaces the north row's
+// coefficient and w_j/nlon · (north − south) the south row's, in place (a thread reads exactly
+// what it writes, and the Fourier buffer is scratch until the next synthesis). The same operations
+// as forming them inside the degree sum, so the bits are too. Index, fastest first: m, j, field,
+// member.
+struct AnalysisHalves {
+    static constexpr const char* label = "AnalysisHalves";
+    ModelView model;
+    int fields;  // fields of the grid block
+    Cplx* fourier;
+    SPREADCAST_HOST_DEVICE void operator()(long long index) const
+    {
+        const int orders = model.truncation + 1;
+        const int half = model.half();
+        const int m = static_cast<int>(index % orders);
+        long long rest = index / orders;
+        const int j = static_cast<int>(rest % half);
+        rest /= half;  // member × fields + field
+        const long long rows = rest * model.nlat;
+        const int length = model.spectrumLength();
+        Cplx& north = fourier[(rows + j) * length + m];
+        Cplx& south = fourier[(rows + model.nlat - 1 - j) * length + m];
+        const double weight = model.weights[j] * (1.0 / model.nlon);
+        const Cplx n = north;
+        const Cplx s = south;
+        north = weight * (n + s);
+        south = weight * (n - s);
+    }
+};
+
 // Legendre analysis of one (output, coefficient) for the members of one chunk:
 // Σ_j w_j/nlon · basis_lm(μ_j) · g_m(μ_j), split into equatorially symmetric and antisymmetric
-// halves as core's transform does; a table value is loaded once for the chunk's members, and each
-// member sums over j in the same order whatever its chunk. Index: k fastest, then output, then
-// chunk.
+// halves as core's transform does (AnalysisHalves formed them: the symmetric half in the northern
+// row, the antisymmetric in the southern); a table value is loaded once for the chunk's members,
+// and each member sums over j in the same order whatever its chunk. Index: k fastest, then
+// output, then chunk.
 struct LegendreAnalysis {
     static constexpr const char* label = "LegendreAnalysis";
     ModelView model;
     AnalysisOutputs outputs;
-    const Cplx* fourier;
+    const Cplx* fourier;  // after AnalysisHalves
     SPREADCAST_HOST_DEVICE void operator()(long long index) const
     {
         constexpr int members = fftChunkMembers;
@@ -314,19 +383,18 @@ struct LegendreAnalysis {
         const bool symmetricPart = oddDegree == outputs.useH[o];
         const long long memberRows = static_cast<long long>(outputs.fields) * model.nlat * length;
         const Cplx* rows = fourier + ((first * outputs.fields + outputs.source[o]) * model.nlat) * length + m;
-        const double normalisation = 1.0 / model.nlon;
+        // Row j holds latitude j's symmetric half, row nlat − 1 − j its antisymmetric one.
+        const long long firstRow = symmetricPart ? 0 : static_cast<long long>(model.nlat - 1) * length;
+        const long long rowStep = symmetricPart ? length : -static_cast<long long>(length);
         Cplx sums[members];
         for (int s = 0; s < members; ++s) {
             sums[s] = Cplx{0.0, 0.0};
         }
         for (int j = 0; j < half; ++j) {
             const double value = table[static_cast<long long>(j) * count + degreeIndex];
-            const double weight = model.weights[j] * normalisation;
+            const long long at = firstRow + j * rowStep;
             for (int s = 0; s < members; ++s) {
-                const Cplx north = rows[s * memberRows + static_cast<long long>(j) * length];
-                const Cplx south = rows[s * memberRows + static_cast<long long>(model.nlat - 1 - j) * length];
-                const Cplx part = symmetricPart ? weight * (north + south) : weight * (north - south);
-                sums[s] = sums[s] + value * part;
+                sums[s] = sums[s] + value * rows[s * memberRows + at];
             }
         }
         for (int s = 0; s < members; ++s) {
@@ -338,14 +406,19 @@ struct LegendreAnalysis {
     }
 };
 
-// The nonlinear products at one grid point (physics::nonlinearProducts). Index: member × points
-// + point.
+// The nonlinear products at one grid point (physics::nonlinearProducts), and the point's share of
+// the blow-up checks' extremes, which it returns for the executor to merge into
+// extremes[member(index)] (forEachWithExtremes): whether a state value is non-finite (the first in
+// field order, as the CPU model searches), E, ignored when not a number as the CPU model's
+// std::max ignores it, and Φ' likewise. Index: member × points + point.
 struct NonlinearProducts {
     static constexpr const char* label = "NonlinearProducts";
     ModelView model;
     const double* state;
     double* products;
-    SPREADCAST_HOST_DEVICE void operator()(long long index) const
+    MemberExtremes* extremes;
+    SPREADCAST_HOST_DEVICE long long member(long long index) const { return index / model.points(); }
+    SPREADCAST_HOST_DEVICE MemberExtremes operator()(long long index) const
     {
         namespace grid = physics::stateGrid;
         namespace product = physics::productGrid;
@@ -354,58 +427,27 @@ struct NonlinearProducts {
         const long long at = index % points;
         const int j = static_cast<int>(at / model.nlon);
         const double* grids = state + member * grid::count * points;
+        const double phi = grids[grid::geopotential * points + at];
         const physics::NonlinearProducts value = physics::nonlinearProducts(
-            grids[grid::vorticity * points + at], grids[grid::geopotential * points + at],
-            grids[grid::uCos * points + at], grids[grid::vCos * points + at], model.coriolis[at],
-            physics::rowFactors(model.cosLatitude[j], model.earthRadius));
+            grids[grid::vorticity * points + at], phi, grids[grid::uCos * points + at], grids[grid::vCos * points + at],
+            model.coriolis[at], physics::rowFactors(model.cosLatitude[j], model.earthRadius));
         double* out = products + member * product::count * points;
         out[product::etaU * points + at] = value.etaU;
         out[product::etaV * points + at] = value.etaV;
         out[product::phiU * points + at] = value.phiU;
         out[product::kineticEnergy * points + at] = value.kineticEnergy;
         out[product::phiV * points + at] = value.phiV;
-    }
-};
 
-// The blow-up checks' extremes over one latitude row of one member: the first non-finite value
-// (in field order, as the CPU model searches), the largest E and the smallest Φ'. Index:
-// member × nlat + j.
-struct RowExtremes {
-    static constexpr const char* label = "RowExtremes";
-    ModelView model;
-    const double* state;
-    const double* products;
-    MemberExtremes* extremes;
-    SPREADCAST_HOST_DEVICE void operator()(long long index) const
-    {
-        const long long points = model.points();
-        const long long member = index / model.nlat;
-        const long long row = (index % model.nlat) * model.nlon;
-        const double* grids = state + member * physics::stateGrid::count * points;
-        const double* phi = grids + physics::stateGrid::geopotential * points;
-        const double* energy =
-            products + member * physics::productGrid::count * points + physics::productGrid::kineticEnergy * points;
-        unsigned long long bad = ~0ull;
-        double maxEnergy = 0.0;
-        double minPhi = INFINITY;
-        for (int f = 0; f < physics::stateGrid::count; ++f) {
-            for (long long at = row; at < row + model.nlon; ++at) {
-                if (!std::isfinite(grids[f * points + at])) {
-                    const unsigned long long position = static_cast<unsigned long long>(f * points + at);
-                    bad = position < bad ? position : bad;
-                    break;
-                }
+        MemberExtremes seen = clearedExtremes();
+        for (int f = 0; f < grid::count; ++f) {
+            if (!std::isfinite(grids[f * points + at])) {
+                seen.firstBadPoint = static_cast<unsigned long long>(f * points + at);
+                break;
             }
         }
-        for (long long at = row; at < row + model.nlon; ++at) {
-            maxEnergy = energy[at] > maxEnergy ? energy[at] : maxEnergy;
-            minPhi = phi[at] < minPhi ? phi[at] : minPhi;
-        }
-        if (bad != ~0ull) {
-            atomicMinimum(&extremes[member].firstBadPoint, bad);
-        }
-        atomicMaximum(&extremes[member].maxEnergy, orderedBits(maxEnergy));
-        atomicMinimum(&extremes[member].minGeopotential, orderedBits(minPhi));
+        seen.maxEnergy = orderedBits(value.kineticEnergy > 0.0 ? value.kineticEnergy : 0.0);
+        seen.minGeopotential = orderedBits(phi < INFINITY ? phi : INFINITY);
+        return seen;
     }
 };
 
@@ -548,7 +590,6 @@ void synthesizeState(Executor& executor, const ModelView& model, const BatchView
                                                   batch.spectral[slot::imChi], batch.spectral[slot::imPsi],
                                                   batch.spectral[slot::minusPsi], batch.spectral[slot::chi]});
     SynthesisInputs inputs;
-    inputs.fields = grid::count;
     inputs.p[grid::vorticity] = batch.current[0];
     inputs.p[grid::geopotential] = batch.current[2];
     inputs.p[grid::uCos] = batch.spectral[slot::imChi];
@@ -556,7 +597,7 @@ void synthesizeState(Executor& executor, const ModelView& model, const BatchView
     inputs.h[grid::uCos] = batch.spectral[slot::minusPsi];
     inputs.h[grid::vCos] = batch.spectral[slot::chi];
     const long long chunks = batch.slots / fftChunkMembers;
-    executor.forEach(chunks * grid::count * model.spectrumLength() * model.half(),
+    executor.forEach(chunks * (fftChunkMembers / synthesisMembers) * model.spectrumLength() * model.half(),
                      LegendreSynthesis{model, inputs, batch.fourier});
     executor.fourierToGrid(grid::count, batch.fourier, batch.stateGrids, batch.slots);
 }
@@ -567,8 +608,8 @@ void stepBatch(Executor& executor, const ModelView& model, const BatchView& batc
 {
     const long long slots = batch.slots;
     synthesizeState(executor, model, batch);
-    executor.forEach(slots * model.points(), NonlinearProducts{model, batch.stateGrids, batch.productGrids});
-    executor.forEach(slots * model.nlat, RowExtremes{model, batch.stateGrids, batch.productGrids, batch.extremes});
+    executor.forEachWithExtremes(slots * model.points(),
+                                 NonlinearProducts{model, batch.stateGrids, batch.productGrids, batch.extremes});
     executor.forEach(slots, BlowUpCheck{model, batch.health, batch.extremes, batch.steps});
     executor.gridToFourier(physics::productGrid::count, batch.productGrids, batch.fourier, batch.slots);
     AnalysisOutputs outputs;
@@ -579,6 +620,8 @@ void stepBatch(Executor& executor, const ModelView& model, const BatchView& batc
         outputs.useH[o] = physics::analysedProducts[o].useH;
         outputs.out[o] = batch.spectral[physics::analysedProducts[o].slot];
     }
+    executor.forEach(slots * physics::productGrid::count * model.half() * (model.truncation + 1),
+                     AnalysisHalves{model, physics::productGrid::count, batch.fourier});
     executor.forEach(slots / fftChunkMembers * outputs.count * model.coefficients,
                      LegendreAnalysis{model, outputs, batch.fourier});
     executor.forEach(slots * model.coefficients, SpectralUpdate{model, batch});

@@ -66,13 +66,14 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
         return false;
     }
     const int gpu = chosen->index;
+    const int stepsPerGraph = options.stepsPerGraph > 0 ? options.stepsPerGraph : defaultStepsPerGraph;
     const double copyBandwidth = measureCopyBandwidth(gpu);
     char line[512];
     std::snprintf(line, sizeof line,
                   "GPU %d: %s, compute capability %d.%d, %.1f GiB; measured device copy bandwidth %.0f GB/s "
-                  "(read + write); double precision, Galewsky jet\n\n",
+                  "(read + write); double precision, Galewsky jet; %d steps per CUDA graph launch\n\n",
                   gpu, chosen->name.c_str(), chosen->computeCapabilityMajor, chosen->computeCapabilityMinor,
-                  static_cast<double>(chosen->totalMemoryBytes) / (1u << 30), copyBandwidth / 1e9);
+                  static_cast<double>(chosen->totalMemoryBytes) / (1u << 30), copyBandwidth / 1e9, stepsPerGraph);
     out << line;
     out << "| truncation | grid | backend | members | ms/step (batch) | ms/step/member | member-steps/s | "
            "bandwidth | of copy bandwidth | device memory/member |\n"
@@ -82,7 +83,7 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
         const auto model = benchModel(truncation);
         const double bytesPerMemberStep = compulsoryBytesPerMemberStep(*model);
         for (int batch : options.batches) {
-            GpuModel gpuModel(*model, gpu, batch);
+            GpuModel gpuModel(*model, gpu, batch, true, stepsPerGraph);
             auto members = states(*model, batch);
             // A short run sizes the timed one to about options.seconds.
             const double probe = gpuModel.timeSteps(pointers(members), 3, 5);
@@ -119,6 +120,21 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
             goal(what, found->second, limit, "ms");
         }
     }
+    // Throughput at the batch that gives the most, of those timed.
+    double bestRate = 0.0;
+    int bestBatch = 0;
+    for (const auto& [key, ms] : msPerStep) {
+        if (key.first == 85 && 1000.0 * key.second / ms > bestRate) {
+            bestRate = 1000.0 * key.second / ms;
+            bestBatch = key.second;
+        }
+    }
+    if (bestBatch > 0) {
+        std::snprintf(line, sizeof line,
+                      "  T85, member-steps/s at the best batch timed (%d): %.4g (goal ≥ 200000) %s\n", bestBatch,
+                      bestRate, bestRate >= 200000.0 ? "met" : "NOT met");
+        out << line;
+    }
     for (int truncation : options.truncations) {
         const auto single = msPerStep.find({truncation, 1});
         const auto batched = msPerStep.find({truncation, 64});
@@ -133,7 +149,7 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
         options.batches.empty() ? 0 : *std::max_element(options.batches.begin(), options.batches.end());
     for (int truncation : profiled > 0 ? options.truncations : std::vector<int>{}) {
         const auto model = benchModel(truncation);
-        GpuModel gpuModel(*model, gpu, profiled);
+        GpuModel gpuModel(*model, gpu, profiled, true, stepsPerGraph);
         auto members = states(*model, profiled);
         const auto phases = gpuModel.profileStep(pointers(members));
         double total = 0.0;
@@ -176,7 +192,7 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
             threads.emplace_back([&, w] {
                 std::unique_ptr<GpuModel> gpuModel;
                 try {
-                    gpuModel = std::make_unique<GpuModel>(*model, gpu, capacity);
+                    gpuModel = std::make_unique<GpuModel>(*model, gpu, capacity, true, stepsPerGraph);
                 } catch (const std::exception& error) {
                     errors[static_cast<std::size_t>(w)] = error.what();
                 }
@@ -227,13 +243,14 @@ bool runGpuBench(const GpuBenchOptions& options, std::ostream& out)
         out << line;
         if (options.ensembleMembers == 1000 && options.ensembleTruncation == 85 &&
             options.ensembleLeadSeconds == 6 * 86400.0) {
-            goal("1000 members × 6 days × T85", seconds, 15.0, "s");
+            goal("1000 members × 6 days × T85", seconds, 5.0, "s");
         }
     }
     out << "\nbandwidth: compulsory bytes of the batch's member-steps (each kernel's inputs read and outputs "
            "written once, shared tables left out) over the measured time; a batch below 8 also computes the idle "
            "slots of its FFT chunk, which this leaves out. device memory/member: all the model holds on the "
-           "device over the batch.\n";
+           "device over the batch. The profiled step runs between cudaProfilerStart and cudaProfilerStop, so "
+           "`ncu --profile-from-start off` measures its DRAM traffic alone (scripts/gpu-check.sh).\n";
     return true;
 }
 

@@ -13,7 +13,8 @@ struct GpuBenchOptions {
     int gpu = -1;  // CUDA device index; -1: the first usable one
     std::vector<int> truncations{85, 170};
     std::vector<int> batches{1, 64};
-    double seconds = 1.0;  // timed per row, after a warm-up
+    double seconds = 1.0;   // timed per row, after a warm-up
+    int stepsPerGraph = 0;  // steps per CUDA graph launch; 0: the model's default (defaultStepsPerGraph)
     // The large ensemble: members, truncation and lead; 0 members leaves it out.
     int ensembleMembers = 1000;
     int ensembleTruncation = 85;

@@ -4,6 +4,7 @@
 #include "Cufft.h"
 #include "ModelTables.h"
 
+#include <cuda_profiler_api.h>
 #include <cuda_runtime.h>
 #include <cufft.h>
 
@@ -58,6 +59,58 @@ __global__ void forEachKernel(Functor functor, long long count)
     }
 }
 
+// A functor that returns its index's share of a member's blow-up extremes (NonlinearProducts):
+// merged across the warp with shuffles and across the block through shared memory, then into
+// extremes[member] with one set of atomics per block, when the block lies within one member (it
+// always does when a member's points are a multiple of the block); a block that straddles two
+// members merges thread by thread. Merging is exact and order-free, so the result is the host
+// executor's. Launched with `threads` (a multiple of the warp) threads per block.
+template <class Functor>
+__global__ void forEachWithExtremesKernel(Functor functor, long long count)
+{
+    constexpr unsigned everyLane = 0xffffffffu;
+    constexpr unsigned lanes = 32;
+    const long long blockFirst = static_cast<long long>(blockIdx.x) * blockDim.x;
+    const long long index = blockFirst + threadIdx.x;
+    MemberExtremes seen = clearedExtremes();
+    if (index < count) {
+        seen = functor(index);
+    }
+    const long long blockEnd = blockFirst + static_cast<long long>(blockDim.x);
+    const long long blockLast = (blockEnd < count ? blockEnd : count) - 1;
+    const long long member = functor.member(blockFirst);
+    if (functor.member(blockLast) != member) {  // the same for every thread of the block
+        if (index < count) {
+            accumulateExtremes(&functor.extremes[functor.member(index)], seen);
+        }
+        return;
+    }
+    auto warpMerged = [&](MemberExtremes value) {
+        for (unsigned offset = lanes / 2; offset > 0; offset /= 2) {
+            const MemberExtremes other{__shfl_xor_sync(everyLane, value.firstBadPoint, static_cast<int>(offset)),
+                                       __shfl_xor_sync(everyLane, value.maxEnergy, static_cast<int>(offset)),
+                                       __shfl_xor_sync(everyLane, value.minGeopotential, static_cast<int>(offset))};
+            value = mergedExtremes(value, other);
+        }
+        return value;
+    };
+    __shared__ MemberExtremes perWarp[lanes];
+    const unsigned lane = threadIdx.x % lanes;
+    const unsigned warp = threadIdx.x / lanes;
+    seen = warpMerged(seen);
+    if (lane == 0) {
+        perWarp[warp] = seen;
+    }
+    __syncthreads();
+    if (warp == 0) {
+        seen = lane < (blockDim.x + lanes - 1) / lanes ? perWarp[lane] : clearedExtremes();
+        seen = warpMerged(seen);
+        if (lane == 0) {
+            accumulateExtremes(&functor.extremes[member], seen);
+        }
+    }
+}
+
 // The executor of BatchedShallowWater.h on one CUDA stream.
 struct CudaExecutor {
     cudaStream_t stream = nullptr;
@@ -83,15 +136,38 @@ struct CudaExecutor {
         }
     }
 
+    // Threads per block: 256, or the functor's blockThreads (a functor that needs many registers
+    // a thread fits more warps on a multiprocessor in smaller blocks).
+    template <class Functor>
+    static constexpr int blockThreads()
+    {
+        if constexpr (requires { Functor::blockThreads; }) {
+            return Functor::blockThreads;
+        } else {
+            return 256;
+        }
+    }
+
     template <class Functor>
     void forEach(long long count, const Functor& functor)
     {
         if (count <= 0) {
             return;
         }
-        constexpr int threads = 256;
+        constexpr int threads = blockThreads<Functor>();
         const long long blocks = (count + threads - 1) / threads;
         forEachKernel<<<static_cast<unsigned int>(blocks), threads, 0, stream>>>(functor, count);
+        mark(Functor::label);
+    }
+    template <class Functor>
+    void forEachWithExtremes(long long count, const Functor& functor)
+    {
+        if (count <= 0) {
+            return;
+        }
+        constexpr int threads = 256;
+        const long long blocks = (count + threads - 1) / threads;
+        forEachWithExtremesKernel<<<static_cast<unsigned int>(blocks), threads, 0, stream>>>(functor, count);
         mark(Functor::label);
     }
     void note(cufftResult result)
@@ -230,6 +306,7 @@ BatchedFootprint gpuFootprint(const ShallowWaterModel& model)
         footprint.fixedBytes += work;
     }
     footprint.perSlotBytes = slotStateBytes(model) + slotScratchBytes(model);
+    footprint.pinnedPerSlotBytes = slotPinnedBytes(model);
     return footprint;
 }
 
@@ -239,6 +316,7 @@ struct GpuModel::Impl {
     int capacity;
     bool pattern;
     bool useGraphs;
+    int stepsPerGraph;
     std::unique_ptr<DeviceTables> deviceTables;
     CudaExecutor executor;
     std::vector<void*> deviceAllocations;
@@ -246,15 +324,20 @@ struct GpuModel::Impl {
     StateBlock deviceBlock;
     StateBlock hostBlock;  // pinned
     void* hostPinned = nullptr;
-    double* hostOutput = nullptr;           // pinned, [slot][field][point]
-    BatchView batch;                        // device pointers; slots set per call
-    std::map<int, cudaGraphExec_t> graphs;  // a captured step, by slots in use
+    double* hostOutput = nullptr;                           // pinned, [slot][field][point]
+    BatchView batch;                                        // device pointers; slots set per call
+    std::map<std::pair<int, int>, cudaGraphExec_t> graphs;  // captured steps, by (slots in use, steps)
     int loadedSlots = 0;
     ResidentBatch resident;    // what the device's state block holds
     std::string graphFailure;  // why steps are launched one by one, when capture failed
 
-    Impl(const ShallowWaterModel& m, int d, int c, bool graphsWanted)
-        : model(m), device(d), capacity(paddedSlots(c)), pattern(m.forcing() != nullptr), useGraphs(graphsWanted)
+    Impl(const ShallowWaterModel& m, int d, int c, bool graphsWanted, int graphSteps)
+        : model(m),
+          device(d),
+          capacity(paddedSlots(c)),
+          pattern(m.forcing() != nullptr),
+          useGraphs(graphsWanted),
+          stepsPerGraph(std::max(1, graphSteps))
     {
     }
 
@@ -264,7 +347,7 @@ struct GpuModel::Impl {
         if (executor.stream) {
             cudaStreamSynchronize(executor.stream);  // after an error, work may still be in flight
         }
-        for (auto& [slots, graph] : graphs) {
+        for (auto& [key, graph] : graphs) {
             cudaGraphExecDestroy(graph);
         }
         if (executor.planned[0]) {
@@ -358,11 +441,9 @@ struct GpuModel::Impl {
             allocate(slots * physics::productGrid::count * points * sizeof(double), "allocating grids"));
         batch.outputGrids = static_cast<double*>(allocate(slots * 4 * points * sizeof(double), "allocating grids"));
 
-        // Pinned host staging: the state block's layout, then the output grids.
-        const std::size_t stateBytes = stateArrays * slots * K * sizeof(Cplx) + 2 * slots * sizeof(std::uint32_t) +
-                                       slots * sizeof(long long) + slots * sizeof(MemberHealth);
-        const std::size_t outputBytes = slots * 4 * points * sizeof(double);
-        check(cudaHostAlloc(&hostPinned, stateBytes + outputBytes + 64, cudaHostAllocDefault), device,
+        // Pinned host staging: the state block's layout, then the output grids (slotPinnedBytes
+        // per slot, which gpuFootprint budgets, and the alignment of its 5 arrays).
+        check(cudaHostAlloc(&hostPinned, slots * slotPinnedBytes(model) + 5 * 16, cudaHostAllocDefault), device,
               "allocating pinned host memory");
         auto* cursor = static_cast<unsigned char*>(hostPinned);
         hostBlock = blockOn([&](std::size_t bytes) {
@@ -434,68 +515,79 @@ struct GpuModel::Impl {
 
     void checkFft(const char* what) { check(std::exchange(executor.fftStatus, CUFFT_SUCCESS), device, what); }
 
-    // A step of the loaded slots, replayed from a graph captured on first use.
+    // A graph of `count` steps of the loaded slots, captured on first use; null (with
+    // graphFailure saying why) when capture fails.
+    cudaGraphExec_t graphOf(int count)
+    {
+        const std::pair<int, int> key{loadedSlots, count};
+        if (const auto found = graphs.find(key); found != graphs.end()) {
+            return found->second;
+        }
+        cudaGraph_t graph = nullptr;
+        cudaGraphExec_t instance = nullptr;
+        auto failed = [this](const char* what, cudaError_t error) {
+            graphFailure = std::string(what) + ": " + cudaGetErrorName(error);
+            return false;
+        };
+        bool captured = true;
+        if (const cudaError_t error = cudaStreamBeginCapture(executor.stream, cudaStreamCaptureModeThreadLocal);
+            error != cudaSuccess) {
+            captured = failed("cudaStreamBeginCapture", error);
+        }
+        if (captured) {
+            for (int n = 0; n < count; ++n) {
+                stepBatch(executor, executor.model, batch);
+            }
+            if (const cudaError_t error = cudaStreamEndCapture(executor.stream, &graph);
+                error != cudaSuccess || graph == nullptr) {
+                captured = failed("cudaStreamEndCapture", error);
+            }
+            if (const cufftResult result = std::exchange(executor.fftStatus, CUFFT_SUCCESS); result != CUFFT_SUCCESS) {
+                graphFailure = "cuFFT under capture: " + cufftErrorName(result);
+                captured = false;
+            }
+        }
+        if (captured) {
+            if (const cudaError_t error = cudaGraphInstantiate(&instance, graph, 0); error != cudaSuccess) {
+                captured = failed("cudaGraphInstantiate", error);
+            }
+        }
+        if (graph) {
+            cudaGraphDestroy(graph);
+        }
+        if (!captured) {
+            cudaGetLastError();
+            return nullptr;
+        }
+        graphs.emplace(key, instance);
+        return instance;
+    }
+
+    // `steps` steps of the loaded slots: whole graphs of stepsPerGraph steps, then one graph of
+    // the rest (each captured on first use), or kernel by kernel when graphs are off or capture
+    // failed.
     void enqueueSteps(int steps)
     {
         if (steps <= 0) {
             return;
         }
-        if (useGraphs) {
-            auto found = graphs.find(loadedSlots);
-            if (found == graphs.end() && steps > 0) {
-                // One step outside capture first: lazily loaded kernels, ours and cuFFT's, load
-                // here rather than inside a capture (which that would invalidate).
-                stepBatch(executor, executor.model, batch);
-                check(cudaGetLastError(), device, "launching a kernel");
-                checkFft("running cuFFT");
-                --steps;
+        if (useGraphs && graphs.empty()) {
+            // One step outside capture first: lazily loaded kernels, ours and cuFFT's, load here
+            // rather than inside a capture (which that would invalidate).
+            stepBatch(executor, executor.model, batch);
+            check(cudaGetLastError(), device, "launching a kernel");
+            checkFft("running cuFFT");
+            --steps;
+        }
+        while (useGraphs && steps > 0) {
+            const int count = std::min(steps, stepsPerGraph);
+            const cudaGraphExec_t graph = graphOf(count);
+            if (!graph) {
+                useGraphs = false;  // capture is an optimisation: launch each kernel instead
+                break;
             }
-            if (found == graphs.end()) {
-                cudaGraph_t graph = nullptr;
-                cudaGraphExec_t instance = nullptr;
-                auto failed = [this](const char* what, cudaError_t error) {
-                    graphFailure = std::string(what) + ": " + cudaGetErrorName(error);
-                    return false;
-                };
-                bool captured = true;
-                if (const cudaError_t error = cudaStreamBeginCapture(executor.stream, cudaStreamCaptureModeThreadLocal);
-                    error != cudaSuccess) {
-                    captured = failed("cudaStreamBeginCapture", error);
-                }
-                if (captured) {
-                    stepBatch(executor, executor.model, batch);
-                    if (const cudaError_t error = cudaStreamEndCapture(executor.stream, &graph);
-                        error != cudaSuccess || graph == nullptr) {
-                        captured = failed("cudaStreamEndCapture", error);
-                    }
-                    if (const cufftResult result = std::exchange(executor.fftStatus, CUFFT_SUCCESS);
-                        result != CUFFT_SUCCESS) {
-                        graphFailure = "cuFFT under capture: " + cufftErrorName(result);
-                        captured = false;
-                    }
-                }
-                if (captured) {
-                    if (const cudaError_t error = cudaGraphInstantiate(&instance, graph, 0); error != cudaSuccess) {
-                        captured = failed("cudaGraphInstantiate", error);
-                    }
-                }
-                if (graph) {
-                    cudaGraphDestroy(graph);
-                }
-                if (!captured) {
-                    // Capture is an optimisation: fall back to launching each kernel.
-                    cudaGetLastError();
-                    useGraphs = false;
-                } else {
-                    found = graphs.emplace(loadedSlots, instance).first;
-                }
-            }
-            if (useGraphs) {
-                for (int n = 0; n < steps; ++n) {
-                    check(cudaGraphLaunch(found->second, executor.stream), device, "launching a step");
-                }
-                return;
-            }
+            check(cudaGraphLaunch(graph, executor.stream), device, "launching steps");
+            steps -= count;
         }
         for (int n = 0; n < steps; ++n) {
             stepBatch(executor, executor.model, batch);
@@ -505,8 +597,8 @@ struct GpuModel::Impl {
     }
 };
 
-GpuModel::GpuModel(const ShallowWaterModel& model, int device, int capacity, bool useGraphs)
-    : impl_(std::make_unique<Impl>(model, device, capacity, useGraphs))
+GpuModel::GpuModel(const ShallowWaterModel& model, int device, int capacity, bool useGraphs, int stepsPerGraph)
+    : impl_(std::make_unique<Impl>(model, device, capacity, useGraphs, stepsPerGraph))
 {
     impl_->setUp();
 }
@@ -536,6 +628,11 @@ std::uint64_t GpuModel::hashState(const MemberState& member) const
 bool GpuModel::usesGraphs() const
 {
     return impl_->useGraphs;
+}
+
+int GpuModel::stepsPerGraph() const
+{
+    return impl_->stepsPerGraph;
 }
 
 const std::string& GpuModel::graphFailure() const
@@ -623,8 +720,11 @@ std::vector<std::pair<std::string, double>> GpuModel::profileStep(std::span<Memb
     impl.enqueueSteps(3);
     std::vector<std::pair<std::string, cudaEvent_t>> timeline;
     impl.executor.timeline = &timeline;
+    // The profiler's range: `ncu --profile-from-start off` measures this step's kernels only.
+    cudaProfilerStart();
     impl.executor.mark("start");
     stepBatch(impl.executor, impl.executor.model, impl.batch);
+    cudaProfilerStop();
     impl.executor.timeline = nullptr;
     impl.checkFft("running cuFFT");
     const cudaError_t done = cudaStreamSynchronize(impl.executor.stream);

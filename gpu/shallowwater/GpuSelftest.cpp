@@ -234,8 +234,8 @@ std::vector<SelftestCheck> placementChecks(const SelftestOptions& options, int g
         }
         return states;
     };
-    auto runInBatches = [&](int batch) {
-        GpuModel gpuModel(shallowWater, gpu, batch);
+    auto runInBatches = [&](int batch, bool useGraphs = true, int stepsPerGraph = defaultStepsPerGraph) {
+        GpuModel gpuModel(shallowWater, gpu, batch, useGraphs, stepsPerGraph);
         auto states = fresh();
         for (int first = 0; first < members; first += batch) {
             std::vector<MemberState*> part;
@@ -261,6 +261,18 @@ std::vector<SelftestCheck> placementChecks(const SelftestOptions& options, int g
             {"members bitwise: batch " + std::to_string(batch) + " against batch " + std::to_string(members),
              difference.empty(),
              difference.empty() ? "all " + std::to_string(members) + " states and fields identical" : difference});
+    }
+    // The same steps launched kernel by kernel, and from graphs of 1 and of 5 steps (a call's
+    // steps then end in a graph of the rest): the captured graphs must not change a bit.
+    for (const auto& [useGraphs, stepsPerGraph] : {std::pair{false, 1}, std::pair{true, 1}, std::pair{true, 5}}) {
+        const std::string difference =
+            compareBytes(runInBatches(members, useGraphs, stepsPerGraph), reference, members);
+        const std::string how =
+            useGraphs ? "graphs of " + std::to_string(stepsPerGraph) + (stepsPerGraph == 1 ? " step" : " steps")
+                      : "kernels launched one by one";
+        checks.push_back(
+            {"members bitwise: " + how + " against graphs of " + std::to_string(defaultStepsPerGraph) + " steps",
+             difference.empty(), difference.empty() ? "all identical" : difference});
     }
 
     log << "  members across workers sharing GPU " << gpu << "\n" << std::flush;

@@ -30,6 +30,15 @@ public:
             functor(index);
         }
     }
+    // A functor that returns its index's share of a member's blow-up extremes (NonlinearProducts),
+    // merged into functor.extremes[functor.member(index)] one index at a time.
+    template <class Functor>
+    void forEachWithExtremes(long long count, const Functor& functor)
+    {
+        for (long long index = 0; index < count; ++index) {
+            accumulateExtremes(&functor.extremes[functor.member(index)], functor(index));
+        }
+    }
     // Complex-to-real (and back) transforms of `fields` fields of the first `slots` slots, a chunk
     // of fftChunkMembers members per plan execution.
     void fourierToGrid(int fields, Cplx* fourier, double* grids, int slots);

@@ -289,21 +289,29 @@ std::size_t slotScratchBytes(const ShallowWaterModel& model)
     return physics::slot::count * model.transform().coefficientCount() * sizeof(Cplx) + fourier + grids;
 }
 
+std::size_t slotPinnedBytes(const ShallowWaterModel& model)
+{
+    return stateArrays * model.transform().coefficientCount() * sizeof(Cplx) + 2 * sizeof(std::uint32_t) +
+           sizeof(long long) + sizeof(MemberHealth) + outputFieldCount * model.grid().pointCount() * sizeof(double);
+}
+
 double compulsoryBytesPerMemberStep(const ShallowWaterModel& model)
 {
     const GaussianGrid& grid = model.grid();
     const double K = static_cast<double>(model.transform().coefficientCount()) * sizeof(Cplx);
     const double point = static_cast<double>(grid.pointCount()) * sizeof(double);
     const double fourier = static_cast<double>(grid.nlat) * (grid.nlon / 2 + 1) * sizeof(Cplx);
+    // The wavenumbers the analysis reads, m ≤ T.
+    const double analysed = static_cast<double>(grid.nlat) * (model.transform().truncation() + 1) * sizeof(Cplx);
     const double potentials = 2 * K + 4 * K;
     const double synthesis = 6 * K + 4 * fourier;
     const double toGrid = 4 * fourier + 4 * point;
-    const double products = 4 * point + 5 * point;
-    const double extremes = 5 * point;
+    const double products = 4 * point + 5 * point;  // the blow-up extremes come with them
     const double toFourier = 5 * point + 5 * fourier;
-    const double analysis = 5 * fourier + 7 * K;
+    const double halves = 5 * analysed + 5 * analysed;
+    const double analysis = 5 * analysed + 7 * K;
     const double update = (7 + 6 + (model.forcing() ? 1 : 0)) * K + (6 + (model.forcing() ? 1 : 0)) * K;
-    return potentials + synthesis + toGrid + products + extremes + toFourier + analysis + update;
+    return potentials + synthesis + toGrid + products + toFourier + halves + analysis + update;
 }
 
 }  // namespace spreadcast::gpu

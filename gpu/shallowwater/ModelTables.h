@@ -98,6 +98,8 @@ GridFields slotFields(const double* outputGrids, std::size_t slot, std::size_t p
 // coefficients, grids), and of the state block's slot.
 std::size_t slotScratchBytes(const ShallowWaterModel& model);
 std::size_t slotStateBytes(const ShallowWaterModel& model);
+// Bytes of one slot in the GPU model's pinned host staging: its state block and output fields.
+std::size_t slotPinnedBytes(const ShallowWaterModel& model);
 
 // Bytes a step of one member must move through device memory at least: each kernel's inputs
 // read once and its outputs written once, the tables (shared by the batch) left out. The
