@@ -20,7 +20,8 @@ constexpr double degree = 3.141592653589793238462643383279502884 / 180.0;
 constexpr double dryAirGasConstant = 287.05;           // R_d, J kg⁻¹ K⁻¹
 constexpr double standardSurfaceTemperature = 288.15;  // K, ICAO standard atmosphere at sea level
 // Pole rows: the wind there depends on longitude (each point has its own east), the limit of
-// (1/cos φ) × H-expansions; it is evaluated this far from the pole, where cos φ ≈ 1.7e-8.
+// (1/cos φ) × H-expansions; the whole row is evaluated this far from the pole, where
+// cos φ ≈ 1.7e-8, so its scalars differ from their pole values by less than 1e-12 relatively.
 constexpr double poleOffsetDegrees = 1e-6;
 
 // ε_lm = √((l² − m²) / (4l² − 1)), as in SpectralTransform's recurrence.
