@@ -9,6 +9,7 @@
 #include <cmath>
 #include <mutex>
 #include <stdexcept>
+#include <tuple>
 
 namespace spreadcast::graphcast {
 namespace {
@@ -105,6 +106,13 @@ BalancedPerturbation::BalancedPerturbation(const LatLonGrid& grid, std::vector<i
         }
     }
     unitGeopotentialDeviation_ = std::sqrt(variance);
+    couplings_.resize(static_cast<std::size_t>(T + 1) * static_cast<std::size_t>(T + 2));
+    for (int m = 0; m <= T; ++m) {
+        for (int l = m; l <= T + 1; ++l) {
+            couplings_[static_cast<std::size_t>(m) * static_cast<std::size_t>(T + 2) + static_cast<std::size_t>(l)] =
+                epsilon(l, m);
+        }
+    }
 
     std::vector<Complex> in(nlon / 2 + 1);
     std::vector<double> out(nlon);
@@ -169,15 +177,15 @@ void BalancedPerturbation::synthesize(const std::vector<const SpectralCoefficien
             p[static_cast<std::size_t>(m)] = diagonal;
             p[static_cast<std::size_t>(m) + 1] = std::sqrt(2.0 * m + 3.0) * mu * diagonal;
             for (int l = m + 2; l <= T + 1; ++l) {
-                p[static_cast<std::size_t>(l)] =
-                    (mu * p[static_cast<std::size_t>(l - 1)] - epsilon(l - 1, m) * p[static_cast<std::size_t>(l - 2)]) /
-                    epsilon(l, m);
+                p[static_cast<std::size_t>(l)] = (mu * p[static_cast<std::size_t>(l - 1)] -
+                                                  coupling(l - 1, m) * p[static_cast<std::size_t>(l - 2)]) /
+                                                 coupling(l, m);
             }
             // H_lm / (a cos φ) with H_lm = −l ε_l+1,m P_l+1,m + (l + 1) ε_lm P_l−1,m.
             for (int l = m; l <= T; ++l) {
-                const double below = l > m ? (l + 1.0) * epsilon(l, m) * p[static_cast<std::size_t>(l - 1)] : 0.0;
+                const double below = l > m ? (l + 1.0) * coupling(l, m) * p[static_cast<std::size_t>(l - 1)] : 0.0;
                 h[static_cast<std::size_t>(l)] =
-                    (-l * epsilon(l + 1, m) * p[static_cast<std::size_t>(l + 1)] + below) / (earthRadius * cosine);
+                    (-l * coupling(l + 1, m) * p[static_cast<std::size_t>(l + 1)] + below) / (earthRadius * cosine);
             }
             const Complex shift = std::polar(1.0, m * firstLongitude);
             auto accumulate = [&](const SpectralCoefficients& coefficients, const std::vector<double>& basis,
@@ -221,16 +229,35 @@ Fields BalancedPerturbation::draw(RandomKey key) const
             target[level * points + i] = static_cast<float>(values[i]);
         }
     };
-    std::vector<std::vector<double>> grids;
+    const bool balanced = anyPositive(amplitudes_.geopotential);
+    std::vector<float>* geopotential = balanced ? &onLevels("geopotential") : nullptr;
+    std::vector<float>* eastward = balanced ? &onLevels("u_component_of_wind") : nullptr;
+    std::vector<float>* northward = balanced ? &onLevels("v_component_of_wind") : nullptr;
+    struct Independent {
+        const std::vector<double>& amplitude;
+        std::uint32_t (*stream)(std::size_t);
+        std::vector<float>* target;
+    };
+    std::vector<Independent> independents;
+    for (const auto& [name, amplitude, stream] :
+         {std::tuple{"temperature", &amplitudes_.temperature, &temperatureStream},
+          std::tuple{"vertical_velocity", &amplitudes_.verticalVelocity, &verticalVelocityStream},
+          std::tuple{"specific_humidity", &amplitudes_.specificHumidity, &humidityStream}}) {
+        if (anyPositive(*amplitude)) {
+            independents.push_back({*amplitude, stream, &onLevels(name)});
+        }
+    }
 
-    if (anyPositive(amplitudes_.geopotential)) {
-        std::vector<float>& geopotential = onLevels("geopotential");
-        std::vector<float>& eastward = onLevels("u_component_of_wind");
-        std::vector<float>& northward = onLevels("v_component_of_wind");
-        for (std::size_t k = 0; k < levels; ++k) {
-            if (!(amplitudes_.geopotential[k] > 0.0)) {
-                continue;
-            }
+    // One synthesis per level for all its fields, so the Legendre recurrences run once per row.
+    std::vector<std::vector<double>> grids;
+    for (std::size_t k = 0; k < levels; ++k) {
+        std::vector<SpectralCoefficients> coefficients;
+        coefficients.reserve(3 + independents.size());
+        std::vector<const SpectralCoefficients*> pFields;
+        std::vector<const SpectralCoefficients*> hFields;
+        std::vector<std::vector<float>*> pTargets;
+        const bool streamfunctionHere = balanced && amplitudes_.geopotential[k] > 0.0;
+        if (streamfunctionHere) {
             SpectralCoefficients streamfunction =
                 drawRandomField(transform_, key, streamfunctionStream(k), unitSpectrum(lengthScale_));
             const double scale = amplitudes_.geopotential[k] / unitGeopotentialDeviation_;
@@ -244,12 +271,34 @@ Fields BalancedPerturbation::draw(RandomKey key) const
                     zonalDerivative[index] = Complex{0.0, static_cast<double>(m)} * streamfunction[index];
                 }
             }
-            const SpectralCoefficients balanced = balancedGeopotential(streamfunction);
             // u = −(1/a) ∂ψ/∂φ = −H(ψ)/(a cos φ); v = (1/(a cos φ)) ∂ψ/∂λ, imψ's P-expansion
-            // divided by a cos φ row by row.
-            synthesize({&balanced, &zonalDerivative}, {&minusStreamfunction}, grids);
-            store(geopotential, k, grids[0]);
-            store(eastward, k, grids[2]);
+            // divided by a cos φ row by row (below).
+            coefficients.push_back(balancedGeopotential(streamfunction));
+            coefficients.push_back(std::move(zonalDerivative));
+            coefficients.push_back(std::move(minusStreamfunction));
+            pFields = {&coefficients[0], &coefficients[1]};
+            pTargets = {geopotential, nullptr};
+            hFields = {&coefficients[2]};
+        }
+        for (const Independent& field : independents) {
+            if (field.amplitude[k] > 0.0) {
+                coefficients.push_back(
+                    drawRandomField(transform_, key, field.stream(k), {field.amplitude[k], lengthScale_, 4.0, false}));
+                pFields.push_back(&coefficients.back());
+                pTargets.push_back(field.target);
+            }
+        }
+        if (pFields.empty()) {
+            continue;
+        }
+        synthesize(pFields, hFields, grids);
+        for (std::size_t f = 0; f < pTargets.size(); ++f) {
+            if (pTargets[f] != nullptr) {
+                store(*pTargets[f], k, grids[f]);
+            }
+        }
+        if (streamfunctionHere) {
+            store(*eastward, k, grids[pFields.size()]);
             for (std::size_t j = 0; j < grid_.latitudes.size(); ++j) {
                 double latitude = grid_.latitudes[j];
                 if (std::abs(latitude) >= 90.0) {
@@ -258,30 +307,11 @@ Fields BalancedPerturbation::draw(RandomKey key) const
                 const double radiusCosine = earthRadius * std::cos(latitude * degree);
                 const std::size_t row = j * grid_.longitudes.size();
                 for (std::size_t i = 0; i < grid_.longitudes.size(); ++i) {
-                    northward[k * points + row + i] = static_cast<float>(grids[1][row + i] / radiusCosine);
+                    (*northward)[k * points + row + i] = static_cast<float>(grids[1][row + i] / radiusCosine);
                 }
             }
         }
     }
-    auto independent = [&](const char* name, const std::vector<double>& amplitude,
-                           std::uint32_t (*stream)(std::size_t)) {
-        if (!anyPositive(amplitude)) {
-            return;
-        }
-        std::vector<float>& target = onLevels(name);
-        for (std::size_t k = 0; k < levels; ++k) {
-            if (!(amplitude[k] > 0.0)) {
-                continue;
-            }
-            const SpectralCoefficients field =
-                drawRandomField(transform_, key, stream(k), {amplitude[k], lengthScale_, 4.0, false});
-            synthesize({&field}, {}, grids);
-            store(target, k, grids[0]);
-        }
-    };
-    independent("temperature", amplitudes_.temperature, &temperatureStream);
-    independent("vertical_velocity", amplitudes_.verticalVelocity, &verticalVelocityStream);
-    independent("specific_humidity", amplitudes_.specificHumidity, &humidityStream);
 
     auto lowest = [&](const char* name) {
         const std::vector<float>& values = fields.variables.at(name);

@@ -70,12 +70,21 @@ private:
                     const std::vector<const SpectralCoefficients*>& hFields,
                     std::vector<std::vector<double>>& out) const;
 
+    // ε_lm for m ≤ T, l ≤ T + 1: the recurrences' square roots, computed once (synthesis uses
+    // each of them at every row).
+    double coupling(int l, int m) const
+    {
+        return couplings_[static_cast<std::size_t>(m) * static_cast<std::size_t>(truncation() + 2) +
+                          static_cast<std::size_t>(l)];
+    }
+
     LatLonGrid grid_;
     std::vector<int> levels_;
     PerturbationAmplitudes amplitudes_;
     double lengthScale_;
     SpectralTransform transform_;
     std::unique_ptr<Plan> plan_;
+    std::vector<double> couplings_;
     double unitGeopotentialDeviation_ = 0.0;
     double surfaceDensity_ = 0.0;
     std::size_t lowestLevel_ = 0;
