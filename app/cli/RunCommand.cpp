@@ -75,6 +75,7 @@ const std::vector<std::string> forecastOptions{"--ic",
                                                "--perturb-height",
                                                "--perturb-length",
                                                "--perturb-smoothness",
+                                               "--perturbation-pairs",
                                                "--skeb",
                                                "--skeb-time",
                                                "--skeb-wavenumber",
@@ -290,10 +291,9 @@ int runForecast(RunOptions& options, const std::string& commandLine)
             std::cerr << "  note: " << note << "\n";
         }
         std::cerr << "  perturbations: " << run.prepared().perturbations << "\n";
-        if (spec.members == 1 &&
-            (spec.perturbVorticity > 0.0 || spec.perturbHeight > 0.0 || spec.skebAmplitude > 0.0)) {
-            std::cerr << "  note: this single member is perturbed like member 0 of an ensemble; "
-                         "--perturb-vorticity 0 gives the unperturbed control forecast\n";
+        if (spec.members == 1 && spec.skebAmplitude > 0.0) {
+            std::cerr << "  note: this single member is the control, without initial perturbations but with the "
+                         "stochastic forcing of --skeb\n";
         }
     }
 
@@ -395,6 +395,8 @@ void addRunCommand(CLI::App& app)
     run->add_option("--perturbation-scale", spec.graphcast.perturbationScale,
                     "graphcast: members 1… perturbed by this many times diffs_stddev_by_level (0: none)")
         ->capture_default_str();
+    run->add_flag("--perturbation-pairs", spec.graphcast.perturbationPairs,
+                  "graphcast: members 2k-1 and 2k start from the control plus and minus the same perturbation");
     run->add_option("--ic-level", spec.initialConditionLevel, "Level index in an initial-condition file")
         ->capture_default_str();
     run->add_option("--mean-depth", spec.meanDepth,

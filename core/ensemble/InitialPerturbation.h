@@ -8,6 +8,7 @@ namespace spreadcast {
 
 // How each member's initial state departs from the control: random fields drawn from the
 // member's key, fold_in(PRNGKey(seed), member), so member m's start is the same whatever else runs.
+// Member 0 is the control and is not perturbed.
 struct InitialPerturbation {
     std::uint64_t seed = 0;
     RandomFieldSpectrum vorticity;  // s⁻¹, drawn as a Laplacian; the height follows in nonlinear balance

@@ -23,10 +23,9 @@ Complex gaussianDraw(RandomKey key, std::uint32_t stream, std::uint32_t index, b
     return {deviate.re, deviate.im};
 }
 
-SpectralCoefficients drawRandomField(const SpectralTransform& transform, RandomKey key, std::uint32_t stream,
-                                     const RandomFieldSpectrum& spectrum)
+std::vector<double> randomFieldAmplitudes(int truncation, const RandomFieldSpectrum& spectrum)
 {
-    const int T = transform.truncation();
+    const int T = truncation;
     const double tauSquared = std::pow(constants::earthRadius / spectrum.lengthScale, 2);
     std::vector<double> amplitude(T + 1, 0.0);
     for (int l = 1; l <= T; ++l) {
@@ -35,12 +34,22 @@ SpectralCoefficients drawRandomField(const SpectralTransform& transform, RandomK
     }
     const double variance = expectedGridVariance(amplitude);
     const double scale = variance > 0.0 ? spectrum.standardDeviation / std::sqrt(variance) : 0.0;
+    for (double& value : amplitude) {
+        value = scale * value;
+    }
+    return amplitude;
+}
 
+SpectralCoefficients drawRandomField(const SpectralTransform& transform, RandomKey key, std::uint32_t stream,
+                                     const RandomFieldSpectrum& spectrum)
+{
+    const int T = transform.truncation();
+    const std::vector<double> amplitude = randomFieldAmplitudes(T, spectrum);
     SpectralCoefficients field = transform.makeCoefficients();
     for (int m = 0; m <= T; ++m) {
         for (int l = std::max(m, 1); l <= T; ++l) {
             const std::size_t k = transform.index(l, m);
-            field[k] = scale * amplitude[l] * gaussianDraw(key, stream, static_cast<std::uint32_t>(k), m == 0);
+            field[k] = amplitude[l] * gaussianDraw(key, stream, static_cast<std::uint32_t>(k), m == 0);
         }
     }
     return field;

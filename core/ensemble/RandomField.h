@@ -27,6 +27,10 @@ struct RandomFieldSpectrum {
 // f² over the sphere is ½ Σ_l Σ_m |c_lm|² counting ±m, so ½ Σ_{l≥1} (2l + 1) A_l².
 double expectedGridVariance(const std::vector<double>& amplitude);
 
+// The amplitude A_l (l = 0 … T, A_0 = 0) of the coefficients drawRandomField draws: E|c_lm|² = A_l²,
+// scaled so that the field's expected grid-point standard deviation is spectrum.standardDeviation.
+std::vector<double> randomFieldAmplitudes(int truncation, const RandomFieldSpectrum& spectrum);
+
 // A standard complex normal deviate from the counter (stream, index) under key: Box–Muller of
 // threefry2x32(key, (stream, index)). E|z|² = 1; with `real` (order m = 0) the imaginary part is 0
 // and the real part N(0, 1).

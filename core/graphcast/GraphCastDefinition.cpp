@@ -103,7 +103,8 @@ PreparedModel prepare(const RunSpec& spec)
         prepared.notes.push_back("graph cache: " + cached.note);
     }
     setup.graphs = cached.graphs;
-    setup.perturbation = {spec.seed, spec.graphcast.perturbationScale, spec.graphcast.perturbationLengthScale};
+    setup.perturbation = {spec.seed, spec.graphcast.perturbationScale, spec.graphcast.perturbationLengthScale,
+                          spec.graphcast.perturbationPairs};
     const std::string description = setup.checkpoint.description;
     const std::string license = setup.checkpoint.license;
     auto model = std::make_unique<GraphCastModel>(std::move(setup));
@@ -112,14 +113,22 @@ PreparedModel prepare(const RunSpec& spec)
     prepared.initialCondition = assembled.sources + ", inputs at " +
                                 formatTime(model->initialTime() - GraphCastPredictor::stepSeconds) + " and " +
                                 prepared.initialTime;
-    char text[512];
+    char text[1024];
     if (spec.graphcast.perturbationScale > 0.0) {
         std::snprintf(text, sizeof text,
-                      "member 0 is the control; members 1… add to every state variable on every level (not "
-                      "precipitation) a smooth random field, Matern-like spectrum with L = %g km, of %g times the "
-                      "checkpoint's diffs_stddev_by_level, the same at both input times; member m draws from "
-                      "fold_in(PRNGKey(seed), m), Threefry-2x32 as JAX",
-                      spec.graphcast.perturbationLengthScale / 1000.0, spec.graphcast.perturbationScale);
+                      "member 0 is the control; members 1… add smooth random fields (Matern-like spectrum, L = %g "
+                      "km, T%d): per level a streamfunction gives the wind and, by linear balance, the geopotential "
+                      "(grid-point standard deviation %g times the geopotential's diffs_stddev_by_level); "
+                      "temperature, vertical velocity and specific humidity independent, %g times their "
+                      "diffs_stddev_by_level, humidity clipped at 0; 2 m temperature, 10 m wind and mean-sea-level "
+                      "pressure (density %.3f kg m-3 times geopotential) from the lowest level; the same at both "
+                      "input times; member m draws from fold_in(PRNGKey(seed), m), Threefry-2x32 as JAX%s",
+                      spec.graphcast.perturbationLengthScale / 1000.0, model->perturbationGenerator()->truncation(),
+                      spec.graphcast.perturbationScale, spec.graphcast.perturbationScale,
+                      model->perturbationGenerator()->surfaceDensity(),
+                      spec.graphcast.perturbationPairs
+                          ? "; +/- pairs: members 2k-1 and 2k start from +p and -p of the draw of member 2k-1"
+                          : "");
         prepared.perturbations = text;
     } else {
         prepared.perturbations = "none: every member is the control (GraphCast is deterministic)";
@@ -146,6 +155,7 @@ nlohmann::json settingsToJson(const RunSpec& spec)
         {"statics", spec.graphcast.staticsFile},
         {"perturbation_scale", spec.graphcast.perturbationScale},
         {"perturbation_length_scale_m", spec.graphcast.perturbationLengthScale},
+        {"perturbation_pairs", spec.graphcast.perturbationPairs},
     };
 }
 
@@ -159,6 +169,7 @@ void settingsFromJson(const nlohmann::json& json, RunSpec& spec)
     spec.graphcast.staticsFile = json.value("statics", std::string());
     spec.graphcast.perturbationScale = json.value("perturbation_scale", 0.0);
     spec.graphcast.perturbationLengthScale = json.value("perturbation_length_scale_m", 5e5);
+    spec.graphcast.perturbationPairs = json.value("perturbation_pairs", false);
 }
 
 }  // namespace

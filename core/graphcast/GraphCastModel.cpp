@@ -1,11 +1,9 @@
 #include "graphcast/GraphCastModel.h"
 
-#include "ensemble/RandomField.h"
 #include "ensemble/Threefry.h"
 #include "graphcast/ChannelLayout.h"
 #include "graphcast/GraphCastForcings.h"
 #include "run/InputError.h"
-#include "spectral/SpectralTransform.h"
 
 #include <algorithm>
 #include <cmath>
@@ -44,48 +42,6 @@ const std::map<std::string, CfName>& cfNames()
         {"toa_incident_solar_radiation", {"toa_incoming_shortwave_flux", "J m-2"}},
     };
     return names;
-}
-
-// A smooth random field of unit grid-point standard deviation on GraphCast's grid: drawn
-// spectrally on a Gaussian grid (the shallow-water model's generator) and interpolated bilinearly
-// (latitude clamped beyond the outermost Gaussian rows, longitude periodic).
-std::vector<float> smoothRandomField(const SpectralTransform& transform, TransformWorkspace& workspace, RandomKey key,
-                                     std::uint32_t stream, double lengthScale, const LatLonGrid& grid)
-{
-    const RandomFieldSpectrum spectrum{1.0, lengthScale, 4.0, false};
-    GridValues gaussian;
-    transform.synthesize(drawRandomField(transform, key, stream, spectrum), gaussian, workspace);
-    const GaussianGrid& g = transform.grid();
-    std::vector<float> values(grid.points());
-    for (std::size_t j = 0; j < grid.latitudes.size(); ++j) {
-        // Gaussian latitudes run north to south.
-        const double latitude = grid.latitudes[j];
-        int north = 0;
-        while (north + 1 < g.nlat && g.latitudeDegrees[static_cast<std::size_t>(north + 1)] >= latitude) {
-            ++north;
-        }
-        const int south = std::min(north + 1, g.nlat - 1);
-        const double latitudeNorth = g.latitudeDegrees[static_cast<std::size_t>(north)];
-        const double latitudeSouth = g.latitudeDegrees[static_cast<std::size_t>(south)];
-        double towardsSouth = south == north ? 0.0 : (latitudeNorth - latitude) / (latitudeNorth - latitudeSouth);
-        towardsSouth = std::clamp(towardsSouth, 0.0, 1.0);
-        for (std::size_t i = 0; i < grid.longitudes.size(); ++i) {
-            const double position =
-                std::fmod(grid.longitudes[i] / 360.0 * g.nlon + g.nlon, static_cast<double>(g.nlon));
-            const int west = static_cast<int>(std::floor(position)) % g.nlon;
-            const int east = (west + 1) % g.nlon;
-            const double towardsEast = position - std::floor(position);
-            auto at = [&](int row, int column) {
-                return gaussian[static_cast<std::size_t>(row) * static_cast<std::size_t>(g.nlon) +
-                                static_cast<std::size_t>(column)];
-            };
-            const double northValue = (1.0 - towardsEast) * at(north, west) + towardsEast * at(north, east);
-            const double southValue = (1.0 - towardsEast) * at(south, west) + towardsEast * at(south, east);
-            values[j * grid.longitudes.size() + i] =
-                static_cast<float>((1.0 - towardsSouth) * northValue + towardsSouth * southValue);
-        }
-    }
-    return values;
 }
 
 void putBytes(std::vector<std::byte>& out, const void* data, std::size_t size)
@@ -254,6 +210,10 @@ GraphCastModel::GraphCastModel(GraphCastSetup setup)
     for (const std::string& name : task.targetVariables) {
         schema_.variables.push_back(graphCastOutputVariable(name, isAtmosphericVariable(name)));
     }
+    if (perturbation_.scale > 0.0) {
+        generator_ = std::make_unique<const BalancedPerturbation>(grid, task.pressureLevels, perturbationAmplitudes(),
+                                                                  perturbation_.lengthScale);
+    }
     const ModelConfig& config = checkpoint.modelConfig;
     dataset_ = std::make_unique<const Dataset>(std::move(setup.dataset));
     forcings_ = datasetForcings(*dataset_, task);
@@ -284,57 +244,63 @@ std::unique_ptr<ModelWorkspace> GraphCastModel::makeWorkspace() const
 std::unique_ptr<MemberState> GraphCastModel::initialState(int member) const
 {
     auto state = std::make_unique<GraphCastState>(control_);
-    if (member > 0 && perturbation_.scale > 0.0) {
+    if (member > 0 && generator_) {
         perturb(*state, member);
     }
     return state;
 }
 
+PerturbationAmplitudes GraphCastModel::perturbationAmplitudes() const
+{
+    // scale × diffs_stddev_by_level at the task's levels; a variable that is not an input and a
+    // target, or has no statistics at a level, stays unperturbed there.
+    const TaskConfig& task = predictor_->task();
+    auto perLevel = [&](const std::string& name) {
+        std::vector<double> amplitudes(task.pressureLevels.size(), 0.0);
+        const auto found = statistics_.diffsStddev.find(name);
+        const auto& inputs = control_.inputs.back().variables;
+        if (found == statistics_.diffsStddev.end() || !inputs.contains(name) ||
+            !control_.latest.variables.contains(name)) {
+            return amplitudes;
+        }
+        for (std::size_t l = 0; l < task.pressureLevels.size(); ++l) {
+            const auto at = std::find(statistics_.levels.begin(), statistics_.levels.end(), task.pressureLevels[l]);
+            const auto index = static_cast<std::size_t>(at - statistics_.levels.begin());
+            if (index < found->second.size()) {
+                amplitudes[l] = perturbation_.scale * found->second[index];
+            }
+        }
+        return amplitudes;
+    };
+    return {perLevel("geopotential"), perLevel("temperature"), perLevel("vertical_velocity"),
+            perLevel("specific_humidity")};
+}
+
 void GraphCastModel::perturb(GraphCastState& state, int member) const
 {
-    const LatLonGrid& grid = predictor_->grid();
-    const std::size_t points = grid.points();
-    // T85 resolves the 500 km default length scale; coarser grids need no more.
-    const SpectralTransform transform(85);
-    TransformWorkspace workspace(transform, 1);
-    const RandomKey key = memberKey(perturbation_.seed, static_cast<std::uint32_t>(member));
-    const std::vector<int>& levels = predictor_->task().pressureLevels;
-    std::uint32_t variableIndex = 0;
-    for (const std::string& name : predictor_->task().targetVariables) {
-        ++variableIndex;
-        // Precipitation is bounded below and no state variable; forcings are not perturbed.
-        const auto found = statistics_.diffsStddev.find(name);
-        if (name == "total_precipitation_6hr" || found == statistics_.diffsStddev.end() ||
-            !state.inputs.back().variables.contains(name)) {
-            continue;
-        }
-        const bool onLevels = isAtmosphericVariable(name);
-        const std::size_t levelCount = onLevels ? levels.size() : 1;
-        for (std::size_t l = 0; l < levelCount; ++l) {
-            std::size_t statisticsLevel = 0;
-            if (onLevels) {
-                const auto at = std::find(statistics_.levels.begin(), statistics_.levels.end(), levels[l]);
-                statisticsLevel = static_cast<std::size_t>(at - statistics_.levels.begin());
-            }
-            if (statisticsLevel >= found->second.size()) {
+    // Pairs: members 2k − 1 and 2k share the draw of member 2k − 1 with opposite signs, so member
+    // 2k − 1 is the same with or without pairs.
+    const bool negative = perturbation_.pairs && member % 2 == 0;
+    const int drawn = negative ? member - 1 : member;
+    const Fields perturbation = generator_->draw(memberKey(perturbation_.seed, static_cast<std::uint32_t>(drawn)));
+    auto apply = [&](Fields& fields) {
+        for (const auto& [name, values] : perturbation.variables) {
+            const auto found = fields.variables.find(name);
+            if (found == fields.variables.end() || found->second.size() != values.size()) {
                 continue;
             }
-            const double amplitude = perturbation_.scale * found->second[statisticsLevel];
-            const std::vector<float> noise =
-                smoothRandomField(transform, workspace, key, variableIndex * 1000u + static_cast<std::uint32_t>(l),
-                                  perturbation_.lengthScale, grid);
-            for (Fields& input : state.inputs) {
-                std::vector<float>& values = input.variables.at(name);
-                for (std::size_t i = 0; i < points; ++i) {
-                    values[l * points + i] += static_cast<float>(amplitude * noise[i]);
-                }
-            }
-            std::vector<float>& latest = state.latest.variables.at(name);
-            for (std::size_t i = 0; i < points; ++i) {
-                latest[l * points + i] += static_cast<float>(amplitude * noise[i]);
+            std::vector<float>& target = found->second;
+            const bool nonNegative = name == "specific_humidity";
+            for (std::size_t i = 0; i < values.size(); ++i) {
+                const float value = negative ? target[i] - values[i] : target[i] + values[i];
+                target[i] = nonNegative ? std::max(value, 0.0f) : value;
             }
         }
+    };
+    for (Fields& input : state.inputs) {
+        apply(input);
     }
+    apply(state.latest);
 }
 
 GraphCastModel::PreparedStep GraphCastModel::prepareStep(const GraphCastState& state) const

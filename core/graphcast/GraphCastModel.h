@@ -6,6 +6,7 @@
 // deterministic: members differ only by their initial perturbations, drawn from each member's key;
 // member 0 is the unperturbed control.
 
+#include "graphcast/BalancedPerturbation.h"
 #include "graphcast/GraphCastInitialState.h"
 #include "graphcast/GraphCastPredictor.h"
 #include "graphcast/GraphCastTypes.h"
@@ -28,13 +29,17 @@ public:
     std::int64_t validTime = 0;  // of the newest input, seconds since 1970-01-01 UTC
 };
 
-// How members' initial states differ: smooth random fields (Matérn-like spectrum on a Gaussian
-// grid, interpolated to the model's grid), scale × diffs_stddev per variable and level, the same
-// at both input times; member m draws from fold_in(PRNGKey(seed), m).
+// How members' initial states differ (BalancedPerturbation.h): per level a streamfunction whose
+// winds and linearly balanced geopotential (scale × the geopotential's diffs_stddev) are added
+// together, independent fields for temperature, vertical velocity and humidity (scale × their
+// diffs_stddev; humidity clipped at 0), surface fields from the lowest level; the same at both
+// input times. Member 0 is the control. Member m draws from fold_in(PRNGKey(seed), m); with
+// pairs, members 2k − 1 and 2k take +p and −p of the draw of key 2k − 1.
 struct GraphCastPerturbation {
     std::uint64_t seed = 0;
     double scale = 0.0;        // times diffs_stddev_by_level; 0: members equal the control
     double lengthScale = 5e5;  // m
+    bool pairs = false;
 };
 
 struct GraphCastSetup {
@@ -66,6 +71,8 @@ public:
     std::unique_ptr<MemberState> deserialize(std::span<const std::byte> bytes) const override;
 
     const GraphCastPredictor& predictor() const { return *predictor_; }
+    // Null when the scale is 0.
+    const BalancedPerturbation* perturbationGenerator() const { return generator_.get(); }
     std::int64_t initialTime() const { return control_.validTime; }
 
     // A step in the two parts around the network, for executors that run the network themselves
@@ -89,6 +96,7 @@ public:
 private:
     void step(GraphCastState& state) const;
     void perturb(GraphCastState& state, int member) const;
+    PerturbationAmplitudes perturbationAmplitudes() const;
 
     std::unique_ptr<GraphCastPredictor> predictor_;
     std::shared_ptr<const Checkpoint> checkpoint_;
@@ -99,6 +107,7 @@ private:
     GraphCastPredictor::ForcingSource forcings_;
     NormalizationStats statistics_;
     GraphCastPerturbation perturbation_;
+    std::unique_ptr<const BalancedPerturbation> generator_;
     Fields statics_;
     GraphCastState control_;
     OutputSchema schema_;

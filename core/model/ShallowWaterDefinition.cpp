@@ -92,13 +92,15 @@ std::string describePerturbations(const RunSpec& spec)
     std::snprintf(text, sizeof text,
                   "initial random fields on the sphere with a Matern-like spectrum (l(l+1) + (a/L)^2)^(-alpha/2), "
                   "L = %g km, alpha = %g: relative vorticity %g s-1 (the Laplacian of such a streamfunction; "
-                  "height kept in nonlinear balance) and height %g m (grid-point standard deviations); member m "
-                  "draws from fold_in(PRNGKey(seed), m), Threefry-2x32 as JAX",
+                  "height kept in nonlinear balance) and height %g m (grid-point standard deviations); member 0 "
+                  "is the unperturbed control, member m >= 1 draws from fold_in(PRNGKey(seed), m), Threefry-2x32 "
+                  "as JAX",
                   spec.perturbLengthScale / 1000.0, spec.perturbSmoothness, spec.perturbVorticity, spec.perturbHeight);
     std::string description = text;
     if (spec.skebAmplitude > 0.0) {
         std::snprintf(text, sizeof text,
-                      "; stochastic backscatter: AR(1) streamfunction pattern, decorrelation %g h, wavenumber scale "
+                      "; stochastic backscatter on every member, the control too: AR(1) streamfunction pattern, "
+                      "decorrelation %g h, wavenumber scale "
                       "%d, vorticity forcing %g s-2, step n drawn from fold_in(member key, n)",
                       spec.skebDecorrelation / 3600.0, spec.skebWavenumber, spec.skebAmplitude);
         description += text;

@@ -299,7 +299,9 @@ std::unique_ptr<MemberState> ShallowWaterModel::initialState(int member) const
     if (forcing_) {
         state->pattern = forcing_->initialPattern(key);
     }
-    if (perturbation_.active()) {
+    // Member 0 is the unperturbed control (ECMWF ENS's convention), so a 1-member run is the
+    // control forecast and members 1… are the perturbed ones whatever the ensemble size.
+    if (perturbation_.active() && member > 0) {
         PrognosticFields& fields = state->current;
         if (perturbation_.vorticity.standardDeviation > 0.0) {
             const SpectralCoefficients vorticity =

@@ -25,6 +25,8 @@ struct GraphCastSettings {
     // checkpoint's diffs_stddev_by_level per variable and level; member 0 is the control.
     double perturbationScale = 0.1;
     double perturbationLengthScale = 5e5;  // m
+    // ± pairs: members 2k − 1 and 2k start from the control plus and minus the same perturbation.
+    bool perturbationPairs = false;
 };
 
 // Everything that defines a forecast run: the GUI edits it, the CLI parses it, the NetCDF

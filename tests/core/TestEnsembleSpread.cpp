@@ -116,6 +116,19 @@ private slots:
         QVERIFY(std::memcmp(first.data(), second.data(), first.size() * sizeof(Complex)) == 0);
     }
 
+    // Member 0 is the control: with perturbations on, it starts bitwise from the unperturbed
+    // state (so a 1-member run is the control forecast); member 1 does not.
+    void memberZeroIsTheUnperturbedControl()
+    {
+        const PreparedModel perturbed = prepareModel(galewskySpec(1e-6));
+        const PreparedModel unperturbed = prepareModel(galewskySpec(0.0));
+        auto control = perturbed.model->initialState(0);
+        auto reference = unperturbed.model->initialState(0);
+        QVERIFY(perturbed.model->serialize(*control) == unperturbed.model->serialize(*reference));
+        QVERIFY(perturbed.model->serialize(*perturbed.model->initialState(1)) !=
+                unperturbed.model->serialize(*reference));
+    }
+
     void memberStartDependsOnlyOnSeedAndIndex()
     {
         // Two models built apart (as two runs, or two workers) give member 3 the same bits;

@@ -113,6 +113,7 @@ private slots:
         spec.graphcast.statistics = "stats";
         spec.graphcast.perturbationScale = 0.25;
         spec.graphcast.perturbationLengthScale = 7e5;
+        spec.graphcast.perturbationPairs = true;
         const nlohmann::json json = toJson(spec);
         QCOMPARE(json.at("model").get<std::string>(), std::string("graphcast"));
         QVERIFY(json.contains("graphcast") && !json.contains("shallow-water"));
@@ -122,6 +123,7 @@ private slots:
         QCOMPARE(back.graphcast.statistics, spec.graphcast.statistics);
         QCOMPARE(back.graphcast.perturbationScale, 0.25);
         QCOMPARE(back.graphcast.perturbationLengthScale, 7e5);
+        QCOMPARE(back.graphcast.perturbationPairs, true);
         QCOMPARE(toJson(back), json);
         nlohmann::json unknown = json;
         unknown["model"] = "pangu";
