@@ -320,18 +320,35 @@ ColourLimits ForecastProducts::limits(const std::string& field, Product product)
         result = ColourLimits{0.0, 1.0};
     } else if (field == windSpeedField && has("u_min") && has("u_max") && has("v_min") && has("v_max") &&
                product != Product::Spread) {
-        // No member is faster than the fastest u and v together, and neither is the mean.
+        // No member is faster than the fastest u and v together, and neither is the mean. A time
+        // whose statistics are not written (a running or cancelled forecast) counts with the
+        // speeds of the members written there, so the limits come from written data only.
         double fastest = 0.0;
+        bool written = false;
         for (int t = 0; t < times; ++t) {
+            bool statisticsWritten = false;
             for (const char* name : {"u_min", "u_max", "v_min", "v_max"}) {
                 for (const float value : file_->read(name, t)) {
                     if (std::isfinite(value)) {
-                        fastest = std::max(fastest, static_cast<double>(std::abs(value)));
+                        statisticsWritten = true;
+                        fastest = std::max(fastest, std::abs(value) * std::sqrt(2.0));
+                    }
+                }
+            }
+            written = written || statisticsWritten;
+            for (int m = 0; !statisticsWritten && hasMembers(field) && m < static_cast<int>(file_->members().size());
+                 ++m) {
+                for (const float value : memberValues(field, t, m)) {
+                    if (std::isfinite(value)) {
+                        written = true;
+                        fastest = std::max(fastest, static_cast<double>(value));
                     }
                 }
             }
         }
-        result = ColourLimits{0.0, std::max(fastest * std::sqrt(2.0), 1e-6)};
+        if (written) {
+            result = ColourLimits{0.0, std::max(fastest, 1e-6)};
+        }
     } else if (field == windSpeedField && product == Product::Spread && has("u_spread") && has("v_spread")) {
         // The spread of the speeds is at most that of the vectors: √(σu² + σv²).
         std::vector<float> bound;
@@ -345,9 +362,22 @@ ColourLimits ForecastProducts::limits(const std::string& field, Product product)
             include(bound, false);
         }
     } else if (product == Product::Member && field != windSpeedField && has(field + "_min") && has(field + "_max")) {
+        // A time whose statistics are not written (a running or cancelled forecast) counts with
+        // the members written there, so the limits come from written data only.
+        const auto anyWritten = [](const std::vector<float>& values) {
+            return std::any_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+        };
         for (int t = 0; t < times; ++t) {
-            include(file_->read(field + "_min", t), symmetric);
-            include(file_->read(field + "_max", t), symmetric);
+            const std::vector<float> lowest = file_->read(field + "_min", t);
+            const std::vector<float> highest = file_->read(field + "_max", t);
+            if (anyWritten(lowest) || anyWritten(highest)) {
+                include(lowest, symmetric);
+                include(highest, symmetric);
+                continue;
+            }
+            for (int m = 0; hasMembers(field) && m < static_cast<int>(file_->members().size()); ++m) {
+                include(memberValues(field, t, m), symmetric);
+            }
         }
     } else {
         for (int t = 0; t < times; ++t) {
@@ -492,7 +522,15 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
         missing = missing || !written(field);
     }
     if (missing) {
-        productText += productText.empty() ? "not written yet" : " (not all written yet)";
+        // A running forecast will write it; a finished one (cancelled, members failed) never will.
+        const std::string& status = file_->runStatus();
+        const std::string why = status.empty() || status == "running" ? "not written yet"
+                                : status == "complete"                ? "missing"
+                                                       : "not computed: run " + status.substr(0, status.find(':'));
+        productText +=
+            productText.empty()
+                ? why
+                : " (" + std::string(status.empty() || status == "running" ? "not all written yet" : why) + ")";
     }
     content.title =
         fieldLabel + (productText.empty() ? "" : " — " + productText) + " — " + timeLabel(request.timeIndex);
