@@ -457,7 +457,10 @@ void MainWindow::resumeRun()
         return;
     }
     // Where it runs may change; what it computes comes from the manifest.
-    RunSpec placement = runPanel_->spec().value_or(RunSpec{});
+    RunSpec placement;
+    if (const std::optional<RunSpec> panel = runPanel_->spec()) {
+        placement = *panel;
+    }
     placement.outputPath = path.toStdString();
     beginRun(placement, std::move(manifest));
 }

@@ -122,17 +122,24 @@ bool RunController::start(const RunSpec& spec, std::optional<RunManifest> resume
             if (settleUnfinishedMembers(latest) || pending) {
                 post([this, report = latest] { emit progress(report); });
             }
-            post([this, result] { emit finished(result); });
+            // Not running from the moment it says so: a run started from a receiver of finished()
+            // (Run or Resume pressed at once) is not refused; start() waits for the thread's last steps.
+            post([this, result] {
+                running_ = false;
+                emit finished(result);
+            });
         } catch (const InputError& error) {
-            post([this, message = QString::fromStdString(error.what())] { emit failed(message); });
+            post([this, message = QString::fromStdString(error.what())] {
+                running_ = false;
+                emit failed(message);
+            });
         } catch (const std::exception& error) {
             post([this, message = "The run stopped on an error: " + QString::fromStdString(error.what())] {
+                running_ = false;
                 emit failed(message);
             });
         }
     });
-    connect(
-        worker_, &QThread::finished, this, [this] { running_ = false; }, Qt::QueuedConnection);
     worker_->start();
     return true;
 }

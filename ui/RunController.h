@@ -39,6 +39,7 @@ public:
     // Cancels a run still going and waits for its worker to stop.
     ~RunController() override;
 
+    // From start() until finished() or failed() is emitted: a receiver of those may start the next run.
     bool isRunning() const { return running_; }
     // Starts a run; false (and nothing started) while another is going. With `resume`, the
     // interrupted run its manifest records is continued (spec.outputPath and the placement of

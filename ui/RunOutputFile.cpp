@@ -44,11 +44,11 @@ bool canResume(const ForecastFile& file)
         return false;
     }
     try {
-        readRunManifest(file.path());
+        const RunManifest manifest = readRunManifest(file.path());
+        return manifest.spec.members > 0;
     } catch (const std::exception&) {
         return false;
     }
-    return true;
 }
 
 void leaveFilesUnlocked()
