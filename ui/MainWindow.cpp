@@ -5,6 +5,7 @@
 #include "run/RunManifest.h"
 #include "run/RunSpec.h"
 #include "ui/DevicesPanel.h"
+#include "ui/GuiWording.h"
 #include "ui/MemberGrid.h"
 #include "ui/PlumeWidget.h"
 #include "ui/ProductPanel.h"
@@ -569,7 +570,7 @@ void MainWindow::runFailed(const QString& message)
     setRunning(false);
     closeForecastIf(runningOutput_);
     runningOutput_.clear();
-    showError("Run failed", message);
+    showError("Run failed", withoutCommandLineFlags(message.toStdString()));
     emit runFinished("failed: " + message);
 }
 

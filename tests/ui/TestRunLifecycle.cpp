@@ -104,6 +104,7 @@ class TestRunLifecycle : public QObject {
 
     QTemporaryDir folder_;
     std::unique_ptr<MainWindow> window_;
+    QString other_;  // a forecast to show instead, so that the window lets go of a file
 
     QString title() const { return QString::fromStdString(window_->globe()->scene().content().title); }
 
@@ -122,6 +123,8 @@ private slots:
     {
         QStandardPaths::setTestModeEnabled(true);
         QSettings().clear();
+        other_ = folder_.filePath("other.nc");
+        fixture::write(other_.toStdString());
         const OpenGLReport report = checkOpenGL();
         QVERIFY2(report.sufficient, qPrintable(report.message));
         window_ = std::make_unique<MainWindow>(GlobeWidget::Backend::OffscreenImage);
@@ -309,6 +312,18 @@ private slots:
             QVERIFY(child<QPushButton>(again.runPanel(), "resumeButton")->isVisibleTo(again.runPanel()));
         }
 
+        // A run whose program ended while it ran (a crash, a power cut) says "running" and keeps its
+        // manifest: Resume is offered for it too, and not for a finished forecast.
+        QVERIFY(window_->openForecast(other_));
+        QVERIFY(!child<QPushButton>(window_->runPanel(), "resumeButton")->isVisibleTo(window_->runPanel()));
+        {
+            int ncid = 0;
+            QCOMPARE(nc_open(output.toUtf8().constData(), NC_WRITE, &ncid), NC_NOERR);
+            QCOMPARE(nc_put_att_text(ncid, NC_GLOBAL, "run_status", 7, "running"), NC_NOERR);
+            QCOMPARE(nc_close(ncid), NC_NOERR);
+        }
+        QVERIFY(window_->openForecast(output));
+
         // Defect 3: Resume is offered, and continues the run to a complete forecast.
         auto* resume = child<QPushButton>(window_->runPanel(), "resumeButton");
         QVERIFY(resume->isVisibleTo(window_->runPanel()) && resume->isEnabled());
@@ -354,7 +369,7 @@ private slots:
         QVERIFY2(cli.exitCode() == 0, cli.readAll().constData());
         // This process holds the file open (HDF5 shares one handle per file in a process): the
         // window lets go of it before it is read again.
-        QVERIFY(window_->openForecast(folder_.filePath("followed.nc")));
+        QVERIFY(window_->openForecast(other_));
         QCOMPARE(ForecastFile(output.toStdString()).runStatus(), std::string("complete"));
     }
 
