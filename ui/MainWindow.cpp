@@ -2,12 +2,15 @@
 
 #include "Version.h"
 #include "run/InputError.h"
+#include "run/RunManifest.h"
 #include "run/RunSpec.h"
 #include "ui/DevicesPanel.h"
+#include "ui/GuiWording.h"
 #include "ui/MemberGrid.h"
 #include "ui/PlumeWidget.h"
 #include "ui/ProductPanel.h"
 #include "ui/RunController.h"
+#include "ui/RunOutputFile.h"
 #include "ui/RunPanel.h"
 #include "ui/TimeBar.h"
 #include "viz/Coastlines.h"
@@ -118,6 +121,8 @@ MainWindow::MainWindow(GlobeWidget::Backend backend, QWidget* parent) : QMainWin
     runController_ = new RunController(this);
     connect(runPanel_, &RunPanel::runRequested, this, &MainWindow::startRun);
     connect(runPanel_, &RunPanel::cancelRequested, runController_, &RunController::cancel);
+    connect(runPanel_, &RunPanel::resumeRequested, this, &MainWindow::resumeRun);
+    connect(runController_, &RunController::outputTimeCompleted, this, &MainWindow::followRunningForecast);
     connect(cancelButton_, &QPushButton::clicked, runController_, &RunController::cancel);
     connect(runController_, &RunController::progress, this, &MainWindow::showProgress);
     connect(runController_, &RunController::finished, this, &MainWindow::runEnded);
@@ -225,6 +230,7 @@ bool MainWindow::openForecast(const QString& path)
                             " members · " + QString::number(times.size()) + " times" +
                             (status.isEmpty() ? QString() : " · " + status));
     setWindowTitle(QFileInfo(path).fileName() + " — Spreadcast");
+    runPanel_->setResumable(canResume(*file_) ? path : QString());
     updateView();
     emit forecastOpened(path);
     return true;
@@ -430,29 +436,66 @@ void MainWindow::exportNetcdfDialog()
 
 void MainWindow::startRun(const RunSpec& spec)
 {
-    // HDF5 cannot write a file that this process holds open for reading.
-    if (file_ && QFileInfo(QString::fromStdString(file_->path())).absoluteFilePath() ==
-                     QFileInfo(QString::fromStdString(spec.outputPath)).absoluteFilePath()) {
-        productPanel_->setProducts(nullptr);
-        plumeWidget_->setPlume(std::nullopt);
-        plumePoint_.reset();
-        products_.reset();
-        file_.reset();
-        timeBar_->setTimes({});
+    const QString output = QString::fromStdString(spec.outputPath);
+    if (!confirmOverwrite(this, output, file_ && samePath(QString::fromStdString(file_->path()), output))) {
+        statusBar()->showMessage("Run not started: " + output + " is kept", 10000);
+        return;
     }
-    memberGrid_->clear();
-    devicesPanel_->clear();
     QSettings settings;
     settings.setValue("run/spec", QByteArray::fromStdString(toJson(spec).dump()));
     settings.setValue("run/threads", spec.threads);
-    if (!runController_->start(spec)) {
+    beginRun(spec, std::nullopt);
+}
+
+void MainWindow::resumeRun()
+{
+    const QString path = runPanel_->resumablePath();
+    std::optional<RunManifest> manifest;
+    try {
+        manifest = readRunManifest(path.toStdString());
+    } catch (const std::exception& error) {
+        showError("Cannot resume the run", QString::fromStdString(error.what()));
+        return;
+    }
+    // Where it runs may change; what it computes comes from the manifest.
+    RunSpec placement;
+    if (const std::optional<RunSpec> panel = runPanel_->spec()) {
+        placement = *panel;
+    }
+    placement.outputPath = path.toStdString();
+    beginRun(placement, std::move(manifest));
+}
+
+void MainWindow::closeForecastIf(const QString& path)
+{
+    if (!file_ || !samePath(QString::fromStdString(file_->path()), path)) {
+        return;
+    }
+    productPanel_->setProducts(nullptr);
+    plumeWidget_->setPlume(std::nullopt);
+    plumePoint_.reset();
+    products_.reset();
+    file_.reset();
+    timeBar_->setTimes({});
+}
+
+void MainWindow::beginRun(const RunSpec& spec, std::optional<RunManifest> resume)
+{
+    const QString output = QString::fromStdString(spec.outputPath);
+    // HDF5 cannot write a file that this process holds open for reading.
+    closeForecastIf(output);
+    memberGrid_->clear();
+    devicesPanel_->clear();
+    const bool resuming = resume.has_value();
+    if (!runController_->start(spec, std::move(resume))) {
         showError("Run not started", "A run is going on already: wait for it or cancel it.");
         return;
     }
     setRunning(true);
-    runningOutput_ = QString::fromStdString(spec.outputPath);
-    sinceRefresh_.invalidate();
-    forecastLabel_->setText("Running " + runningOutput_);
+    runPanel_->setResumable(QString());
+    runningOutput_ = output;
+    newestCompletedTime_ = -1;
+    forecastLabel_->setText((resuming ? "Resuming " : "Running ") + runningOutput_);
 }
 
 void MainWindow::showProgress(const RunProgress& progress)
@@ -463,20 +506,25 @@ void MainWindow::showProgress(const RunProgress& progress)
         progressBar_->setValue(static_cast<int>(1000 * progress.memberStepsDone / progress.memberStepsTotal));
     }
     etaLabel_->setText(formatSeconds(progress.etaSeconds));
-    if (!runningOutput_.isEmpty() && (!sinceRefresh_.isValid() || sinceRefresh_.elapsed() >= refreshMilliseconds)) {
-        sinceRefresh_.start();
-        refreshRunningForecast();
-    }
 }
 
-void MainWindow::refreshRunningForecast()
+void MainWindow::followRunningForecast(int timeIndex)
 {
+    if (runningOutput_.isEmpty()) {
+        return;
+    }
+    // The view follows the newest complete time unless the person has gone back to an earlier one.
+    const bool following = !file_ || timeBar_->timeIndex() >= newestCompletedTime_;
+    newestCompletedTime_ = std::max(newestCompletedTime_, timeIndex);
+    // The time is in the file now (the aggregator publishes it after writing): read what is there.
     std::shared_ptr<const ForecastFile> file;
     try {
         file = std::make_shared<const ForecastFile>(runningOutput_.toStdString());
-    } catch (const InputError&) {
-        return;  // not readable yet: the next report tries again
+    } catch (const InputError& error) {
+        statusBar()->showMessage("Cannot show the running forecast: " + QString::fromStdString(error.what()), 10000);
+        return;
     }
+    products_.reset();
     file_ = std::move(file);
     products_ = std::make_unique<ForecastProducts>(file_);
     productPanel_->setProducts(products_.get());
@@ -484,11 +532,17 @@ void MainWindow::refreshRunningForecast()
     for (int t = 0; t < static_cast<int>(file_->leadHours().size()); ++t) {
         times << QString::fromStdString(products_->timeLabel(t));
     }
-    timeBar_->setTimes(times);
-    forecastLabel_->setText(
-        QString("Running %1 · %2 times written so far").arg(QFileInfo(runningOutput_).fileName()).arg(times.size()));
     quietErrors_ = true;
-    updateView();
+    timeBar_->setTimes(times);
+    forecastLabel_->setText(QString("Running %1 · %2 of %3 times complete")
+                                .arg(QFileInfo(runningOutput_).fileName())
+                                .arg(newestCompletedTime_ + 1)
+                                .arg(times.size()));
+    if (following && timeBar_->timeIndex() != newestCompletedTime_) {
+        timeBar_->setTimeIndex(newestCompletedTime_);  // updates the view
+    } else {
+        updateView();
+    }
     quietErrors_ = false;
 }
 
@@ -501,8 +555,12 @@ void MainWindow::runEnded(const RunResult& result)
     if (!result.failures.empty()) {
         showError("Some members failed", QString::fromStdString(describeFailures(result.failures)));
     }
-    if (QFileInfo::exists(QString::fromStdString(result.outputPath))) {
-        openForecast(QString::fromStdString(result.outputPath));
+    // The reader opened during the run shares the writer's HDF5 file, which was opened read-write:
+    // let it go, so that the file is closed and then opened afresh, read-only.
+    const QString output = QString::fromStdString(result.outputPath);
+    closeForecastIf(output);
+    if (QFileInfo::exists(output)) {
+        openForecast(output);
     }
     emit runFinished(status);
 }
@@ -510,8 +568,9 @@ void MainWindow::runEnded(const RunResult& result)
 void MainWindow::runFailed(const QString& message)
 {
     setRunning(false);
+    closeForecastIf(runningOutput_);
     runningOutput_.clear();
-    showError("Run failed", message);
+    showError("Run failed", withoutCommandLineFlags(message.toStdString()));
     emit runFinished("failed: " + message);
 }
 

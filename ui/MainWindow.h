@@ -3,10 +3,10 @@
 #include "ui/GlobeWidget.h"
 #include "viz/ForecastProducts.h"
 
-#include <QElapsedTimer>
 #include <QMainWindow>
 
 #include <memory>
+#include <optional>
 
 class QDockWidget;
 class QLabel;
@@ -22,6 +22,7 @@ class ProductPanel;
 class RunController;
 class RunPanel;
 class TimeBar;
+struct RunManifest;
 struct RunProgress;
 struct RunResult;
 struct RunSpec;
@@ -63,9 +64,6 @@ public:
     PlumeWidget* plumeWidget() const { return plumeWidget_; }
     RunController* runController() const { return runController_; }
 
-    // How often a running forecast's file is reopened to show the times written since.
-    static constexpr int refreshMilliseconds = 2000;
-
 signals:
     void forecastOpened(const QString& path);
     void runFinished(const QString& status);
@@ -78,12 +76,17 @@ private:
     void updateView();
     void showError(const QString& title, const QString& message);
     void startRun(const RunSpec& spec);
+    // The run lifecycle: a new run (asked before it overwrites a file), a resumed one, and the
+    // running forecast followed from the controller's output-time events.
+    void beginRun(const RunSpec& spec, std::optional<RunManifest> resume);
+    void resumeRun();
+    void followRunningForecast(int timeIndex);
+    // Lets go of the open forecast (its netCDF handle with it) when it is the file at `path`.
+    void closeForecastIf(const QString& path);
     void showProgress(const RunProgress& progress);
     void runEnded(const RunResult& result);
     void runFailed(const QString& message);
     void setRunning(bool running);
-    // During a run: reopens its output file so the times already written can be browsed.
-    void refreshRunningForecast();
     void openForecastDialog();
     void exportImageDialog();
     void exportPlumeDialog();
@@ -108,9 +111,9 @@ private:
     std::shared_ptr<const ForecastFile> file_;
     std::unique_ptr<ForecastProducts> products_;
     QString lastError_;
-    QString runningOutput_;       // the file a run is writing, empty when none
-    QElapsedTimer sinceRefresh_;  // since the running output was last reopened
-    bool quietErrors_ = false;    // product errors to the status bar, not a dialog
+    QString runningOutput_;         // the file a run is writing, empty when none
+    int newestCompletedTime_ = -1;  // of the running forecast, from its output-time events
+    bool quietErrors_ = false;      // product errors to the status bar, not a dialog
     double lastUpdateMilliseconds_ = 0.0;
 };
 

@@ -10,6 +10,41 @@
 #include <optional>
 
 namespace spreadcast {
+namespace {
+
+// A run that ended has no member under way: one that was (cancelled, or its device gave up) is
+// queued again, as a resumed run would find it. True when a status changed.
+bool settleUnfinishedMembers(RunProgress& progress)
+{
+    bool changed = false;
+    for (MemberStatus& status : progress.memberStatuses) {
+        if (status == MemberStatus::Running) {
+            status = MemberStatus::Queued;
+            changed = true;
+        }
+    }
+    for (DeviceTelemetry& device : progress.devices) {
+        changed = changed || device.running != 0;
+        device.running = 0;
+        device.currentMember = -1;
+    }
+    return changed;
+}
+
+}  // namespace
+
+RunSpec resumedSpec(const RunManifest& manifest, const RunSpec& placement)
+{
+    RunSpec resumed = manifest.spec;
+    resumed.outputPath = placement.outputPath;
+    resumed.threads = placement.threads;
+    resumed.devices = placement.devices;
+    resumed.batchSize = placement.batchSize;
+    resumed.segmentOutputs = placement.segmentOutputs;
+    resumed.speculate = placement.speculate;
+    resumed.watchdogSeconds = placement.watchdogSeconds;
+    return resumed;
+}
 
 RunController::RunController(QObject* parent) : QObject(parent)
 {
@@ -33,7 +68,7 @@ void RunController::cancel()
     }
 }
 
-bool RunController::start(const RunSpec& spec)
+bool RunController::start(const RunSpec& spec, std::optional<RunManifest> resume)
 {
     if (running_) {
         return false;
@@ -52,14 +87,28 @@ bool RunController::start(const RunSpec& spec)
     auto post = [this](auto emitOnGuiThread) {
         QMetaObject::invokeMethod(this, std::move(emitOnGuiThread), Qt::QueuedConnection);
     };
-    worker_ = QThread::create([this, spec, cancelFlag, post] {
+    worker_ = QThread::create([this, spec, resume = std::move(resume), cancelFlag, post]() mutable {
         try {
-            PreparedModel prepared = prepareModel(spec);
-            EnsembleRun run(spec, std::move(prepared));
-            post([this, outputPath = QString::fromStdString(spec.outputPath)] { emit started(outputPath); });
+            RunSpec runSpec = spec;
+            if (resume) {
+                runSpec = resumedSpec(*resume, spec);
+            }
+            PreparedModel prepared = prepareModel(runSpec);
+            EnsembleRun run(runSpec, std::move(prepared));
+            if (resume) {
+                run.resumeFrom(std::move(*resume));
+            }
+            // Called with the output locked: only post the event.
+            run.observeOutputTimes([this, post](const CompletedOutputTime& completed) {
+                post([this, time = completed.timeIndex, hours = completed.leadSeconds / 3600.0,
+                      members = completed.members] { emit outputTimeCompleted(time, hours, members); });
+            });
+            post([this, outputPath = QString::fromStdString(runSpec.outputPath)] { emit started(outputPath); });
             QElapsedTimer sinceLast;
             std::optional<RunProgress> pending;
+            RunProgress latest;
             auto observer = [&](const RunProgress& report) {
+                latest = report;
                 if (!sinceLast.isValid() || sinceLast.elapsed() >= progressInterval) {
                     sinceLast.restart();
                     pending.reset();
@@ -70,20 +119,27 @@ bool RunController::start(const RunSpec& spec)
             };
             const std::string history = QCoreApplication::applicationName().toStdString() + " (GUI run)";
             RunResult result = run.execute(observer, *cancelFlag, history);
-            if (pending) {
-                post([this, report = *pending] { emit progress(report); });
+            if (settleUnfinishedMembers(latest) || pending) {
+                post([this, report = latest] { emit progress(report); });
             }
-            post([this, result] { emit finished(result); });
+            // Not running from the moment it says so: a run started from a receiver of finished()
+            // (Run or Resume pressed at once) is not refused; start() waits for the thread's last steps.
+            post([this, result] {
+                running_ = false;
+                emit finished(result);
+            });
         } catch (const InputError& error) {
-            post([this, message = QString::fromStdString(error.what())] { emit failed(message); });
+            post([this, message = QString::fromStdString(error.what())] {
+                running_ = false;
+                emit failed(message);
+            });
         } catch (const std::exception& error) {
             post([this, message = "The run stopped on an error: " + QString::fromStdString(error.what())] {
+                running_ = false;
                 emit failed(message);
             });
         }
     });
-    connect(
-        worker_, &QThread::finished, this, [this] { running_ = false; }, Qt::QueuedConnection);
     worker_->start();
     return true;
 }

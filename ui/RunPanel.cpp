@@ -2,12 +2,14 @@
 
 #include "device/GpuInventory.h"
 #include "io/InitialConditionFile.h"
+#include "ui/GuiWording.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -103,6 +105,9 @@ QString durationText(double seconds)
     return QString::number(seconds, 'g', 12) + "s";
 }
 
+// .cdf and .netcdf are what Ferret, older Unidata tools and many archives call NetCDF files.
+const QString initialConditionFilter = "NetCDF files (*.nc *.nc4 *.cdf *.netcdf);;All files (*)";
+
 QString defaultOutputPath()
 {
     QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
@@ -128,14 +133,14 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
     }
     initialCondition_->setCurrentText("galewsky");
     auto* browse = new QToolButton;
+    browse->setObjectName("initialConditionBrowse");
     browse->setText("…");
     browse->setToolTip("Initial conditions from a CF NetCDF file (winds and height or geopotential)");
     connect(browse, &QToolButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, "Initial conditions", QString(),
-                                                          "NetCDF files (*.nc *.nc4);;All files (*)");
+        const QString path =
+            QFileDialog::getOpenFileName(this, "Initial conditions", QString(), initialConditionFilter);
         if (!path.isEmpty()) {
-            initialCondition_->addItem(path);
-            initialCondition_->setCurrentText(path);
+            addInitialConditionFile(path);
         }
     });
     auto* icRow = new QWidget;
@@ -144,14 +149,23 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
     icLayout->addWidget(initialCondition_, 1);
     icLayout->addWidget(browse);
     addField("initialCondition", "Initial condition", icRow, "A built-in test case, or a NetCDF file");
+    initialConditionNote_ = new QLabel;
+    initialConditionNote_->setObjectName("initialConditionNote");
+    initialConditionNote_->setWordWrap(true);
+    initialConditionNote_->setStyleSheet("color: #c0392b;");
+    initialConditionNote_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    initialConditionNote_->hide();
+    problemLabels_["initialCondition"]->parentWidget()->layout()->addWidget(initialConditionNote_);
     initialConditionTime_ = new QComboBox;
     initialConditionTime_->setObjectName("initialConditionTime");
     addField("initialConditionTime", "Start time", initialConditionTime_,
              "Which time of an initial-condition file to start from");
 
-    truncation_ = spinBox("truncation", 0, 100000, 85);
+    // Negative numbers are accepted by the boxes so that validate() refuses them with a message:
+    // a box limited to 0 … would silently read "-5" as 5.
+    truncation_ = spinBox("truncation", -100000, 100000, 85);
     addField("truncation", "Truncation T", truncation_, "Spectral resolution: T42 ≈ 2.8°, T85 ≈ 1.4°, T170 ≈ 0.7°");
-    members_ = spinBox("members", 0, 1000000, 8);
+    members_ = spinBox("members", -1000000, 1000000, 8);
     addField("members", "Ensemble size", members_, "Members, each from its own perturbed start");
     lead_ = lineEdit("lead", "6d", "6d, 36h");
     addField("lead", "Lead time", lead_, "How far ahead: 6d, 36h, 90m, or hours");
@@ -204,10 +218,13 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
 
     outputPath_ = lineEdit("outputPath", defaultOutputPath(), "forecast.nc");
     auto* save = new QToolButton;
+    save->setObjectName("outputBrowse");
     save->setText("…");
     connect(save, &QToolButton::clicked, this, [this] {
+        // The question whether to overwrite an existing file comes when Run is pressed.
         const QString path =
-            QFileDialog::getSaveFileName(this, "Forecast file", outputPath_->text(), "NetCDF files (*.nc)");
+            QFileDialog::getSaveFileName(this, "Forecast file", outputPath_->text(), "NetCDF files (*.nc)", nullptr,
+                                         QFileDialog::DontConfirmOverwrite);
         if (!path.isEmpty()) {
             outputPath_->setText(path);
         }
@@ -223,6 +240,7 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
     general->setObjectName("generalProblem");
     general->setWordWrap(true);
     general->setStyleSheet("color: #c0392b;");
+    general->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     general->hide();
     problemLabels_["general"] = general;
     outer->addWidget(general);
@@ -234,6 +252,11 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
     cancel_ = new QPushButton("Cancel");
     cancel_->setObjectName("cancelButton");
     cancel_->setEnabled(false);
+    resume_ = new QPushButton("Resume");
+    resume_->setObjectName("resumeButton");
+    resume_->setToolTip("Continue the interrupted run: only its unfinished members are computed");
+    resume_->hide();
+    buttons->addWidget(resume_);
     buttons->addStretch();
     buttons->addWidget(cancel_);
     buttons->addWidget(run_);
@@ -247,13 +270,18 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
         }
     });
     connect(cancel_, &QPushButton::clicked, this, &RunPanel::cancelRequested);
+    connect(resume_, &QPushButton::clicked, this, [this] {
+        if (!running_ && !resumablePath_.isEmpty()) {
+            emit resumeRequested();
+        }
+    });
     for (QLineEdit* edit : findChildren<QLineEdit*>()) {
         connect(edit, &QLineEdit::textChanged, this, &RunPanel::revalidate);
     }
     for (QSpinBox* box : findChildren<QSpinBox*>()) {
         connect(box, &QSpinBox::valueChanged, this, &RunPanel::revalidate);
     }
-    connect(initialCondition_, &QComboBox::currentTextChanged, this, [this] {
+    connect(initialCondition_, &QComboBox::currentIndexChanged, this, [this] {
         listInitialConditionTimes();
         revalidate();
     });
@@ -275,6 +303,8 @@ void RunPanel::addField(const QString& key, const QString& label, QWidget* field
     problem->setObjectName(key + "Problem");
     problem->setWordWrap(true);
     problem->setStyleSheet("color: #c0392b;");
+    // A message wraps to the dock's width instead of widening the dock.
+    problem->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     problem->hide();
     layout->addWidget(problem);
     problemLabels_[key] = problem;
@@ -284,7 +314,7 @@ void RunPanel::addField(const QString& key, const QString& label, QWidget* field
 std::optional<RunSpec> RunPanel::read(QMap<QString, QStringList>& problems) const
 {
     RunSpec spec;
-    spec.initialCondition = initialCondition_->currentText().trimmed().toStdString();
+    spec.initialCondition = initialConditionValue().toStdString();
     spec.initialConditionTime = std::max(0, initialConditionTime_->currentIndex());
     if (!initialConditionProblem_.isEmpty()) {
         problems["initialCondition"] << initialConditionProblem_;
@@ -340,9 +370,54 @@ std::optional<RunSpec> RunPanel::read(QMap<QString, QStringList>& problems) cons
     return spec;
 }
 
+QString RunPanel::initialConditionValue() const
+{
+    const QVariant path = initialCondition_->currentData();
+    return path.isValid() ? path.toString() : initialCondition_->currentText().trimmed();
+}
+
+bool RunPanel::addInitialConditionFile(const QString& path)
+{
+    initialConditionNote_->hide();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (const int known = initialCondition_->findData(absolute); known >= 0) {
+        initialCondition_->setCurrentIndex(known);
+        return true;
+    }
+    try {
+        spreadcast::listInitialConditionTimes(absolute.toStdString());
+    } catch (const std::exception& error) {
+        initialConditionNote_->setText(QString("Not added: %1").arg(QString::fromStdString(error.what())));
+        initialConditionNote_->show();
+        return false;
+    }
+    initialCondition_->addItem(QFileInfo(absolute).fileName(), absolute);
+    const int index = initialCondition_->count() - 1;
+    initialCondition_->setItemData(index, absolute, Qt::ToolTipRole);
+    initialCondition_->setCurrentIndex(index);
+    return true;
+}
+
+QStringList RunPanel::outputPathProblems(const QString& path) const
+{
+    if (path.isEmpty()) {
+        return {};  // validate() says it
+    }
+    const QFileInfo info(path);
+    if (info.isDir()) {
+        return {
+            QString("'%1' is a folder: give a file name in it, e.g. %2").arg(path, QDir(path).filePath("forecast.nc"))};
+    }
+    if (!info.absoluteDir().exists()) {
+        return {QString("The folder '%1' does not exist: create it or choose another output file")
+                    .arg(info.absolutePath())};
+    }
+    return {};
+}
+
 void RunPanel::listInitialConditionTimes()
 {
-    const QString text = initialCondition_->currentText().trimmed();
+    const QString text = initialConditionValue();
     initialConditionTime_->clear();
     initialConditionProblem_.clear();
     if (text.isEmpty() || isBuiltInCase(text.toStdString())) {
@@ -373,12 +448,9 @@ void RunPanel::revalidate()
     const std::optional<RunSpec> current = read(problems);
     if (current) {
         for (const std::string& sentence : validate(*current)) {
-            QString text = QString::fromStdString(sentence);
-            if (!text.isEmpty()) {
-                text[0] = text[0].toUpper();
-            }
-            problems[fieldOfProblem(sentence)] << text;
+            problems[fieldOfProblem(sentence)] << withoutCommandLineFlags(sentence);
         }
+        problems["outputPath"] << outputPathProblems(outputPath_->text().trimmed());
     }
     threads_->setEnabled(cpu_->isChecked());
     valid_ = true;
@@ -405,10 +477,11 @@ QStringList RunPanel::problems() const
 void RunPanel::setSpec(const RunSpec& spec)
 {
     const QString initial = QString::fromStdString(spec.initialCondition);
-    if (initialCondition_->findText(initial) < 0) {
-        initialCondition_->addItem(initial);
+    if (isBuiltInCase(spec.initialCondition) || initialCondition_->findText(initial) >= 0) {
+        initialCondition_->setCurrentText(initial);
+    } else {
+        addInitialConditionFile(initial);
     }
-    initialCondition_->setCurrentText(initial);
     if (spec.initialConditionTime < initialConditionTime_->count()) {
         initialConditionTime_->setCurrentIndex(spec.initialConditionTime);
     }
@@ -436,7 +509,18 @@ void RunPanel::setRunning(bool running)
 {
     running_ = running;
     cancel_->setEnabled(running);
+    resume_->setEnabled(!running);
     run_->setEnabled(valid_ && !running_);
+}
+
+void RunPanel::setResumable(const QString& path)
+{
+    resumablePath_ = path;
+    resume_->setVisible(!path.isEmpty());
+    resume_->setEnabled(!running_);
+    resume_->setToolTip(path.isEmpty() ? QString()
+                                       : "Continue the interrupted run of " + QFileInfo(path).fileName() +
+                                             ": only its unfinished members are computed");
 }
 
 void RunPanel::setOutputPath(const QString& path)

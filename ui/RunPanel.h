@@ -34,10 +34,17 @@ public:
     void setSpec(const RunSpec& spec);
     void setRunning(bool running);
     void setOutputPath(const QString& path);
+    // Offers Resume for the interrupted run that wrote `path` (none when empty).
+    void setResumable(const QString& path);
+    const QString& resumablePath() const { return resumablePath_; }
+    // Adds an initial-condition file to the list and chooses it, when its times can be read;
+    // otherwise leaves the list as it was and says why under the field. False when refused.
+    bool addInitialConditionFile(const QString& path);
 
 signals:
     void runRequested(const spreadcast::RunSpec& spec);
     void cancelRequested();
+    void resumeRequested();
 
 private:
     void revalidate();
@@ -45,6 +52,10 @@ private:
     void listInitialConditionTimes();
     void addField(const QString& key, const QString& label, QWidget* field, const QString& tip);
     std::optional<RunSpec> read(QMap<QString, QStringList>& problems) const;
+    // The chosen initial condition: a built-in case's name or a file's full path (the list shows
+    // a file by its name).
+    QString initialConditionValue() const;
+    QStringList outputPathProblems(const QString& path) const;
 
     QFormLayout* form_ = nullptr;
     QComboBox* initialCondition_ = nullptr;
@@ -65,7 +76,10 @@ private:
     QLineEdit* outputPath_ = nullptr;
     QPushButton* run_ = nullptr;
     QPushButton* cancel_ = nullptr;
-    QMap<QString, QLabel*> problemLabels_;  // per field key, and "general"
+    QPushButton* resume_ = nullptr;
+    QString resumablePath_;
+    QLabel* initialConditionNote_ = nullptr;  // why a file was not added to the list
+    QMap<QString, QLabel*> problemLabels_;    // per field key, and "general"
     bool running_ = false;
     bool valid_ = false;
 };

@@ -385,19 +385,36 @@ ColourLimits ForecastProducts::limits(const std::string& field, Product product,
         result = ColourLimits{0.0, 1.0};
     } else if (wind != nullptr && has(eastward + "_min") && has(eastward + "_max") && has(northward + "_min") &&
                has(northward + "_max") && product != Product::Spread) {
-        // No member is faster than the fastest u and v together, and neither is the mean.
+        // No member is faster than the fastest u and v together, and neither is the mean. A time
+        // whose statistics are not written (a running or cancelled forecast) counts with the
+        // speeds of the members written there, so the limits come from written data only.
         double fastest = 0.0;
+        bool written = false;
         for (int t = 0; t < times; ++t) {
+            bool statisticsWritten = false;
             for (const std::string& name :
                  {eastward + "_min", eastward + "_max", northward + "_min", northward + "_max"}) {
                 for (const float value : file_->read(name, t, 0, levelIndex)) {
                     if (std::isfinite(value)) {
-                        fastest = std::max(fastest, static_cast<double>(std::abs(value)));
+                        statisticsWritten = true;
+                        fastest = std::max(fastest, std::abs(value) * std::sqrt(2.0));
+                    }
+                }
+            }
+            written = written || statisticsWritten;
+            for (int m = 0; !statisticsWritten && hasMembers(field) && m < static_cast<int>(file_->members().size());
+                 ++m) {
+                for (const float value : memberValues(field, t, m, levelIndex)) {
+                    if (std::isfinite(value)) {
+                        written = true;
+                        fastest = std::max(fastest, static_cast<double>(value));
                     }
                 }
             }
         }
-        result = ColourLimits{0.0, std::max(fastest * std::sqrt(2.0), 1e-6)};
+        if (written) {
+            result = ColourLimits{0.0, std::max(fastest, 1e-6)};
+        }
     } else if (wind != nullptr && product == Product::Spread && has(eastward + "_spread") &&
                has(northward + "_spread")) {
         // The spread of the speeds is at most that of the vectors: √(σu² + σv²).
@@ -412,9 +429,22 @@ ColourLimits ForecastProducts::limits(const std::string& field, Product product,
             include(bound, false);
         }
     } else if (product == Product::Member && wind == nullptr && has(field + "_min") && has(field + "_max")) {
+        // A time whose statistics are not written (a running or cancelled forecast) counts with
+        // the members written there, so the limits come from written data only.
+        const auto anyWritten = [](const std::vector<float>& values) {
+            return std::any_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+        };
         for (int t = 0; t < times; ++t) {
-            include(file_->read(field + "_min", t, 0, levelIndex), symmetric);
-            include(file_->read(field + "_max", t, 0, levelIndex), symmetric);
+            const std::vector<float> lowest = file_->read(field + "_min", t, 0, levelIndex);
+            const std::vector<float> highest = file_->read(field + "_max", t, 0, levelIndex);
+            if (anyWritten(lowest) || anyWritten(highest)) {
+                include(lowest, symmetric);
+                include(highest, symmetric);
+                continue;
+            }
+            for (int m = 0; hasMembers(field) && m < static_cast<int>(file_->members().size()); ++m) {
+                include(memberValues(field, t, m, levelIndex), symmetric);
+            }
         }
     } else {
         for (int t = 0; t < times; ++t) {
@@ -588,7 +618,15 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
         missing = missing || !written(field);
     }
     if (missing) {
-        productText += productText.empty() ? "not written yet" : " (not all written yet)";
+        // A running forecast will write it; a finished one (cancelled, members failed) never will.
+        const std::string& status = file_->runStatus();
+        const std::string why = status.empty() || status == "running" ? "not written yet"
+                                : status == "complete"                ? "missing"
+                                                       : "not computed: run " + status.substr(0, status.find(':'));
+        productText +=
+            productText.empty()
+                ? why
+                : " (" + std::string(status.empty() || status == "running" ? "not all written yet" : why) + ")";
     }
     content.title =
         fieldLabel + (productText.empty() ? "" : " — " + productText) + " — " + timeLabel(request.timeIndex);

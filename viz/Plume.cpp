@@ -2,6 +2,7 @@
 
 #include "run/InputError.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -90,6 +91,15 @@ Plume plumeAt(const ForecastProducts& products, const std::string& field, double
         if (count > 0) {
             plume.mean[t] = static_cast<float>(mean);
             plume.spread[t] = count > 1 ? static_cast<float>(std::sqrt(m2 / (count - 1))) : 0.0f;
+        }
+    }
+    // A member that wrote nothing (a cancelled run stops before some start) is not in the plume:
+    // the plume's members are those it draws.
+    for (std::size_t m = plume.members.size(); m-- > 0;) {
+        const std::vector<float>& values = plume.members[m];
+        if (std::none_of(values.begin(), values.end(), [](float value) { return std::isfinite(value); })) {
+            plume.members.erase(plume.members.begin() + static_cast<std::ptrdiff_t>(m));
+            plume.memberNumbers.erase(plume.memberNumbers.begin() + static_cast<std::ptrdiff_t>(m));
         }
     }
     return plume;

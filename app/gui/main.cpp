@@ -2,6 +2,7 @@
 #include "ui/MainWindow.h"
 #include "ui/OpenGLCheck.h"
 #include "ui/ProductPanel.h"
+#include "ui/RunOutputFile.h"
 #include "ui/RunPanel.h"
 #include "ui/TimeBar.h"
 #include "viz/GlobeScene.h"
@@ -77,21 +78,76 @@ int runViewBenchmark(MainWindow& window)
     return window.lastError().isEmpty() ? 0 : 1;
 }
 
+// The program's command line, described once for the window and for --help / --version, which
+// are answered without a display.
+struct CommandLine {
+    QCommandLineParser parser;
+    QCommandLineOption software{"offscreen-globe",
+                                "draw the globe through offscreen rendering instead of an OpenGL widget "
+                                "(for remote sessions)"};
+    QCommandLineOption screenshot{"screenshot",
+                                  "save the window as a PNG once it is shown (and the file opened), then quit; "
+                                  "for the documentation's pictures",
+                                  "PATH"};
+    QCommandLineOption benchmark{"benchmark",
+                                 "time switching product and time on the forecast file (each change computed and "
+                                 "drawn), print the figures and quit"};
+    QCommandLineOption field{"field", "the field to show first (height, u, v, vorticity, wind_speed, …)", "NAME"};
+    QCommandLineOption product{"product",
+                               QString::fromStdString("the product to show first (" + productNameList() + ")"), "NAME"};
+    QCommandLineOption time{"time-index", "the output time to show first, counted from 0", "N"};
+    QCommandLineOption plume{"plume", "show the plume of this point once the file is open", "LAT,LON"};
+    QCommandLineOption startRun{"start-run", "press Run at start-up (the run panel holds the last run's settings)"};
+    QCommandLineOption delay{"screenshot-delay", "milliseconds before --screenshot grabs the window (default 1500)",
+                             "MS", "1500"};
+
+    CommandLine()
+    {
+        parser.setApplicationDescription("Spreadcast ensemble-forecasting workstation");
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addPositionalArgument("FILE.nc", "a forecast file to open at start-up");
+        for (const QCommandLineOption* option :
+             {&software, &screenshot, &benchmark, &field, &product, &time, &plume, &startRun, &delay}) {
+            parser.addOption(*option);
+        }
+    }
+};
+
+void nameApplication()
+{
+    QCoreApplication::setApplicationName("spreadcast");
+    QCoreApplication::setOrganizationName("Spreadcast");
+    QCoreApplication::setApplicationVersion(softwareVersion);
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
 {
     // OpenBLAS's fastest kernels for this CPU, as spreadcast-cli does: runs from the GUI use them too.
     spreadcast::reexecWithTunedBlas(argv);
+    // Before any netCDF call: a forecast shown here must not stop another program resuming it.
+    spreadcast::leaveFilesUnlocked();
     QElapsedTimer sinceStart;
     sinceStart.start();
     // VTK renders through GLX on this platform, offscreen too: without X there is no globe. Said
     // before QApplication, which would abort on its own without a display.
     const bool helpOnly = std::any_of(argv + 1, argv + argc, [](const char* argument) {
         return std::strcmp(argument, "--help") == 0 || std::strcmp(argument, "-h") == 0 ||
+               std::strcmp(argument, "--help-all") == 0 || std::strcmp(argument, "-?") == 0 ||
                std::strcmp(argument, "--version") == 0 || std::strcmp(argument, "-v") == 0;
     });
-    if (const std::string problem = displayProblem(); !problem.empty() && !helpOnly) {
+    if (helpOnly) {
+        // QApplication would need a display (the xcb platform aborts without one); the help and
+        // the version need none. process() prints them and exits with 0.
+        QCoreApplication application(argc, argv);
+        nameApplication();
+        CommandLine commandLine;
+        commandLine.parser.process(application);
+        return 0;
+    }
+    if (const std::string problem = displayProblem(); !problem.empty()) {
         std::fprintf(stderr, "spreadcast: %s\n", problem.c_str());
         return 1;
     }
@@ -100,42 +156,19 @@ int main(int argc, char** argv)
 #endif
     setDefaultSurfaceFormat();
     QApplication application(argc, argv);
-    QApplication::setApplicationName("spreadcast");
-    QApplication::setOrganizationName("Spreadcast");
-    QApplication::setApplicationVersion(softwareVersion);
+    nameApplication();
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription("Spreadcast ensemble-forecasting workstation");
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument("FILE.nc", "a forecast file to open at start-up");
-    QCommandLineOption software("offscreen-globe",
-                                "draw the globe through offscreen rendering instead of an OpenGL widget "
-                                "(for remote sessions)");
-    parser.addOption(software);
-    QCommandLineOption screenshot("screenshot",
-                                  "save the window as a PNG once it is shown (and the file opened), then quit; "
-                                  "for the documentation's pictures",
-                                  "PATH");
-    parser.addOption(screenshot);
-    QCommandLineOption benchmark("benchmark",
-                                 "time switching product and time on the forecast file (each change computed and "
-                                 "drawn), print the figures and quit");
-    parser.addOption(benchmark);
-    QCommandLineOption field("field", "the field to show first (height, u, v, vorticity, wind_speed, …)", "NAME");
-    parser.addOption(field);
-    QCommandLineOption product("product",
-                               QString::fromStdString("the product to show first (" + productNameList() + ")"), "NAME");
-    parser.addOption(product);
-    QCommandLineOption time("time-index", "the output time to show first, counted from 0", "N");
-    parser.addOption(time);
-    QCommandLineOption plume("plume", "show the plume of this point once the file is open", "LAT,LON");
-    parser.addOption(plume);
-    QCommandLineOption startRun("start-run", "press Run at start-up (the run panel holds the last run's settings)");
-    parser.addOption(startRun);
-    QCommandLineOption delay("screenshot-delay", "milliseconds before --screenshot grabs the window (default 1500)",
-                             "MS", "1500");
-    parser.addOption(delay);
+    CommandLine commandLine;
+    QCommandLineParser& parser = commandLine.parser;
+    const QCommandLineOption& software = commandLine.software;
+    const QCommandLineOption& screenshot = commandLine.screenshot;
+    const QCommandLineOption& benchmark = commandLine.benchmark;
+    const QCommandLineOption& field = commandLine.field;
+    const QCommandLineOption& product = commandLine.product;
+    const QCommandLineOption& time = commandLine.time;
+    const QCommandLineOption& plume = commandLine.plume;
+    const QCommandLineOption& startRun = commandLine.startRun;
+    const QCommandLineOption& delay = commandLine.delay;
     parser.process(application);
     if (parser.positionalArguments().size() > 1) {
         std::fprintf(stderr, "spreadcast: give at most one forecast file\n");

@@ -245,6 +245,12 @@ NetcdfWriter::NetcdfWriter(std::string path, const RunSpec& spec, OutputSchema s
             check(nc_def_var_chunking(ncid_, varid, NC_CHUNKED, fieldChunks.data()), p,
                   "set chunking of '" + name + "'");
             check(nc_def_var_deflate(ncid_, varid, NC_SHUFFLE, 1, 1), p, "set compression of '" + name + "'");
+            // Said in the file, so that a reader (xarray, CF tools, the viewer) sees the slabs a
+            // cancelled or running forecast has not written as missing rather than as 9.97e36.
+            check(nc_def_var_fill(ncid_, varid, NC_FILL,
+                                  fieldType == NC_DOUBLE ? static_cast<const void*>(&doubleFill)
+                                                         : static_cast<const void*>(&floatFill)),
+                  p, "set _FillValue of '" + name + "'");
             return varid;
         };
         if (attributes.statistics) {

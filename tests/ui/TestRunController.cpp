@@ -6,6 +6,7 @@
 #include <QThread>
 #include <QtTest/QtTest>
 
+#include <algorithm>
 #include <vector>
 
 using namespace spreadcast;
@@ -88,6 +89,54 @@ private slots:
         QVERIFY(result.cancelled);
         QVERIFY2(result.status.rfind("cancelled", 0) == 0, result.status.c_str());
         QVERIFY(QFile::exists(folder_.filePath("cancelled.nc")));
+        // The last report leaves no member running (issue 14, defect 5): one under way is queued again.
+        const auto last = progress.back().front().value<RunProgress>();
+        int done = 0;
+        for (const MemberStatus status : last.memberStatuses) {
+            QVERIFY(status != MemberStatus::Running);
+            done += status == MemberStatus::Done ? 1 : 0;
+        }
+        QCOMPARE(done, result.membersCompleted);
+    }
+
+    // Issue 11: each output time that completes reaches the GUI thread as an event, once.
+    void publishesEachCompletedOutputTimeOnTheGuiThread()
+    {
+        RunController controller;
+        std::vector<int> times;
+        bool onGuiThread = true;
+        bool described = true;
+        connect(&controller, &RunController::outputTimeCompleted, this,
+                [&](int timeIndex, double leadHours, int members) {
+                    times.push_back(timeIndex);
+                    onGuiThread = onGuiThread && QThread::currentThread() == QCoreApplication::instance()->thread();
+                    described = described && members == 3 && leadHours == 12.0 * timeIndex;
+                });
+        QSignalSpy finished(&controller, &RunController::finished);
+        QVERIFY(controller.start(smallSpec(folder_.filePath("events.nc"))));
+        QVERIFY(finished.wait(60000));
+        QVERIFY(onGuiThread);
+        QVERIFY(described);
+        std::sort(times.begin(), times.end());
+        QCOMPARE(times, (std::vector<int>{0, 1, 2}));
+    }
+
+    // A run may start from a receiver of finished() (Run or Resume pressed at once): the
+    // controller is not "still running" then.
+    void aRunCanStartAsSoonAsTheLastOneFinished()
+    {
+        RunController controller;
+        int finishedRuns = 0;
+        bool startedAgain = false;
+        connect(&controller, &RunController::finished, this, [&] {
+            if (++finishedRuns == 1) {
+                startedAgain = controller.start(smallSpec(folder_.filePath("second.nc")));
+            }
+        });
+        QVERIFY(controller.start(smallSpec(folder_.filePath("first.nc"))));
+        QTRY_VERIFY_WITH_TIMEOUT(finishedRuns == 2 || (finishedRuns == 1 && !startedAgain), 60000);
+        QVERIFY(startedAgain);
+        QVERIFY(QFile::exists(folder_.filePath("second.nc")));
     }
 
     void destroyingTheControllerCancelsItsRun()
