@@ -9,6 +9,7 @@
 #include <memory>
 
 class QDockWidget;
+class QMenu;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -89,6 +90,22 @@ private:
     void exportPlumeDialog();
     void exportNetcdfDialog();
     void showAbout();
+    // Display helpers, kept apart from the run's lifecycle: the plume and the globe's marker
+    // follow the picked point and the shown time, Members cells pick a member, the window fits
+    // the screen, the View and Help menus' extras.
+    void connectViewHelpers();
+    void fitToScreen();
+    void addViewActions(QMenu* view, QMenu* help);
+    void selectMember(int member);
+    // The plume at the picked point for the current file and field (cleared when there is none).
+    void refreshPlume();
+    void clearStaleProductError();
+public:
+    // The keyboard shortcuts as the Help menu lists them: one "keys — what" line each.
+    QStringList shortcutList() const;
+    void showShortcuts();
+
+private:
 
     GlobeWidget* globe_ = nullptr;
     RunPanel* runPanel_ = nullptr;

@@ -21,6 +21,7 @@ struct ProductRequest {
     int timeIndex = 0;
     int memberIndex = 0;                     // a position in the file's members()
     double threshold = 0.0;                  // Probability: in the field's units
+    bool below = false;                      // Probability: of values below the threshold, not above
     double contourLevel = 0.0;               // Spaghetti: in the field's units
     bool limitsFromThisTime = false;         // otherwise the colour limits hold for every time
     std::optional<ColourMapKind> colourMap;  // otherwise viridis, or cool-warm for signed fields
@@ -43,8 +44,11 @@ public:
     std::string label(const std::string& field) const;  // "height", "wind speed", a long name
     std::string units(const std::string& field) const;
     bool isSigned(const std::string& field) const;
-    // A threshold and a contour level worth starting from: the median of the first time's mean.
+    // A contour level worth starting from: the median of the first time's mean.
     double typicalValue(const std::string& field);
+    // A probability threshold worth starting from: 10 m s⁻¹ for wind speed, otherwise the 90th
+    // percentile of the first time's mean, rounded to a step a person would type.
+    double typicalThreshold(const std::string& field);
     // Lead time and valid time for people, e.g. "T+120 h, valid 2000-01-06 00:00".
     std::string timeLabel(int timeIndex) const;
 
@@ -54,7 +58,8 @@ public:
     std::vector<float> memberValues(const std::string& field, int timeIndex, int memberIndex) const;
     std::vector<float> meanValues(const std::string& field, int timeIndex) const;
     std::vector<float> spreadValues(const std::string& field, int timeIndex) const;
-    std::vector<float> probabilityValues(const std::string& field, int timeIndex, double threshold) const;
+    std::vector<float> probabilityValues(const std::string& field, int timeIndex, double threshold,
+                                         bool below = false) const;
 
 private:
     // The running mean and m2 of the stored members of a field (ensemble/EnsembleMoments.h), folded in

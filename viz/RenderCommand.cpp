@@ -90,7 +90,7 @@ int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostre
         request.limitsFromThisTime = options.limitsFromThisTime;
         const ProductInput input = productInfo(*product).input;
         if (input == ProductInput::Threshold) {
-            request.threshold = options.threshold ? *options.threshold : products.typicalValue(options.field);
+            request.threshold = options.threshold ? *options.threshold : products.typicalThreshold(options.field);
         }
         if (input == ProductInput::ContourLevel) {
             request.contourLevel = options.contour ? *options.contour : products.typicalValue(options.field);
