@@ -49,8 +49,8 @@ DevicesPanel::DevicesPanel(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     table_ = new QTableWidget(0, ColumnCount);
     table_->setObjectName("devicesTable");
-    table_->setHorizontalHeaderLabels({"Device", "State", "Done", "Member-steps/s", "Busy", "Worker memory",
-                                       "Worker peak", "Temperature", "Power"});
+    table_->setHorizontalHeaderLabels(
+        {"Device", "State", "Done", "Member-steps/s", "Busy", "Worker memory", "Worker peak", "Temperature", "Power"});
     // Per device: what its worker holds for its members; the whole process is in the summary.
     const QString workerMemory = "Memory this device's worker holds for its members (model states, buffers); "
                                  "the process total below also counts the GUI, open files and libraries";

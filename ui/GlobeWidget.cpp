@@ -6,8 +6,8 @@
 
 #include <QAction>
 #include <QElapsedTimer>
-#include <QKeyEvent>
 #include <QEventLoop>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QTimer>

@@ -577,6 +577,9 @@ void MainWindow::connectViewHelpers()
 {
     connect(timeBar_, &TimeBar::timeChanged, plumeWidget_, &PlumeWidget::setCurrentTimeIndex);
     connect(memberGrid_, &MemberGrid::memberActivated, this, &MainWindow::selectMember);
+    // The side docks run the window's full height; the plume goes under the globe only.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     // The right-hand docks scroll rather than squeeze their contents into each other on a small
     // screen (1024 × 700).
     for (const char* name : {"ensembleDock", "devicesDock"}) {
@@ -669,11 +672,11 @@ void MainWindow::selectMember(int member)
     QComboBox* product = productPanel_->productBox();
     const int memberProduct = product->findData(QString::fromUtf8(productName(Product::Member).data()));
     if (found == stored.end() || memberProduct < 0) {
-        statusBar()->showMessage(QString("Member %1 is not stored in this file: the run kept members %2")
-                                     .arg(member)
-                                     .arg(stored.empty() ? QString("none")
-                                                         : QString("%1 … %2").arg(stored.front()).arg(stored.back())),
-                                 10000);
+        statusBar()->showMessage(
+            QString("Member %1 is not stored in this file: the run kept members %2")
+                .arg(member)
+                .arg(stored.empty() ? QString("none") : QString("%1 … %2").arg(stored.front()).arg(stored.back())),
+            10000);
         return;
     }
     product->setCurrentIndex(memberProduct);

@@ -49,6 +49,9 @@ public:
     bool exportPlume(const QString& pngPath, int width, int height);
     // Copies the open forecast to a NetCDF file: everything, or the statistics without members.
     bool exportNetcdf(const QString& path, bool statisticsOnly);
+    // The keyboard shortcuts as Help ▸ Keyboard shortcuts lists them: one "keys — what" line each.
+    QStringList shortcutList() const;
+    void showShortcuts();
     // The latest error message shown, for tests and the log.
     QString lastError() const { return lastError_; }
     // Milliseconds the last view change took to compute (the render is timed by the globe).
@@ -100,12 +103,6 @@ private:
     // The plume at the picked point for the current file and field (cleared when there is none).
     void refreshPlume();
     void clearStaleProductError();
-public:
-    // The keyboard shortcuts as the Help menu lists them: one "keys — what" line each.
-    QStringList shortcutList() const;
-    void showShortcuts();
-
-private:
 
     GlobeWidget* globe_ = nullptr;
     RunPanel* runPanel_ = nullptr;

@@ -34,6 +34,7 @@ MemberGrid::MemberGrid(QWidget* parent) : QWidget(parent)
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setToolTip("Click a member to show it on the globe");
+    table_->setMinimumHeight(72);  // two rows at least: a scroll bar, not a squashed grid, on small screens
     layout->addWidget(table_, 1);
     connect(table_, &QTableWidget::cellClicked, this, [this](int row, int column) {
         const int member = row * columns + column;
@@ -51,11 +52,12 @@ MemberGrid::MemberGrid(QWidget* parent) : QWidget(parent)
 QString MemberGrid::legendText() const
 {
     QStringList entries;
-    for (const MemberStatus status :
-         {MemberStatus::Queued, MemberStatus::Running, MemberStatus::Done, MemberStatus::Failed, MemberStatus::Retried}) {
+    for (const MemberStatus status : {MemberStatus::Queued, MemberStatus::Running, MemberStatus::Done,
+                                      MemberStatus::Failed, MemberStatus::Retried}) {
         const std::string_view name = memberStatusName(status);
         entries << QString("<span style=\"background-color:%1\">&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;%2")
-                       .arg(statusColour(status).name(), QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())));
+                       .arg(statusColour(status).name(),
+                            QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())));
     }
     return entries.join(" &nbsp; ");
 }

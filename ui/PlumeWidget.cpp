@@ -158,7 +158,8 @@ QStringList PlumeWidget::legendEntries(const Plume& plume)
         }
         entries << text;
     }
-    entries << "ensemble mean" << "mean ± 1 spread";
+    entries << "ensemble mean"
+            << "mean ± 1 spread";
     return entries;
 }
 
@@ -178,8 +179,7 @@ void PlumeWidget::paint(QPainter& painter, const QRect& area, const Plume& plume
     const int right = legendFits ? legendWidth + 12 : 16;
     const QRect plot = area.adjusted(left, line * 2 + 6, -right, -(line * 3 + 10));
     painter.setPen(Qt::black);
-    painter.drawText(QRect(area.left(), area.top() + 4, area.width(), line * 2), Qt::AlignCenter,
-                     titleText(plume));
+    painter.drawText(QRect(area.left(), area.top() + 4, area.width(), line * 2), Qt::AlignCenter, titleText(plume));
     if (plot.width() < 20 || plot.height() < 20 || plume.leadHours.empty()) {
         return;
     }
@@ -280,8 +280,7 @@ void PlumeWidget::paint(QPainter& painter, const QRect& area, const Plume& plume
                          Qt::AlignRight | Qt::AlignVCenter, text);
     }
     for (const TimeTick& tick : hourTicks) {
-        painter.drawText(QRectF(x(tick.leadHours) - 60, plot.bottom() + 3, 120, line * 2), Qt::AlignHCenter,
-                         tick.text);
+        painter.drawText(QRectF(x(tick.leadHours) - 60, plot.bottom() + 3, 120, line * 2), Qt::AlignHCenter, tick.text);
     }
     painter.drawText(QRect(plot.left(), plot.bottom() + line * 2 + 6, plot.width(), line), Qt::AlignHCenter,
                      "valid time (UTC) and lead time");

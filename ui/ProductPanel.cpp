@@ -138,8 +138,8 @@ std::optional<ProductPanel::Threshold> ProductPanel::parseThreshold(const QStrin
 {
     QString rest = text.trimmed();
     Threshold threshold;
-    for (const auto& [prefix, below] : {std::pair<QString, bool>{">=", false}, {"<=", true}, {"≥", false},
-                                        {"≤", true}, {">", false}, {"<", true}}) {
+    for (const auto& [prefix, below] :
+         {std::pair<QString, bool>{">=", false}, {"<=", true}, {"≥", false}, {"≤", true}, {">", false}, {"<", true}}) {
         if (rest.startsWith(prefix)) {
             threshold.below = below;
             rest = rest.mid(prefix.size()).trimmed();
@@ -192,11 +192,11 @@ void ProductPanel::updateValueRow()
     value_->setEnabled(needsValue);
     member_->setEnabled(input == ProductInput::Member && products_ != nullptr && !products_->file().members().empty());
     const bool ok = valueIsValid();
-    valueProblem_->setText(ok ? QString()
-                           : contour
-                               ? QString("'%1' is not a number").arg(value_->text())
-                               : QString("'%1' is not a threshold: give a number, or < or > and a number, e.g. < 5")
-                                     .arg(value_->text()));
+    valueProblem_->setText(
+        ok ? QString()
+        : contour
+            ? QString("'%1' is not a number").arg(value_->text())
+            : QString("'%1' is not a threshold: give a number, or < or > and a number, e.g. < 5").arg(value_->text()));
     valueProblem_->setVisible(!ok && needsValue);
 }
 

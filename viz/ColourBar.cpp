@@ -222,11 +222,10 @@ void ColourBar::layout(int width, int height, int fontSize, int bottomMargin, in
 
     a.geometry.bar = {barLeft, barBottom, barRight, barTop};
     a.geometry.labels = labelsBox;
-    a.geometry.title = a.titleText.empty() ? PixelBox{}
-                                           : PixelBox{titleCentreX - titleExtent.height / 2.0,
-                                                      titleCentreY - titleExtent.width / 2.0,
-                                                      titleCentreX + titleExtent.height / 2.0,
-                                                      titleCentreY + titleExtent.width / 2.0};
+    a.geometry.title = a.titleText.empty()
+                           ? PixelBox{}
+                           : PixelBox{titleCentreX - titleExtent.height / 2.0, titleCentreY - titleExtent.width / 2.0,
+                                      titleCentreX + titleExtent.height / 2.0, titleCentreY + titleExtent.width / 2.0};
     a.geometry.left = barLeft;
     setVisible(a.visible);
 }

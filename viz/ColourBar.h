@@ -14,8 +14,8 @@ namespace spreadcast {
 // Where the colour bar's parts lie, in pixels of the viewport (y from the bottom).
 struct ColourBarGeometry {
     PixelBox bar;
-    PixelBox labels;  // all tick labels together
-    PixelBox title;   // written upwards along the bar's right-hand side
+    PixelBox labels;    // all tick labels together
+    PixelBox title;     // written upwards along the bar's right-hand side
     double left = 0.0;  // the leftmost pixel the colour bar uses
 };
 

@@ -536,8 +536,9 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
         productText += productText.empty() ? "not written yet" : " (not all written yet)";
     }
     // A probability's own text names the field already.
-    const std::string subject = request.product == Product::Probability ? productText
-                                : fieldLabel + (productText.empty() ? "" : " — " + productText);
+    const std::string subject = request.product == Product::Probability
+                                    ? productText
+                                    : fieldLabel + (productText.empty() ? "" : " — " + productText);
     content.title = subject + " — " + timeLabel(request.timeIndex);
     return content;
 }

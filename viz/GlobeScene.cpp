@@ -459,8 +459,8 @@ void GlobeScene::show(const GlobeContent& content)
 
     if (content.meanContourField.size() == points && !content.contourFields.empty()) {
         std::vector<std::vector<std::pair<double, double>>> lines;
-        for (const ContourSegment& segment : contourSegments(content.meanContourField, content.latitudes,
-                                                             content.longitudes, content.contourLevel)) {
+        for (const ContourSegment& segment :
+             contourSegments(content.meanContourField, content.latitudes, content.longitudes, content.contourLevel)) {
             lines.push_back({{segment.lon0, segment.lat0}, {segment.lon1, segment.lat1}});
         }
         p.meanContourMapper->SetInputData(polylines(lines, contourRadius + 0.0005));
@@ -527,8 +527,7 @@ void GlobeScene::show(const GlobeContent& content)
             for (std::size_t i = 0; i < content.longitudes.size(); i += stride) {
                 p.stampLongitudes.push_back(content.longitudes[i]);
             }
-            p.stampMesh =
-                GlobeMesh::build(p.stampLatitudes, p.stampLongitudes, isGlobalLongitude(content.longitudes));
+            p.stampMesh = GlobeMesh::build(p.stampLatitudes, p.stampLongitudes, isGlobalLongitude(content.longitudes));
         }
         while (p.stamps.size() < content.stampFields.size()) {
             auto stamp = std::make_unique<GlobeStamp>();
@@ -654,8 +653,8 @@ void GlobeScene::layoutLegend(int fontSize)
         for (std::size_t c = 0; c < colours; ++c) {
             std::string members;
             for (std::size_t m = c; m < fields.size(); m += memberColours.size()) {
-                const std::string name = m < p.content.contourLabels.size() ? p.content.contourLabels[m]
-                                                                            : std::to_string(m);
+                const std::string name =
+                    m < p.content.contourLabels.size() ? p.content.contourLabels[m] : std::to_string(m);
                 members += (members.empty() ? "" : ", ") + name;
             }
             if (members.size() > 24) {
@@ -679,8 +678,8 @@ void GlobeScene::layoutLegend(int fontSize)
     double widest = 0.0;
     for (std::size_t k = 0; k < lines.size(); ++k) {
         p.legendEntries[k]->GetTextProperty()->SetFontSize(fontSize);
-        widest = std::max(widest, static_cast<double>(measureText(p.legendEntries[k]->GetTextProperty(),
-                                                                  lines[k].first).width));
+        widest = std::max(
+            widest, static_cast<double>(measureText(p.legendEntries[k]->GetTextProperty(), lines[k].first).width));
     }
     const double lineHeight = fontSize * 1.3;
     const double left = p.width - margin - widest;
@@ -816,7 +815,8 @@ void GlobeScene::layout(int width, int height, double pixelRatio)
     p.height = std::max(1, height);
     p.pixelRatio = std::isfinite(pixelRatio) && pixelRatio > 0.0 ? pixelRatio : 1.0;
     const int readable = static_cast<int>(std::lround(11.0 * p.pixelRatio));
-    const int titleSize = std::clamp(std::min(p.height / 32, p.width / 48), readable, static_cast<int>(96 * p.pixelRatio));
+    const int titleSize =
+        std::clamp(std::min(p.height / 32, p.width / 48), readable, static_cast<int>(96 * p.pixelRatio));
     const int textSize = std::max(static_cast<int>(std::lround(9.0 * p.pixelRatio)), titleSize * 3 / 4);
     const double margin = std::max(2.0, titleSize / 3.0);
 
@@ -831,9 +831,8 @@ void GlobeScene::layout(int width, int height, double pixelRatio)
         const std::size_t middle = title.size() / 2;
         std::size_t best = std::string::npos;
         for (std::size_t at = title.find(" — "); at != std::string::npos; at = title.find(" — ", at + 1)) {
-            if (best == std::string::npos ||
-                std::abs(static_cast<double>(at) - static_cast<double>(middle)) <
-                    std::abs(static_cast<double>(best) - static_cast<double>(middle))) {
+            if (best == std::string::npos || std::abs(static_cast<double>(at) - static_cast<double>(middle)) <
+                                                 std::abs(static_cast<double>(best) - static_cast<double>(middle))) {
                 best = at;
             }
         }
@@ -862,9 +861,9 @@ void GlobeScene::layout(int width, int height, double pixelRatio)
 
     // The globe in the space left of the colour bar (or legend) and below the title, at 92 % of
     // it at the default distance.
-    const double right = p.colourBar.visible() ? p.layout.colourBar.left - margin
+    const double right = p.colourBar.visible()      ? p.layout.colourBar.left - margin
                          : !p.layout.legend.empty() ? p.layout.legend.left - margin
-                                                   : static_cast<double>(p.width);
+                                                    : static_cast<double>(p.width);
     const double spaceWidth = std::max(16.0, right);
     const double spaceHeight = std::max(16.0, p.height - titleBand);
     const double defaultDistance = GlobeCamera{}.distance;

@@ -50,8 +50,8 @@ struct GlobeCamera {
 struct GlobeLayout {
     PixelBox title;
     int titleFontSize = 0;
-    ColourBarGeometry colourBar;  // empty boxes when no colour bar is shown
-    PixelBox legend;              // spaghetti's member legend, empty otherwise
+    ColourBarGeometry colourBar;   // empty boxes when no colour bar is shown
+    PixelBox legend;               // spaghetti's member legend, empty otherwise
     std::vector<PixelBox> stamps;  // each stamp's cell
 };
 

@@ -30,8 +30,9 @@ TextExtent measureText(vtkTextProperty* property, const std::string& text)
 void useReadableFont(vtkTextProperty* property)
 {
     static const std::string font = [] {
-        for (const char* candidate : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                                      "/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf"}) {
+        for (const char* candidate :
+             {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+              "/usr/share/fonts/TTF/DejaVuSans.ttf"}) {
             std::error_code error;
             if (std::filesystem::is_regular_file(candidate, error)) {
                 return std::string(candidate);

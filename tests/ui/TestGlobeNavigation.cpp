@@ -123,7 +123,8 @@ private slots:
         QCOMPARE(globe_->scene().camera().latitude, GlobeCamera{}.latitude);
         const auto under = pick(to);
         QVERIFY(under);
-        QVERIFY2(longitudeDifference(under->second, grabbed->second) < 2.0 && std::abs(under->first - grabbed->first) < 2.0,
+        QVERIFY2(longitudeDifference(under->second, grabbed->second) < 2.0 &&
+                     std::abs(under->first - grabbed->first) < 2.0,
                  qPrintable(QString("grabbed %1, %2; now %3, %4")
                                 .arg(grabbed->first)
                                 .arg(grabbed->second)

@@ -99,7 +99,8 @@ private slots:
                     }
                 }
                 QVERIFY(inside > 1000);
-                QVERIFY2(holes == 0, qPrintable(QString("stamp %1: %2 dark pixels inside the globe").arg(k).arg(holes)));
+                QVERIFY2(holes == 0,
+                         qPrintable(QString("stamp %1: %2 dark pixels inside the globe").arg(k).arg(holes)));
             }
         }
     }
