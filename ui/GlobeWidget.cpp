@@ -249,6 +249,13 @@ bool GlobeWidget::eventFilter(QObject* watched, QEvent* event)
         dragging_ = false;
         break;
     }
+    case QEvent::Resize:
+        // The OpenGL view gets its new size after this widget's resizeEvent: lay the scene out
+        // for the size it will be drawn at (text and colour bar are placed in pixels).
+        if (watched == view_) {
+            layoutScene();
+        }
+        break;
     case QEvent::KeyPress:
         if (handleKey(static_cast<QKeyEvent*>(event))) {
             return true;

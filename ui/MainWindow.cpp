@@ -592,9 +592,21 @@ void MainWindow::connectViewHelpers()
         scroll->setObjectName(QString(name) + "Scroll");
         scroll->setWidgetResizable(true);
         scroll->setFrameShape(QFrame::NoFrame);
-        scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        // Narrower than its pickers only when the window is: then it scrolls sideways too,
+        // rather than cutting them off.
+        scroll->setMinimumWidth(std::min(240, content->minimumSizeHint().width()));
         dock->setWidget(scroll);
         scroll->setWidget(content);
+    }
+    // On a small screen the Run dock shares the right-hand column with the Ensemble dock (as
+    // tabs), so the globe keeps a usable width.
+    const QScreen* display = screen() != nullptr ? screen() : QGuiApplication::primaryScreen();
+    auto* runDock = findChild<QDockWidget*>("runDock");
+    auto* ensembleDock = findChild<QDockWidget*>("ensembleDock");
+    if (display != nullptr && display->availableGeometry().width() < 1280 && runDock != nullptr &&
+        ensembleDock != nullptr && dockWidgetArea(runDock) == Qt::LeftDockWidgetArea) {
+        tabifyDockWidget(ensembleDock, runDock);
+        ensembleDock->raise();
     }
     // A plume dock restored from the last session has nothing to show yet.
     if (!plumeWidget_->plume()) {
