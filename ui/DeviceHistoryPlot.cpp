@@ -18,7 +18,7 @@ const QColor deviceColours[] = {{31, 119, 180}, {255, 127, 14},  {44, 160, 44}, 
 DeviceHistoryPlot::DeviceHistoryPlot(QWidget* parent) : QWidget(parent)
 {
     setObjectName("deviceHistory");
-    setMinimumHeight(150);
+    setMinimumHeight(80);
 }
 
 void DeviceHistoryPlot::add(const QString& device, const Sample& sample)

@@ -50,9 +50,15 @@ DevicesPanel::DevicesPanel(QWidget* parent) : QWidget(parent)
     table_ = new QTableWidget(0, ColumnCount);
     table_->setObjectName("devicesTable");
     table_->setHorizontalHeaderLabels(
-        {"Device", "State", "Done", "Member-steps/s", "Busy", "Memory", "Peak", "Temperature", "Power"});
+        {"Device", "State", "Done", "Member-steps/s", "Busy", "Worker memory", "Worker peak", "Temperature", "Power"});
+    // Per device: what its worker holds for its members; the whole process is in the summary.
+    const QString workerMemory = "Memory this device's worker holds for its members (model states, buffers); "
+                                 "the process total below also counts the GUI, open files and libraries";
+    table_->horizontalHeaderItem(Memory)->setToolTip(workerMemory);
+    table_->horizontalHeaderItem(Peak)->setToolTip(workerMemory);
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->setMinimumHeight(60);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     layout->addWidget(table_);
     summary_ = new QLabel("No run yet.");
@@ -95,7 +101,8 @@ void DevicesPanel::showProgress(const RunProgress& progress)
                       {progress.elapsedSeconds, device.utilization, static_cast<double>(device.memoryInUseBytes)});
     }
     summary_->setText(
-        QString("%1 of %2 members done%3 · %4 member-steps/s · process memory %5 (peak %6)")
+        QString("%1 of %2 members done%3 · %4 member-steps/s · whole process memory (workers, GUI, files) %5 "
+                "(peak %6)")
             .arg(progress.membersDone)
             .arg(progress.members)
             .arg(progress.membersFailed > 0 ? QString(", %1 failed").arg(progress.membersFailed) : QString())

@@ -4,15 +4,19 @@
 
 #include <vtkGenericOpenGLRenderWindow.h>
 
+#include <QAction>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace spreadcast {
 
@@ -31,9 +35,66 @@ GlobeWidget::GlobeWidget(Backend backend, QWidget* parent) : QWidget(parent), ba
     } else {
         offscreen_ = std::make_unique<OffscreenGlobeRenderer>();
         setAttribute(Qt::WA_OpaquePaintEvent);
+        setFocusPolicy(Qt::StrongFocus);
         installEventFilter(this);
     }
     setAccessibleName("globe");
+    resetViewAction_ = new QAction("&Reset view (north up)", this);
+    resetViewAction_->setObjectName("resetView");
+    resetViewAction_->setShortcut(Qt::Key_Home);
+    resetViewAction_->setToolTip("The starting view: north up, 30° N over the prime meridian");
+    connect(resetViewAction_, &QAction::triggered, this, &GlobeWidget::resetView);
+}
+
+void GlobeWidget::resetView()
+{
+    setCamera(GlobeCamera{});
+}
+
+double GlobeWidget::degreesPerPixel() const
+{
+    // In perspective the globe's middle is nearer the eye than its outline: a surface point at
+    // angle α from the centre of the view lies sin α / (d − cos α) · f from the centre on screen,
+    // with f = r √(d² − 1) for an outline of r pixels at d globe radii. Near α = 0 a radian is
+    // r √(d² − 1) / (d − 1) pixels.
+    GlobeScene& shown = const_cast<GlobeWidget*>(this)->scene();
+    const double distance = shown.camera().distance;
+    const double outline = shown.globeRadiusPixels() / devicePixelRatioF();
+    const double pixelsPerRadian = outline * std::sqrt(distance * distance - 1.0) / (distance - 1.0);
+    return 180.0 / std::numbers::pi / std::max(1.0, pixelsPerRadian);
+}
+
+void GlobeWidget::layoutScene()
+{
+    const QWidget* surface = view_ != nullptr ? static_cast<QWidget*>(view_) : this;
+    const double ratio = devicePixelRatioF();
+    scene().layout(static_cast<int>(surface->width() * ratio), static_cast<int>(surface->height() * ratio), ratio);
+}
+
+void GlobeWidget::keyPressEvent(QKeyEvent* event)
+{
+    if (!handleKey(event)) {
+        QWidget::keyPressEvent(event);
+    }
+}
+
+bool GlobeWidget::handleKey(QKeyEvent* event)
+{
+    constexpr double stepDegrees = 10.0;
+    switch (event->key()) {
+    case Qt::Key_Left: scene().rotate(stepDegrees, 0.0); break;
+    case Qt::Key_Right: scene().rotate(-stepDegrees, 0.0); break;
+    // The arrows move the view: Up looks further north, Left further west.
+    case Qt::Key_Up: scene().rotate(0.0, -stepDegrees); break;
+    case Qt::Key_Down: scene().rotate(0.0, stepDegrees); break;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal: scene().zoom(1.25); break;
+    case Qt::Key_Minus: scene().zoom(1.0 / 1.25); break;
+    case Qt::Key_Home: resetView(); return true;
+    default: return false;
+    }
+    requestRedraw();
+    return true;
 }
 
 GlobeWidget::~GlobeWidget()
@@ -101,10 +162,9 @@ void GlobeWidget::rendered(double milliseconds)
 void GlobeWidget::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
-    if (view_ != nullptr) {
-        scene().layout(view_->width(), view_->height());
-    } else {
-        scene().layout(width(), height());
+    // In device pixels, so text keeps its size on a scaled screen (QT_SCALE_FACTOR, HiDPI).
+    layoutScene();
+    if (view_ == nullptr) {
         imageDirty_ = true;
     }
 }
@@ -123,7 +183,7 @@ void GlobeWidget::paintEvent(QPaintEvent* event)
         QElapsedTimer timer;
         timer.start();
         try {
-            const RgbImage rgb = offscreen_->render(pixelWidth, pixelHeight);
+            const RgbImage rgb = offscreen_->render(pixelWidth, pixelHeight, ratio);
             image_ = QImage(rgb.rgb.data(), rgb.width, rgb.height, rgb.width * 3, QImage::Format_RGB888)
                          .mirrored(false, true);
             image_.setDevicePixelRatio(ratio);
@@ -162,9 +222,12 @@ bool GlobeWidget::eventFilter(QObject* watched, QEvent* event)
         if (dragging_) {
             const QPoint delta = mouse->position().toPoint() - dragStart_;
             dragStart_ = mouse->position().toPoint();
-            // A drag across the widget's height turns the globe by about its visible extent.
-            const double degreesPerPixel = 120.0 / std::max(1, height()) * scene().camera().distance / 4.6;
-            scene().rotate(delta.x() * degreesPerPixel, -delta.y() * degreesPerPixel);
+            // The grabbed point follows the mouse: up and down by the globe's radius on screen, and
+            // sideways about the polar axis by the radius of the parallel at the centre of the view
+            // (bounded near the poles, where that radius goes to nothing).
+            const double perPixel = degreesPerPixel();
+            const double parallel = std::max(0.25, std::cos(scene().camera().latitude * std::numbers::pi / 180.0));
+            scene().rotate(delta.x() * perPixel / parallel, -delta.y() * perPixel);
             requestRedraw();
             return true;
         }
@@ -186,6 +249,18 @@ bool GlobeWidget::eventFilter(QObject* watched, QEvent* event)
         dragging_ = false;
         break;
     }
+    case QEvent::Resize:
+        // The OpenGL view gets its new size after this widget's resizeEvent: lay the scene out
+        // for the size it will be drawn at (text and colour bar are placed in pixels).
+        if (watched == view_) {
+            layoutScene();
+        }
+        break;
+    case QEvent::KeyPress:
+        if (handleKey(static_cast<QKeyEvent*>(event))) {
+            return true;
+        }
+        break;
     case QEvent::Wheel: {
         const auto* wheel = static_cast<QWheelEvent*>(event);
         scene().zoom(std::pow(1.1, wheel->angleDelta().y() / 120.0));

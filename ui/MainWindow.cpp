@@ -18,6 +18,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -29,11 +30,14 @@
 #include <QFormLayout>
 #include <QInputDialog>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -41,6 +45,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace spreadcast {
@@ -149,6 +154,7 @@ MainWindow::MainWindow(GlobeWidget::Backend backend, QWidget* parent) : QMainWin
     }
     restoreGeometry(settings.value("window/geometry").toByteArray());
     restoreState(settings.value("window/state").toByteArray());
+    connectViewHelpers();
     if (const QString problem = QString::fromStdString(globe_->scene().coastlineProblem()); !problem.isEmpty()) {
         statusBar()->showMessage("Coastlines not drawn: " + problem, 15000);
     }
@@ -183,6 +189,7 @@ void MainWindow::createMenus()
     }
     QMenu* help = menuBar()->addMenu("&Help");
     help->addAction("&About Spreadcast", this, &MainWindow::showAbout);
+    addViewActions(view, help);
 }
 
 void MainWindow::showError(const QString& title, const QString& message)
@@ -216,8 +223,6 @@ bool MainWindow::openForecast(const QString& path)
     }
     file_ = std::move(file);
     products_ = std::move(products);
-    plumeWidget_->setPlume(std::nullopt);
-    plumePoint_.reset();
     QSettings().setValue("directories/forecast", QFileInfo(path).absolutePath());
     productPanel_->setProducts(products_.get());
     QStringList times;
@@ -232,6 +237,7 @@ bool MainWindow::openForecast(const QString& path)
     setWindowTitle(QFileInfo(path).fileName() + " — Spreadcast");
     runPanel_->setResumable(canResume(*file_) ? path : QString());
     updateView();
+    refreshPlume();
     emit forecastOpened(path);
     return true;
 }
@@ -250,6 +256,7 @@ void MainWindow::updateView()
     timer.start();
     try {
         globe_->showContent(products_->content(*request));
+        clearStaleProductError();
     } catch (const InputError& error) {
         showError("Cannot show this product", QString::fromStdString(error.what()));
     } catch (const std::exception& error) {
@@ -269,14 +276,20 @@ bool MainWindow::showPlumeAt(double latitude, double longitude)
     }
     plumePoint_ = std::make_pair(latitude, longitude);
     plumeField_ = request->field;
+    globe_->scene().setMarker(plumePoint_);
+    globe_->requestRedraw();
     try {
         plumeWidget_->setPlume(plumeAt(*products_, request->field, latitude, longitude));
+        plumeWidget_->setCurrentTimeIndex(timeBar_->timeIndex());
     } catch (const InputError& error) {
         plumeWidget_->setPlume(std::nullopt);
         statusBar()->showMessage("No plume: " + QString::fromStdString(error.what()), 10000);
         return false;
     }
     plumeDock_->show();
+    if (statusBar()->currentMessage().startsWith("No plume")) {
+        statusBar()->clearMessage();
+    }
     return true;
 }
 
@@ -312,6 +325,7 @@ bool MainWindow::exportImage(const QString& path, int width, int height)
         OffscreenGlobeRenderer renderer;
         renderer.scene().show(globe_->scene().content());
         renderer.scene().setCamera(globe_->scene().camera());
+        renderer.scene().setMarker(globe_->scene().marker());
         renderer.writePng(width, height, path.toStdString());
     } catch (const std::exception& error) {
         showError("Cannot export the image", QString::fromStdString(error.what()));
@@ -473,7 +487,6 @@ void MainWindow::closeForecastIf(const QString& path)
     }
     productPanel_->setProducts(nullptr);
     plumeWidget_->setPlume(std::nullopt);
-    plumePoint_.reset();
     products_.reset();
     file_.reset();
     timeBar_->setTimes({});
@@ -486,6 +499,9 @@ void MainWindow::beginRun(const RunSpec& spec, std::optional<RunManifest> resume
     closeForecastIf(output);
     memberGrid_->clear();
     devicesPanel_->clear();
+    // The previous file's plume goes; the picked point stays for the new run's plume.
+    plumeWidget_->setPlume(std::nullopt);
+    plumeDock_->hide();
     const bool resuming = resume.has_value();
     if (!runController_->start(spec, std::move(resume))) {
         showError("Run not started", "A run is going on already: wait for it or cancel it.");
@@ -543,6 +559,7 @@ void MainWindow::followRunningForecast(int timeIndex)
     } else {
         updateView();
     }
+    refreshPlume();
     quietErrors_ = false;
 }
 
@@ -614,6 +631,145 @@ void MainWindow::closeEvent(QCloseEvent* event)
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
     event->accept();
+}
+
+void MainWindow::connectViewHelpers()
+{
+    connect(timeBar_, &TimeBar::timeChanged, plumeWidget_, &PlumeWidget::setCurrentTimeIndex);
+    connect(memberGrid_, &MemberGrid::memberActivated, this, &MainWindow::selectMember);
+    // The side docks run the window's full height; the plume goes under the globe only.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    // The right-hand docks scroll rather than squeeze their contents into each other on a small
+    // screen (1024 × 700).
+    for (const char* name : {"ensembleDock", "devicesDock"}) {
+        auto* dock = findChild<QDockWidget*>(name);
+        if (dock == nullptr || dock->widget() == nullptr) {
+            continue;
+        }
+        QWidget* content = dock->widget();
+        auto* scroll = new QScrollArea;
+        scroll->setObjectName(QString(name) + "Scroll");
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        // Narrower than its pickers only when the window is: then it scrolls sideways too,
+        // rather than cutting them off.
+        scroll->setMinimumWidth(std::min(240, content->minimumSizeHint().width()));
+        dock->setWidget(scroll);
+        scroll->setWidget(content);
+    }
+    // On a small screen the Run dock shares the right-hand column with the Ensemble dock (as
+    // tabs), so the globe keeps a usable width.
+    const QScreen* display = screen() != nullptr ? screen() : QGuiApplication::primaryScreen();
+    auto* runDock = findChild<QDockWidget*>("runDock");
+    auto* ensembleDock = findChild<QDockWidget*>("ensembleDock");
+    if (display != nullptr && display->availableGeometry().width() < 1280 && runDock != nullptr &&
+        ensembleDock != nullptr && dockWidgetArea(runDock) == Qt::LeftDockWidgetArea) {
+        tabifyDockWidget(ensembleDock, runDock);
+        ensembleDock->raise();
+    }
+    // A plume dock restored from the last session has nothing to show yet.
+    if (!plumeWidget_->plume()) {
+        plumeDock_->hide();
+    }
+    fitToScreen();
+}
+
+void MainWindow::fitToScreen()
+{
+    const QScreen* display = screen() != nullptr ? screen() : QGuiApplication::primaryScreen();
+    if (display == nullptr) {
+        return;
+    }
+    // Qt pixels: a scaled screen (QT_SCALE_FACTOR=1.5) has fewer of them.
+    const QRect available = display->availableGeometry();
+    const QSize frame = frameGeometry().size().expandedTo(size());
+    const QSize decoration = frame - size();
+    if (frame.width() <= available.width() && frame.height() <= available.height() &&
+        available.contains(frameGeometry().topLeft())) {
+        return;
+    }
+    const QSize fitted(std::min(width(), available.width() * 19 / 20 - decoration.width()),
+                       std::min(height(), available.height() * 19 / 20 - decoration.height()));
+    resize(fitted.expandedTo(minimumSizeHint()).boundedTo(available.size()));
+    move(available.topLeft() + QPoint((available.width() - frameGeometry().width()) / 2,
+                                      (available.height() - frameGeometry().height()) / 2));
+}
+
+void MainWindow::addViewActions(QMenu* view, QMenu* help)
+{
+    view->addSeparator();
+    view->addAction(globe_->resetViewAction());
+    QAction* shortcuts = help->addAction("&Keyboard shortcuts", this, &MainWindow::showShortcuts);
+    shortcuts->setObjectName("showShortcuts");
+    shortcuts->setShortcut(QKeySequence::HelpContents);
+}
+
+QStringList MainWindow::shortcutList() const
+{
+    QStringList lines;
+    for (QMenu* menu : menuBar()->findChildren<QMenu*>()) {
+        for (const QAction* action : menu->actions()) {
+            if (!action->shortcut().isEmpty()) {
+                lines << action->shortcut().toString(QKeySequence::NativeText) + " — " +
+                             action->text().remove('&').remove("…");
+            }
+        }
+    }
+    lines.removeDuplicates();
+    lines << "Space — play or pause the time bar"
+          << "Drag on the globe — turn it (north stays up)"
+          << "Wheel, + and − on the globe — zoom"
+          << "Arrow keys on the globe — turn it by 10°"
+          << "Click on the globe — the plume of that point";
+    return lines;
+}
+
+void MainWindow::showShortcuts()
+{
+    auto* box = new QMessageBox(QMessageBox::Information, "Keyboard shortcuts", shortcutList().join('\n'),
+                                QMessageBox::Ok, this);
+    box->setObjectName("shortcutsMessage");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::selectMember(int member)
+{
+    if (!products_) {
+        return;
+    }
+    const std::vector<int>& stored = products_->file().members();
+    const auto found = std::find(stored.begin(), stored.end(), member);
+    QComboBox* product = productPanel_->productBox();
+    const int memberProduct = product->findData(QString::fromUtf8(productName(Product::Member).data()));
+    if (found == stored.end() || memberProduct < 0) {
+        statusBar()->showMessage(
+            QString("Member %1 is not stored in this file: the run kept members %2")
+                .arg(member)
+                .arg(stored.empty() ? QString("none") : QString("%1 … %2").arg(stored.front()).arg(stored.back())),
+            10000);
+        return;
+    }
+    product->setCurrentIndex(memberProduct);
+    productPanel_->memberBox()->setValue(static_cast<int>(found - stored.begin()));
+}
+
+void MainWindow::refreshPlume()
+{
+    if (plumePoint_ && products_ && showPlumeAt(plumePoint_->first, plumePoint_->second)) {
+        return;
+    }
+    plumeWidget_->setPlume(std::nullopt);
+    globe_->scene().setMarker(plumePoint_);
+    plumeDock_->hide();
+}
+
+void MainWindow::clearStaleProductError()
+{
+    if (statusBar()->currentMessage().startsWith("Cannot show this product")) {
+        statusBar()->clearMessage();
+    }
 }
 
 }  // namespace spreadcast

@@ -9,6 +9,7 @@
 #include <optional>
 
 class QDockWidget;
+class QMenu;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -49,6 +50,9 @@ public:
     bool exportPlume(const QString& pngPath, int width, int height);
     // Copies the open forecast to a NetCDF file: everything, or the statistics without members.
     bool exportNetcdf(const QString& path, bool statisticsOnly);
+    // The keyboard shortcuts as Help ▸ Keyboard shortcuts lists them: one "keys — what" line each.
+    QStringList shortcutList() const;
+    void showShortcuts();
     // The latest error message shown, for tests and the log.
     QString lastError() const { return lastError_; }
     // Milliseconds the last view change took to compute (the render is timed by the globe).
@@ -92,6 +96,16 @@ private:
     void exportPlumeDialog();
     void exportNetcdfDialog();
     void showAbout();
+    // Display helpers, kept apart from the run's lifecycle: the plume and the globe's marker
+    // follow the picked point and the shown time, Members cells pick a member, the window fits
+    // the screen, the View and Help menus' extras.
+    void connectViewHelpers();
+    void fitToScreen();
+    void addViewActions(QMenu* view, QMenu* help);
+    void selectMember(int member);
+    // The plume at the picked point for the current file and field (cleared when there is none).
+    void refreshPlume();
+    void clearStaleProductError();
 
     GlobeWidget* globe_ = nullptr;
     RunPanel* runPanel_ = nullptr;

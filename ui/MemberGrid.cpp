@@ -1,6 +1,7 @@
 #include "ui/MemberGrid.h"
 
 #include <QHeaderView>
+#include <QLabel>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -31,8 +32,34 @@ MemberGrid::MemberGrid(QWidget* parent) : QWidget(parent)
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table_->setSelectionMode(QAbstractItemView::NoSelection);
-    layout->addWidget(table_);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setToolTip("Click a member to show it on the globe");
+    table_->setMinimumHeight(72);  // two rows at least: a scroll bar, not a squashed grid, on small screens
+    layout->addWidget(table_, 1);
+    connect(table_, &QTableWidget::cellClicked, this, [this](int row, int column) {
+        const int member = row * columns + column;
+        if (member < memberCount()) {
+            emit memberActivated(member);
+        }
+    });
+    auto* legend = new QLabel(legendText());
+    legend->setObjectName("memberLegend");
+    legend->setWordWrap(true);
+    legend->setTextFormat(Qt::RichText);
+    layout->addWidget(legend);
+}
+
+QString MemberGrid::legendText() const
+{
+    QStringList entries;
+    for (const MemberStatus status : {MemberStatus::Queued, MemberStatus::Running, MemberStatus::Done,
+                                      MemberStatus::Failed, MemberStatus::Retried}) {
+        const std::string_view name = memberStatusName(status);
+        entries << QString("<span style=\"background-color:%1\">&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;%2")
+                       .arg(statusColour(status).name(),
+                            QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())));
+    }
+    return entries.join(" &nbsp; ");
 }
 
 void MemberGrid::clear()

@@ -9,6 +9,9 @@
 #include <QSignalBlocker>
 #include <QSpinBox>
 
+#include <cmath>
+#include <utility>
+
 namespace spreadcast {
 
 ProductPanel::ProductPanel(QWidget* parent) : QWidget(parent)
@@ -26,6 +29,7 @@ ProductPanel::ProductPanel(QWidget* parent) : QWidget(parent)
     valueLabel_ = new QLabel("Threshold");
     value_ = new QLineEdit;
     value_->setObjectName("valueEdit");
+    value_->setToolTip("Threshold: a value (above it), or \"< 5\" for below; contour: a value");
     form->addRow(valueLabel_, value_);
     valueProblem_ = new QLabel;
     valueProblem_->setStyleSheet("color: #c0392b;");
@@ -52,10 +56,7 @@ ProductPanel::ProductPanel(QWidget* parent) : QWidget(parent)
         if (!updating_) {
             QSettings().setValue("view/field", field_->currentData());
             updateProducts();
-            if (products_ != nullptr && !field_->currentData().toString().isEmpty()) {
-                value_->setText(
-                    QString::number(products_->typicalValue(field_->currentData().toString().toStdString())));
-            }
+            showTypicalValues();
             emit changed();
         }
     });
@@ -72,6 +73,7 @@ ProductPanel::ProductPanel(QWidget* parent) : QWidget(parent)
         }
     });
     connect(value_, &QLineEdit::editingFinished, this, [this] {
+        (showingContour_ ? contourText_ : thresholdText_) = value_->text();
         updateValueRow();
         emit changed();
     });
@@ -97,11 +99,9 @@ void ProductPanel::setProducts(ForecastProducts* products)
         const int members = static_cast<int>(products_->file().members().size());
         member_->setRange(0, std::max(0, members - 1));
         member_->setSuffix(members > 0 ? QString(" of %1").arg(members) : QString());
-        if (!field_->currentData().toString().isEmpty()) {
-            value_->setText(QString::number(products_->typicalValue(field_->currentData().toString().toStdString())));
-        }
     }
     updateProducts();
+    showTypicalValues();
     setEnabled(products_ != nullptr);
     updating_ = false;
 }
@@ -134,17 +134,69 @@ void ProductPanel::updateProducts()
     updateValueRow();
 }
 
+std::optional<ProductPanel::Threshold> ProductPanel::parseThreshold(const QString& text)
+{
+    QString rest = text.trimmed();
+    Threshold threshold;
+    for (const auto& [prefix, below] :
+         {std::pair<QString, bool>{">=", false}, {"<=", true}, {"≥", false}, {"≤", true}, {">", false}, {"<", true}}) {
+        if (rest.startsWith(prefix)) {
+            threshold.below = below;
+            rest = rest.mid(prefix.size()).trimmed();
+            break;
+        }
+    }
+    bool ok = false;
+    threshold.value = rest.toDouble(&ok);
+    if (!ok || !std::isfinite(threshold.value)) {
+        return std::nullopt;
+    }
+    return threshold;
+}
+
+void ProductPanel::showTypicalValues()
+{
+    thresholdText_.clear();
+    contourText_.clear();
+    if (products_ != nullptr && !field_->currentData().toString().isEmpty()) {
+        const std::string field = field_->currentData().toString().toStdString();
+        thresholdText_ = QString::number(products_->typicalThreshold(field));
+        contourText_ = QString::number(products_->typicalValue(field));
+    }
+    value_->setText(showingContour_ ? contourText_ : thresholdText_);
+    updateValueRow();
+}
+
+bool ProductPanel::valueIsValid() const
+{
+    if (showingContour_) {
+        bool ok = false;
+        const double value = value_->text().trimmed().toDouble(&ok);
+        return ok && std::isfinite(value);
+    }
+    return parseThreshold(value_->text()).has_value();
+}
+
 void ProductPanel::updateValueRow()
 {
     const std::optional<Product> product = parseProduct(product_->currentData().toString().toStdString());
     const ProductInput input = product ? productInfo(*product).input : ProductInput::None;
     const bool needsValue = input == ProductInput::Threshold || input == ProductInput::ContourLevel;
-    valueLabel_->setText(input == ProductInput::ContourLevel ? "Contour" : "Threshold");
+    const bool contour = input == ProductInput::ContourLevel;
+    if (contour != showingContour_) {
+        (showingContour_ ? contourText_ : thresholdText_) = value_->text();
+        showingContour_ = contour;
+        value_->setText(showingContour_ ? contourText_ : thresholdText_);
+    }
+    valueLabel_->setText(contour ? "Contour" : "Threshold");
     value_->setEnabled(needsValue);
     member_->setEnabled(input == ProductInput::Member && products_ != nullptr && !products_->file().members().empty());
-    bool ok = true;
-    value_->text().toDouble(&ok);
-    valueProblem_->setText(ok ? QString() : QString("'%1' is not a number").arg(value_->text()));
+    const bool ok = valueIsValid();
+    valueProblem_->setText(
+        ok ? QString()
+        : contour
+            ? QString("'%1' is not a number").arg(value_->text())
+            : QString("'%1' is not a threshold: give a number, or < or > and a number, e.g. < 5").arg(value_->text()));
     valueProblem_->setVisible(!ok && needsValue);
 }
 
@@ -161,14 +213,21 @@ std::optional<ProductRequest> ProductPanel::request() const
     }
     request.product = *product;
     request.memberIndex = member_->value();
-    bool ok = true;
-    const double value = value_->text().toDouble(&ok);
     const ProductInput input = productInfo(request.product).input;
-    if (!ok && (input == ProductInput::Threshold || input == ProductInput::ContourLevel)) {
-        return std::nullopt;
+    if (input == ProductInput::Threshold) {
+        const std::optional<Threshold> threshold = parseThreshold(value_->text());
+        if (!threshold) {
+            return std::nullopt;
+        }
+        request.threshold = threshold->value;
+        request.below = threshold->below;
+    } else if (input == ProductInput::ContourLevel) {
+        bool ok = false;
+        request.contourLevel = value_->text().trimmed().toDouble(&ok);
+        if (!ok || !std::isfinite(request.contourLevel)) {
+            return std::nullopt;
+        }
     }
-    request.threshold = value;
-    request.contourLevel = value;
     request.limitsFromThisTime = limitsFromThisTime_->isChecked();
     if (colourMap_->currentData() == "viridis") {
         request.colourMap = ColourMapKind::Viridis;

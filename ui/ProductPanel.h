@@ -32,12 +32,22 @@ public:
     QLineEdit* valueEdit() const { return value_; }
     QComboBox* colourMapBox() const { return colourMap_; }
 
+    // A probability threshold as typed: "10", "> 10" or "< 5" (also ≥, ≤, >=, <=); nullopt
+    // when it is not a number after the optional comparison.
+    struct Threshold {
+        double value = 0.0;
+        bool below = false;
+    };
+    static std::optional<Threshold> parseThreshold(const QString& text);
+
 signals:
     void changed();
 
 private:
     void updateProducts();
     void updateValueRow();
+    void showTypicalValues();
+    bool valueIsValid() const;
 
     ForecastProducts* products_ = nullptr;
     QComboBox* field_ = nullptr;
@@ -49,6 +59,10 @@ private:
     QCheckBox* limitsFromThisTime_ = nullptr;
     QComboBox* colourMap_ = nullptr;
     bool updating_ = false;
+    // The threshold and the contour level keep their own texts: switching product shows each.
+    QString thresholdText_;
+    QString contourText_;
+    bool showingContour_ = false;
 };
 
 }  // namespace spreadcast

@@ -23,9 +23,13 @@ TimeBar::TimeBar(QWidget* parent) : QWidget(parent)
     slider_->setObjectName("timeSlider");
     slider_->setPageStep(1);
     slider_->setTickPosition(QSlider::TicksBelow);
+    // On a small screen the label wraps onto two lines rather than squeezing the slider away.
+    slider_->setMinimumWidth(minimumSliderWidth);
     label_ = new QLabel;
     label_->setObjectName("timeLabel");
-    label_->setMinimumWidth(260);
+    label_->setWordWrap(true);
+    label_->setMinimumWidth(140);
+    label_->setMaximumWidth(300);
     layout->addWidget(play_);
     layout->addWidget(slider_, 1);
     layout->addWidget(label_);

@@ -24,6 +24,7 @@ public:
     QSlider* slider() const { return slider_; }
     QToolButton* playButton() const { return play_; }
     static constexpr int frameMilliseconds = 600;
+    static constexpr int minimumSliderWidth = 160;
 
 signals:
     void timeChanged(int index);

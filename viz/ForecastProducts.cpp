@@ -1,7 +1,9 @@
 #include "viz/ForecastProducts.h"
 
 #include "ensemble/EnsembleMoments.h"
+#include "io/CfReader.h"
 #include "run/InputError.h"
+#include "viz/TextFormat.h"
 
 #include <algorithm>
 #include <cmath>
@@ -276,11 +278,18 @@ const ProbabilityVariable* ForecastProducts::storedProbability(const std::string
 }
 
 std::vector<float> ForecastProducts::probabilityValues(const std::string& field, int timeIndex, double threshold,
-                                                       int levelIndex) const
+                                                       int levelIndex, bool below) const
 {
-    // The file's own probability covers every member, stored or not: prefer it.
+    // The file's own probability covers every member, stored or not: prefer it. Below is its
+    // complement (a member exactly at the threshold has probability zero for a continuous field).
     if (const ProbabilityVariable* stored = storedProbability(field, threshold)) {
-        return file_->read(stored->name, timeIndex, 0, levelIndex);
+        std::vector<float> values = file_->read(stored->name, timeIndex, 0, levelIndex);
+        if (below) {
+            for (float& value : values) {
+                value = 1.0f - value;
+            }
+        }
+        return values;
     }
     if (!hasMembers(field)) {
         std::string stored;
@@ -301,7 +310,7 @@ std::vector<float> ForecastProducts::probabilityValues(const std::string& field,
         for (std::size_t k = 0; k < values.size(); ++k) {
             if (std::isfinite(values[k])) {
                 ++counted[k];
-                above[k] += values[k] > threshold ? 1 : 0;
+                above[k] += (below ? values[k] < threshold : values[k] > threshold) ? 1 : 0;
             }
         }
     }
@@ -339,6 +348,43 @@ double ForecastProducts::typicalValue(const std::string& field, int levelIndex)
     // Two significant digits: a value a person would type.
     const double scale = std::pow(10.0, std::floor(std::log10(std::abs(median))) - 1.0);
     return std::round(median / scale) * scale;
+}
+
+double ForecastProducts::typicalThreshold(const std::string& field, int levelIndex)
+{
+    const std::string fieldUnits = units(field);
+    if (windComponents(field) != nullptr && normalizedUnits(fieldUnits) == "ms-1") {
+        return 10.0;  // a fresh breeze, Beaufort 5: where wind starts to matter for forecasts
+    }
+    std::vector<float> values;
+    const std::vector<Product> available = products(field);
+    // A file whose first time is not written yet has no typical value: 0 then.
+    try {
+        if (std::find(available.begin(), available.end(), Product::Mean) != available.end()) {
+            values = meanValues(field, 0, levelIndex);
+        } else if (std::find(available.begin(), available.end(), Product::Member) != available.end()) {
+            values = memberValues(field, 0, 0, levelIndex);
+        }
+    } catch (const InputError&) {
+        values.clear();
+    }
+    std::erase_if(values, [](float value) { return !std::isfinite(value); });
+    if (values.empty()) {
+        return 0.0;
+    }
+    const FieldConvention shown = convention(field);
+    for (float& value : values) {
+        value = static_cast<float>(shown.display(value));
+    }
+    const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
+    const double low = *lowest;
+    const double high = *highest;
+    const auto at = values.begin() + static_cast<std::ptrdiff_t>(values.size() * 9 / 10);
+    std::nth_element(values.begin(), at, values.end());
+    const double percentile = *at;
+    // Rounded to a tenth of a round step across the field's range: 10250 m, not 10000 m.
+    const double step = tickStep(niceTicks(low, high, 10));
+    return step > 0.0 ? std::round(percentile / step) * step : percentile;
 }
 
 std::string ForecastProducts::timeLabel(int timeIndex) const
@@ -507,7 +553,7 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
                                       : std::string();
     const std::string fieldLabel = label(request.field) + levelText;
     const std::string& fieldUnits = shown.displayUnits;
-    const std::string unitsText = fieldUnits.empty() ? std::string() : " (" + fieldUnits + ")";
+    const std::string unitsText = fieldUnits.empty() ? std::string() : " (" + displayUnits(fieldUnits) + ")";
     const bool plain = !hasMembers(request.field) && request.product == Product::Member;
     // Stored values to display units: a difference (spread) drops the offset.
     const auto toDisplay = [&shown](std::vector<float> values, bool difference = false) {
@@ -554,9 +600,11 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
         if (!std::isfinite(request.threshold)) {
             throw InputError("the probability threshold must be a finite number");
         }
-        content.values = probabilityValues(request.field, request.timeIndex, shown.stored(request.threshold), level);
-        productText = "probability of > " + formatValue(request.threshold) + " " + fieldUnits;
-        content.colourBarTitle = "P(" + request.field + levelText + " > " + formatValue(request.threshold) + ")";
+        content.values =
+            probabilityValues(request.field, request.timeIndex, shown.stored(request.threshold), level, request.below);
+        productText = "P(" + fieldLabel + (request.below ? " < " : " > ") + formatValue(request.threshold) +
+                      (fieldUnits.empty() ? "" : " " + displayUnits(fieldUnits)) + ")";
+        content.colourBarTitle = "probability (fraction of members)";
         break;
     case Product::Spaghetti: {
         if (!std::isfinite(request.contourLevel)) {
@@ -565,10 +613,13 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
         const int members = static_cast<int>(file_->members().size());
         for (int m = 0; m < members; ++m) {
             content.contourFields.push_back(toDisplay(memberValues(request.field, request.timeIndex, m, level)));
+            content.contourLabels.push_back(std::to_string(file_->members()[static_cast<std::size_t>(m)]));
         }
+        content.meanContourField = toDisplay(meanValues(request.field, request.timeIndex, level));
         content.contourLevel = request.contourLevel;
-        productText = "spaghetti, " + formatValue(request.contourLevel) + " " + fieldUnits + " contour of " +
-                      std::to_string(members) + " members";
+        productText = "spaghetti, " + formatValue(request.contourLevel) +
+                      (fieldUnits.empty() ? "" : " " + displayUnits(fieldUnits)) + " contour of " +
+                      std::to_string(members) + " members and their mean";
         break;
     }
     case Product::Stamps: {
@@ -628,8 +679,11 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
                 ? why
                 : " (" + std::string(status.empty() || status == "running" ? "not all written yet" : why) + ")";
     }
-    content.title =
-        fieldLabel + (productText.empty() ? "" : " — " + productText) + " — " + timeLabel(request.timeIndex);
+    // A probability's own text names the field already.
+    const std::string subject = request.product == Product::Probability
+                                    ? productText
+                                    : fieldLabel + (productText.empty() ? "" : " — " + productText);
+    content.title = subject + " — " + timeLabel(request.timeIndex);
     return content;
 }
 

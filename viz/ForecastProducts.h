@@ -39,6 +39,7 @@ struct ProductRequest {
     int memberIndex = 0;                     // a position in the file's members()
     int levelIndex = 0;                      // a position in the file's levels(), for fields on levels
     double threshold = 0.0;                  // Probability: in the field's display units (FieldConventions)
+    bool below = false;                      // Probability: of values below the threshold, not above
     double contourLevel = 0.0;               // Spaghetti: in the field's display units
     bool limitsFromThisTime = false;         // otherwise the colour limits hold for every time
     std::optional<ColourMapKind> colourMap;  // otherwise viridis, or cool-warm for signed fields
@@ -68,9 +69,12 @@ public:
     // How the field is shown (°C, dam, hPa, …): content() shows values, thresholds and contour
     // levels in these units; the *Values functions return what the file stores.
     FieldConvention convention(const std::string& field) const;
-    // A threshold and a contour level worth starting from, in display units: the median of the
-    // first time's mean; 0 when the first time is not written yet.
+    // A contour level worth starting from, in display units: the median of the first time's mean;
+    // 0 when the first time is not written yet.
     double typicalValue(const std::string& field, int levelIndex = 0);
+    // A probability threshold worth starting from, in display units: 10 m s⁻¹ for wind speed,
+    // otherwise the 90th percentile of the first time's mean, rounded to a step a person would type.
+    double typicalThreshold(const std::string& field, int levelIndex = 0);
     // Lead time and valid time for people, e.g. "T+120 h, valid 2000-01-06 00:00".
     std::string timeLabel(int timeIndex) const;
 
@@ -81,9 +85,9 @@ public:
     std::vector<float> memberValues(const std::string& field, int timeIndex, int memberIndex, int levelIndex = 0) const;
     std::vector<float> meanValues(const std::string& field, int timeIndex, int levelIndex = 0) const;
     std::vector<float> spreadValues(const std::string& field, int timeIndex, int levelIndex = 0) const;
-    // threshold in the file's units.
-    std::vector<float> probabilityValues(const std::string& field, int timeIndex, double threshold,
-                                         int levelIndex = 0) const;
+    // threshold in the file's units; below: the probability of values below it, not above.
+    std::vector<float> probabilityValues(const std::string& field, int timeIndex, double threshold, int levelIndex = 0,
+                                         bool below = false) const;
     // One grid point at every time and member (ForecastFile::readPoint), wind speeds computed.
     ForecastFile::PointSeries pointSeries(const std::string& field, int latitudeIndex, int longitudeIndex,
                                           int levelIndex = 0) const;

@@ -2,6 +2,7 @@
 
 #include "viz/Coastlines.h"
 #include "viz/Contours.h"
+#include "viz/TextFormat.h"
 
 #include <X11/Xlib.h>
 #include <vtkActor.h>
@@ -20,7 +21,6 @@
 #include <vtkProperty.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
-#include <vtkScalarBarActor.h>
 #include <vtkSphereSource.h>
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
@@ -132,19 +132,6 @@ vtkSmartPointer<vtkPolyData> coastlinePolylines(std::size_t step = 1)
     return polylines(lines, coastlineRadius);
 }
 
-// Colour-bar labels: plain decimals with as many places as the label step needs; exponents only
-// for very large or very small values (vorticity).
-std::string labelFormat(const ColourLimits& limits)
-{
-    const double extent = std::max(std::abs(limits.low), std::abs(limits.high));
-    const double step = (limits.high - limits.low) / 4.0;
-    if (!(step > 0.0) || extent >= 1e6 || extent < 1e-2) {
-        return "%-#.2e";
-    }
-    const int places = std::clamp(1 - static_cast<int>(std::floor(std::log10(step))), 0, 4);
-    return "%-." + std::to_string(places) + "f";
-}
-
 // The widest angular diagonal of a grid cell, radians (small-angle: √(Δφ² + (Δλ cos φ)²) with
 // the cell's equatorward latitude), for keeping the ball below the flat cells.
 double widestCellDiagonal(const std::vector<double>& latitudes, const std::vector<double>& longitudes)
@@ -185,14 +172,15 @@ struct GlobeMesh {
     int northRow = 0;  // the grid row nearest each pole
     int southRow = 0;
 
-    static GlobeMesh build(const std::vector<double>& latitudes, const std::vector<double>& longitudes)
+    // `global`: the longitudes go round the globe (a thinned global grid is global even where its
+    // last gap is narrower than the others), so the mesh closes across the 0°/360° seam.
+    static GlobeMesh build(const std::vector<double>& latitudes, const std::vector<double>& longitudes, bool global)
     {
         const int nlat = static_cast<int>(latitudes.size());
         const int nlon = static_cast<int>(longitudes.size());
         if (nlat < 2 || nlon < 2) {
             throw std::invalid_argument("the globe needs a grid of at least 2 × 2 points");
         }
-        const bool global = isGlobalLongitude(longitudes);
         GlobeMesh mesh;
         mesh.gridPoints = static_cast<vtkIdType>(nlat) * nlon;
         const bool northFirst = latitudes.front() > latitudes.back();
@@ -200,15 +188,39 @@ struct GlobeMesh {
         mesh.southRow = northFirst ? nlat - 1 : 0;
         auto points = vtkSmartPointer<vtkPoints>::New();
         points->SetNumberOfPoints(mesh.gridPoints + 2);
+        // On the unit sphere a point's normal is its position: smooth (not faceted) shading.
+        auto normals = vtkSmartPointer<vtkFloatArray>::New();
+        normals->SetName("normals");
+        normals->SetNumberOfComponents(3);
+        normals->SetNumberOfTuples(mesh.gridPoints + 2);
         for (int j = 0; j < nlat; ++j) {
             for (int i = 0; i < nlon; ++i) {
                 double xyz[3];
                 toCartesian(longitudes[i], latitudes[j], 1.0, xyz);
                 const vtkIdType id = static_cast<vtkIdType>(j) * nlon + i;
                 points->SetPoint(id, xyz);
+                normals->SetTuple(id, xyz);
             }
         }
         auto cells = vtkSmartPointer<vtkCellArray>::New();
+        // Every cell wound counter-clockwise seen from outside: with normals given, VTK lights a
+        // cell's back face with the normal turned inwards (a dark, flat globe otherwise).
+        auto insertOutward = [&](auto ids) {
+            double a[3];
+            double b[3];
+            double c[3];
+            points->GetPoint(ids[0], a);
+            points->GetPoint(ids[1], b);
+            points->GetPoint(ids[2], c);
+            const double u[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
+            const double v[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
+            const double outward = (u[1] * v[2] - u[2] * v[1]) * a[0] + (u[2] * v[0] - u[0] * v[2]) * a[1] +
+                                   (u[0] * v[1] - u[1] * v[0]) * a[2];
+            if (outward < 0.0) {
+                std::reverse(ids.begin(), ids.end());
+            }
+            cells->InsertNextCell(static_cast<vtkIdType>(ids.size()), ids.data());
+        };
         const int columns = global ? nlon : nlon - 1;
         for (int j = 0; j + 1 < nlat; ++j) {
             for (int i = 0; i < columns; ++i) {
@@ -216,10 +228,7 @@ struct GlobeMesh {
                 std::array<vtkIdType, 4> quad{
                     static_cast<vtkIdType>(j) * nlon + i, static_cast<vtkIdType>(j) * nlon + next,
                     static_cast<vtkIdType>(j + 1) * nlon + next, static_cast<vtkIdType>(j + 1) * nlon + i};
-                if (!northFirst) {
-                    std::swap(quad[1], quad[3]);  // counter-clockwise seen from outside whatever the row order
-                }
-                cells->InsertNextCell(4, quad.data());
+                insertOutward(quad);
             }
         }
         vtkIdType next = mesh.gridPoints;
@@ -228,10 +237,11 @@ struct GlobeMesh {
         auto addCap = [&](int row, double z, vtkIdType& pole) {
             pole = next++;
             points->SetPoint(pole, 0.0, 0.0, z);
+            normals->SetTuple3(pole, 0.0, 0.0, z);
             for (int i = 0; i < nlon; ++i) {
                 const std::array<vtkIdType, 3> triangle{pole, static_cast<vtkIdType>(row) * nlon + i,
                                                         static_cast<vtkIdType>(row) * nlon + (i + 1) % nlon};
-                cells->InsertNextCell(3, triangle.data());
+                insertOutward(triangle);
             }
         };
         if (global && northLatitude < 89.999 && northLatitude > 60.0) {
@@ -241,9 +251,11 @@ struct GlobeMesh {
             addCap(mesh.southRow, -1.0, mesh.southPole);
         }
         points->SetNumberOfPoints(next);
+        normals->SetNumberOfTuples(next);
         mesh.surface = vtkSmartPointer<vtkPolyData>::New();
         mesh.surface->SetPoints(points);
         mesh.surface->SetPolys(cells);
+        mesh.surface->GetPointData()->SetNormals(normals);
         return mesh;
     }
 
@@ -297,8 +309,18 @@ struct GlobeScene::Pipeline {
     vtkNew<vtkActor> coastlines;
     vtkNew<vtkActor> contours;
     vtkNew<vtkPolyDataMapper> contourMapper;
-    vtkNew<vtkScalarBarActor> colourBar;
+    ColourBar colourBar;
     vtkNew<vtkTextActor> title;
+    vtkNew<vtkActor> marker;
+    std::optional<std::pair<double, double>> markerPoint;
+    vtkNew<vtkActor> meanContour;
+    vtkNew<vtkPolyDataMapper> meanContourMapper;
+    std::vector<vtkSmartPointer<vtkTextActor>> legendEntries;
+    GlobeLayout layout;
+    double pixelRatio = 1.0;
+    double viewAngle = 30.0;
+    double windowCentreX = 0.12;
+    double windowCentreY = -0.03;
     GlobeContent content;
     GlobeMesh mesh;
     bool hasMesh = false;
@@ -363,22 +385,22 @@ GlobeScene::GlobeScene() : pipeline_(std::make_unique<Pipeline>())
     p.contours->VisibilityOff();
     p.renderer->AddActor(p.contours);
 
-    p.colourBar->SetNumberOfLabels(5);
-    p.colourBar->SetMaximumNumberOfColors(256);
-    p.colourBar->SetPosition(0.84, 0.06);
-    p.colourBar->SetWidth(0.14);
-    p.colourBar->SetHeight(0.8);
-    p.colourBar->SetBarRatio(0.35);
-    p.colourBar->UnconstrainedFontSizeOn();
-    for (vtkTextProperty* text : {p.colourBar->GetLabelTextProperty(), p.colourBar->GetTitleTextProperty()}) {
-        text->ItalicOff();
-        text->BoldOff();
-        text->ShadowOff();
-        text->SetColor(0.95, 0.95, 0.95);
-    }
-    p.colourBar->VisibilityOff();
-    p.renderer->AddViewProp(p.colourBar);
+    p.meanContour->SetMapper(p.meanContourMapper);
+    p.meanContour->GetProperty()->SetColor(0.0, 0.0, 0.0);
+    p.meanContour->GetProperty()->SetLineWidth(4.0);
+    p.meanContour->GetProperty()->LightingOff();
+    p.meanContour->VisibilityOff();
+    p.renderer->AddActor(p.meanContour);
 
+    p.marker->GetProperty()->SetColor(1.0, 0.15, 0.55);
+    p.marker->GetProperty()->SetLineWidth(3.0);
+    p.marker->GetProperty()->LightingOff();
+    p.marker->VisibilityOff();
+    p.renderer->AddActor(p.marker);
+
+    p.colourBar.addTo(p.renderer);
+
+    useReadableFont(p.title->GetTextProperty());
     p.title->GetTextProperty()->SetJustificationToCentered();
     p.title->GetTextProperty()->SetVerticalJustificationToTop();
     p.title->GetTextProperty()->SetColor(0.95, 0.95, 0.95);
@@ -436,7 +458,7 @@ void GlobeScene::show(const GlobeContent& content)
         }
     }
     if (!p.hasMesh || !sameGrid(p.content, content)) {
-        p.mesh = GlobeMesh::build(content.latitudes, content.longitudes);
+        p.mesh = GlobeMesh::build(content.latitudes, content.longitudes, isGlobalLongitude(content.longitudes));
         p.hasMesh = true;
         p.surfaceMapper->SetInputData(p.mesh.surface);
         // The field's cells are flat: on a coarse grid (GraphCast's tests run at 10°) a cell's
@@ -452,19 +474,28 @@ void GlobeScene::show(const GlobeContent& content)
         p.mesh.surface->GetPointData()->SetScalars(nullptr);
         p.surfaceMapper->ScalarVisibilityOff();
         p.surface->GetProperty()->SetColor(0.80, 0.80, 0.78);
-        p.colourBar->VisibilityOff();
+        p.colourBar.setVisible(false);
     } else {
         p.mesh.surface->GetPointData()->SetScalars(p.mesh.scalars(content.values, nlon));
         auto table = makeLookupTable(content.colourMap, content.limits);
         p.surfaceMapper->SetLookupTable(table);
         p.surfaceMapper->ScalarVisibilityOn();
-        p.colourBar->SetLookupTable(table);
-        p.colourBar->SetTitle(content.colourBarTitle.c_str());
-        p.colourBar->SetLabelFormat(labelFormat(content.limits).c_str());
-        p.colourBar->VisibilityOn();
+        p.colourBar.show(content.colourMap, content.limits, content.colourBarTitle);
+        p.colourBar.setVisible(true);
     }
     p.mesh.surface->Modified();
 
+    if (content.meanContourField.size() == points && !content.contourFields.empty()) {
+        std::vector<std::vector<std::pair<double, double>>> lines;
+        for (const ContourSegment& segment :
+             contourSegments(content.meanContourField, content.latitudes, content.longitudes, content.contourLevel)) {
+            lines.push_back({{segment.lon0, segment.lat0}, {segment.lon1, segment.lat1}});
+        }
+        p.meanContourMapper->SetInputData(polylines(lines, contourRadius + 0.0005));
+        p.meanContour->VisibilityOn();
+    } else {
+        p.meanContour->VisibilityOff();
+    }
     if (content.contourFields.empty()) {
         p.contours->VisibilityOff();
     } else {
@@ -509,11 +540,10 @@ void GlobeScene::show(const GlobeContent& content)
         }
         p.surface->VisibilityOff();
         p.contours->VisibilityOff();
+        p.meanContour->VisibilityOff();
         auto table = makeLookupTable(content.colourMap, content.limits);
-        p.colourBar->SetLookupTable(table);
-        p.colourBar->SetTitle(content.colourBarTitle.c_str());
-        p.colourBar->SetLabelFormat(labelFormat(content.limits).c_str());
-        p.colourBar->VisibilityOn();
+        p.colourBar.show(content.colourMap, content.limits, content.colourBarTitle);
+        p.colourBar.setVisible(true);
         const std::size_t stride = std::max<std::size_t>(1, content.longitudes.size() / 48);
         if (p.stampLatitudes.empty() || !sameGrid(p.content, content) || stride != p.stampStride) {
             p.stampStride = stride;
@@ -525,7 +555,7 @@ void GlobeScene::show(const GlobeContent& content)
             for (std::size_t i = 0; i < content.longitudes.size(); i += stride) {
                 p.stampLongitudes.push_back(content.longitudes[i]);
             }
-            p.stampMesh = GlobeMesh::build(p.stampLatitudes, p.stampLongitudes);
+            p.stampMesh = GlobeMesh::build(p.stampLatitudes, p.stampLongitudes, isGlobalLongitude(content.longitudes));
         }
         while (p.stamps.size() < content.stampFields.size()) {
             auto stamp = std::make_unique<GlobeStamp>();
@@ -544,9 +574,11 @@ void GlobeScene::show(const GlobeContent& content)
             stamp->coastlines->SetMapper(p.stampCoastlines);
             stamp->coastlines->SetProperty(p.coastlines->GetProperty());
             stamp->renderer->AddActor(stamp->coastlines);
+            useReadableFont(stamp->label->GetTextProperty());
             stamp->label->GetTextProperty()->SetColor(0.95, 0.95, 0.95);
+            stamp->label->GetTextProperty()->SetVerticalJustificationToTop();
             stamp->label->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-            stamp->label->SetPosition(0.04, 0.04);
+            stamp->label->SetPosition(0.03, 0.97);
             stamp->renderer->AddViewProp(stamp->label);
             if (p.window != nullptr) {
                 p.window->AddRenderer(stamp->renderer);
@@ -581,26 +613,30 @@ void GlobeScene::show(const GlobeContent& content)
         }
     }
 
-    p.title->SetInput(content.title.c_str());
+    p.marker->SetVisibility(p.markerPoint.has_value() && !stamps);
     p.content = content;
-    layoutStamps();
-    setCamera(camera_);
+    layout(p.width, p.height, p.pixelRatio);
 }
 
 void GlobeScene::layoutStamps()
 {
     Pipeline& p = *pipeline_;
+    p.layout.stamps.clear();
     const int count = static_cast<int>(p.content.stampFields.size());
     if (count == 0) {
         return;
     }
-    // The area left of the colour bar and below the title, in as square cells as fit.
-    const double left = 0.01;
-    const double right = 0.83;
-    const double bottom = 0.01;
-    const double top = 0.93;
-    const double areaWidth = (right - left) * p.width;
-    const double areaHeight = (top - bottom) * p.height;
+    // The area left of the colour bar and below the title, in as square cells as fit; each globe
+    // fills 90 % of its cell's shorter side, so neighbours never touch and none is cut.
+    const double width = p.width;
+    const double height = p.height;
+    const double gap = std::max(2.0, 0.005 * width);
+    const double left = gap;
+    const double right = std::max(left + 16.0, (p.colourBar.visible() ? p.layout.colourBar.left : width) - 2.0 * gap);
+    const double bottom = gap;
+    const double top = std::max(bottom + 16.0, p.layout.title.empty() ? height - gap : p.layout.title.bottom - gap);
+    const double areaWidth = right - left;
+    const double areaHeight = top - bottom;
     int bestColumns = 1;
     double bestSide = 0.0;
     for (int columns = 1; columns <= count; ++columns) {
@@ -612,17 +648,92 @@ void GlobeScene::layoutStamps()
         }
     }
     const int rows = (count + bestColumns - 1) / bestColumns;
-    const double cellWidth = (right - left) / bestColumns;
-    const double cellHeight = (top - bottom) / rows;
+    const double cellWidth = areaWidth / bestColumns;
+    const double cellHeight = areaHeight / rows;
+    const double eyeDistance = 3.9;
+    const double silhouette = 1.0 / std::sqrt(eyeDistance * eyeDistance - 1.0);  // tan of the globe's half-angle
+    const double diameter = 0.9 * std::min(cellWidth, cellHeight);
+    const double viewAngle = 2.0 * std::atan(silhouette * cellHeight / diameter) / degrees;
+    const int fontSize = std::clamp(static_cast<int>(bestSide / 9.0), 7, static_cast<int>(24 * p.pixelRatio));
     for (int k = 0; k < count; ++k) {
         const int row = k / bestColumns;
         const int column = k % bestColumns;
         const double x0 = left + column * cellWidth;
         const double y1 = top - row * cellHeight;
         GlobeStamp& stamp = *p.stamps[static_cast<std::size_t>(k)];
-        stamp.renderer->SetViewport(x0, y1 - cellHeight, x0 + cellWidth, y1);
-        stamp.label->GetTextProperty()->SetFontSize(std::clamp(static_cast<int>(bestSide / 9.0), 7, 24));
+        stamp.renderer->SetViewport(x0 / width, (y1 - cellHeight) / height, (x0 + cellWidth) / width, y1 / height);
+        stamp.renderer->GetActiveCamera()->SetViewAngle(viewAngle);
+        stamp.label->GetTextProperty()->SetFontSize(fontSize);
+        p.layout.stamps.push_back({x0, y1 - cellHeight, x0 + cellWidth, y1});
     }
+}
+
+void GlobeScene::layoutLegend(int fontSize)
+{
+    Pipeline& p = *pipeline_;
+    p.layout.legend = {};
+    const auto& fields = p.content.contourFields;
+    const bool shown = !fields.empty() && p.content.stampFields.empty();
+    // One line per colour in use: the members drawn in it, then the mean.
+    std::vector<std::pair<std::string, std::array<double, 3>>> lines;
+    if (shown) {
+        const std::size_t colours = std::min(fields.size(), memberColours.size());
+        for (std::size_t c = 0; c < colours; ++c) {
+            std::string members;
+            for (std::size_t m = c; m < fields.size(); m += memberColours.size()) {
+                const std::string name =
+                    m < p.content.contourLabels.size() ? p.content.contourLabels[m] : std::to_string(m);
+                members += (members.empty() ? "" : ", ") + name;
+            }
+            if (members.size() > 24) {
+                members = members.substr(0, 22) + "…";
+            }
+            const auto& colour = memberColours[c];
+            lines.push_back({"━ member " + members, {colour[0] / 255.0, colour[1] / 255.0, colour[2] / 255.0}});
+        }
+        if (p.meanContour->GetVisibility()) {
+            lines.push_back({"▬ ensemble mean (black)", {0.95, 0.95, 0.95}});
+        }
+    }
+    while (p.legendEntries.size() < lines.size()) {
+        auto entry = vtkSmartPointer<vtkTextActor>::New();
+        useReadableFont(entry->GetTextProperty());
+        entry->GetTextProperty()->SetVerticalJustificationToTop();
+        p.renderer->AddViewProp(entry);
+        p.legendEntries.push_back(entry);
+    }
+    const double margin = std::max(3, fontSize / 2);
+    double widest = 0.0;
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+        p.legendEntries[k]->GetTextProperty()->SetFontSize(fontSize);
+        widest = std::max(
+            widest, static_cast<double>(measureText(p.legendEntries[k]->GetTextProperty(), lines[k].first).width));
+    }
+    const double lineHeight = fontSize * 1.3;
+    const double left = p.width - margin - widest;
+    const double top = (p.layout.title.empty() ? p.height : p.layout.title.bottom) - margin;
+    for (std::size_t k = 0; k < p.legendEntries.size(); ++k) {
+        vtkTextActor* entry = p.legendEntries[k];
+        entry->SetVisibility(k < lines.size());
+        if (k < lines.size()) {
+            entry->SetInput(lines[k].first.c_str());
+            entry->GetTextProperty()->SetColor(lines[k].second.data());
+            entry->SetPosition(left, top - static_cast<double>(k) * lineHeight);
+        }
+    }
+    if (!lines.empty()) {
+        p.layout.legend = {left, top - static_cast<double>(lines.size()) * lineHeight, left + widest, top};
+    }
+}
+
+void GlobeScene::frameCamera()
+{
+    Pipeline& p = *pipeline_;
+    vtkCamera* view = p.renderer->GetActiveCamera();
+    view->SetUseHorizontalViewAngle(false);
+    view->SetViewAngle(p.viewAngle);
+    view->SetWindowCenter(p.windowCentreX, p.windowCentreY);
+    p.renderer->ResetCameraClippingRange();
 }
 
 void GlobeScene::setCamera(const GlobeCamera& camera)
@@ -636,10 +747,9 @@ void GlobeScene::setCamera(const GlobeCamera& camera)
     toCartesian(camera_.longitude, camera_.latitude, camera_.distance, eye);
     view->SetFocalPoint(0.0, 0.0, 0.0);
     view->SetPosition(eye);
+    // North up: the view-up is the polar axis, never rolled.
     view->SetViewUp(0.0, 0.0, 1.0);
-    // Leave the right-hand side to the colour bar.
-    view->SetWindowCenter(0.12, -0.03);
-    pipeline_->renderer->ResetCameraClippingRange();
+    frameCamera();
     // Each stamp looks at the globe from the same direction, filling its cell.
     for (const auto& stamp : pipeline_->stamps) {
         vtkCamera* small = stamp->renderer->GetActiveCamera();
@@ -647,7 +757,6 @@ void GlobeScene::setCamera(const GlobeCamera& camera)
         small->SetFocalPoint(0.0, 0.0, 0.0);
         small->SetPosition(eye);
         small->SetViewUp(0.0, 0.0, 1.0);
-        small->SetViewAngle(30.0);
         stamp->renderer->ResetCameraClippingRange();
     }
 }
@@ -669,22 +778,130 @@ void GlobeScene::zoom(double factor)
     }
 }
 
-void GlobeScene::layout(int width, int height)
+double GlobeScene::globeRadiusPixels() const
+{
+    const double silhouette = 1.0 / std::sqrt(camera_.distance * camera_.distance - 1.0);
+    return pipeline_->height / 2.0 * silhouette / std::tan(pipeline_->viewAngle * degrees / 2.0);
+}
+
+void GlobeScene::setMarker(std::optional<std::pair<double, double>> latitudeLongitude)
+{
+    Pipeline& p = *pipeline_;
+    p.markerPoint = latitudeLongitude;
+    if (latitudeLongitude) {
+        // A ring of 2° radius about the point, drawn on the sphere.
+        const auto [latitude, longitude] = *latitudeLongitude;
+        double centre[3];
+        toCartesian(longitude, latitude, 1.0, centre);
+        double east[3] = {-std::sin(longitude * degrees), std::cos(longitude * degrees), 0.0};
+        double north[3] = {centre[1] * east[2] - centre[2] * east[1], centre[2] * east[0] - centre[0] * east[2],
+                           centre[0] * east[1] - centre[1] * east[0]};
+        auto points = vtkSmartPointer<vtkPoints>::New();
+        auto cells = vtkSmartPointer<vtkCellArray>::New();
+        constexpr int segments = 48;
+        const double radius = 2.0 * degrees;
+        cells->InsertNextCell(segments + 1);
+        for (int k = 0; k <= segments; ++k) {
+            const double angle = 2.0 * std::numbers::pi * k / segments;
+            double xyz[3];
+            for (int c = 0; c < 3; ++c) {
+                xyz[c] = std::cos(radius) * centre[c] +
+                         std::sin(radius) * (std::cos(angle) * east[c] + std::sin(angle) * north[c]);
+                xyz[c] *= contourRadius + 0.001;
+            }
+            cells->InsertCellPoint(points->InsertNextPoint(xyz));
+        }
+        auto ring = vtkSmartPointer<vtkPolyData>::New();
+        ring->SetPoints(points);
+        ring->SetLines(cells);
+        vtkNew<vtkPolyDataMapper> mapper;
+        mapper->SetInputData(ring);
+        p.marker->SetMapper(mapper);
+    }
+    p.marker->SetVisibility(latitudeLongitude.has_value() && p.content.stampFields.empty());
+}
+
+const std::optional<std::pair<double, double>>& GlobeScene::marker() const
+{
+    return pipeline_->markerPoint;
+}
+
+const GlobeLayout& GlobeScene::currentLayout() const
+{
+    return pipeline_->layout;
+}
+
+const std::vector<std::string>& GlobeScene::colourBarLabels() const
+{
+    return pipeline_->colourBar.labels();
+}
+
+void GlobeScene::layout(int width, int height, double pixelRatio)
 {
     Pipeline& p = *pipeline_;
     p.width = std::max(1, width);
     p.height = std::max(1, height);
+    p.pixelRatio = std::isfinite(pixelRatio) && pixelRatio > 0.0 ? pixelRatio : 1.0;
+    const int readable = static_cast<int>(std::lround(11.0 * p.pixelRatio));
+    const int titleSize =
+        std::clamp(std::min(p.height / 32, p.width / 48), readable, static_cast<int>(96 * p.pixelRatio));
+    const int textSize = std::max(static_cast<int>(std::lround(9.0 * p.pixelRatio)), titleSize * 3 / 4);
+    const double margin = std::max(2.0, titleSize / 3.0);
+
+    // The title: on one line if it fits the width, else broken after a dash, else smaller.
+    vtkTextProperty* titleStyle = p.title->GetTextProperty();
+    std::string title = p.content.title;
+    int size = titleSize;
+    titleStyle->SetFontSize(size);
+    TextExtent extent = measureText(titleStyle, title);
+    const double available = p.width - 2.0 * margin;
+    if (extent.width > available) {
+        const std::size_t middle = title.size() / 2;
+        std::size_t best = std::string::npos;
+        for (std::size_t at = title.find(" — "); at != std::string::npos; at = title.find(" — ", at + 1)) {
+            if (best == std::string::npos || std::abs(static_cast<double>(at) - static_cast<double>(middle)) <
+                                                 std::abs(static_cast<double>(best) - static_cast<double>(middle))) {
+                best = at;
+            }
+        }
+        if (best != std::string::npos) {
+            title = title.substr(0, best) + "\n" + title.substr(best + std::string(" — ").size());
+            extent = measureText(titleStyle, title);
+        }
+    }
+    while (extent.width > available && size > 7) {
+        titleStyle->SetFontSize(--size);
+        extent = measureText(titleStyle, title);
+    }
+    p.title->SetInput(title.c_str());
+    p.title->GetPositionCoordinate()->SetCoordinateSystemToViewport();
+    p.title->SetPosition(p.width / 2.0, p.height - margin);
+    p.layout.titleFontSize = size;
+    p.layout.title = title.empty() ? PixelBox{}
+                                   : PixelBox{p.width / 2.0 - extent.width / 2.0, p.height - margin - extent.height,
+                                              p.width / 2.0 + extent.width / 2.0, p.height - margin};
+    const double titleBand = title.empty() ? 0.0 : extent.height + 2.0 * margin;
+
+    p.colourBar.layout(p.width, p.height, textSize, static_cast<int>(margin), static_cast<int>(titleBand));
+    p.layout.colourBar = p.colourBar.visible() ? p.colourBar.geometry() : ColourBarGeometry{};
+    layoutLegend(textSize);
     layoutStamps();
-    const int titleSize = std::clamp(std::min(height / 32, width / 48), 9, 96);
-    p.title->GetTextProperty()->SetFontSize(titleSize);
-    p.colourBar->GetLabelTextProperty()->SetFontSize(std::max(8, titleSize * 3 / 4));
-    p.colourBar->GetTitleTextProperty()->SetFontSize(std::max(8, titleSize * 3 / 4));
-    // In a tall window the width limits the globe: fit the view angle to the width instead.
-    vtkCamera* view = p.renderer->GetActiveCamera();
-    const bool tall = width < height * 1.25;
-    view->SetUseHorizontalViewAngle(tall);
-    view->SetViewAngle(tall ? 34.0 : 30.0);
-    p.renderer->ResetCameraClippingRange();
+
+    // The globe in the space left of the colour bar (or legend) and below the title, at 92 % of
+    // it at the default distance.
+    const double right = p.colourBar.visible()      ? p.layout.colourBar.left - margin
+                         : !p.layout.legend.empty() ? p.layout.legend.left - margin
+                                                    : static_cast<double>(p.width);
+    const double spaceWidth = std::max(16.0, right);
+    const double spaceHeight = std::max(16.0, p.height - titleBand);
+    const double defaultDistance = GlobeCamera{}.distance;
+    const double silhouette = 1.0 / std::sqrt(defaultDistance * defaultDistance - 1.0);
+    const double radius = 0.46 * std::min(spaceWidth, spaceHeight);
+    p.viewAngle = std::clamp(2.0 * std::atan(silhouette * p.height / 2.0 / radius) / degrees, 5.0, 150.0);
+    p.windowCentreX = 1.0 - spaceWidth / p.width;
+    p.windowCentreY = titleBand / p.height;
+    frameCamera();
+    setCamera(camera_);
 }
 
 std::optional<std::pair<double, double>> GlobeScene::pick(int x, int y, int width, int height) const
@@ -795,7 +1012,7 @@ OffscreenGlobeRenderer::~OffscreenGlobeRenderer()
     window_->window->Finalize();
 }
 
-RgbImage OffscreenGlobeRenderer::render(int width, int height)
+RgbImage OffscreenGlobeRenderer::render(int width, int height, double pixelRatio)
 {
     if (width < 16 || height < 16 || width > maxImageSide || height > maxImageSide) {
         throw std::runtime_error("image size " + std::to_string(width) + " × " + std::to_string(height) +
@@ -810,7 +1027,7 @@ RgbImage OffscreenGlobeRenderer::render(int width, int height)
         window_->hasDisplay = true;
     }
     window_->window->SetSize(width, height);
-    scene_.layout(width, height);
+    scene_.layout(width, height, pixelRatio);
     window_->window->Render();
     vtkNew<vtkWindowToImageFilter> grab;
     grab->SetInput(window_->window);

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "viz/ColourBar.h"
 #include "viz/ColourMap.h"
+#include "viz/ScreenText.h"
 
 #include <vtkSmartPointer.h>
 
@@ -26,6 +28,8 @@ struct GlobeContent {
     std::string colourBarTitle;  // e.g. "height spread (m)"
     std::string title;
     std::vector<std::vector<float>> contourFields;  // spaghetti: each drawn at contourLevel in its own colour
+    std::vector<std::string> contourLabels;         // one per contour field, for the legend, e.g. "7"
+    std::vector<float> meanContourField;            // drawn at contourLevel as a thick black line; may be empty
     double contourLevel = 0.0;
     // Postage stamps: each field on a small globe of its own, side by side, coloured through the
     // map and limits above; `values` is then left out.
@@ -39,6 +43,16 @@ struct GlobeCamera {
     double latitude = 30.0;  // degrees north
     double distance = 4.6;   // globe radii from the centre
     bool operator==(const GlobeCamera&) const = default;
+};
+
+// Where the scene's text lies after layout(), in pixels of its viewport (y from the bottom), and
+// the radius of the globe on screen.
+struct GlobeLayout {
+    PixelBox title;
+    int titleFontSize = 0;
+    ColourBarGeometry colourBar;   // empty boxes when no colour bar is shown
+    PixelBox legend;               // spaghetti's member legend, empty otherwise
+    std::vector<PixelBox> stamps;  // each stamp's cell
 };
 
 // A VTK scene of the globe without a window: the globe surface, a graticule, coastlines (when
@@ -64,13 +78,23 @@ public:
     // Turns the globe under the eye (degrees) and moves the eye closer (factor > 1) or away.
     void rotate(double longitudeDegrees, double latitudeDegrees);
     void zoom(double factor);
+    // The radius of the globe on screen in pixels, in a window of the given size (as laid out).
+    double globeRadiusPixels() const;
+
+    // A ring around one point of the globe (the point whose plume is shown); nullopt removes it.
+    void setMarker(std::optional<std::pair<double, double>> latitudeLongitude);
+    const std::optional<std::pair<double, double>>& marker() const;
 
     // The point of the globe under a pixel of a window of the given size (x from the left, y from
     // the top), as (latitude, longitude) in degrees; nullopt off the globe and for stamps.
     std::optional<std::pair<double, double>> pick(int x, int y, int width, int height) const;
 
-    // Font sizes follow the window height so an export at any size looks alike.
-    void layout(int width, int height);
+    // Font sizes follow the window height so an export at any size looks alike, and never fall
+    // below a readable size times pixelRatio (a screen's device pixels per Qt pixel).
+    void layout(int width, int height, double pixelRatio = 1.0);
+    const GlobeLayout& currentLayout() const;
+    // The colour bar's tick labels as shown, e.g. "0", "2e-05", "4e-05".
+    const std::vector<std::string>& colourBarLabels() const;
 
     // Empty when the coastlines are drawn; otherwise why not.
     std::string coastlineProblem() const;
@@ -78,6 +102,8 @@ public:
 private:
     struct Pipeline;
     void layoutStamps();
+    void layoutLegend(int fontSize);
+    void frameCamera();
     std::unique_ptr<Pipeline> pipeline_;
     GlobeCamera camera_;
 };
@@ -103,7 +129,8 @@ public:
     OffscreenGlobeRenderer& operator=(const OffscreenGlobeRenderer&) = delete;
 
     GlobeScene& scene() { return scene_; }
-    RgbImage render(int width, int height);
+    // pixelRatio: as GlobeScene::layout takes it (an on-screen image of a scaled screen).
+    RgbImage render(int width, int height, double pixelRatio = 1.0);
     // Writes a PNG; throws std::runtime_error naming the file when it cannot be written.
     void writePng(int width, int height, const std::string& path);
 

@@ -1,6 +1,7 @@
 #include "viz/Plume.h"
 
 #include "run/InputError.h"
+#include "viz/TextFormat.h"
 
 #include <algorithm>
 #include <cmath>
@@ -63,6 +64,14 @@ Plume plumeAt(const ForecastProducts& products, const std::string& field, double
     plume.latitude = file.latitudes()[static_cast<std::size_t>(j)];
     plume.longitude = file.longitudes()[static_cast<std::size_t>(i)];
     plume.leadHours = file.leadHours();
+    plume.validTimes = file.validTimes();
+    plume.validTimes.resize(plume.leadHours.size());
+    plume.calendar = file.calendar();
+    for (std::size_t t = 0; t < plume.leadHours.size(); ++t) {
+        if (plume.leadHours[t] == 0.0 && !plume.validTimes[t].empty()) {
+            plume.baseTime = plume.validTimes[t];
+        }
+    }
     plume.memberNumbers = file.members();
 
     ForecastFile::PointSeries series = products.pointSeries(field, j, i, onLevels ? levelIndex : 0);
@@ -105,13 +114,22 @@ Plume plumeAt(const ForecastProducts& products, const std::string& field, double
     return plume;
 }
 
+std::string plumePlace(const Plume& plume)
+{
+    return formatLatitude(plume.latitude) + ", " + formatLongitude(plume.longitude);
+}
+
 std::string plumeCsv(const Plume& plume)
 {
-    char header[160];
-    std::snprintf(header, sizeof header, "# %s (%s) at %.3f N, %.3f E\n", plume.label.c_str(), plume.units.c_str(),
-                  plume.latitude, plume.longitude);
+    char header[256];
+    std::snprintf(header, sizeof header, "# %s (%s) at %s (grid point %.3f N, %.3f E)\n", plume.label.c_str(),
+                  plume.units.c_str(), plumePlace(plume).c_str(), plume.latitude, plume.longitude);
     std::string csv(header);
-    csv += "lead_hours,mean,spread";
+    if (!plume.baseTime.empty()) {
+        csv += "# base time " + plume.baseTime + (plume.calendar.empty() ? "" : " (" + plume.calendar + " calendar)") +
+               "\n";
+    }
+    csv += "lead_hours,valid_time,mean,spread";
     for (const int member : plume.memberNumbers) {
         csv.append(",member_").append(std::to_string(member));
     }
@@ -125,7 +143,9 @@ std::string plumeCsv(const Plume& plume)
         return std::string(text);
     };
     for (std::size_t t = 0; t < plume.leadHours.size(); ++t) {
-        csv.append(number(plume.leadHours[t])).append(1, ',').append(number(plume.mean[t]));
+        csv.append(number(plume.leadHours[t])).append(1, ',');
+        csv.append(t < plume.validTimes.size() ? plume.validTimes[t] : std::string());
+        csv.append(1, ',').append(number(plume.mean[t]));
         csv.append(1, ',').append(number(plume.spread[t]));
         for (const auto& member : plume.members) {
             csv.append(1, ',').append(number(member[t]));

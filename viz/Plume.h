@@ -16,6 +16,9 @@ struct Plume {
     double latitude = 0.0;  // of the grid point used, degrees
     double longitude = 0.0;
     std::vector<double> leadHours;
+    std::vector<std::string> validTimes;  // per lead time, "YYYY-MM-DD HH:MM:SS"; empty where the file has none
+    std::string baseTime;                 // the forecast's start (the valid time at lead 0), or empty
+    std::string calendar;                 // of the valid times: "standard", "noleap", …
     std::vector<int> memberNumbers;
     std::vector<std::vector<float>> members;  // [member][time]
     std::vector<float> mean;                  // [time]
@@ -28,7 +31,11 @@ struct Plume {
 Plume plumeAt(const ForecastProducts& products, const std::string& field, double latitude, double longitude,
               int levelIndex = 0);
 
-// For a spreadsheet: a header line, then per lead time its hours, mean, spread and each member.
+// "51.5° N, 7.0° W": where the plume is, for titles and files.
+std::string plumePlace(const Plume& plume);
+
+// For a spreadsheet: a header line (field, units, place, base time), then per lead time its
+// hours, valid time, mean, spread and each member.
 std::string plumeCsv(const Plume& plume);
 
 }  // namespace spreadcast

@@ -123,7 +123,7 @@ int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostre
         const ProductInput input = productInfo(*product).input;
         if (input == ProductInput::Threshold) {
             request.threshold =
-                options.threshold ? *options.threshold : products.typicalValue(options.field, request.levelIndex);
+                options.threshold ? *options.threshold : products.typicalThreshold(options.field, request.levelIndex);
         }
         if (input == ProductInput::ContourLevel) {
             request.contourLevel =

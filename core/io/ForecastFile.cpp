@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <mutex>
 
@@ -346,7 +347,13 @@ void ForecastFile::exportCopy(const std::string& path, bool statisticsOnly) cons
             reader_->check(nc_inq_attname(source, NC_GLOBAL, a, name), "read a global attribute");
             write(nc_copy_att(source, NC_GLOBAL, name, out, NC_GLOBAL), std::string("copy attribute '") + name + "'");
         }
-        history += std::string(history.empty() ? "" : "\n") + "exported from " + path_ +
+        // NCO's convention: each line of the history starts with when it happened (UTC).
+        const std::time_t now = std::time(nullptr);
+        std::tm utc{};
+        gmtime_r(&now, &utc);
+        char stamp[32];
+        std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+        history += std::string(history.empty() ? "" : "\n") + stamp + ": exported from " + path_ +
                    (statisticsOnly ? " without the members (statistics only)" : "");
         write(nc_put_att_text(out, NC_GLOBAL, "history", history.size(), history.data()), "write attribute 'history'");
 
@@ -385,7 +392,13 @@ void ForecastFile::exportCopy(const std::string& path, bool statisticsOnly) cons
             int shuffle = 0;
             int deflate = 0;
             int level = 0;
-            if (nc_inq_var_deflate(source, varid, &shuffle, &deflate, &level) == NC_NOERR && deflate != 0) {
+            // Compressed whatever the source did: level 4 with the shuffle filter costs little
+            // time and often halves a forecast's size.
+            if (nc_inq_var_deflate(source, varid, &shuffle, &deflate, &level) != NC_NOERR || deflate == 0) {
+                shuffle = 1;
+                level = 4;
+            }
+            if (ndims > 0 && type != NC_STRING) {
                 write(nc_def_var_deflate(out, copy.out, shuffle, 1, level),
                       std::string("set compression of '") + name + "'");
             }

@@ -213,7 +213,7 @@ private slots:
         request.threshold = 10000.0;
         request.timeIndex = 1;
         const GlobeContent content = products.content(request);
-        QCOMPARE(content.title, std::string("height — probability of > 10000 m — T+12 h, valid 2000-01-01 12:00"));
+        QCOMPARE(content.title, std::string("P(height > 10000 m) — T+12 h, valid 2000-01-01 12:00"));
         QCOMPARE(content.limits, (ColourLimits{0.0, 1.0}));
         request.product = Product::Spaghetti;
         request.contourLevel = 10000.0;

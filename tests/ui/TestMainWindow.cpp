@@ -191,7 +191,7 @@ private slots:
         chooseProduct("probability");
         window_->productPanel()->valueEdit()->setText("10000");
         emit window_->productPanel()->valueEdit()->editingFinished();
-        QVERIFY2(title().contains("probability of > 10000 m"), qPrintable(title()));
+        QVERIFY2(title().contains("P(height > 10000 m)"), qPrintable(title()));
         chooseProduct("spaghetti");
         QVERIFY2(title().contains("contour of 3 members"), qPrintable(title()));
         QCOMPARE(window_->globe()->scene().content().contourFields.size(), std::size_t(3));
@@ -276,9 +276,11 @@ private slots:
         QFile csv(folder_.filePath("plume.csv"));
         QVERIFY(csv.open(QIODevice::ReadOnly));
         const QStringList lines = QString(csv.readAll()).split('\n', Qt::SkipEmptyParts);
-        QCOMPARE(lines.size(), 5);  // comment, header, 3 times
-        QCOMPARE(lines[1], QString("lead_hours,mean,spread,member_0,member_1,member_2"));
-        QCOMPARE(lines[4].split(',').size(), 6);
+        QCOMPARE(lines.size(), 6);  // place, base time, header, 3 times
+        QVERIFY2(lines[1].startsWith("# base time 2000-01-01 00:00"), qPrintable(lines[1]));
+        QCOMPARE(lines[2], QString("lead_hours,valid_time,mean,spread,member_0,member_1,member_2"));
+        QCOMPARE(lines[5].split(',').size(), 7);
+        QVERIFY2(lines[5].startsWith("24,2000-01-02 00:00:00,"), qPrintable(lines[5]));
 
         // A click off the globe picks nothing.
         QTest::mouseClick(view, Qt::LeftButton, {}, QPoint(3, 3));
