@@ -83,6 +83,7 @@ std::vector<Product> ForecastProducts::products(const std::string& field) const
         switch (product) {
         case Product::Mean: return has(field + "_mean");
         case Product::Spread: return has(field + "_spread");
+        case Product::MeanAndSpread: return has(field + "_mean") && has(field + "_spread");
         case Product::Probability:
             return std::any_of(file_->probabilities().begin(), file_->probabilities().end(),
                                [&](const ProbabilityVariable& probability) { return probability.variable == field; });
@@ -466,8 +467,15 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
         content.limits = request.limitsFromThisTime ? limitsOf(all, symmetric) : limits(request.field, Product::Member);
         break;
     }
+    default: addDerivedProduct(request, content, productText); break;
     }
-    if (!content.values.empty()) {
+    if (request.windArrows) {
+        addWindArrows(request, content);
+    }
+    const bool fraction = request.product == Product::Probability || request.product == Product::ProbabilityBelow;
+    content.units = fraction ? std::string() : fieldUnits;
+    // The new views' products choose their own colour map and limits (addDerivedProduct).
+    if (!content.values.empty() && request.product <= Product::Stamps) {
         const bool symmetric =
             isSigned(request.field) && request.product != Product::Spread && request.product != Product::Probability;
         content.colourMap = symmetric ? ColourMapKind::CoolWarm : ColourMapKind::Viridis;

@@ -4,6 +4,7 @@
 #include "viz/GlobeScene.h"
 #include "viz/Product.h"
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,6 +25,7 @@ struct ProductRequest {
     double contourLevel = 0.0;               // Spaghetti: in the field's units
     bool limitsFromThisTime = false;         // otherwise the colour limits hold for every time
     std::optional<ColourMapKind> colourMap;  // otherwise viridis, or cool-warm for signed fields
+    bool windArrows = false;                 // overlay arrows of the same product's u and v
 };
 
 // Turns a forecast file into globe content. Statistics come from the file's <field>_mean,
@@ -55,6 +57,14 @@ public:
     std::vector<float> meanValues(const std::string& field, int timeIndex) const;
     std::vector<float> spreadValues(const std::string& field, int timeIndex) const;
     std::vector<float> probabilityValues(const std::string& field, int timeIndex, double threshold) const;
+    // The fraction of stored members strictly below threshold (ensemble/EnsembleQuantiles.h).
+    std::vector<float> probabilityBelowValues(const std::string& field, int timeIndex, double threshold) const;
+    // The members' q-quantile per point, numpy's linear definition (ensemble/EnsembleQuantiles.h);
+    // q one of quantileLevels. The members are sorted once per field and time for all levels.
+    std::vector<float> quantileValues(const std::string& field, int timeIndex, double q) const;
+    static constexpr std::array<double, 7> quantileLevels{0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0};
+    // Round contour levels, about ten, covering a field's finite values (the mean-and-spread chart).
+    static std::vector<double> contourLevels(const std::vector<float>& values);
 
 private:
     // The running mean and m2 of the stored members of a field (ensemble/EnsembleMoments.h), folded in
@@ -70,9 +80,16 @@ private:
     const ProbabilityVariable* storedProbability(const std::string& field, double threshold) const;
     ColourLimits limits(const std::string& field, Product product);
     void requireField(const std::string& field) const;
+    // The overlays and products of ForecastQuantiles.cpp, added to content() by the new views.
+    void addDerivedProduct(const ProductRequest& request, GlobeContent& content, std::string& productText);
+    void addWindArrows(const ProductRequest& request, GlobeContent& content) const;
+    ColourLimits differenceLimits(const std::string& field);
 
     std::shared_ptr<const ForecastFile> file_;
     std::map<std::pair<std::string, Product>, ColourLimits> limitsCache_;
+    // quantileLevels' fields per (field, time): computed on first use, then reused by every
+    // percentile product and the EPSgram's boxes.
+    mutable std::map<std::pair<std::string, int>, std::vector<std::vector<float>>> quantileCache_;
 };
 
 }  // namespace spreadcast

@@ -2,6 +2,7 @@
 
 #include "viz/Coastlines.h"
 #include "viz/Contours.h"
+#include "viz/GlobeOverlays.h"
 
 #include <X11/Xlib.h>
 #include <vtkActor.h>
@@ -273,6 +274,8 @@ struct GlobeScene::Pipeline {
     vtkNew<vtkPolyDataMapper> contourMapper;
     vtkNew<vtkScalarBarActor> colourBar;
     vtkNew<vtkTextActor> title;
+    vtkNew<vtkActor> overlays;  // mean contours, wind arrows (viz/GlobeOverlays.h)
+    vtkNew<vtkPolyDataMapper> overlayMapper;
     GlobeContent content;
     GlobeMesh mesh;
     bool hasMesh = false;
@@ -336,6 +339,13 @@ GlobeScene::GlobeScene() : pipeline_(std::make_unique<Pipeline>())
     p.contours->GetProperty()->LightingOff();
     p.contours->VisibilityOff();
     p.renderer->AddActor(p.contours);
+
+    p.overlays->SetMapper(p.overlayMapper);
+    p.overlays->GetProperty()->SetColor(0.0, 0.0, 0.0);
+    p.overlays->GetProperty()->SetLineWidth(1.5);
+    p.overlays->GetProperty()->LightingOff();
+    p.overlays->VisibilityOff();
+    p.renderer->AddActor(p.overlays);
 
     p.colourBar->SetNumberOfLabels(5);
     p.colourBar->SetMaximumNumberOfColors(256);
@@ -464,6 +474,13 @@ void GlobeScene::show(const GlobeContent& content)
         p.contours->VisibilityOn();
     }
 
+    if (const vtkSmartPointer<vtkPolyData> overlayLines = globeOverlayLines(content)) {
+        p.overlayMapper->SetInputData(overlayLines);
+        p.overlays->VisibilityOn();
+    } else {
+        p.overlays->VisibilityOff();
+    }
+
     // Postage stamps replace the big globe.
     const bool stamps = !content.stampFields.empty();
     for (vtkActor* actor : {p.ball.Get(), p.graticule.Get(), p.coastlines.Get()}) {
@@ -478,6 +495,7 @@ void GlobeScene::show(const GlobeContent& content)
         }
         p.surface->VisibilityOff();
         p.contours->VisibilityOff();
+        p.overlays->VisibilityOff();
         auto table = makeLookupTable(content.colourMap, content.limits);
         p.colourBar->SetLookupTable(table);
         p.colourBar->SetTitle(content.colourBarTitle.c_str());

@@ -3,6 +3,7 @@
 #include "run/InputError.h"
 #include "run/RunSpec.h"
 #include "viz/ForecastProducts.h"
+#include "viz/RenderViews.h"
 
 #include <chrono>
 #include <cmath>
@@ -63,9 +64,19 @@ int findMember(const ForecastFile& file, int member)
 
 }  // namespace
 
-int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostream& error)
+int runRenderCommand(const RenderOptions& givenOptions, std::ostream& out, std::ostream& error)
 {
     const auto started = std::chrono::steady_clock::now();
+    RenderOptions options = givenOptions;
+    try {
+        applyViewOptions(options);
+        if (options.product == epsgramProductName) {
+            return renderEpsgram(options, out, error);
+        }
+    } catch (const InputError& problem) {
+        error << "spreadcast-cli render: " << problem.what() << "\n";
+        return 2;
+    }
     GlobeContent content;
     try {
         if (options.out.empty()) {
@@ -88,6 +99,7 @@ int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostre
         request.timeIndex = findTime(*file, options.time);
         request.memberIndex = findMember(*file, options.member);
         request.limitsFromThisTime = options.limitsFromThisTime;
+        request.windArrows = options.windArrows;
         const ProductInput input = productInfo(*product).input;
         if (input == ProductInput::Threshold) {
             request.threshold = options.threshold ? *options.threshold : products.typicalValue(options.field);
@@ -99,6 +111,9 @@ int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostre
     } catch (const InputError& problem) {
         error << "spreadcast-cli render: " << problem.what() << "\n";
         return 2;
+    }
+    if (options.projection != "globe") {
+        return renderMap(options, content, started, out, error);
     }
     try {
         OffscreenGlobeRenderer renderer;

@@ -2,6 +2,7 @@
 
 #ifdef SPREADCAST_HAVE_VIZ
 #include "viz/Product.h"
+#include "viz/MapProjection.h"
 #include "viz/RenderCommand.h"
 #endif
 
@@ -15,7 +16,10 @@ void addRenderCommand(CLI::App& app)
     CLI::App* render = app.add_subcommand(
         "render", "Render a forecast file's globe as PNG, headless (needs an X server: Xvfb will do)");
     render->footer("Example: spreadcast-cli render run.nc --field height --product spread --time 120h --out "
-                   "spread.png\nWithout a display: xvfb-run -a spreadcast-cli render …\n"
+                   "spread.png\nA map: spreadcast-cli render run.nc --product median --projection polar-north "
+                   "--region europe --size 1600x1200 --out median.png\n"
+                   "An EPSgram: spreadcast-cli render run.nc --product epsgram --lat 51.5 --lon -0.1 --out epsgram.png\n"
+                   "Without a display (the globe only): xvfb-run -a spreadcast-cli render …\n"
                    "Exit status: 0 written, 1 rendering failed (no X display, driver), 2 bad input.");
     render->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 #ifdef SPREADCAST_HAVE_VIZ
@@ -27,6 +31,7 @@ void addRenderCommand(CLI::App& app)
     for (const ProductInfo& info : productTable) {
         productHelp += "\n  " + std::string(info.name) + ": " + std::string(info.description);
     }
+    productHelp += "\n  epsgram: quantile boxes of one point against valid date (give --lat and --lon)";
     render->add_option("--product", options->product, productHelp)->capture_default_str();
     render->add_option("--time", options->time, "Lead time, e.g. 120h or 5d, or last")->capture_default_str();
     render->add_option("--member", options->member, "The member for --product member")->capture_default_str();
@@ -40,6 +45,16 @@ void addRenderCommand(CLI::App& app)
         ->capture_default_str();
     render->add_flag("--limits-from-this-time", options->limitsFromThisTime,
                      "Colour limits from this time only (default: fixed over the whole forecast)");
+    render->add_option("--projection", options->projection,
+                       "globe, or a flat map: " + mapProjectionNameList() + " (no X display needed)")
+        ->capture_default_str();
+    render->add_option("--region", options->region, "Zoom preset of a flat map: " + mapRegionNameList())
+        ->capture_default_str();
+    render->add_option("--size", options->size, "Image size as WIDTHxHEIGHT, e.g. 1600x900 (instead of --width, --height)");
+    render->add_flag("--wind", options->windArrows,
+                     "Overlay wind arrows from u and v (the member's for member products, else the mean's)");
+    render->add_option("--lat", options->pointLatitude, "--product epsgram: latitude of the point, degrees north");
+    render->add_option("--lon", options->pointLongitude, "--product epsgram: longitude of the point, degrees east");
     render->add_option("-o,--out", options->out, "The PNG to write")->required();
     render->callback([options] {
         const int code = runRenderCommand(*options, std::cout, std::cerr);
