@@ -79,6 +79,9 @@ public:
     // The map view as a PNG of any size; the EPSgram as a PNG with a CSV beside it.
     bool exportMap(const QString& path, int width, int height);
     bool exportEpsgram(const QString& pngPath, int width, int height);
+    // Every written time of the product shown, on the map when the Map dock is open and the
+    // globe otherwise, into an animated GIF at the time bar's playing speed.
+    bool exportAnimation(const QString& gifPath, int width, int height);
 
     // How often a running forecast's file is reopened to show the times written since.
     static constexpr int refreshMilliseconds = 2000;
@@ -111,6 +114,7 @@ private:
     void showInForecasterViews(const GlobeContent& content);
     void exportMapDialog();
     void exportEpsgramDialog();
+    void exportAnimationDialog();
 
     GlobeWidget* globe_ = nullptr;
     RunPanel* runPanel_ = nullptr;

@@ -8,8 +8,11 @@
 #include "ui/PlumeWidget.h"
 #include "ui/PointEntry.h"
 #include "ui/ProductPanel.h"
+#include "ui/TimeBar.h"
+#include "viz/GifAnimation.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
@@ -25,7 +28,9 @@
 #include <QStatusBar>
 #include <QToolBar>
 
+#include <cmath>
 #include <functional>
+#include <memory>
 
 namespace spreadcast {
 namespace {
@@ -67,6 +72,8 @@ private:
     GlobeWidget* globe_;
     std::function<void(std::optional<std::pair<double, double>>)> report_;
 };
+
+constexpr int recentFileCount = 8;
 
 QMenu* findMenu(QWidget* window, const QString& title)
 {
@@ -128,9 +135,39 @@ void MainWindow::createForecasterViews()
                                      : QString());
     });
 
-    connect(this, &MainWindow::forecastOpened, this, [this] {
+    // File ▸ Open recent: the last files opened, newest first, kept across sessions.
+    QMenu* recent = nullptr;
+    if (QMenu* file = findMenu(this, "&File")) {
+        recent = new QMenu("Open &recent", file);
+        recent->setObjectName("recentMenu");
+        file->insertMenu(file->actions().value(1), recent);
+    }
+    auto fillRecent = [this, recent] {
+        if (recent == nullptr) {
+            return;
+        }
+        recent->clear();
+        const QStringList paths = QSettings().value("files/recent").toStringList();
+        for (const QString& path : paths) {
+            recent->addAction(QFileInfo(path).fileName() + "  —  " + QFileInfo(path).absolutePath(), this,
+                              [this, path] { openForecast(path); });
+        }
+        recent->setEnabled(!paths.isEmpty());
+    };
+    fillRecent();
+    connect(this, &MainWindow::forecastOpened, this, [this, fillRecent](const QString& path) {
         epsgramWidget_->setEpsgram(std::nullopt);
         epsgramPoint_.reset();
+        QSettings settings;
+        QStringList paths = settings.value("files/recent").toStringList();
+        const QString absolute = QFileInfo(path).absoluteFilePath();
+        paths.removeAll(absolute);
+        paths.prepend(absolute);
+        while (paths.size() > recentFileCount) {
+            paths.removeLast();
+        }
+        settings.setValue("files/recent", paths);
+        fillRecent();
     });
 
     if (QMenu* view = findMenu(this, "&View")) {
@@ -144,6 +181,7 @@ void MainWindow::createForecasterViews()
     if (QMenu* exportMenu = findMenu(this, "&Export")) {
         exportMenu->addAction("&Map…", this, &MainWindow::exportMapDialog);
         exportMenu->addAction("EPS&gram…", this, &MainWindow::exportEpsgramDialog);
+        exportMenu->addAction("&Animation (GIF)…", this, &MainWindow::exportAnimationDialog);
     }
 }
 
@@ -227,6 +265,90 @@ bool MainWindow::exportEpsgram(const QString& pngPath, int width, int height)
     }
     statusBar()->showMessage(QString("Wrote %1 and %2").arg(pngPath, csvPath), 8000);
     return true;
+}
+
+bool MainWindow::exportAnimation(const QString& gifPath, int width, int height)
+{
+    std::optional<ProductRequest> request = productPanel_->request();
+    if (!products_ || !request) {
+        showError("Nothing to export", "Open a forecast or run one first.");
+        return false;
+    }
+    if (width < 16 || height < 16 || width > maxImageSide || height > maxImageSide) {
+        showError("Cannot export the animation",
+                  QString("%1 × %2 pixels is out of range: 16 … %3 a side").arg(width).arg(height).arg(maxImageSide));
+        return false;
+    }
+    addForecasterViewOptions(*request);
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    std::vector<QImage> frames;
+    try {
+        const bool onMap = mapDock_->isVisible();
+        MapScene map;
+        map.setView(mapWidget_->scene().projection(), mapWidget_->scene().region());
+        std::unique_ptr<OffscreenGlobeRenderer> globe;
+        if (!onMap) {
+            globe = std::make_unique<OffscreenGlobeRenderer>();
+            globe->scene().setCamera(globe_->scene().camera());
+        }
+        const std::vector<double>& leads = products_->file().leadHours();
+        for (int t = 0; t < static_cast<int>(leads.size()); ++t) {
+            if (!std::isfinite(leads[static_cast<std::size_t>(t)])) {
+                continue;
+            }
+            request->timeIndex = t;
+            const GlobeContent content = products_->content(*request);
+            if (onMap) {
+                map.show(content);
+                frames.push_back(map.render(QSize(width, height)));
+            } else {
+                globe->scene().show(content);
+                const RgbImage image = globe->render(width, height);
+                frames.push_back(QImage(image.rgb.data(), image.width, image.height, image.width * 3,
+                                        QImage::Format_RGB888)
+                                     .mirrored());  // OpenGL's rows run bottom to top
+            }
+        }
+        writeGifAnimation(frames, timeBar_->playIntervalMilliseconds(), gifPath.toStdString());
+    } catch (const std::exception& error) {
+        QApplication::restoreOverrideCursor();
+        showError("Cannot export the animation", QString::fromStdString(error.what()));
+        return false;
+    }
+    QApplication::restoreOverrideCursor();
+    statusBar()->showMessage(QString("Wrote %1 (%2 frames, %3 × %4)").arg(gifPath).arg(frames.size()).arg(width).arg(height),
+                             8000);
+    return true;
+}
+
+void MainWindow::exportAnimationDialog()
+{
+    QSettings settings;
+    bool ok = false;
+    const QString size = QInputDialog::getText(this, "Export animation", "Size in pixels (WIDTHxHEIGHT)",
+                                               QLineEdit::Normal, settings.value("export/animationSize", "800x500").toString(), &ok);
+    if (!ok) {
+        return;
+    }
+    const QStringList parts = size.trimmed().split('x');
+    const int width = parts.size() == 2 ? parts[0].toInt() : 0;
+    const int height = parts.size() == 2 ? parts[1].toInt() : 0;
+    if (width <= 0 || height <= 0) {
+        showError("Cannot export the animation", "'" + size + "' is not a size: type WIDTHxHEIGHT, e.g. 800x500.");
+        return;
+    }
+    settings.setValue("export/animationSize", size.trimmed());
+    const QString folder = settings.value("directories/export", QDir::homePath()).toString();
+    QString path = QFileDialog::getSaveFileName(this, "Export animation", QDir(folder).filePath("animation.gif"),
+                                                "GIF animations (*.gif)");
+    if (path.isEmpty()) {
+        return;
+    }
+    if (!path.endsWith(".gif", Qt::CaseInsensitive)) {
+        path += ".gif";
+    }
+    settings.setValue("directories/export", QFileInfo(path).absolutePath());
+    exportAnimation(path, width, height);
 }
 
 void MainWindow::exportMapDialog()

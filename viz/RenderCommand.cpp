@@ -108,6 +108,9 @@ int runRenderCommand(const RenderOptions& givenOptions, std::ostream& out, std::
             request.contourLevel = options.contour ? *options.contour : products.typicalValue(options.field);
         }
         content = products.content(request);
+        if (options.animate) {
+            return renderAnimation(options, products, request, out, error);
+        }
     } catch (const InputError& problem) {
         error << "spreadcast-cli render: " << problem.what() << "\n";
         return 2;

@@ -30,6 +30,8 @@ struct RenderOptions {
     bool windArrows = false;
     std::optional<double> pointLatitude;
     std::optional<double> pointLongitude;
+    bool animate = false;   // every written time into an animated GIF
+    int frameMilliseconds = 500;
 };
 
 // Renders as the options say and writes the PNG. Returns 0 on success, 2 for bad input (the

@@ -2,15 +2,18 @@
 
 #include "run/InputError.h"
 #include "viz/Epsgram.h"
+#include "viz/GifAnimation.h"
 #include "viz/ForecastProducts.h"
 #include "viz/MapScene.h"
 
 #include <QGuiApplication>
 #include <QImageWriter>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <ostream>
 
 namespace spreadcast {
@@ -39,6 +42,17 @@ std::string timing(const RenderOptions& options, std::chrono::steady_clock::time
     return text;
 }
 
+QImage imageOf(const RgbImage& image)
+{
+    QImage result(image.width, image.height, QImage::Format_RGB888);
+    const std::size_t row = static_cast<std::size_t>(image.width) * 3;
+    for (int y = 0; y < image.height; ++y) {
+        // OpenGL's rows run bottom to top.
+        std::copy_n(image.rgb.data() + static_cast<std::size_t>(image.height - 1 - y) * row, row, result.scanLine(y));
+    }
+    return result;
+}
+
 }  // namespace
 
 void ensureGuiApplication()
@@ -56,6 +70,23 @@ void ensureGuiApplication()
 
 void applyViewOptions(RenderOptions& options)
 {
+    if (options.animate) {
+        const std::string extension =
+            QString::fromStdString(std::filesystem::path(options.out).extension().string()).toLower().toStdString();
+        if (extension == ".mp4") {
+            throw InputError("--animate writes an animated GIF: give --out NAME.gif (for MP4, convert it with ffmpeg: "
+                             "ffmpeg -i NAME.gif NAME.mp4)");
+        }
+        if (extension != ".gif") {
+            throw InputError("--animate writes an animated GIF: give --out NAME.gif");
+        }
+        if (options.frameMilliseconds < 10 || options.frameMilliseconds > 60000) {
+            throw InputError("--frame-ms " + std::to_string(options.frameMilliseconds) + " is outside 10 … 60000");
+        }
+        if (options.product == epsgramProductName) {
+            throw InputError("--animate animates a map or the globe through the times; an EPSgram already shows them");
+        }
+    }
     if (options.projection != "globe" && !parseMapProjection(options.projection)) {
         throw InputError("--projection '" + options.projection + "' is not globe, " + mapProjectionNameList());
     }
@@ -98,6 +129,49 @@ int renderMap(const RenderOptions& options, const GlobeContent& content,
         error << "spreadcast-cli render: " << problem.what() << "\n";
         return 1;
     }
+    return 0;
+}
+
+int renderAnimation(const RenderOptions& options, ForecastProducts& products, ProductRequest request,
+                    std::ostream& out, std::ostream& error)
+{
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<QImage> frames;
+    try {
+        ensureGuiApplication();
+        const std::vector<double>& leads = products.file().leadHours();
+        std::unique_ptr<OffscreenGlobeRenderer> globe;
+        MapScene map;
+        if (options.projection == "globe") {
+            globe = std::make_unique<OffscreenGlobeRenderer>();
+            globe->scene().setCamera({options.longitude, options.latitude, GlobeCamera{}.distance});
+        } else {
+            map.setView(*parseMapProjection(options.projection), *findMapRegion(options.region));
+        }
+        for (int t = 0; t < static_cast<int>(leads.size()); ++t) {
+            if (!std::isfinite(leads[static_cast<std::size_t>(t)])) {
+                continue;  // not written yet
+            }
+            request.timeIndex = t;
+            const GlobeContent content = products.content(request);
+            if (globe) {
+                globe->scene().show(content);
+                frames.push_back(imageOf(globe->render(options.width, options.height)));
+            } else {
+                map.show(content);
+                frames.push_back(map.render(QSize(options.width, options.height)));
+            }
+        }
+        writeGifAnimation(frames, options.frameMilliseconds, options.out);
+    } catch (const InputError& problem) {
+        error << "spreadcast-cli render: " << problem.what() << "\n";
+        return 2;
+    } catch (const std::exception& problem) {
+        error << "spreadcast-cli render: " << problem.what() << "\n";
+        return 1;
+    }
+    out << "wrote " << options.out << ": " << frames.size() << " frames of " << products.label(request.field) << ", "
+        << productName(request.product) << timing(options, started) << "\n";
     return 0;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "viz/ForecastProducts.h"
 #include "viz/GlobeScene.h"
 #include "viz/RenderCommand.h"
 
@@ -21,6 +22,9 @@ void applyViewOptions(RenderOptions& options);
 int renderMap(const RenderOptions& options, const GlobeContent& content,
               std::chrono::steady_clock::time_point started, std::ostream& out, std::ostream& error);
 int renderEpsgram(const RenderOptions& options, std::ostream& out, std::ostream& error);
+// Every written time of the request's product, on the globe or a map, into an animated GIF.
+int renderAnimation(const RenderOptions& options, ForecastProducts& products, ProductRequest request,
+                    std::ostream& out, std::ostream& error);
 
 // A QGuiApplication for painting text when the process has none (the command-line tools):
 // Qt's offscreen platform, so no display is needed.

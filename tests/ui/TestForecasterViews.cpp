@@ -5,13 +5,16 @@
 #include "ui/PlumeWidget.h"
 #include "ui/PointEntry.h"
 #include "ui/ProductPanel.h"
+#include "ui/TimeBar.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QImageReader>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QStandardPaths>
 #include <QtTest/QtTest>
@@ -154,6 +157,23 @@ private slots:
         QVERIFY(csv.readLine().startsWith("lead_hours,valid_time,members,min,p10"));
     }
 
+    void animationExportsEveryTimeAsGif()
+    {
+        const QString gif = folder_.filePath("animation.gif");
+        window_->timeBar()->speedBox()->setCurrentIndex(window_->timeBar()->speedBox()->findData(2.0));
+        QCOMPARE(window_->timeBar()->playIntervalMilliseconds(), TimeBar::frameMilliseconds / 2);
+        QVERIFY(window_->exportAnimation(gif, 240, 150));  // the map dock is open: the map is animated
+        QImageReader reader(gif);
+        QVERIFY(reader.supportsAnimation());
+        QCOMPARE(reader.imageCount(), 3);
+        const QImage first = reader.read();
+        QCOMPARE(reader.nextImageDelay(), TimeBar::frameMilliseconds / 2);
+        reader.read();
+        const QImage last = reader.read();
+        QCOMPARE(first.size(), QSize(240, 150));
+        QVERIFY(differingPixels(first.convertToFormat(QImage::Format_RGB32), last.convertToFormat(QImage::Format_RGB32)) > 100);
+    }
+
     void pointsParseAsPeopleWriteThem()
     {
         std::string problem;
@@ -165,6 +185,15 @@ private slots:
         QVERIFY(problem.find("−90 … 90") != std::string::npos);
         QVERIFY(!parseLatLon("0.1W 51.5N", problem));
         QVERIFY(!parseLatLon("51.5", problem));
+    }
+
+    void recentFilesListTheOpenedForecast()
+    {
+        auto* menu = window_->findChild<QMenu*>("recentMenu");
+        QVERIFY(menu != nullptr);
+        QVERIFY(menu->isEnabled());
+        QVERIFY2(menu->actions().front()->text().startsWith("forecast.nc"), qPrintable(menu->actions().front()->text()));
+        QCOMPARE(QSettings().value("files/recent").toStringList().front(), QFileInfo(folder_.filePath("forecast.nc")).absoluteFilePath());
     }
 
     void cleanupTestCase() { window_.reset(); }

@@ -1,6 +1,7 @@
 #include "../common/CliRunner.h"
 
 #include <QImage>
+#include <QImageReader>
 #include <QtTest/QtTest>
 
 #include <set>
@@ -116,6 +117,23 @@ private slots:
         const QImage there = render({"--product", "epsgram", "--lat", "-40", "--lon", "120", "--size", "900x450"},
                                     "there.png");
         QVERIFY(differingPixels(here, there) > 1000);
+    }
+
+    void animationHasAFramePerTime()
+    {
+        const QString gif = folder_.filePath("animation.gif");
+        const CliResult result = runCli({"render", forecast_, "--product", "mean", "--projection", "platecarree",
+                                         "--size", "200x120", "--animate", "--frame-ms", "250", "--out", gif});
+        QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+        QVERIFY2(result.out.contains("3 frames"), qPrintable(result.out));
+        QImageReader reader(gif);
+        QCOMPARE(reader.imageCount(), 3);
+        const QImage first = reader.read();
+        QCOMPARE(reader.nextImageDelay(), 250);
+        QCOMPARE(first.size(), QSize(200, 120));
+        const CliResult mp4 = runCli({"render", forecast_, "--animate", "--out", folder_.filePath("a.mp4")});
+        QCOMPARE(mp4.exitCode, 2);
+        QVERIFY2(mp4.err.contains("ffmpeg -i"), qPrintable(mp4.err));
     }
 
     void badViewOptionsAreExplained()
