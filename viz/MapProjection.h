@@ -37,7 +37,7 @@ struct MapRegion {
 };
 
 inline constexpr std::array<MapRegion, 10> mapRegionTable{{
-    {"global", "whole globe (hemisphere on polar maps)", -180.0, 180.0, -90.0, 90.0},
+    {"global", "whole globe", -180.0, 180.0, -90.0, 90.0},
     {"europe", "Europe", -25.0, 45.0, 33.0, 72.0},
     {"north-atlantic", "North Atlantic", -80.0, 20.0, 20.0, 70.0},
     {"north-america", "North America", -170.0, -50.0, 12.0, 75.0},

@@ -409,10 +409,11 @@ void MapScene::paintMap(QPainter& painter, const QRectF& target, const std::vect
     if (decorations) {
         // Spaghetti: one contour per member in member colours.
         const double lineWidth = std::max(1.5, target.width() / 600.0);
-        auto drawContours = [&](const std::vector<float>& field, double level, const QPen& pen) {
+        // Draws one level's contour; returns where to label it: the `place`-th fraction along the
+        // segments inside the map (staggered per level so neighbouring labels do not overlap).
+        auto drawContours = [&](const std::vector<float>& field, double level, const QPen& pen, double place) {
             QPainterPath path;
-            QPointF labelAt;
-            std::size_t count = 0;
+            std::vector<QPointF> inside;
             for (const ContourSegment& segment :
                  contourSegments(field, content_.latitudes, content_.longitudes, level)) {
                 const auto a = project(segment.lat0, segment.lon0);
@@ -420,21 +421,25 @@ void MapScene::paintMap(QPainter& painter, const QRectF& target, const std::vect
                 if (a && b && joinable(*a, *b)) {
                     path.moveTo(*a);
                     path.lineTo(*b);
-                    if (target.contains(*a) && ++count == 40) {
-                        labelAt = *a;
+                    if (target.contains(*a)) {
+                        inside.push_back(*a);
                     }
                 }
             }
             painter.strokePath(path, pen);
-            return count >= 40 ? std::optional<QPointF>(labelAt) : std::nullopt;
+            return inside.size() >= 20 ? std::optional<QPointF>(inside[static_cast<std::size_t>(
+                                             place * static_cast<double>(inside.size() - 1))])
+                                       : std::nullopt;
         };
         for (std::size_t m = 0; m < content_.contourFields.size(); ++m) {
             drawContours(content_.contourFields[m], content_.contourLevel,
-                         QPen(memberColours[m % memberColours.size()], lineWidth));
+                         QPen(memberColours[m % memberColours.size()], lineWidth), 0.5);
         }
         // Overlay contours (the mean over the spread), black, labelled with their level.
-        for (const double level : content_.lineLevels) {
-            if (const auto labelAt = drawContours(content_.lineField, level, QPen(Qt::black, lineWidth * 0.8))) {
+        for (std::size_t k = 0; k < content_.lineLevels.size(); ++k) {
+            const double level = content_.lineLevels[k];
+            const double place = 0.1 + 0.8 * std::fmod(0.37 * static_cast<double>(k), 1.0);
+            if (const auto labelAt = drawContours(content_.lineField, level, QPen(Qt::black, lineWidth * 0.8), place)) {
                 const QString text = QString::number(level, 'g', 6);
                 const QFontMetricsF metrics(painter.font());
                 const QRectF box(labelAt->x() - metrics.horizontalAdvance(text) / 2.0 - 2.0,

@@ -34,8 +34,8 @@ void addRenderCommand(CLI::App& app)
     productHelp += "\n  epsgram: quantile boxes of one point against valid date (give --lat and --lon)";
     render->add_option("--product", options->product, productHelp)->capture_default_str();
     render->add_option("--time", options->time, "Lead time, e.g. 120h or 5d, or last")->capture_default_str();
-    render->add_option("--member", options->member, "The member for --product member")->capture_default_str();
-    render->add_option("--threshold", options->threshold, "--product probability: the value to exceed");
+    render->add_option("--member", options->member, "The member for --product member or member-minus-mean")->capture_default_str();
+    render->add_option("--threshold", options->threshold, "--product probability or probability-below: the threshold");
     render->add_option("--contour", options->contour, "--product spaghetti: the contour drawn for every member");
     render->add_option("--width", options->width, "Image width in pixels")->capture_default_str();
     render->add_option("--height", options->height, "Image height in pixels")->capture_default_str();

@@ -34,15 +34,18 @@ class TestEpsgram : public QObject {
 private slots:
     void boxesHoldTheMembersQuantiles()
     {
-        Plume plume;
-        plume.field = "height";
-        plume.label = "height";
-        plume.units = "m";
-        plume.latitude = 51.3;
-        plume.longitude = 352.5;
-        plume.leadHours = {0.0, 24.0};
         // Time 0: 3, 1, 4, 1.5, 9 (sorted 1, 1.5, 3, 4, 9); time 1: a member not yet written.
-        plume.members = {{3.0f, 10.0f}, {1.0f, NAN}, {4.0f, 20.0f}, {1.5f, 30.0f}, {9.0f, 40.0f}};
+        // (Initialised, not assigned: GCC 12 warns falsely (-Wrestrict) on short string assignments.)
+        Plume plume{.field = "height",
+                    .label = "height",
+                    .units = "m",
+                    .latitude = 51.3,
+                    .longitude = 352.5,
+                    .leadHours = {0.0, 24.0},
+                    .memberNumbers = {0, 1, 2, 3, 4},
+                    .members = {{3.0f, 10.0f}, {1.0f, NAN}, {4.0f, 20.0f}, {1.5f, 30.0f}, {9.0f, 40.0f}},
+                    .mean = {},
+                    .spread = {}};
         const Epsgram epsgram = epsgramOf(plume, {"2000-01-01 00:00:00", "2000-01-02 00:00:00"});
         // numpy's linear quantiles by hand: h = 4q → 1, 1.2, 1.5, 3, 4, 7, 9.
         const std::array<double, 7> expected{1.0, 1.2, 1.5, 3.0, 4.0, 7.0, 9.0};
