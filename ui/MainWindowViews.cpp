@@ -19,8 +19,8 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
-#include <QLineEdit>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMouseEvent>
@@ -130,9 +130,9 @@ void MainWindow::createForecasterViews()
     statusBar()->addWidget(readoutLabel_, 2);
     connect(mapWidget_, &MapWidget::readout, readoutLabel_, &QLabel::setText);
     new GlobeHover(globe_, [this](std::optional<std::pair<double, double>> point) {
-        readoutLabel_->setText(point ? QString::fromStdString(
-                                           valueReadout(globe_->scene().content(), point->first, point->second))
-                                     : QString());
+        readoutLabel_->setText(
+            point ? QString::fromStdString(valueReadout(globe_->scene().content(), point->first, point->second))
+                  : QString());
     });
 
     // File ▸ Open recent: the last files opened, newest first, kept across sessions.
@@ -230,10 +230,8 @@ bool MainWindow::exportMap(const QString& path, int width, int height)
         return false;
     }
     if (width < 16 || height < 16 || width > maxImageSide || height > maxImageSide) {
-        showError("Cannot export the map", QString("%1 × %2 pixels is out of range: 16 … %3 a side")
-                                               .arg(width)
-                                               .arg(height)
-                                               .arg(maxImageSide));
+        showError("Cannot export the map",
+                  QString("%1 × %2 pixels is out of range: 16 … %3 a side").arg(width).arg(height).arg(maxImageSide));
         return false;
     }
     const QImage image = mapWidget_->image(QSize(width, height));
@@ -252,7 +250,8 @@ bool MainWindow::exportEpsgram(const QString& pngPath, int width, int height)
         return false;
     }
     if (!epsgramWidget_->image(QSize(width, height)).save(pngPath, "png")) {
-        showError("Cannot export the EPSgram", "Cannot write '" + pngPath + "': check the folder exists and is writable.");
+        showError("Cannot export the EPSgram",
+                  "Cannot write '" + pngPath + "': check the folder exists and is writable.");
         return false;
     }
     const QString csvPath = pngPath.left(pngPath.size() - QFileInfo(pngPath).suffix().size()) + "csv";
@@ -316,8 +315,8 @@ bool MainWindow::exportAnimation(const QString& gifPath, int width, int height)
         return false;
     }
     QApplication::restoreOverrideCursor();
-    statusBar()->showMessage(QString("Wrote %1 (%2 frames, %3 × %4)").arg(gifPath).arg(frames.size()).arg(width).arg(height),
-                             8000);
+    statusBar()->showMessage(
+        QString("Wrote %1 (%2 frames, %3 × %4)").arg(gifPath).arg(frames.size()).arg(width).arg(height), 8000);
     return true;
 }
 
@@ -325,8 +324,9 @@ void MainWindow::exportAnimationDialog()
 {
     QSettings settings;
     bool ok = false;
-    const QString size = QInputDialog::getText(this, "Export animation", "Size in pixels (WIDTHxHEIGHT)",
-                                               QLineEdit::Normal, settings.value("export/animationSize", "800x500").toString(), &ok);
+    const QString size =
+        QInputDialog::getText(this, "Export animation", "Size in pixels (WIDTHxHEIGHT)", QLineEdit::Normal,
+                              settings.value("export/animationSize", "800x500").toString(), &ok);
     if (!ok) {
         return;
     }
@@ -369,7 +369,8 @@ void MainWindow::exportMapDialog()
     }
     settings.setValue("export/mapSize", size.trimmed());
     const QString folder = settings.value("directories/export", QDir::homePath()).toString();
-    QString path = QFileDialog::getSaveFileName(this, "Export map", QDir(folder).filePath("map.png"), "PNG images (*.png)");
+    QString path =
+        QFileDialog::getSaveFileName(this, "Export map", QDir(folder).filePath("map.png"), "PNG images (*.png)");
     if (path.isEmpty()) {
         return;
     }

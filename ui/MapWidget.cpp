@@ -67,7 +67,8 @@ bool MapWidget::windArrows() const
 
 void MapWidget::viewChanged()
 {
-    const std::optional<MapProjection> projection = parseMapProjection(projection_->currentData().toString().toStdString());
+    const std::optional<MapProjection> projection =
+        parseMapProjection(projection_->currentData().toString().toStdString());
     const MapRegion* region = findMapRegion(region_->currentData().toString().toStdString());
     if (projection && region != nullptr) {
         scene_.setView(*projection, *region);

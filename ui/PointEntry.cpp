@@ -40,7 +40,8 @@ std::optional<std::pair<double, double>> parseLatLon(const std::string& text, st
         char* end = nullptr;
         const double value = std::strtod(at, &end);
         if (end == at || !std::isfinite(value)) {
-            problem = "'" + text + "' is not a point: type latitude and longitude in degrees, e.g. 51.5, -0.1 or 51.5N 0.1W";
+            problem =
+                "'" + text + "' is not a point: type latitude and longitude in degrees, e.g. 51.5, -0.1 or 51.5N 0.1W";
             return std::nullopt;
         }
         parts.emplace_back(value, 0);

@@ -43,8 +43,7 @@ TimeBar::TimeBar(QWidget* parent) : QWidget(parent)
     }
     speed_->setCurrentIndex(2);
     layout->insertWidget(1, speed_);
-    connect(speed_, &QComboBox::currentIndexChanged, this,
-            [this] { timer_->setInterval(playIntervalMilliseconds()); });
+    connect(speed_, &QComboBox::currentIndexChanged, this, [this] { timer_->setInterval(playIntervalMilliseconds()); });
     connect(play_, &QToolButton::toggled, this, &TimeBar::setPlaying);
     connect(slider_, &QSlider::valueChanged, this, [this](int index) {
         label_->setText(index >= 0 && index < labels_.size() ? labels_[index] : QString());

@@ -65,12 +65,11 @@ void paintEpsgram(QPainter& painter, const QRect& area, const Epsgram& epsgram)
     const int line = metrics.height();
     const int left = metrics.horizontalAdvance("−0000000") + line + 14;
     const QRect plot = area.adjusted(left, line * 2 + 8, -16, -(line * 3 + 12));
-    const QString title = QString("EPSgram of %1 at %2, %3 — min, 10/25/50/75/90 %, max of %4 members")
-                              .arg(QString::fromStdString(epsgram.label),
-                                   QString::fromStdString(formatLatitude(epsgram.latitude)),
-                                   QString::fromStdString(formatLongitude(epsgram.longitude)))
-                              .arg(epsgram.counted.empty() ? 0 : *std::max_element(epsgram.counted.begin(),
-                                                                                   epsgram.counted.end()));
+    const QString title =
+        QString("EPSgram of %1 at %2, %3 — min, 10/25/50/75/90 %, max of %4 members")
+            .arg(QString::fromStdString(epsgram.label), QString::fromStdString(formatLatitude(epsgram.latitude)),
+                 QString::fromStdString(formatLongitude(epsgram.longitude)))
+            .arg(epsgram.counted.empty() ? 0 : *std::max_element(epsgram.counted.begin(), epsgram.counted.end()));
     painter.setPen(Qt::black);
     painter.drawText(QRect(area.left(), area.top() + 4, area.width(), line * 2), Qt::AlignCenter, title);
     if (plot.width() < 20 || plot.height() < 20) {
@@ -142,17 +141,20 @@ void paintEpsgram(QPainter& painter, const QRect& area, const Epsgram& epsgram)
     for (std::size_t k = 0; k < drawn.size(); k += every) {
         const std::size_t t = drawn[k];
         const std::string& valid = epsgram.validTimes[t];
-        const QString date = valid.size() >= 16 ? QString::fromStdString(valid.substr(5, 5) + " " + valid.substr(11, 2) + "h")
-                                                : QString();
+        const QString date = valid.size() >= 16
+                                 ? QString::fromStdString(valid.substr(5, 5) + " " + valid.substr(11, 2) + "h")
+                                 : QString();
         const QString lead = "T+" + QString::number(epsgram.leadHours[t], 'g', 6);
         painter.drawText(QRectF(x(k) - labelWidth / 2.0, plot.bottom() + 3, labelWidth, line), Qt::AlignHCenter, date);
         painter.drawText(QRectF(x(k) - labelWidth / 2.0, plot.bottom() + 3 + line, labelWidth, line), Qt::AlignHCenter,
                          lead);
     }
     const std::string& first = epsgram.validTimes[drawn.front()];
-    painter.drawText(QRect(plot.left(), plot.bottom() + line * 2 + 6, plot.width(), line), Qt::AlignHCenter,
-                     first.size() >= 4 ? QString("valid date (%1, UTC) and lead time (h)").arg(QString::fromStdString(first.substr(0, 4)))
-                                       : QString("lead time (h)"));
+    painter.drawText(
+        QRect(plot.left(), plot.bottom() + line * 2 + 6, plot.width(), line), Qt::AlignHCenter,
+        first.size() >= 4
+            ? QString("valid date (%1, UTC) and lead time (h)").arg(QString::fromStdString(first.substr(0, 4)))
+            : QString("lead time (h)"));
 }
 
 QImage epsgramImage(const Epsgram& epsgram, QSize size)

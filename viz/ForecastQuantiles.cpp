@@ -168,9 +168,12 @@ void ForecastProducts::addDerivedProduct(const ProductRequest& request, GlobeCon
     case Product::Median:
     case Product::Percentile10:
     case Product::Percentile90: {
-        const double q = request.product == Product::Median ? 0.5 : request.product == Product::Percentile10 ? 0.1 : 0.9;
+        const double q = request.product == Product::Median         ? 0.5
+                         : request.product == Product::Percentile10 ? 0.1
+                                                                    : 0.9;
         content.values = quantileValues(request.field, request.timeIndex, q);
-        const std::string name = request.product == Product::Median ? "median" : formatNumber(100.0 * q) + " % quantile";
+        const std::string name =
+            request.product == Product::Median ? "median" : formatNumber(100.0 * q) + " % quantile";
         productText = "members' " + name;
         content.colourBarTitle = fieldLabel + " " + name + unitsText;
         // The members' colour scale: a quantile map and a member map of the same colour agree.

@@ -69,8 +69,8 @@ void writeGifAnimation(const std::vector<QImage>& frames, int frameMilliseconds,
         for (int y = 0; y < height; ++y) {
             const auto* line = reinterpret_cast<const QRgb*>(frame.constScanLine(y));
             for (int x = 0; x < width; ++x) {
-                const std::size_t k = static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
-                                      static_cast<std::size_t>(x);
+                const std::size_t k =
+                    static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x);
                 red[k] = static_cast<GifByteType>(qRed(line[x]));
                 green[k] = static_cast<GifByteType>(qGreen(line[x]));
                 blue[k] = static_cast<GifByteType>(qBlue(line[x]));
@@ -78,10 +78,9 @@ void writeGifAnimation(const std::vector<QImage>& frames, int frameMilliseconds,
         }
         int colours = 256;
         std::unique_ptr<ColorMapObject, void (*)(ColorMapObject*)> map(GifMakeMapObject(256, nullptr),
-                                                                        GifFreeMapObject);
-        if (!map || GifQuantizeBuffer(static_cast<unsigned>(width), static_cast<unsigned>(height), &colours,
-                                      red.data(), green.data(), blue.data(), indices.data(),
-                                      map->Colors) == GIF_ERROR) {
+                                                                       GifFreeMapObject);
+        if (!map || GifQuantizeBuffer(static_cast<unsigned>(width), static_cast<unsigned>(height), &colours, red.data(),
+                                      green.data(), blue.data(), indices.data(), map->Colors) == GIF_ERROR) {
             throw std::runtime_error("cannot write '" + path + "': the colours of a frame could not be reduced to 256");
         }
         GraphicsControlBlock control{};

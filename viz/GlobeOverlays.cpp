@@ -86,12 +86,10 @@ vtkSmartPointer<vtkPolyData> globeOverlayLines(const GlobeContent& content)
                 std::array<double, 3> direction{};
                 std::array<double, 3> side{};
                 for (int k = 0; k < 3; ++k) {
-                    direction[static_cast<std::size_t>(k)] = (u * east[static_cast<std::size_t>(k)] +
-                                                              v * north[static_cast<std::size_t>(k)]) /
-                                                             speed;
-                    side[static_cast<std::size_t>(k)] = (-v * east[static_cast<std::size_t>(k)] +
-                                                         u * north[static_cast<std::size_t>(k)]) /
-                                                        speed;
+                    direction[static_cast<std::size_t>(k)] =
+                        (u * east[static_cast<std::size_t>(k)] + v * north[static_cast<std::size_t>(k)]) / speed;
+                    side[static_cast<std::size_t>(k)] =
+                        (-v * east[static_cast<std::size_t>(k)] + u * north[static_cast<std::size_t>(k)]) / speed;
                 }
                 auto offset = [&](double along, double across) {
                     std::array<double, 3> point{};

@@ -159,7 +159,8 @@ QString formatTick(double value, const ColourLimits& limits)
 }  // namespace
 
 MapScene::MapScene()
-    : projector_(MapProjection::PlateCarree, 0.0), region_(&mapRegionTable.front()),
+    : projector_(MapProjection::PlateCarree, 0.0),
+      region_(&mapRegionTable.front()),
       extent_(extentOf(projector_, *region_))
 {
 }
@@ -295,14 +296,13 @@ void MapScene::paint(QPainter& painter, const QRect& area) const
         for (const double tick : niceTicks(limits.low, limits.high)) {
             const double y = bottom - (tick - limits.low) / (limits.high - limits.low) * (bottom - top);
             painter.drawLine(QPointF(barLeft + barWidth, y), QPointF(barLeft + barWidth + 4.0, y));
-            painter.drawText(QRectF(barLeft + barWidth + 6.0, y - metrics.height() / 2.0, whole.right() - barLeft,
-                                    metrics.height()),
-                             Qt::AlignLeft | Qt::AlignVCenter, formatTick(tick, limits));
+            painter.drawText(
+                QRectF(barLeft + barWidth + 6.0, y - metrics.height() / 2.0, whole.right() - barLeft, metrics.height()),
+                Qt::AlignLeft | Qt::AlignVCenter, formatTick(tick, limits));
         }
-        painter.drawText(QRectF(barLeft - whole.width() * 0.02, target.top(), whole.right() - barLeft,
-                                metrics.height() * 2.4),
-                         Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-                         QString::fromStdString(content_.colourBarTitle));
+        painter.drawText(
+            QRectF(barLeft - whole.width() * 0.02, target.top(), whole.right() - barLeft, metrics.height() * 2.4),
+            Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, QString::fromStdString(content_.colourBarTitle));
     }
 }
 
@@ -427,9 +427,10 @@ void MapScene::paintMap(QPainter& painter, const QRectF& target, const std::vect
                 }
             }
             painter.strokePath(path, pen);
-            return inside.size() >= 20 ? std::optional<QPointF>(inside[static_cast<std::size_t>(
-                                             place * static_cast<double>(inside.size() - 1))])
-                                       : std::nullopt;
+            return inside.size() >= 20
+                       ? std::optional<QPointF>(
+                             inside[static_cast<std::size_t>(place * static_cast<double>(inside.size() - 1))])
+                       : std::nullopt;
         };
         for (std::size_t m = 0; m < content_.contourFields.size(); ++m) {
             drawContours(content_.contourFields[m], content_.contourLevel,
@@ -511,7 +512,8 @@ void MapScene::paintMap(QPainter& painter, const QRectF& target, const std::vect
             }
             if (fastest > 0.0) {
                 // The key: the longest arrow's speed.
-                const QString text = QString("%1 %2").arg(fastest, 0, 'g', 3).arg(QString::fromStdString(content_.windUnits));
+                const QString text =
+                    QString("%1 %2").arg(fastest, 0, 'g', 3).arg(QString::fromStdString(content_.windUnits));
                 const QFontMetricsF metrics(painter.font());
                 const QRectF box(target.left() + 4.0, target.bottom() - metrics.height() - 8.0,
                                  spacing + metrics.horizontalAdvance(text) + 16.0, metrics.height() + 4.0);
@@ -541,8 +543,9 @@ std::optional<GridValue> nearestGridValue(const GlobeContent& content, const std
     }
     const auto j = static_cast<std::size_t>(std::lround(row));
     const long nearestColumn = std::lround(column);
-    const std::size_t i = sampler.global() ? static_cast<std::size_t>(nearestColumn) % nlon
-                                           : static_cast<std::size_t>(std::clamp(nearestColumn, 0L, static_cast<long>(nlon) - 1));
+    const std::size_t i = sampler.global()
+                              ? static_cast<std::size_t>(nearestColumn) % nlon
+                              : static_cast<std::size_t>(std::clamp(nearestColumn, 0L, static_cast<long>(nlon) - 1));
     return GridValue{content.latitudes[j], content.longitudes[i], values[j * nlon + i]};
 }
 

@@ -30,7 +30,7 @@ struct RenderOptions {
     bool windArrows = false;
     std::optional<double> pointLatitude;
     std::optional<double> pointLongitude;
-    bool animate = false;   // every written time into an animated GIF
+    bool animate = false;  // every written time into an animated GIF
     int frameMilliseconds = 500;
 };
 

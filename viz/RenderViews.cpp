@@ -2,8 +2,8 @@
 
 #include "run/InputError.h"
 #include "viz/Epsgram.h"
-#include "viz/GifAnimation.h"
 #include "viz/ForecastProducts.h"
+#include "viz/GifAnimation.h"
 #include "viz/MapScene.h"
 
 #include <QGuiApplication>
@@ -114,8 +114,8 @@ void applyViewOptions(RenderOptions& options)
     }
 }
 
-int renderMap(const RenderOptions& options, const GlobeContent& content,
-              std::chrono::steady_clock::time_point started, std::ostream& out, std::ostream& error)
+int renderMap(const RenderOptions& options, const GlobeContent& content, std::chrono::steady_clock::time_point started,
+              std::ostream& out, std::ostream& error)
 {
     try {
         ensureGuiApplication();
@@ -132,8 +132,8 @@ int renderMap(const RenderOptions& options, const GlobeContent& content,
     return 0;
 }
 
-int renderAnimation(const RenderOptions& options, ForecastProducts& products, ProductRequest request,
-                    std::ostream& out, std::ostream& error)
+int renderAnimation(const RenderOptions& options, ForecastProducts& products, ProductRequest request, std::ostream& out,
+                    std::ostream& error)
 {
     const auto started = std::chrono::steady_clock::now();
     std::vector<QImage> frames;
@@ -184,8 +184,9 @@ int renderEpsgram(const RenderOptions& options, std::ostream& out, std::ostream&
             throw InputError("no output image: give --out FILE.png");
         }
         if (!options.pointLatitude || !options.pointLongitude) {
-            throw InputError("--product epsgram needs the point: give --lat and --lon in degrees (e.g. --lat 51.5 --lon "
-                             "-0.1)");
+            throw InputError(
+                "--product epsgram needs the point: give --lat and --lon in degrees (e.g. --lat 51.5 --lon "
+                "-0.1)");
         }
         if (!std::isfinite(*options.pointLatitude) || std::abs(*options.pointLatitude) > 90.0 ||
             !std::isfinite(*options.pointLongitude)) {

@@ -19,12 +19,12 @@ inline constexpr std::string_view epsgramProductName = "epsgram";
 // InputError saying what is wrong and what is accepted.
 void applyViewOptions(RenderOptions& options);
 // Writes options.out (PNG) and prints one line; the exit statuses of runRenderCommand.
-int renderMap(const RenderOptions& options, const GlobeContent& content,
-              std::chrono::steady_clock::time_point started, std::ostream& out, std::ostream& error);
+int renderMap(const RenderOptions& options, const GlobeContent& content, std::chrono::steady_clock::time_point started,
+              std::ostream& out, std::ostream& error);
 int renderEpsgram(const RenderOptions& options, std::ostream& out, std::ostream& error);
 // Every written time of the request's product, on the globe or a map, into an animated GIF.
-int renderAnimation(const RenderOptions& options, ForecastProducts& products, ProductRequest request,
-                    std::ostream& out, std::ostream& error);
+int renderAnimation(const RenderOptions& options, ForecastProducts& products, ProductRequest request, std::ostream& out,
+                    std::ostream& error);
 
 // A QGuiApplication for painting text when the process has none (the command-line tools):
 // Qt's offscreen platform, so no display is needed.

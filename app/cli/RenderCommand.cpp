@@ -1,8 +1,8 @@
 #include "Commands.h"
 
 #ifdef SPREADCAST_HAVE_VIZ
-#include "viz/Product.h"
 #include "viz/MapProjection.h"
+#include "viz/Product.h"
 #include "viz/RenderCommand.h"
 #endif
 
@@ -15,12 +15,13 @@ void addRenderCommand(CLI::App& app)
 {
     CLI::App* render = app.add_subcommand(
         "render", "Render a forecast file's globe as PNG, headless (needs an X server: Xvfb will do)");
-    render->footer("Example: spreadcast-cli render run.nc --field height --product spread --time 120h --out "
-                   "spread.png\nA map: spreadcast-cli render run.nc --product median --projection polar-north "
-                   "--region europe --size 1600x1200 --out median.png\n"
-                   "An EPSgram: spreadcast-cli render run.nc --product epsgram --lat 51.5 --lon -0.1 --out epsgram.png\n"
-                   "Without a display (the globe only): xvfb-run -a spreadcast-cli render …\n"
-                   "Exit status: 0 written, 1 rendering failed (no X display, driver), 2 bad input.");
+    render->footer(
+        "Example: spreadcast-cli render run.nc --field height --product spread --time 120h --out "
+        "spread.png\nA map: spreadcast-cli render run.nc --product median --projection polar-north "
+        "--region europe --size 1600x1200 --out median.png\n"
+        "An EPSgram: spreadcast-cli render run.nc --product epsgram --lat 51.5 --lon -0.1 --out epsgram.png\n"
+        "Without a display (the globe only): xvfb-run -a spreadcast-cli render …\n"
+        "Exit status: 0 written, 1 rendering failed (no X display, driver), 2 bad input.");
     render->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 #ifdef SPREADCAST_HAVE_VIZ
     auto options = std::make_shared<RenderOptions>();
@@ -34,7 +35,8 @@ void addRenderCommand(CLI::App& app)
     productHelp += "\n  epsgram: quantile boxes of one point against valid date (give --lat and --lon)";
     render->add_option("--product", options->product, productHelp)->capture_default_str();
     render->add_option("--time", options->time, "Lead time, e.g. 120h or 5d, or last")->capture_default_str();
-    render->add_option("--member", options->member, "The member for --product member or member-minus-mean")->capture_default_str();
+    render->add_option("--member", options->member, "The member for --product member or member-minus-mean")
+        ->capture_default_str();
     render->add_option("--threshold", options->threshold, "--product probability or probability-below: the threshold");
     render->add_option("--contour", options->contour, "--product spaghetti: the contour drawn for every member");
     render->add_option("--width", options->width, "Image width in pixels")->capture_default_str();
@@ -45,12 +47,14 @@ void addRenderCommand(CLI::App& app)
         ->capture_default_str();
     render->add_flag("--limits-from-this-time", options->limitsFromThisTime,
                      "Colour limits from this time only (default: fixed over the whole forecast)");
-    render->add_option("--projection", options->projection,
-                       "globe, or a flat map: " + mapProjectionNameList() + " (no X display needed)")
+    render
+        ->add_option("--projection", options->projection,
+                     "globe, or a flat map: " + mapProjectionNameList() + " (no X display needed)")
         ->capture_default_str();
     render->add_option("--region", options->region, "Zoom preset of a flat map: " + mapRegionNameList())
         ->capture_default_str();
-    render->add_option("--size", options->size, "Image size as WIDTHxHEIGHT, e.g. 1600x900 (instead of --width, --height)");
+    render->add_option("--size", options->size,
+                       "Image size as WIDTHxHEIGHT, e.g. 1600x900 (instead of --width, --height)");
     render->add_flag("--wind", options->windArrows,
                      "Overlay wind arrows from u and v (the member's for member products, else the mean's)");
     render->add_option("--lat", options->pointLatitude, "--product epsgram: latitude of the point, degrees north");

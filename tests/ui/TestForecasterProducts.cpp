@@ -83,7 +83,8 @@ private slots:
         QVERIFY(content.title.find("probability of < 10000") != std::string::npos);
         for (std::size_t k = 0; k < content.values.size(); k += 53) {
             const std::array<double, 3> m = membersAt(0, k);
-            const double below = std::count_if(m.begin(), m.end(), [](double v) { return v < 10000.0; });
+            const auto below =
+                static_cast<double>(std::count_if(m.begin(), m.end(), [](double v) { return v < 10000.0; }));
             QCOMPARE(content.values[k], static_cast<float>(below / 3.0));
         }
         // Below and above add up to one where no member equals the threshold.

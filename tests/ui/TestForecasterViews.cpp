@@ -171,7 +171,8 @@ private slots:
         reader.read();
         const QImage last = reader.read();
         QCOMPARE(first.size(), QSize(240, 150));
-        QVERIFY(differingPixels(first.convertToFormat(QImage::Format_RGB32), last.convertToFormat(QImage::Format_RGB32)) > 100);
+        QVERIFY(differingPixels(first.convertToFormat(QImage::Format_RGB32),
+                                last.convertToFormat(QImage::Format_RGB32)) > 100);
     }
 
     void pointsParseAsPeopleWriteThem()
@@ -192,8 +193,10 @@ private slots:
         auto* menu = window_->findChild<QMenu*>("recentMenu");
         QVERIFY(menu != nullptr);
         QVERIFY(menu->isEnabled());
-        QVERIFY2(menu->actions().front()->text().startsWith("forecast.nc"), qPrintable(menu->actions().front()->text()));
-        QCOMPARE(QSettings().value("files/recent").toStringList().front(), QFileInfo(folder_.filePath("forecast.nc")).absoluteFilePath());
+        QVERIFY2(menu->actions().front()->text().startsWith("forecast.nc"),
+                 qPrintable(menu->actions().front()->text()));
+        QCOMPARE(QSettings().value("files/recent").toStringList().front(),
+                 QFileInfo(folder_.filePath("forecast.nc")).absoluteFilePath());
     }
 
     void cleanupTestCase() { window_.reset(); }

@@ -30,8 +30,9 @@ private slots:
         QCOMPARE(names.size(), productTable.size());
         QCOMPARE(static_cast<int>(Product::MeanAndSpread) + 1, static_cast<int>(productTable.size()));
         QVERIFY(!parseProduct("average"));
-        QCOMPARE(productNameList(), std::string("member, mean, spread, probability, spaghetti, stamps, median, p10, p90, "
-                                                 "probability-below, member-minus-mean or mean-and-spread"));
+        QCOMPARE(productNameList(),
+                 std::string("member, mean, spread, probability, spaghetti, stamps, median, p10, p90, "
+                             "probability-below, member-minus-mean or mean-and-spread"));
     }
 
     void inputsSayWhatElseAProductNeeds()

@@ -63,7 +63,8 @@ private slots:
         QVERIFY(differingPixels(plate, north) > quarter);
         QVERIFY(differingPixels(north, south) > quarter);
         QVERIFY(differingPixels(north, europe) > quarter);
-        const QImage large = render({"--product", "mean", "--projection", "platecarree", "--size", "2400x1200"}, "l.png");
+        const QImage large =
+            render({"--product", "mean", "--projection", "platecarree", "--size", "2400x1200"}, "l.png");
         QCOMPARE(large.size(), QSize(2400, 1200));
     }
 
@@ -73,7 +74,8 @@ private slots:
         const QImage median = render(map + QStringList{"--product", "median"}, "median.png");
         const QImage p10 = render(map + QStringList{"--product", "p10"}, "p10.png");
         const QImage p90 = render(map + QStringList{"--product", "p90"}, "p90.png");
-        const QImage below = render(map + QStringList{"--product", "probability-below", "--threshold", "10000"}, "b.png");
+        const QImage below =
+            render(map + QStringList{"--product", "probability-below", "--threshold", "10000"}, "b.png");
         const QImage difference = render(map + QStringList{"--product", "member-minus-mean", "--member", "1"}, "d.png");
         const QImage chart = render(map + QStringList{"--product", "mean-and-spread"}, "ms.png");
         const QImage spread = render(map + QStringList{"--product", "spread"}, "spread.png");
@@ -107,15 +109,14 @@ private slots:
     void epsgramIsDrawnForAPoint()
     {
         const QString out = folder_.filePath("epsgram.png");
-        const CliResult result =
-            runCli({"render", forecast_, "--product", "epsgram", "--lat", "51.5", "--lon", "-0.1", "--size", "900x450",
-                    "--out", out});
+        const CliResult result = runCli({"render", forecast_, "--product", "epsgram", "--lat", "51.5", "--lon", "-0.1",
+                                         "--size", "900x450", "--out", out});
         QVERIFY2(result.exitCode == 0, qPrintable(result.err));
         QVERIFY2(result.out.contains("EPSgram of height at"), qPrintable(result.out));
         const QImage here(out);
         QCOMPARE(here.size(), QSize(900, 450));
-        const QImage there = render({"--product", "epsgram", "--lat", "-40", "--lon", "120", "--size", "900x450"},
-                                    "there.png");
+        const QImage there =
+            render({"--product", "epsgram", "--lat", "-40", "--lon", "120", "--size", "900x450"}, "there.png");
         QVERIFY(differingPixels(here, there) > 1000);
     }
 
