@@ -30,7 +30,8 @@ GlobeContent gridContent(F f)
     content.limits = {-90.0, 90.0};
     content.title = "test field — ensemble mean — T+0 h";
     content.colourBarTitle = "test field (m)";
-    content.units = "m";
+    // A moved string, not a literal assigned: GCC 12 warns falsely (-Wrestrict) on the latter.
+    content.units = std::string("m");
     return content;
 }
 
