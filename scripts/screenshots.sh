@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes the documentation's pictures (docs/images/*.png) from the real program, under Xvfb: a run
-# in progress with the devices dock, spread on the globe, spaghetti, postage stamps and a plume.
+# in progress with the devices dock, spread on the globe, spaghetti, postage stamps and a plume; and
+# the mean-and-spread chart, a percentile map and an EPSgram from the render command.
 # Usage: scripts/screenshots.sh [build folder, default build/default]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,4 +35,11 @@ shoot spread "$work/jet.nc" --field height --product spread --time-index 8
 shoot spaghetti "$work/jet.nc" --field height --product spaghetti --time-index 8
 shoot stamps "$work/jet.nc" --field vorticity --product stamps --time-index 8
 shoot plume "$work/jet.nc" --field height --product mean --time-index 8 --plume 45,30
+# The forecaster's views, from the render command (maps and EPSgrams need no display).
+"$cli" render "$work/jet.nc" --field height --product mean-and-spread --time 96h --projection polar-north \
+    --wind --size 1200x900 --out "$images/mean-and-spread.png" >/dev/null
+"$cli" render "$work/jet.nc" --field height --product p90 --time 96h --projection platecarree --region europe \
+    --size 1200x700 --out "$images/p90-europe.png" >/dev/null
+"$cli" render "$work/jet.nc" --field height --product epsgram --lat 45 --lon 30 --size 1200x600 \
+    --out "$images/epsgram.png" >/dev/null
 ls -l "$images"

@@ -21,6 +21,8 @@ packages=(
     # the globe's coastlines: GSHHG crude shorelines (read at run time by viz/Coastlines.cpp), and Xlib,
     # which viz/GlobeScene.cpp calls itself for its one shared X connection
     gmt-gshhg-low libx11-dev
+    # animated GIF export of the globe and maps (viz/GifAnimation.cpp)
+    libgif-dev
     # a display for GUI tests and software OpenGL (Mesa llvmpipe)
     xvfb xauth libgl1-mesa-dri libglx-mesa0
     # reading the output the way forecasters do

@@ -137,6 +137,7 @@ MainWindow::MainWindow(GlobeWidget::Backend backend, QWidget* parent) : QMainWin
     setRunning(false);
 
     createMenus();
+    createForecasterViews();
     resize(1400, 900);
     QSettings settings;
     // The last run's spec, as the output files record it (JSON), with its placement.
@@ -252,10 +253,13 @@ void MainWindow::updateView()
         return;
     }
     request->timeIndex = timeBar_->timeIndex();
+    addForecasterViewOptions(*request);
     QElapsedTimer timer;
     timer.start();
     try {
-        globe_->showContent(products_->content(*request));
+        const GlobeContent content = products_->content(*request);
+        globe_->showContent(content);
+        showInForecasterViews(content);
         clearStaleProductError();
     } catch (const InputError& error) {
         showError("Cannot show this product", QString::fromStdString(error.what()));

@@ -17,7 +17,10 @@ class QPushButton;
 namespace spreadcast {
 
 class DevicesPanel;
+class EpsgramWidget;
+class MapWidget;
 class MemberGrid;
+class PointEntry;
 class PlumeWidget;
 class ProductPanel;
 class RunController;
@@ -68,6 +71,23 @@ public:
     PlumeWidget* plumeWidget() const { return plumeWidget_; }
     RunController* runController() const { return runController_; }
 
+    // The forecaster's views (MainWindowViews.cpp): the map beside the globe, the EPSgram beside
+    // the plume, the typed point and the value readout under the mouse.
+    MapWidget* mapWidget() const { return mapWidget_; }
+    QDockWidget* mapDock() const { return mapDock_; }
+    EpsgramWidget* epsgramWidget() const { return epsgramWidget_; }
+    PointEntry* pointEntry() const { return pointEntry_; }
+    QLabel* readoutLabel() const { return readoutLabel_; }
+    // The EPSgram of the grid point nearest to a point, for the field shown; false (and why in
+    // the status bar) when the file keeps no members of it.
+    bool showEpsgramAt(double latitude, double longitude);
+    // The map view as a PNG of any size; the EPSgram as a PNG with a CSV beside it.
+    bool exportMap(const QString& path, int width, int height);
+    bool exportEpsgram(const QString& pngPath, int width, int height);
+    // Every written time of the product shown, on the map when the Map dock is open and the
+    // globe otherwise, into an animated GIF at the time bar's playing speed.
+    bool exportAnimation(const QString& gifPath, int width, int height);
+
 signals:
     void forecastOpened(const QString& path);
     void runFinished(const QString& status);
@@ -106,6 +126,12 @@ private:
     // The plume at the picked point for the current file and field (cleared when there is none).
     void refreshPlume();
     void clearStaleProductError();
+    void createForecasterViews();
+    void addForecasterViewOptions(ProductRequest& request) const;
+    void showInForecasterViews(const GlobeContent& content);
+    void exportMapDialog();
+    void exportEpsgramDialog();
+    void exportAnimationDialog();
 
     GlobeWidget* globe_ = nullptr;
     RunPanel* runPanel_ = nullptr;
@@ -129,6 +155,14 @@ private:
     int newestCompletedTime_ = -1;  // of the running forecast, from its output-time events
     bool quietErrors_ = false;      // product errors to the status bar, not a dialog
     double lastUpdateMilliseconds_ = 0.0;
+    MapWidget* mapWidget_ = nullptr;
+    QDockWidget* mapDock_ = nullptr;
+    EpsgramWidget* epsgramWidget_ = nullptr;
+    QDockWidget* epsgramDock_ = nullptr;
+    PointEntry* pointEntry_ = nullptr;
+    QLabel* readoutLabel_ = nullptr;
+    std::optional<std::pair<double, double>> epsgramPoint_;
+    std::string epsgramField_;
 };
 
 }  // namespace spreadcast

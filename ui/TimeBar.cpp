@@ -1,5 +1,6 @@
 #include "ui/TimeBar.h"
 
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSignalBlocker>
@@ -7,6 +8,8 @@
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
+
+#include <cmath>
 
 namespace spreadcast {
 
@@ -36,6 +39,15 @@ TimeBar::TimeBar(QWidget* parent) : QWidget(parent)
     timer_ = new QTimer(this);
     timer_->setInterval(frameMilliseconds);
     connect(timer_, &QTimer::timeout, this, &TimeBar::step);
+    speed_ = new QComboBox;
+    speed_->setObjectName("playSpeed");
+    speed_->setToolTip("How fast ▶ steps through the times");
+    for (const double factor : {0.25, 0.5, 1.0, 2.0, 4.0}) {
+        speed_->addItem(QString::number(factor) + "×", factor);
+    }
+    speed_->setCurrentIndex(2);
+    layout->insertWidget(1, speed_);
+    connect(speed_, &QComboBox::currentIndexChanged, this, [this] { timer_->setInterval(playIntervalMilliseconds()); });
     connect(play_, &QToolButton::toggled, this, &TimeBar::setPlaying);
     connect(slider_, &QSlider::valueChanged, this, [this](int index) {
         label_->setText(index >= 0 && index < labels_.size() ? labels_[index] : QString());
@@ -66,6 +78,12 @@ int TimeBar::timeIndex() const
 void TimeBar::setTimeIndex(int index)
 {
     slider_->setValue(index);
+}
+
+int TimeBar::playIntervalMilliseconds() const
+{
+    const double factor = speed_->currentData().toDouble();
+    return static_cast<int>(std::lround(frameMilliseconds / (factor > 0.0 ? factor : 1.0)));
 }
 
 bool TimeBar::isPlaying() const

@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QSlider;
 class QTimer;
@@ -23,6 +24,9 @@ public:
     void setPlaying(bool playing);
     QSlider* slider() const { return slider_; }
     QToolButton* playButton() const { return play_; }
+    // Playing speed: frameMilliseconds per time at 1×; the box offers ¼× … 4×.
+    QComboBox* speedBox() const { return speed_; }
+    int playIntervalMilliseconds() const;
     static constexpr int frameMilliseconds = 600;
     static constexpr int minimumSliderWidth = 160;
 
@@ -36,6 +40,7 @@ private:
     QToolButton* play_ = nullptr;
     QLabel* label_ = nullptr;
     QTimer* timer_ = nullptr;
+    QComboBox* speed_ = nullptr;
     QStringList labels_;
 };
 

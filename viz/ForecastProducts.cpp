@@ -128,6 +128,7 @@ std::vector<Product> ForecastProducts::products(const std::string& field) const
         switch (product) {
         case Product::Mean: return has(field + "_mean");
         case Product::Spread: return has(field + "_spread");
+        case Product::MeanAndSpread: return has(field + "_mean") && has(field + "_spread");
         case Product::Probability:
             return std::any_of(file_->probabilities().begin(), file_->probabilities().end(),
                                [&](const ProbabilityVariable& probability) { return probability.variable == field; });
@@ -525,6 +526,15 @@ ColourLimits ForecastProducts::limits(const std::string& field, Product product,
     return limits;
 }
 
+std::string ForecastProducts::levelText(const std::string& field, int levelIndex) const
+{
+    if (!hasLevels(field) || levelIndex < 0 || levelIndex >= static_cast<int>(file_->levels().size())) {
+        return {};
+    }
+    return " at " + formatValue(file_->levels()[static_cast<std::size_t>(levelIndex)]) +
+           (file_->levelUnits().empty() ? std::string() : " " + file_->levelUnits());
+}
+
 GlobeContent ForecastProducts::content(const ProductRequest& request)
 {
     requireField(request.field);
@@ -547,11 +557,7 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
                          std::to_string(file_->levels().size() - 1) + " of '" + file_->path() + "'");
     }
     const FieldConvention shown = convention(request.field);
-    const std::string levelText = onLevels
-                                      ? " at " + formatValue(file_->levels()[static_cast<std::size_t>(level)]) +
-                                            (file_->levelUnits().empty() ? std::string() : " " + file_->levelUnits())
-                                      : std::string();
-    const std::string fieldLabel = label(request.field) + levelText;
+    const std::string fieldLabel = label(request.field) + levelText(request.field, level);
     const std::string& fieldUnits = shown.displayUnits;
     const std::string unitsText = fieldUnits.empty() ? std::string() : " (" + displayUnits(fieldUnits) + ")";
     const bool plain = !hasMembers(request.field) && request.product == Product::Member;
@@ -573,7 +579,7 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
     case Product::Member: {
         if (plain) {
             content.values = toDisplay(file_->read(request.field, request.timeIndex, 0, level));
-            content.colourBarTitle = request.field + levelText + unitsText;
+            content.colourBarTitle = request.field + levelText(request.field, level) + unitsText;
         } else {
             const int members = static_cast<int>(file_->members().size());
             if (request.memberIndex < 0 || request.memberIndex >= members) {
@@ -642,8 +648,15 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
             request.limitsFromThisTime ? limitsOf(all, symmetric) : limits(request.field, Product::Member, level);
         break;
     }
+    default: addDerivedProduct(request, content, productText); break;
     }
-    if (!content.values.empty()) {
+    if (request.windArrows) {
+        addWindArrows(request, content);
+    }
+    const bool fraction = request.product == Product::Probability || request.product == Product::ProbabilityBelow;
+    content.units = fraction ? std::string() : fieldUnits;
+    // The new views' products choose their own colour map and limits (addDerivedProduct).
+    if (!content.values.empty() && request.product <= Product::Stamps) {
         const bool symmetric =
             isSigned(request.field) && request.product != Product::Spread && request.product != Product::Probability;
         content.colourMap = symmetric ? ColourMapKind::CoolWarm : ColourMapKind::Viridis;

@@ -43,6 +43,7 @@ struct ProductRequest {
     double contourLevel = 0.0;               // Spaghetti: in the field's display units
     bool limitsFromThisTime = false;         // otherwise the colour limits hold for every time
     std::optional<ColourMapKind> colourMap;  // otherwise viridis, or cool-warm for signed fields
+    bool windArrows = false;                 // overlay arrows of the same product's u and v
 };
 
 // Turns a forecast file into globe content. Statistics come from the file's <field>_mean,
@@ -91,6 +92,17 @@ public:
     // One grid point at every time and member (ForecastFile::readPoint), wind speeds computed.
     ForecastFile::PointSeries pointSeries(const std::string& field, int latitudeIndex, int longitudeIndex,
                                           int levelIndex = 0) const;
+    // The fraction of stored members strictly below threshold (ensemble/EnsembleQuantiles.h), threshold
+    // in the file's units.
+    std::vector<float> probabilityBelowValues(const std::string& field, int timeIndex, double threshold,
+                                              int levelIndex = 0) const;
+    // The members' q-quantile per point in the file's units, numpy's linear definition
+    // (ensemble/EnsembleQuantiles.h); q one of quantileLevels. The members are sorted once per field,
+    // time and level for all quantile levels.
+    std::vector<float> quantileValues(const std::string& field, int timeIndex, double q, int levelIndex = 0) const;
+    static constexpr std::array<double, 7> quantileLevels{0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0};
+    // Round contour levels, about ten, covering a field's finite values (the mean-and-spread chart).
+    static std::vector<double> contourLevels(const std::vector<float>& values);
 
 private:
     // The running mean and m2 of the stored members of a field (ensemble/EnsembleMoments.h), folded in
@@ -106,9 +118,18 @@ private:
     const ProbabilityVariable* storedProbability(const std::string& field, double threshold) const;
     ColourLimits limits(const std::string& field, Product product, int levelIndex);
     void requireField(const std::string& field) const;
+    // The overlays and products of ForecastQuantiles.cpp, added to content() by the new views.
+    void addDerivedProduct(const ProductRequest& request, GlobeContent& content, std::string& productText);
+    void addWindArrows(const ProductRequest& request, GlobeContent& content) const;
+    ColourLimits differenceLimits(const std::string& field, int levelIndex);
+    // " at 850 hPa" for a field on levels, else empty.
+    std::string levelText(const std::string& field, int levelIndex) const;
 
     std::shared_ptr<const ForecastFile> file_;
     std::map<std::tuple<std::string, Product, int>, ColourLimits> limitsCache_;
+    // quantileLevels' fields per (field, time, level): computed on first use, then reused by every
+    // percentile product and the EPSgram's boxes.
+    mutable std::map<std::tuple<std::string, int, int>, std::vector<std::vector<float>>> quantileCache_;
 };
 
 }  // namespace spreadcast

@@ -2,6 +2,7 @@
 
 #include "viz/Coastlines.h"
 #include "viz/Contours.h"
+#include "viz/GlobeOverlays.h"
 #include "viz/TextFormat.h"
 
 #include <X11/Xlib.h>
@@ -321,6 +322,8 @@ struct GlobeScene::Pipeline {
     double viewAngle = 30.0;
     double windowCentreX = 0.12;
     double windowCentreY = -0.03;
+    vtkNew<vtkActor> overlays;  // mean contours, wind arrows (viz/GlobeOverlays.h)
+    vtkNew<vtkPolyDataMapper> overlayMapper;
     GlobeContent content;
     GlobeMesh mesh;
     bool hasMesh = false;
@@ -391,6 +394,13 @@ GlobeScene::GlobeScene() : pipeline_(std::make_unique<Pipeline>())
     p.meanContour->GetProperty()->LightingOff();
     p.meanContour->VisibilityOff();
     p.renderer->AddActor(p.meanContour);
+
+    p.overlays->SetMapper(p.overlayMapper);
+    p.overlays->GetProperty()->SetColor(0.0, 0.0, 0.0);
+    p.overlays->GetProperty()->SetLineWidth(1.5);
+    p.overlays->GetProperty()->LightingOff();
+    p.overlays->VisibilityOff();
+    p.renderer->AddActor(p.overlays);
 
     p.marker->GetProperty()->SetColor(1.0, 0.15, 0.55);
     p.marker->GetProperty()->SetLineWidth(3.0);
@@ -526,6 +536,13 @@ void GlobeScene::show(const GlobeContent& content)
         p.contours->VisibilityOn();
     }
 
+    if (const vtkSmartPointer<vtkPolyData> overlayLines = globeOverlayLines(content)) {
+        p.overlayMapper->SetInputData(overlayLines);
+        p.overlays->VisibilityOn();
+    } else {
+        p.overlays->VisibilityOff();
+    }
+
     // Postage stamps replace the big globe.
     const bool stamps = !content.stampFields.empty();
     for (vtkActor* actor : {p.ball.Get(), p.graticule.Get(), p.coastlines.Get()}) {
@@ -541,6 +558,7 @@ void GlobeScene::show(const GlobeContent& content)
         p.surface->VisibilityOff();
         p.contours->VisibilityOff();
         p.meanContour->VisibilityOff();
+        p.overlays->VisibilityOff();
         auto table = makeLookupTable(content.colourMap, content.limits);
         p.colourBar.show(content.colourMap, content.limits, content.colourBarTitle);
         p.colourBar.setVisible(true);

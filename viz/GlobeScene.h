@@ -35,6 +35,14 @@ struct GlobeContent {
     // map and limits above; `values` is then left out.
     std::vector<std::vector<float>> stampFields;
     std::vector<std::string> stampLabels;  // one per stamp, e.g. "member 7"
+    // Overlays (viz/MapScene.h draws them too): one field's contours at several levels, in black
+    // with labels (the mean over the spread shaded), and wind arrows from u and v on the grid.
+    std::vector<float> lineField;
+    std::vector<double> lineLevels;
+    std::vector<float> windU;  // both empty, or both the grid's size
+    std::vector<float> windV;
+    std::string windUnits;
+    std::string units;  // of values, for a value readout; empty for probabilities
 };
 
 // Where the eye is: above a point of the globe at a distance in globe radii.

@@ -3,6 +3,7 @@
 #include "run/InputError.h"
 #include "run/RunSpec.h"
 #include "viz/ForecastProducts.h"
+#include "viz/RenderViews.h"
 
 #include <algorithm>
 #include <chrono>
@@ -94,9 +95,19 @@ int findLevel(const ForecastFile& file, const ForecastProducts& products, const 
 
 }  // namespace
 
-int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostream& error)
+int runRenderCommand(const RenderOptions& givenOptions, std::ostream& out, std::ostream& error)
 {
     const auto started = std::chrono::steady_clock::now();
+    RenderOptions options = givenOptions;
+    try {
+        applyViewOptions(options);
+        if (options.product == epsgramProductName) {
+            return renderEpsgram(options, out, error);
+        }
+    } catch (const InputError& problem) {
+        error << "spreadcast-cli render: " << problem.what() << "\n";
+        return 2;
+    }
     GlobeContent content;
     try {
         if (options.out.empty()) {
@@ -120,6 +131,7 @@ int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostre
         request.memberIndex = findMember(*file, options.member);
         request.limitsFromThisTime = options.limitsFromThisTime;
         request.levelIndex = findLevel(*file, products, options.field, options.level);
+        request.windArrows = options.windArrows;
         const ProductInput input = productInfo(*product).input;
         if (input == ProductInput::Threshold) {
             request.threshold =
@@ -130,9 +142,15 @@ int runRenderCommand(const RenderOptions& options, std::ostream& out, std::ostre
                 options.contour ? *options.contour : products.typicalValue(options.field, request.levelIndex);
         }
         content = products.content(request);
+        if (options.animate) {
+            return renderAnimation(options, products, request, out, error);
+        }
     } catch (const InputError& problem) {
         error << "spreadcast-cli render: " << problem.what() << "\n";
         return 2;
+    }
+    if (options.projection != "globe") {
+        return renderMap(options, content, started, out, error);
     }
     try {
         OffscreenGlobeRenderer renderer;

@@ -23,6 +23,16 @@ struct RenderOptions {
     double latitude = 30.0;
     bool limitsFromThisTime = false;
     std::string out;
+    // The forecaster's views (viz/RenderViews.cpp): a flat map instead of the globe, a zoom
+    // preset, wind arrows over the product, and the point of an EPSgram (--product epsgram).
+    std::string projection = "globe";  // globe, or a name of mapProjectionTable
+    std::string region = "global";     // a name of mapRegionTable
+    std::string size;                  // "WIDTHxHEIGHT", instead of width and height
+    bool windArrows = false;
+    std::optional<double> pointLatitude;
+    std::optional<double> pointLongitude;
+    bool animate = false;  // every written time into an animated GIF
+    int frameMilliseconds = 500;
 };
 
 // Renders as the options say and writes the PNG. Returns 0 on success, 2 for bad input (the

@@ -1,6 +1,7 @@
 #include "Commands.h"
 
 #ifdef SPREADCAST_HAVE_VIZ
+#include "viz/MapProjection.h"
 #include "viz/Product.h"
 #include "viz/RenderCommand.h"
 #endif
@@ -14,9 +15,13 @@ void addRenderCommand(CLI::App& app)
 {
     CLI::App* render = app.add_subcommand(
         "render", "Render a forecast file's globe as PNG, headless (needs an X server: Xvfb will do)");
-    render->footer("Example: spreadcast-cli render run.nc --field height --product spread --time 120h --out "
-                   "spread.png\nWithout a display: xvfb-run -a spreadcast-cli render …\n"
-                   "Exit status: 0 written, 1 rendering failed (no X display, driver), 2 bad input.");
+    render->footer(
+        "Example: spreadcast-cli render run.nc --field height --product spread --time 120h --out "
+        "spread.png\nA map: spreadcast-cli render run.nc --product median --projection polar-north "
+        "--region europe --size 1600x1200 --out median.png\n"
+        "An EPSgram: spreadcast-cli render run.nc --product epsgram --lat 51.5 --lon -0.1 --out epsgram.png\n"
+        "Without a display (the globe only): xvfb-run -a spreadcast-cli render …\n"
+        "Exit status: 0 written, 1 rendering failed (no X display, driver), 2 bad input.");
     render->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 #ifdef SPREADCAST_HAVE_VIZ
     auto options = std::make_shared<RenderOptions>();
@@ -31,13 +36,16 @@ void addRenderCommand(CLI::App& app)
     for (const ProductInfo& info : productTable) {
         productHelp += "\n  " + std::string(info.name) + ": " + std::string(info.description);
     }
+    productHelp += "\n  epsgram: quantile boxes of one point against valid date (give --lat and --lon)";
     render->add_option("--product", options->product, productHelp)->capture_default_str();
     render->add_option("--time", options->time, "Lead time, e.g. 120h or 5d, or last")->capture_default_str();
-    render->add_option("--member", options->member, "The member for --product member")->capture_default_str();
+    render->add_option("--member", options->member, "The member for --product member or member-minus-mean")
+        ->capture_default_str();
     render->add_option("--level", options->level,
                        "For a field on pressure levels: the level, e.g. 500 (hPa); default the file's first");
     render->add_option("--threshold", options->threshold,
-                       "--product probability: the value to exceed, in the units shown (°C, dam, hPa, …)");
+                       "--product probability or probability-below: the threshold, in the units shown (°C, dam, "
+                       "hPa, …)");
     render->add_option("--contour", options->contour,
                        "--product spaghetti: the contour drawn for every member, in the units shown");
     render->add_option("--width", options->width, "Image width in pixels")->capture_default_str();
@@ -48,7 +56,23 @@ void addRenderCommand(CLI::App& app)
         ->capture_default_str();
     render->add_flag("--limits-from-this-time", options->limitsFromThisTime,
                      "Colour limits from this time only (default: fixed over the whole forecast)");
-    render->add_option("-o,--out", options->out, "The PNG to write")->required();
+    render
+        ->add_option("--projection", options->projection,
+                     "globe, or a flat map: " + mapProjectionNameList() + " (no X display needed)")
+        ->capture_default_str();
+    render->add_option("--region", options->region, "Zoom preset of a flat map: " + mapRegionNameList())
+        ->capture_default_str();
+    render->add_option("--size", options->size,
+                       "Image size as WIDTHxHEIGHT, e.g. 1600x900 (instead of --width, --height)");
+    render->add_flag("--wind", options->windArrows,
+                     "Overlay wind arrows from u and v (the member's for member products, else the mean's)");
+    render->add_option("--lat", options->pointLatitude, "--product epsgram: latitude of the point, degrees north");
+    render->add_option("--lon", options->pointLongitude, "--product epsgram: longitude of the point, degrees east");
+    render->add_flag("--animate", options->animate,
+                     "Every written time into an animated GIF (--out NAME.gif), on the globe or --projection's map");
+    render->add_option("--frame-ms", options->frameMilliseconds, "--animate: milliseconds each time is shown")
+        ->capture_default_str();
+    render->add_option("-o,--out", options->out, "The PNG to write (a GIF with --animate)")->required();
     render->callback([options] {
         const int code = runRenderCommand(*options, std::cout, std::cerr);
         if (code != 0) {

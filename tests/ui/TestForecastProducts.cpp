@@ -141,7 +141,7 @@ private slots:
         ForecastProducts products(open(withStatistics_));
         const std::vector<std::string> fields = products.fields();
         QCOMPARE(fields, (std::vector<std::string>{"height", "u", "v", "vorticity", "wind_speed"}));
-        QCOMPARE(products.products("height").size(), std::size_t(6));  // stamps too
+        QCOMPARE(products.products("height").size(), productTable.size());  // stamps and percentiles too
         QVERIFY(products.isSigned("vorticity") && products.isSigned("u") && !products.isSigned("height"));
         QCOMPARE(products.units("wind_speed"), std::string("m s-1"));
     }
@@ -226,7 +226,7 @@ private slots:
     {
         ForecastProducts products(open(statisticsOnly_));
         QCOMPARE(products.products("height"),
-                 (std::vector<Product>{Product::Mean, Product::Spread, Product::Probability}));
+                 (std::vector<Product>{Product::Mean, Product::Spread, Product::Probability, Product::MeanAndSpread}));
         ProductRequest request;
         request.product = Product::Member;
         try {

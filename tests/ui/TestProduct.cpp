@@ -28,9 +28,11 @@ private slots:
         }
         QCOMPARE(products.size(), productTable.size());
         QCOMPARE(names.size(), productTable.size());
-        QCOMPARE(static_cast<int>(Product::Stamps) + 1, static_cast<int>(productTable.size()));
+        QCOMPARE(static_cast<int>(Product::MeanAndSpread) + 1, static_cast<int>(productTable.size()));
         QVERIFY(!parseProduct("average"));
-        QCOMPARE(productNameList(), std::string("member, mean, spread, probability, spaghetti or stamps"));
+        QCOMPARE(productNameList(),
+                 std::string("member, mean, spread, probability, spaghetti, stamps, median, p10, p90, "
+                             "probability-below, member-minus-mean or mean-and-spread"));
     }
 
     void inputsSayWhatElseAProductNeeds()
@@ -55,9 +57,9 @@ private slots:
         }
         QCOMPARE(ForecastProducts(std::make_shared<const ForecastFile>(members)).products("height"), all);
         QCOMPARE(ForecastProducts(std::make_shared<const ForecastFile>(statistics)).products("height"),
-                 (std::vector<Product>{Product::Mean, Product::Spread, Product::Probability}));
+                 (std::vector<Product>{Product::Mean, Product::Spread, Product::Probability, Product::MeanAndSpread}));
         QCOMPARE(ForecastProducts(std::make_shared<const ForecastFile>(statistics)).products("u"),
-                 (std::vector<Product>{Product::Mean, Product::Spread}));
+                 (std::vector<Product>{Product::Mean, Product::Spread, Product::MeanAndSpread}));
     }
 };
 
