@@ -267,7 +267,7 @@ void MainWindow::updateView()
         showError("Cannot show this product", QString::fromStdString(error.what()));
     }
     lastUpdateMilliseconds_ = static_cast<double>(timer.nsecsElapsed()) * 1e-6;
-    if (plumePoint_ && request->field != plumeField_) {
+    if (plumePoint_ && plumeKey(*request) != plumeField_) {
         showPlumeAt(plumePoint_->first, plumePoint_->second);
     }
 }
@@ -279,11 +279,11 @@ bool MainWindow::showPlumeAt(double latitude, double longitude)
         return false;
     }
     plumePoint_ = std::make_pair(latitude, longitude);
-    plumeField_ = request->field;
+    plumeField_ = plumeKey(*request);
     globe_->scene().setMarker(plumePoint_);
     globe_->requestRedraw();
     try {
-        plumeWidget_->setPlume(plumeAt(*products_, request->field, latitude, longitude));
+        plumeWidget_->setPlume(plumeAt(*products_, request->field, latitude, longitude, request->levelIndex));
         plumeWidget_->setCurrentTimeIndex(timeBar_->timeIndex());
     } catch (const InputError& error) {
         plumeWidget_->setPlume(std::nullopt);

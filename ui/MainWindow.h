@@ -142,7 +142,12 @@ private:
     PlumeWidget* plumeWidget_ = nullptr;
     QDockWidget* plumeDock_ = nullptr;
     std::optional<std::pair<double, double>> plumePoint_;
-    std::string plumeField_;
+    std::string plumeField_;  // plumeKey of the plume shown
+    // The field and level a point's plume or EPSgram shows: a new one is drawn when either changes.
+    static std::string plumeKey(const ProductRequest& request)
+    {
+        return request.field + "@" + std::to_string(request.levelIndex);
+    }
     RunController* runController_ = nullptr;
     QProgressBar* progressBar_ = nullptr;
     QLabel* etaLabel_ = nullptr;

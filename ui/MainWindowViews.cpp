@@ -199,7 +199,7 @@ void MainWindow::showInForecasterViews(const GlobeContent& content)
         mapWidget_->scene().show(content);  // drawn when the dock is shown
     }
     const std::optional<ProductRequest> request = productPanel_->request();
-    if (epsgramPoint_ && request && request->field != epsgramField_) {
+    if (epsgramPoint_ && request && plumeKey(*request) != epsgramField_) {
         showEpsgramAt(epsgramPoint_->first, epsgramPoint_->second);
     }
 }
@@ -211,9 +211,9 @@ bool MainWindow::showEpsgramAt(double latitude, double longitude)
         return false;
     }
     epsgramPoint_ = std::make_pair(latitude, longitude);
-    epsgramField_ = request->field;
+    epsgramField_ = plumeKey(*request);
     try {
-        epsgramWidget_->setEpsgram(epsgramAt(*products_, request->field, latitude, longitude));
+        epsgramWidget_->setEpsgram(epsgramAt(*products_, request->field, latitude, longitude, request->levelIndex));
     } catch (const InputError& error) {
         epsgramWidget_->setEpsgram(std::nullopt);
         statusBar()->showMessage("No EPSgram: " + QString::fromStdString(error.what()), 10000);

@@ -20,6 +20,10 @@ ProductPanel::ProductPanel(QWidget* parent) : QWidget(parent)
     field_ = new QComboBox;
     field_->setObjectName("fieldBox");
     form->addRow("Field", field_);
+    level_ = new QComboBox;
+    level_->setObjectName("levelBox");
+    level_->setToolTip("The pressure level of a field on levels (temperature, geopotential, winds …)");
+    form->addRow("Level", level_);
     product_ = new QComboBox;
     product_->setObjectName("productBox");
     form->addRow("Product", product_);
@@ -56,6 +60,14 @@ ProductPanel::ProductPanel(QWidget* parent) : QWidget(parent)
         if (!updating_) {
             QSettings().setValue("view/field", field_->currentData());
             updateProducts();
+            updateLevels();
+            showTypicalValues();
+            emit changed();
+        }
+    });
+    connect(level_, &QComboBox::currentIndexChanged, this, [this] {
+        if (!updating_) {
+            QSettings().setValue("view/level", level_->currentData());
             showTypicalValues();
             emit changed();
         }
@@ -100,6 +112,24 @@ void ProductPanel::setProducts(ForecastProducts* products)
         member_->setRange(0, std::max(0, members - 1));
         member_->setSuffix(members > 0 ? QString(" of %1").arg(members) : QString());
     }
+    const QVariant previousLevel = level_->currentData();
+    level_->clear();
+    if (products_ != nullptr) {
+        const std::string& units = products_->file().levelUnits();
+        for (const double level : products_->file().levels()) {
+            level_->addItem(QString::number(level) + (units.empty() ? QString() : " " + QString::fromStdString(units)),
+                            level);
+        }
+        int keep = previousLevel.isValid() ? level_->findData(previousLevel) : -1;
+        if (keep < 0) {
+            keep = level_->findData(QSettings().value("view/level"));
+        }
+        if (keep < 0) {
+            keep = level_->findData(500.0);  // the forecaster's first chart
+        }
+        level_->setCurrentIndex(keep >= 0 ? keep : 0);
+    }
+    updateLevels();
     updateProducts();
     showTypicalValues();
     setEnabled(products_ != nullptr);
@@ -154,14 +184,26 @@ std::optional<ProductPanel::Threshold> ProductPanel::parseThreshold(const QStrin
     return threshold;
 }
 
+void ProductPanel::updateLevels()
+{
+    const bool onLevels = products_ != nullptr && !field_->currentData().toString().isEmpty() &&
+                          products_->hasLevels(field_->currentData().toString().toStdString());
+    level_->setEnabled(onLevels && level_->count() > 0);
+}
+
+int ProductPanel::levelIndex() const
+{
+    return level_->isEnabled() ? std::max(0, level_->currentIndex()) : 0;
+}
+
 void ProductPanel::showTypicalValues()
 {
     thresholdText_.clear();
     contourText_.clear();
     if (products_ != nullptr && !field_->currentData().toString().isEmpty()) {
         const std::string field = field_->currentData().toString().toStdString();
-        thresholdText_ = QString::number(products_->typicalThreshold(field));
-        contourText_ = QString::number(products_->typicalValue(field));
+        thresholdText_ = QString::number(products_->typicalThreshold(field, levelIndex()));
+        contourText_ = QString::number(products_->typicalValue(field, levelIndex()));
     }
     value_->setText(showingContour_ ? contourText_ : thresholdText_);
     updateValueRow();
@@ -213,6 +255,7 @@ std::optional<ProductRequest> ProductPanel::request() const
     }
     request.product = *product;
     request.memberIndex = member_->value();
+    request.levelIndex = levelIndex();
     const ProductInput input = productInfo(request.product).input;
     if (input == ProductInput::Threshold) {
         const std::optional<Threshold> threshold = parseThreshold(value_->text());

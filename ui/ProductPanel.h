@@ -12,7 +12,8 @@ class QSpinBox;
 
 namespace spreadcast {
 
-// The ensemble dock's pickers: field, product, member, the probability threshold or spaghetti
+// The ensemble dock's pickers: field, pressure level (for a field on levels), product, member,
+// the probability threshold or spaghetti
 // contour the user types, whether colour limits follow the shown time, and the colour map. The
 // field, product and colour map chosen last come back (QSettings).
 class ProductPanel : public QWidget {
@@ -28,6 +29,9 @@ public:
 
     QComboBox* fieldBox() const { return field_; }
     QComboBox* productBox() const { return product_; }
+    // The levels of the file (e.g. "500 hPa"), enabled for a field on levels; the level chosen
+    // last comes back by its value, so 500 hPa stays 500 hPa from file to file.
+    QComboBox* levelBox() const { return level_; }
     QSpinBox* memberBox() const { return member_; }
     QLineEdit* valueEdit() const { return value_; }
     QComboBox* colourMapBox() const { return colourMap_; }
@@ -45,6 +49,8 @@ signals:
 
 private:
     void updateProducts();
+    void updateLevels();
+    int levelIndex() const;
     void updateValueRow();
     void showTypicalValues();
     bool valueIsValid() const;
@@ -52,6 +58,7 @@ private:
     ForecastProducts* products_ = nullptr;
     QComboBox* field_ = nullptr;
     QComboBox* product_ = nullptr;
+    QComboBox* level_ = nullptr;
     QSpinBox* member_ = nullptr;
     QLabel* valueLabel_ = nullptr;
     QLineEdit* value_ = nullptr;

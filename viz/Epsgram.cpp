@@ -53,9 +53,10 @@ Epsgram epsgramOf(const Plume& plume, const std::vector<std::string>& validTimes
     return epsgram;
 }
 
-Epsgram epsgramAt(const ForecastProducts& products, const std::string& field, double latitude, double longitude)
+Epsgram epsgramAt(const ForecastProducts& products, const std::string& field, double latitude, double longitude,
+                  int levelIndex)
 {
-    return epsgramOf(plumeAt(products, field, latitude, longitude), products.file().validTimes());
+    return epsgramOf(plumeAt(products, field, latitude, longitude, levelIndex), products.file().validTimes());
 }
 
 void paintEpsgram(QPainter& painter, const QRect& area, const Epsgram& epsgram)

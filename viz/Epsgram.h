@@ -35,7 +35,8 @@ inline constexpr std::array<double, 7> epsgramQuantiles{0.0, 0.1, 0.25, 0.5, 0.7
 // The boxes of a plume's members (the plume's grid point and times).
 Epsgram epsgramOf(const Plume& plume, const std::vector<std::string>& validTimes);
 // The EPSgram at the grid point nearest (latitude, longitude); throws InputError like plumeAt.
-Epsgram epsgramAt(const ForecastProducts& products, const std::string& field, double latitude, double longitude);
+Epsgram epsgramAt(const ForecastProducts& products, const std::string& field, double latitude, double longitude,
+                  int levelIndex = 0);
 
 // "7.0° W", "51.5° N": a longitude in −180 … 180 and a latitude as people write them.
 std::string formatLatitude(double latitude);

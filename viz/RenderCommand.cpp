@@ -70,6 +70,8 @@ int findMember(const ForecastFile& file, int member)
                           : " (not all of them)"));
 }
 
+}  // namespace
+
 // The position of --level among the file's levels; the first level when none is given.
 int findLevel(const ForecastFile& file, const ForecastProducts& products, const std::string& field,
               std::optional<double> level)
@@ -92,8 +94,6 @@ int findLevel(const ForecastFile& file, const ForecastProducts& products, const 
     throw InputError("--level " + formatNumber(*level) + " is not a level of '" + file.path() + "'; it has " + list +
                      (file.levelUnits().empty() ? std::string() : " " + file.levelUnits()));
 }
-
-}  // namespace
 
 int runRenderCommand(const RenderOptions& givenOptions, std::ostream& out, std::ostream& error)
 {

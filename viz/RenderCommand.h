@@ -35,6 +35,14 @@ struct RenderOptions {
     int frameMilliseconds = 500;
 };
 
+class ForecastFile;
+class ForecastProducts;
+
+// The position of --level among the file's levels for field; 0 when no level is given. Throws
+// InputError for a field without levels or a level the file lacks, listing those it has.
+int findLevel(const ForecastFile& file, const ForecastProducts& products, const std::string& field,
+              std::optional<double> level);
+
 // Renders as the options say and writes the PNG. Returns 0 on success, 2 for bad input (the
 // file, a field or time it lacks, bad options; the message says which) and 1 when rendering
 // fails (no X display, a driver problem), with one line on `error` either way.

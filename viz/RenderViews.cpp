@@ -1,5 +1,7 @@
 #include "viz/RenderViews.h"
 
+#include "viz/RenderCommand.h"
+
 #include "run/InputError.h"
 #include "viz/Epsgram.h"
 #include "viz/ForecastProducts.h"
@@ -197,7 +199,8 @@ int renderEpsgram(const RenderOptions& options, std::ostream& out, std::ostream&
         }
         auto file = std::make_shared<const ForecastFile>(options.file);
         const ForecastProducts products(file);
-        epsgram = epsgramAt(products, options.field, *options.pointLatitude, *options.pointLongitude);
+        epsgram = epsgramAt(products, options.field, *options.pointLatitude, *options.pointLongitude,
+                            findLevel(*file, products, options.field, options.level));
     } catch (const InputError& problem) {
         error << "spreadcast-cli render: " << problem.what() << "\n";
         return 2;
