@@ -116,11 +116,15 @@ void DatasetAssembler::addStaticField(const graphcast::LatLonGrid& grid, const s
         throw InputError(where + " holds " + std::to_string(values.size()) + " values for " + variable + ", not the " +
                          std::to_string(grid_.points()) + " points of its grid");
     }
-    const auto [place, added] = statics_.try_emplace(variable, Piece{std::move(values), where});
+    const auto known = statics_.find(variable);
+    if (known == statics_.end()) {
+        statics_.emplace(variable, Piece{std::move(values), where});
+        return;
+    }
     // A static field comes with every time of a download (ECMWF open data repeats lsm at every
     // step); copies are one field, but different values cannot both be the truth.
-    if (!added && !sameValues(place->second.values, values)) {
-        throw InputError(variable + " differs between " + place->second.where + " and " + where +
+    if (!sameValues(known->second.values, values)) {
+        throw InputError(variable + " differs between " + known->second.where + " and " + where +
                          ": a static field must be the same in every file and at every time; give one "
                          "(e.g. with --static)");
     }

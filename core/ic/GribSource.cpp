@@ -159,21 +159,22 @@ GribGeometry geometryOf(const Message& message)
 
     // Spacing from the first and last points (exact for the decimal grids centres distribute);
     // the increments may be missing in a valid message.
+    if (!std::isfinite(latitudeFirst) || !std::isfinite(latitudeLast) || !std::isfinite(longitudeFirst) ||
+        !std::isfinite(longitudeLast)) {
+        message.fail("has corner points that are not numbers; the file is damaged");
+    }
     const double latitudeStep = (latitudeLast - latitudeFirst) / static_cast<double>(nj - 1);
     if ((latitudeStep > 0) != jPositive || latitudeStep == 0) {
-        message.fail("says its rows run " + std::string(jPositive ? "north" : "south") +
-                     "wards but its first and "
-                     "last latitudes are " +
+        const std::string direction = jPositive ? "northwards" : "southwards";
+        message.fail("says its rows run " + direction + " but its first and last latitudes are " +
                      std::to_string(latitudeFirst) + " and " + std::to_string(latitudeLast) + "; the file is damaged");
     }
     double longitudeSpan = iNegative ? longitudeFirst - longitudeLast : longitudeLast - longitudeFirst;
     longitudeSpan -= 360.0 * std::floor(longitudeSpan / 360.0);
-    const double longitudeStep = (iNegative ? -1.0 : 1.0) * longitudeSpan / static_cast<double>(ni - 1);
-    if (longitudeStep == 0) {
-        message.fail("has " + std::to_string(ni) + " longitudes between " + std::to_string(longitudeFirst) + " and " +
-                     std::to_string(longitudeLast) + "; the file is damaged");
+    if (longitudeSpan == 0) {
+        longitudeSpan = 360.0;  // first and last point on one meridian: the whole circle, repeated
     }
-
+    const double longitudeStep = (iNegative ? -1.0 : 1.0) * longitudeSpan / static_cast<double>(ni - 1);
     std::vector<double> latitudes(static_cast<std::size_t>(nj));
     for (long j = 0; j < nj; ++j) {
         latitudes[static_cast<std::size_t>(j)] =
@@ -233,8 +234,8 @@ std::int64_t validTimeOf(const Message& message)
     const long day = date % 100;
     const long hour = time / 100;
     const long minute = time % 100;
-    if (year < 1 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 ||
-        minute > 59) {
+    if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
+        minute < 0 || minute > 59) {
         message.fail("has validity date " + std::to_string(date) + " time " + std::to_string(time) +
                      ", which is not a date; the file is damaged");
     }
@@ -331,9 +332,12 @@ graphcast::Dataset readGribSource(const std::string& path)
         int status = CODES_SUCCESS;
         Handle handle(codes_handle_new_from_file(nullptr, file.get(), PRODUCT_GRIB, &status));
         const std::string where = "message " + std::to_string(number) + " in GRIB file " + fileName;
+        if (status == CODES_PREMATURE_END_OF_FILE) {
+            throw InputError(where + " is truncated: the file ends inside it (an interrupted download?); download "
+                                     "the file again");
+        }
         if (status != CODES_SUCCESS) {
-            throw InputError(where + " is corrupt or truncated (" + codes_get_error_message(status) +
-                             "); download the file again");
+            throw InputError(where + " is corrupt (" + codes_get_error_message(status) + "); download the file again");
         }
         if (!handle) {
             if (number == 1) {

@@ -10,14 +10,14 @@ namespace spreadcast::ic {
 namespace {
 
 const std::vector<UnitConversion> geopotentialUnits = {
-    {"m2s-2", 1.0}, {"m2/s2", 1.0}, {"gpm", standardGravity}, {"m", standardGravity}};
-const std::vector<UnitConversion> temperatureUnits = {{"k", 1.0}};
-const std::vector<UnitConversion> windUnits = {{"ms-1", 1.0}, {"m/s", 1.0}};
-const std::vector<UnitConversion> verticalVelocityUnits = {{"pas-1", 1.0}, {"pa/s", 1.0}};
-const std::vector<UnitConversion> humidityUnits = {{"kgkg-1", 1.0}, {"kg/kg", 1.0}, {"1", 1.0}, {"gkg-1", 1e-3}};
-const std::vector<UnitConversion> pressureUnits = {{"pa", 1.0}, {"hpa", 100.0}, {"mbar", 100.0}, {"millibars", 100.0}};
-const std::vector<UnitConversion> precipitationUnits = {{"m", 1.0}, {"mm", 1e-3}, {"kgm-2", 1e-3}};
-const std::vector<UnitConversion> fractionUnits = {{"(0-1)", 1.0}, {"0-1", 1.0}, {"1", 1.0}, {"fraction", 1.0}};
+    {"m2 s-2", 1.0}, {"m2/s2", 1.0}, {"gpm", standardGravity}, {"m", standardGravity}};
+const std::vector<UnitConversion> temperatureUnits = {{"K", 1.0}};
+const std::vector<UnitConversion> windUnits = {{"m s-1", 1.0}, {"m/s", 1.0}};
+const std::vector<UnitConversion> verticalVelocityUnits = {{"Pa s-1", 1.0}, {"Pa/s", 1.0}};
+const std::vector<UnitConversion> humidityUnits = {{"kg kg-1", 1.0}, {"kg/kg", 1.0}, {"1", 1.0}, {"g kg-1", 1e-3}};
+const std::vector<UnitConversion> pressureUnits = {{"Pa", 1.0}, {"hPa", 100.0}, {"mbar", 100.0}, {"millibars", 100.0}};
+const std::vector<UnitConversion> precipitationUnits = {{"m", 1.0}, {"mm", 1e-3}, {"kg m-2", 1e-3}};
+const std::vector<UnitConversion> fractionUnits = {{"(0 - 1)", 1.0}, {"0-1", 1.0}, {"1", 1.0}, {"fraction", 1.0}};
 
 const SourceVariable geopotential{"geopotential", VariableShape::PressureLevels, "m2 s-2", geopotentialUnits};
 const SourceVariable temperature{"temperature", VariableShape::PressureLevels, "K", temperatureUnits};
@@ -110,7 +110,7 @@ double unitFactor(const SourceVariable& variable, const std::string& units, cons
 {
     const std::string normalized = normalizedUnits(units);
     for (const UnitConversion& conversion : variable.accepted) {
-        if (conversion.units == normalized) {
+        if (normalizedUnits(conversion.units) == normalized) {
             return conversion.factor;
         }
     }

@@ -17,8 +17,8 @@ constexpr double standardGravity = 9.80665;
 
 enum class VariableShape { PressureLevels, SingleLevel, Static };
 
-// Units a value may come in (normalizedUnits spelling: "m2s-2", "hpa") and the factor that
-// turns it into graphcast's SI unit.
+// Units a value may come in ("hPa"; compared as normalizedUnits spells them, so "m**2 s**-2"
+// matches "m2 s-2") and the factor that turns it into graphcast's SI unit.
 struct UnitConversion {
     std::string_view units;
     double factor;
