@@ -8,7 +8,9 @@
 #include <eccodes.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -317,6 +319,59 @@ void readMessage(const Message& message, DatasetAssembler& assembler)
     }
 }
 
+// The length the next message (from the file's position on, where ecCodes will look for it)
+// declares in its section 0 — exact for GRIB 2 and GRIB 1, a lower bound for GRIB 1's "large"
+// messages (over 8 MiB, length in units of 120 bytes) — checked against what the file holds
+// before ecCodes allocates that many bytes: a damaged length otherwise becomes an allocation of
+// terabytes and a message about memory instead of about the file, or (too short) a buffer
+// overflow inside ecCodes.
+void checkDeclaredLength(std::FILE* file, std::uintmax_t fileSize, const std::string& where)
+{
+    const long position = std::ftell(file);
+    std::uint32_t window = 0;
+    long read = 0;
+    for (int c = std::getc(file); c != EOF; c = std::getc(file)) {
+        window = window << 8 | static_cast<std::uint32_t>(c);
+        ++read;
+        if (window == 0x47524942u) {  // "GRIB"
+            break;
+        }
+    }
+    std::array<unsigned char, 12> header{};  // after "GRIB": section 0's bytes 4…15
+    const bool found = window == 0x47524942u && std::fread(header.data(), 1, header.size(), file) == header.size();
+    std::fseek(file, position, SEEK_SET);
+    if (!found) {
+        return;  // no further message, or one too short to have a length: ecCodes says which
+    }
+    const std::uintmax_t start = static_cast<std::uintmax_t>(position + read - 4);
+    std::uintmax_t length = 0;
+    if (header[3] == 2) {
+        for (std::size_t k = 4; k < 12; ++k) {
+            length = length << 8 | header[k];
+        }
+    } else if (header[3] == 1) {
+        length = std::uintmax_t{header[0]} << 16 | std::uintmax_t{header[1]} << 8 | header[2];
+        if ((length & 0x800000u) != 0) {
+            length = (length & 0x7fffffu) * 120u;
+            length = length > 116u ? length - 116u : 0u;
+        }
+    } else {
+        return;  // an edition ecCodes refuses itself
+    }
+    // Section 0, the fixed part of section 1 and "7777": 16 + 21 + 4 bytes in GRIB 2, 8 + 28 + 4 in
+    // GRIB 1. ecCodes 2.28 copies section 0 into a buffer of the declared length unchecked.
+    const std::uintmax_t shortest = header[3] == 2 ? 41u : 40u;
+    if (length < shortest) {
+        throw InputError(where + " is corrupt: it declares " + std::to_string(length) + " bytes, fewer than a GRIB " +
+                         std::to_string(header[3]) + " message's headers take; download the file again");
+    }
+    if (length > fileSize - std::min(fileSize, start)) {
+        throw InputError(where + " is truncated: it declares " + std::to_string(length) + " bytes but the file ends " +
+                         std::to_string(fileSize - std::min(fileSize, start)) +
+                         " bytes after its start (an interrupted download?); download the file again");
+    }
+}
+
 }  // namespace
 
 graphcast::Dataset readGribSource(const std::string& path)
@@ -327,11 +382,18 @@ graphcast::Dataset readGribSource(const std::string& path)
     if (!file) {
         throw InputError("GRIB file " + fileName + " cannot be opened: check the path and that the file is readable");
     }
+    std::error_code error;
+    const std::uintmax_t fileSize = std::filesystem::file_size(path, error);
+    if (error) {
+        throw InputError("GRIB file " + fileName + " cannot be read (" + error.message() +
+                         "): check that it is a file and readable");
+    }
     DatasetAssembler assembler(fileName);
     for (long number = 1;; ++number) {
+        const std::string where = "message " + std::to_string(number) + " in GRIB file " + fileName;
+        checkDeclaredLength(file.get(), fileSize, where);
         int status = CODES_SUCCESS;
         Handle handle(codes_handle_new_from_file(nullptr, file.get(), PRODUCT_GRIB, &status));
-        const std::string where = "message " + std::to_string(number) + " in GRIB file " + fileName;
         if (status == CODES_PREMATURE_END_OF_FILE) {
             throw InputError(where + " is truncated: the file ends inside it (an interrupted download?); download "
                                      "the file again");

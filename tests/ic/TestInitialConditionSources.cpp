@@ -630,15 +630,26 @@ void TestInitialConditionSources::refusesBadInputs_data()
     writeCdsNetcdf(path("fahrenheit.nc"), fahrenheit, false, decoded_);
     QTest::newRow("wrong unit") << QStringList{"fahrenheit.nc"} << QStringList{"t2m", "degF", "2m_temperature", "K"};
 
-    // A corrupt message: the third message's length (section 0, bytes 8–15) made too short.
-    std::vector<char> corrupt = grib_.bytes;
-    corrupt[grib_.messageOffsets[2] + 15] = 40;
-    for (std::size_t k = 8; k < 15; ++k) {
-        corrupt[grib_.messageOffsets[2] + k] = 0;
-    }
-    writeBytes("corrupt.grib2", corrupt);
+    // A corrupt message: the third message's length (section 0, bytes 8–15) made shorter than it
+    // is, so that it does not end in "7777".
+    const auto withLength = [&](std::size_t message, std::uint64_t length) {
+        std::vector<char> bytes = grib_.bytes;
+        for (std::size_t k = 0; k < 8; ++k) {
+            bytes[grib_.messageOffsets[message] + 15 - k] = static_cast<char>(length >> (8 * k) & 0xffu);
+        }
+        return bytes;
+    };
+    writeBytes("corrupt.grib2", withLength(2, 100));
     QTest::newRow("corrupt GRIB message")
         << QStringList{"corrupt.grib2"} << QStringList{"message 3", "corrupt.grib2", "is corrupt"};
+    // Lengths the fuzzer found: one shorter than section 0 (ecCodes 2.28 then overflows a buffer)
+    // and one of 272 TB (ecCodes would try to allocate it).
+    writeBytes("too-short.grib2", withLength(1, 15));
+    QTest::newRow("GRIB length shorter than its headers")
+        << QStringList{"too-short.grib2"} << QStringList{"message 2", "is corrupt", "declares 15 bytes"};
+    writeBytes("too-long.grib2", withLength(0, 0xf7ff0000000000b3u));
+    QTest::newRow("GRIB length beyond the file")
+        << QStringList{"too-long.grib2"} << QStringList{"message 1", "is truncated", "declares"};
 
     // A truncated file: the download stopped inside the fifth message.
     const std::vector<char> truncated(grib_.bytes.begin(),
