@@ -1,9 +1,8 @@
 #!/bin/bash
 # Builds and runs the libFuzzer targets of the initial-condition readers (tests/fuzz/FuzzGrib.cpp,
 # FuzzCdsNetcdf.cpp) for SECONDS seconds (default 60), as scripts/fuzz.sh does for FuzzNpz.
-# Seeds: ecCodes' GRIB samples (libeccodes-data) for grib, small CDS-style NetCDF classic files made
-# with ncgen (netcdf-bin) for cds, each behind the target's "raw file" mode byte 0, and a few random
-# recipes (mode byte 1). Findings land in build/fuzz/findings; corpora grow in build/fuzz/corpus-*.
+# Seeds: ecCodes' GRIB samples (libeccodes-data) behind FuzzGrib's "raw file" mode byte 0, and a
+# few random recipes (mode byte 1; FuzzCdsNetcdf reads every input as a recipe). Findings land in build/fuzz/findings; corpora grow in build/fuzz/corpus-*.
 # Usage: scripts/fuzz-ic.sh grib|cds [SECONDS] [extra libFuzzer flags…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,28 +27,6 @@ mkdir -p "$seeds" "$corpus" "$build/findings"
 if [ "$reader" = grib ]; then
   for sample in /usr/share/eccodes/samples/{GRIB1,GRIB2,regular_ll_pl_grib1,regular_ll_pl_grib2,regular_ll_sfc_grib2,reduced_gg_pl_32_grib2,regular_gg_pl_grib2}.tmpl; do
     { printf '\0'; cat "$sample"; } > "$seeds/$(basename "$sample" .tmpl)"
-  done
-else
-  for levels in 1 2; do
-    cdl=$(mktemp)
-    {
-      echo "netcdf cds { dimensions: valid_time = 2 ; pressure_level = $levels ; latitude = 3 ; longitude = 4 ;"
-      echo "variables: int64 valid_time(valid_time) ; valid_time:units = \"seconds since 1970-01-01\" ;"
-      echo "  valid_time:calendar = \"proleptic_gregorian\" ;"
-      echo "  double pressure_level(pressure_level) ; pressure_level:units = \"hPa\" ;"
-      echo "  double latitude(latitude) ; latitude:units = \"degrees_north\" ;"
-      echo "  double longitude(longitude) ; longitude:units = \"degrees_east\" ;"
-      echo "  float t(valid_time, pressure_level, latitude, longitude) ; t:units = \"K\" ;"
-      echo "  short t2m(valid_time, latitude, longitude) ; t2m:units = \"K\" ; t2m:scale_factor = 0.01 ;"
-      echo "  t2m:add_offset = 280. ; t2m:_FillValue = -32767s ;"
-      echo "  float z(valid_time, latitude, longitude) ; z:units = \"m**2 s**-2\" ;"
-      echo "data: valid_time = 1704067200, 1704088800 ; latitude = 90, 0, -90 ; longitude = -180, -90, 0, 90 ;"
-      [ "$levels" = 1 ] && echo "  pressure_level = 500 ;" || echo "  pressure_level = 850, 500 ;"
-      echo "}"
-    } > "$cdl"
-    ncgen -k nc3 -o "$seeds/cds-$levels.nc" "$cdl"
-    rm -f "$cdl"
-    { printf '\0'; cat "$seeds/cds-$levels.nc"; } > "$seeds/raw-cds-$levels" && rm "$seeds/cds-$levels.nc"
   done
 fi
 for recipe in 1 2 3 4; do

@@ -10,7 +10,6 @@
 // doubles and the comparison can be exact.
 
 #include "ic/InitialConditionSource.h"
-#include "ic/SourceVariables.h"
 #include "run/InputError.h"
 
 #include <eccodes.h>
@@ -42,6 +41,9 @@ const std::vector<long> levels = {500, 850};         // hPa
 constexpr int missingRow = 3;                        // 2t is missing at one point (a bitmap)
 constexpr int missingColumn = 4;
 constexpr double gribMissingValue = 9999.0;
+// WMO standard gravity, written out here rather than taken from the reader's constant, so that a
+// wrong constant there shows.
+constexpr double gravity = 9.80665;
 
 struct GribParameter {
     const char* shortName;
@@ -366,18 +368,13 @@ void writeDeepMindNetcdf(const std::string& path,
         int kind;  // 0 atmospheric, 1 surface, 2 static
         int id;
     };
-    std::vector<Variable> variables = {{"geopotential", "gh", ic::standardGravity, 0, -1},
-                                       {"temperature", "t", 1.0, 0, -1},
-                                       {"u_component_of_wind", "u", 1.0, 0, -1},
-                                       {"v_component_of_wind", "v", 1.0, 0, -1},
-                                       {"vertical_velocity", "w", 1.0, 0, -1},
-                                       {"specific_humidity", "q", 1.0, 0, -1},
-                                       {"2m_temperature", "2t", 1.0, 1, -1},
-                                       {"mean_sea_level_pressure", "msl", 1.0, 1, -1},
-                                       {"10m_u_component_of_wind", "10u", 1.0, 1, -1},
-                                       {"10m_v_component_of_wind", "10v", 1.0, 1, -1},
-                                       {"land_sea_mask", "lsm", 1.0, 2, -1},
-                                       {"geopotential_at_surface", "z", 1.0, 2, -1}};
+    std::vector<Variable> variables = {
+        {"geopotential", "gh", gravity, 0, -1},         {"temperature", "t", 1.0, 0, -1},
+        {"u_component_of_wind", "u", 1.0, 0, -1},       {"v_component_of_wind", "v", 1.0, 0, -1},
+        {"vertical_velocity", "w", 1.0, 0, -1},         {"specific_humidity", "q", 1.0, 0, -1},
+        {"2m_temperature", "2t", 1.0, 1, -1},           {"mean_sea_level_pressure", "msl", 1.0, 1, -1},
+        {"10m_u_component_of_wind", "10u", 1.0, 1, -1}, {"10m_v_component_of_wind", "10v", 1.0, 1, -1},
+        {"land_sea_mask", "lsm", 1.0, 2, -1},           {"geopotential_at_surface", "z", 1.0, 2, -1}};
     for (Variable& variable : variables) {
         const std::vector<std::vector<int>> shapes = {
             {batch, time, level, lat, lon}, {batch, time, lat, lon}, {lat, lon}};
@@ -417,7 +414,7 @@ void writeDeepMindNetcdf(const std::string& path,
     nc(nc_close(ncid));
 }
 
-const std::vector<NetcdfVariableSpec> cdsPressureLevelVariables = {{"z", "m**2 s**-2", "gh", ic::standardGravity},
+const std::vector<NetcdfVariableSpec> cdsPressureLevelVariables = {{"z", "m**2 s**-2", "gh", gravity},
                                                                    {"t", "K", "t"},
                                                                    {"u", "m s**-1", "u"},
                                                                    {"v", "m s**-1", "v"},
@@ -543,7 +540,7 @@ void TestInitialConditionSources::readsTheOpenDataLayout()
     const std::size_t point = static_cast<std::size_t>(5 * columns + 1);  // 60°N is row 5 from the south
     const double gh = decoded_.at({"gh", 850, 6})[static_cast<std::size_t>(1 * columns + 1)];
     QCOMPARE(gh, 1500.0 + 10.0 + 1.0 + 6.0);
-    QCOMPARE(geopotential[points + point], static_cast<float>(gh * ic::standardGravity));
+    QCOMPARE(geopotential[points + point], static_cast<float>(gh * gravity));
     const std::vector<float>& temperature2m = dataset.times[0].variables.at("2m_temperature");
     QVERIFY(std::isnan(temperature2m[static_cast<std::size_t>((rows - 1 - missingRow) * columns + missingColumn)]));
 }
