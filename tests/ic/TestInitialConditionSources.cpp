@@ -114,11 +114,12 @@ struct GribMessage {
 };
 
 // A GRIB2 message from ecCodes' regular_ll_pl_grib2 sample, simple packing as open data's.
-std::vector<char> encode(const GribParameter& parameter, long level, long step, GribLayout layout)
+std::vector<char> encode(const GribParameter& parameter, long level, long step, GribLayout layout,
+                         const char* sample = "regular_ll_pl_grib2")
 {
-    codes_handle* handle = codes_grib_handle_new_from_samples(nullptr, "regular_ll_pl_grib2");
+    codes_handle* handle = codes_grib_handle_new_from_samples(nullptr, sample);
     if (handle == nullptr) {
-        throw std::runtime_error("ecCodes has no sample regular_ll_pl_grib2 (install libeccodes-data)");
+        throw std::runtime_error(std::string("ecCodes has no sample ") + sample + " (install libeccodes-data)");
     }
     setString(handle, "typeOfLevel", parameter.typeOfLevel);
     setString(handle, "shortName", parameter.shortName);
@@ -486,6 +487,7 @@ private slots:
     void mergesOneFilePerTime();
     void convertsHectopascalsToPascals();
     void readsSixHourPrecipitationOnly();
+    void readsGrib1();
     void refusesBadInputs_data();
     void refusesBadInputs();
 
@@ -614,6 +616,38 @@ void TestInitialConditionSources::readsSixHourPrecipitationOnly()
     QCOMPARE(dataset.validTimes, (std::vector<std::int64_t>{firstValidTime + 6 * 3600}));
     const std::vector<float>& precipitation = dataset.times[0].variables.at("total_precipitation_6hr");
     QCOMPARE(precipitation.front(), 0.006f);
+}
+
+void TestInitialConditionSources::readsGrib1()
+{
+    // ERA5 and older MARS archives are GRIB 1: the same reader, another edition of each key.
+    std::vector<char> bytes;
+    for (long level : levels) {
+        const std::vector<char> message = encode({"t", "isobaricInhPa", true}, level, 6,
+                                                 GribLayout::NorthToSouthFromGreenwich, "regular_ll_pl_grib1");
+        bytes.insert(bytes.end(), message.begin(), message.end());
+    }
+    writeBytes("era5.grib1", bytes);
+    const Dataset dataset = ic::readInitialConditionSource(path("era5.grib1"));
+    QCOMPARE(dataset.levels, (std::vector<int>{500, 850}));
+    QCOMPARE(dataset.validTimes, (std::vector<std::int64_t>{firstValidTime + 6 * 3600}));
+    const std::vector<float>& temperature = dataset.times[0].variables.at("temperature");
+    QCOMPARE(temperature.size(), std::size_t{2 * points});
+    for (std::size_t level = 0; level < levels.size(); ++level) {
+        // 16-bit simple packing rounds to half a step of at most range / 2¹⁵, i.e. within range / 2¹⁶,
+        // and the float a little more.
+        const double range =
+            valueOf("t", levels[level], 6, rows - 1, columns - 1) - valueOf("t", levels[level], 6, 0, 0);
+        for (int row = 0; row < rows; ++row) {
+            for (int column = 0; column < columns; ++column) {
+                const double written = valueOf("t", levels[level], 6, row, column);
+                const float read =
+                    temperature[level * points + static_cast<std::size_t>((rows - 1 - row) * columns + column)];
+                QVERIFY2(std::abs(read - written) <= range / 65536.0 + written * std::ldexp(1.0, -24),
+                         qPrintable(QString("%1 read as %2").arg(written).arg(read)));
+            }
+        }
+    }
 }
 
 void TestInitialConditionSources::refusesBadInputs_data()
