@@ -159,7 +159,7 @@ void DatasetAssembler::addDataset(const graphcast::Dataset& dataset, const std::
     }
 }
 
-graphcast::Dataset DatasetAssembler::finish() const
+graphcast::Dataset DatasetAssembler::finish()
 {
     if (fields_.empty() && statics_.empty()) {
         throw InputError(sources_ +
@@ -196,12 +196,12 @@ graphcast::Dataset DatasetAssembler::finish() const
         graphcast::Fields fields;
         for (const auto& [variable, where] : singleLevelWhere) {
             if (const auto piece = fields_.find({time, variable, singleLevel}); piece != fields_.end()) {
-                fields.variables[variable] = piece->second.values;
+                fields.variables[variable] = std::move(piece->second.values);
             }
         }
         for (const auto& levelVariable : levelWhere) {
             const std::string& variable = levelVariable.first;
-            std::vector<const Piece*> pieces;
+            std::vector<Piece*> pieces;
             std::optional<int> missingLevel;
             for (const int level : dataset.levels) {
                 const auto piece = fields_.find({time, variable, level});
@@ -223,15 +223,16 @@ graphcast::Dataset DatasetAssembler::finish() const
             }
             std::vector<float> values;
             values.reserve(dataset.levels.size() * points);
-            for (const Piece* piece : pieces) {
+            for (Piece* piece : pieces) {
                 values.insert(values.end(), piece->values.begin(), piece->values.end());
+                std::vector<float>().swap(piece->values);  // freed as it is copied: one copy at a time
             }
             fields.variables[variable] = std::move(values);
         }
         dataset.times.push_back(std::move(fields));
     }
-    for (const auto& [variable, piece] : statics_) {
-        dataset.statics.variables[variable] = piece.values;
+    for (auto& [variable, piece] : statics_) {
+        dataset.statics.variables[variable] = std::move(piece.values);
     }
     return dataset;
 }

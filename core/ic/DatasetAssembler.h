@@ -37,7 +37,8 @@ public:
 
     // The dataset: times ascending, levels ascending (hPa), atmospheric variables level-major.
     // Throws InputError when nothing was added or an atmospheric variable lacks a level at a time.
-    graphcast::Dataset finish() const;
+    // The fields move into the dataset (a 0.25° analysis is gigabytes), so call it once, last.
+    graphcast::Dataset finish();
 
 private:
     struct Piece {

@@ -376,6 +376,10 @@ void checkDeclaredLength(std::FILE* file, std::uintmax_t fileSize, const std::st
 
 graphcast::Dataset readGribSource(const std::string& path)
 {
+    // This build of ecCodes (Debian's) is not built for concurrent use of its default context
+    // from several threads; reading initial conditions is rare, so one file at a time.
+    static std::mutex eccodesMutex;
+    const std::lock_guard lock(eccodesMutex);
     silenceEccodes();
     const std::string fileName = "'" + path + "'";
     std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
