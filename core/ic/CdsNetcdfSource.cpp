@@ -1,6 +1,5 @@
 #include "ic/CdsNetcdfSource.h"
 
-#include "graphcast/CfTime.h"
 #include "ic/DatasetAssembler.h"
 #include "ic/SourceVariables.h"
 #include "io/CfReader.h"
@@ -40,12 +39,16 @@ std::vector<std::int64_t> validTimesOf(const CfReader& reader, const CfDimension
     std::vector<std::int64_t> seconds;
     for (const double value : reader.values(*coordinate)) {
         const std::optional<CfDateTime> date = units.dateTime(value);
-        if (!date || date->year < 1 || date->year > 9999) {
+        const std::optional<std::int64_t> second =
+            date && date->year >= 1 && date->year <= 9999
+                ? utcSeconds(static_cast<int>(date->year), date->month, date->day, date->hour, date->minute,
+                             static_cast<int>(std::floor(date->second)))
+                : std::nullopt;
+        if (!second) {
             throw InputError("time " + reader.where(*coordinate) + " holds " + std::to_string(value) +
                              ", which is not a date between years 1 and 9999; the file is damaged");
         }
-        seconds.push_back(graphcast::daysFromCivil(date->year, date->month, date->day) * 86400 + date->hour * 3600 +
-                          date->minute * 60 + static_cast<std::int64_t>(std::floor(date->second)));
+        seconds.push_back(*second);
     }
     return seconds;
 }

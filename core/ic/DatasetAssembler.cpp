@@ -50,6 +50,17 @@ std::string utcText(std::int64_t secondsSinceEpoch)
     return text;
 }
 
+std::optional<std::int64_t> utcSeconds(int year, int month, int day, int hour, int minute, int second)
+{
+    using namespace std::chrono;
+    const year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                              std::chrono::day{static_cast<unsigned>(day)}};
+    if (!date.ok() || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
+        return std::nullopt;
+    }
+    return sys_days{date}.time_since_epoch().count() * std::int64_t{86400} + hour * 3600 + minute * 60 + second;
+}
+
 DatasetAssembler::DatasetAssembler(std::string sources) : sources_(std::move(sources)) {}
 
 void DatasetAssembler::useGrid(const graphcast::LatLonGrid& grid, const std::string& where)

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -17,6 +18,9 @@ namespace spreadcast::ic {
 
 // "2024-01-01 06:00 UTC" for seconds since 1970-01-01 00:00 UTC, for messages.
 std::string utcText(std::int64_t secondsSinceEpoch);
+// Seconds since 1970-01-01 00:00 UTC of a date (proleptic Gregorian) and time of day; nullopt
+// for a date that does not exist (2023-02-29, month 13).
+std::optional<std::int64_t> utcSeconds(int year, int month, int day, int hour, int minute, int second);
 
 class DatasetAssembler {
 public:

@@ -1,6 +1,5 @@
 #include "ic/GribSource.h"
 
-#include "graphcast/CfTime.h"
 #include "ic/DatasetAssembler.h"
 #include "ic/SourceVariables.h"
 #include "run/InputError.h"
@@ -231,18 +230,16 @@ std::int64_t validTimeOf(const Message& message)
 {
     const long date = message.integer("validityDate");  // YYYYMMDD
     const long time = message.integer("validityTime");  // hhmm
-    const long year = date / 10000;
-    const long month = date / 100 % 100;
-    const long day = date % 100;
-    const long hour = time / 100;
-    const long minute = time % 100;
-    if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
-        minute < 0 || minute > 59) {
+    const std::optional<std::int64_t> seconds =
+        date >= 0 && date <= 99991231 && time >= 0 && time <= 2359
+            ? utcSeconds(static_cast<int>(date / 10000), static_cast<int>(date / 100 % 100),
+                         static_cast<int>(date % 100), static_cast<int>(time / 100), static_cast<int>(time % 100), 0)
+            : std::nullopt;
+    if (!seconds || date / 10000 < 1) {
         message.fail("has validity date " + std::to_string(date) + " time " + std::to_string(time) +
                      ", which is not a date; the file is damaged");
     }
-    return graphcast::daysFromCivil(year, static_cast<int>(month), static_cast<int>(day)) * 86400 + hour * 3600 +
-           minute * 60;
+    return *seconds;
 }
 
 // The pressure of an isobaric message in whole hPa.
