@@ -114,7 +114,7 @@ Layout layoutOf(const CfReader& reader, const CfVariable& variable)
 // Values of a slab (latitude × longitude, or levels × latitude × longitude) in the Dataset's
 // order: latitudes ascending, longitudes wrapped and ascending, each × factor.
 std::vector<float> reorder(const std::vector<double>& values, const CfHorizontalGrid& grid, std::size_t fileLongitudes,
-                           std::size_t fileLatitudes, double factor)
+                           std::size_t fileLatitudes, double factor, const std::string& where)
 {
     const std::size_t slabSize = fileLatitudes * fileLongitudes;
     const std::size_t slabs = slabSize == 0 ? 0 : values.size() / slabSize;
@@ -125,7 +125,7 @@ std::vector<float> reorder(const std::vector<double>& values, const CfHorizontal
             const std::size_t source = slab * slabSize + grid.latitudeIndex[row] * fileLongitudes;
             const std::size_t target = (slab * grid.latitudes.size() + row) * columns;
             for (std::size_t column = 0; column < columns; ++column) {
-                field[target + column] = static_cast<float>(values[source + grid.longitudeIndex[column]] * factor);
+                field[target + column] = toDatasetFloat(values[source + grid.longitudeIndex[column]] * factor, where);
             }
         }
     }
@@ -158,7 +158,7 @@ void readVariable(const CfReader& reader, const CfVariable& variable, DatasetAss
         }
         assembler.addStaticField(grid, name,
                                  reorder(reader.read<double>(variable, CfHyperslab(reader, variable)), horizontal,
-                                         fileLongitudes, fileLatitudes, factor),
+                                         fileLongitudes, fileLatitudes, factor, where),
                                  where);
         return;
     }
@@ -171,7 +171,7 @@ void readVariable(const CfReader& reader, const CfVariable& variable, DatasetAss
         CfHyperslab slab(reader, variable);
         slab.select(*layout.time, time);
         std::vector<float> field =
-            reorder(reader.read<double>(variable, slab), horizontal, fileLongitudes, fileLatitudes, factor);
+            reorder(reader.read<double>(variable, slab), horizontal, fileLongitudes, fileLatitudes, factor, where);
         const std::string whereAtTime = where + " at " + utcText(times[time]);
         switch (source->shape) {
         case VariableShape::Static: assembler.addStaticField(grid, name, std::move(field), whereAtTime); break;

@@ -300,7 +300,7 @@ void readMessage(const Message& message, DatasetAssembler& assembler)
     for (std::size_t k = 0; k < values.size(); ++k) {
         const long target = geometry.targetOfValue[k];
         if (target >= 0 && (bitmap.empty() || bitmap[k] != 0)) {
-            field[static_cast<std::size_t>(target)] = static_cast<float>(values[k] * factor);
+            field[static_cast<std::size_t>(target)] = toDatasetFloat(values[k] * factor, message.where());
         }
     }
     const std::string name(variable->graphcastName);

@@ -4,6 +4,9 @@
 #include "run/InputError.h"
 
 #include <array>
+#include <cmath>
+#include <limits>
+#include <sstream>
 
 namespace spreadcast::ic {
 
@@ -123,6 +126,17 @@ double unitFactor(const SourceVariable& variable, const std::string& units, cons
                      std::string(variable.graphcastName) + " must be in " + std::string(variable.siUnits) +
                      " or units Spreadcast converts (" + accepted +
                      "), so it is not read rather than misread: convert the file or fix its units");
+}
+
+float toDatasetFloat(double value, const std::string& where)
+{
+    if (std::abs(value) > std::numeric_limits<float>::max() && !std::isinf(value)) {
+        std::ostringstream text;
+        text << value;
+        throw InputError(where + " holds the value " + text.str() +
+                         ", beyond any weather variable's range; the file is damaged");
+    }
+    return static_cast<float>(value);
 }
 
 }  // namespace spreadcast::ic

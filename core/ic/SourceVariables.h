@@ -49,4 +49,9 @@ bool isPressureLevelVariable(std::string_view graphcastName);
 // 'a.grib2'"), the units found and those accepted, for units that cannot be converted or none.
 double unitFactor(const SourceVariable& variable, const std::string& units, const std::string& where);
 
+// A value × factor as the float the Dataset holds; NaN stays NaN (missing). Throws InputError
+// naming where for a finite value beyond float's range (converting it would be undefined, and
+// no weather variable comes near 3.4e38 in SI units: the file is damaged).
+float toDatasetFloat(double value, const std::string& where);
+
 }  // namespace spreadcast::ic

@@ -237,6 +237,7 @@ struct NetcdfVariableSpec {
     std::string shortName;  // in the decoded GRIB values
     double factor = 1.0;    // decoded GRIB value × factor = the value written
     bool packed = false;    // as int16 with scale_factor 0.5, add_offset 290, _FillValue −32767
+    bool doublePrecision = false;
 };
 
 // NetCDF as the new CDS writes it: dimensions (valid_time, [pressure_level,] latitude, longitude),
@@ -283,8 +284,8 @@ void writeCdsNetcdf(const std::string& path, const std::vector<NetcdfVariableSpe
     std::vector<int> ids;
     for (const NetcdfVariableSpec& spec : variables) {
         int id = -1;
-        nc(nc_def_var(ncid, spec.name.c_str(), spec.packed ? NC_SHORT : NC_FLOAT, static_cast<int>(dimensions.size()),
-                      dimensions.data(), &id));
+        const nc_type type = spec.packed ? NC_SHORT : spec.doublePrecision ? NC_DOUBLE : NC_FLOAT;
+        nc(nc_def_var(ncid, spec.name.c_str(), type, static_cast<int>(dimensions.size()), dimensions.data(), &id));
         putText(ncid, id, "units", spec.units);
         if (spec.packed) {
             const short fill = -32767;
@@ -322,13 +323,15 @@ void writeCdsNetcdf(const std::string& path, const std::vector<NetcdfVariableSpe
     nc(nc_put_var_double(ncid, longitudeVariable, longitudes.data()));
     for (std::size_t v = 0; v < variables.size(); ++v) {
         const NetcdfVariableSpec& spec = variables[v];
+        std::vector<double> doubles;
         std::vector<float> floats;
         std::vector<short> shorts;
         for (long step : steps) {
             for (long level : pressureLevels ? fileLevels : std::vector<long>{0}) {
                 for (const double value : decoded.at({spec.shortName, level, step})) {
                     const double converted = value * spec.factor;
-                    floats.push_back(static_cast<float>(converted));
+                    doubles.push_back(converted);
+                    floats.push_back(spec.doublePrecision ? 0.0f : static_cast<float>(converted));
                     const double stored = std::round((converted - 290.0) / 0.5);
                     if (spec.packed && !std::isnan(value) && stored * 0.5 + 290.0 != converted) {
                         throw std::runtime_error("a decoded value is not a multiple of the packing's 0.5");
@@ -337,7 +340,9 @@ void writeCdsNetcdf(const std::string& path, const std::vector<NetcdfVariableSpe
                 }
             }
         }
-        nc(spec.packed ? nc_put_var_short(ncid, ids[v], shorts.data()) : nc_put_var_float(ncid, ids[v], floats.data()));
+        nc(spec.packed            ? nc_put_var_short(ncid, ids[v], shorts.data())
+           : spec.doublePrecision ? nc_put_var_double(ncid, ids[v], doubles.data())
+                                  : nc_put_var_float(ncid, ids[v], floats.data()));
     }
     nc(nc_close(ncid));
 }
@@ -660,6 +665,12 @@ void TestInitialConditionSources::refusesBadInputs_data()
     fahrenheit[0] = {"t2m", "degF", "2t"};
     writeCdsNetcdf(path("fahrenheit.nc"), fahrenheit, false, decoded_);
     QTest::newRow("wrong unit") << QStringList{"fahrenheit.nc"} << QStringList{"t2m", "degF", "2m_temperature", "K"};
+
+    // A value no float holds (a damaged double-precision file): refused, not converted.
+    std::vector<NetcdfVariableSpec> huge = cdsSingleLevelVariables;
+    huge[1] = {"msl", "Pa", "msl", 1e295, false, true};
+    writeCdsNetcdf(path("huge.nc"), huge, false, decoded_);
+    QTest::newRow("value beyond float") << QStringList{"huge.nc"} << QStringList{"msl", "beyond", "damaged"};
 
     // A corrupt message: the third message's length (section 0, bytes 8–15) made shorter than it
     // is, so that it does not end in "7777".
