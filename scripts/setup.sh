@@ -30,6 +30,9 @@ packages=(
     # learned models: GraphCast checkpoints (npz = zip of .npy, libzip), k-d trees for its graphs
     # (nanoflann), and numpy for the tests' synthetic checkpoints and reference forward pass
     libzip-dev libnanoflann-dev python3-numpy
+    # initial conditions in GRIB 1 and 2 (ECMWF open data, IFS/HRES and ERA5 from MARS): ecCodes,
+    # with its definitions and samples (libeccodes-data), which the tests write GRIB files from
+    libeccodes-dev
     # fuzzing the file readers (scripts/fuzz.sh): clang with libFuzzer's runtime, llvm-cov for coverage
     clang libclang-rt-dev llvm
     # several nodes under MPI

@@ -67,6 +67,8 @@ private slots:
         const QString depends = info.out.section("Depends:", 1).section('\n', 0, 0);
         QVERIFY2(depends.contains("libnetcdf") && depends.contains("libfftw3") && depends.contains("libc6"),
                  qPrintable(depends));
+        // ecCodes for GRIB initial conditions; libeccodes0 depends on libeccodes-data (definitions).
+        QVERIFY2(depends.contains("libeccodes0"), qPrintable(depends));
         for (const char* unwanted : {"-dev", "cuda", "nccl", "nvidia"}) {
             QVERIFY2(!depends.contains(unwanted), qPrintable(QString("%1 in Depends: %2").arg(unwanted, depends)));
         }
