@@ -322,12 +322,12 @@ std::vector<float> ForecastProducts::probabilityValues(const std::string& field,
     return probability;
 }
 
-double ForecastProducts::typicalValue(const std::string& field, int levelIndex)
+std::vector<float> ForecastProducts::firstTimeValues(const std::string& field, int levelIndex)
 {
     std::vector<float> values;
     const std::vector<Product> available = products(field);
     // A file whose first time is not written yet (a run that has just started) has no typical
-    // value: 0 then, rather than an error the person did not ask for.
+    // value: none then, rather than an error the person did not ask for.
     try {
         if (std::find(available.begin(), available.end(), Product::Mean) != available.end()) {
             values = meanValues(field, 0, levelIndex);
@@ -338,11 +338,21 @@ double ForecastProducts::typicalValue(const std::string& field, int levelIndex)
         values.clear();
     }
     std::erase_if(values, [](float value) { return !std::isfinite(value); });
+    const FieldConvention shown = convention(field);
+    for (float& value : values) {
+        value = static_cast<float>(shown.display(value));
+    }
+    return values;
+}
+
+double ForecastProducts::typicalValue(const std::string& field, int levelIndex)
+{
+    std::vector<float> values = firstTimeValues(field, levelIndex);
     if (values.empty()) {
         return 0.0;
     }
     std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2), values.end());
-    const double median = convention(field).display(values[values.size() / 2]);
+    const double median = values[values.size() / 2];
     if (median == 0.0) {
         return 0.0;
     }
@@ -353,29 +363,12 @@ double ForecastProducts::typicalValue(const std::string& field, int levelIndex)
 
 double ForecastProducts::typicalThreshold(const std::string& field, int levelIndex)
 {
-    const std::string fieldUnits = units(field);
-    if (windComponents(field) != nullptr && normalizedUnits(fieldUnits) == "ms-1") {
+    if (windComponents(field) != nullptr && normalizedUnits(units(field)) == "ms-1") {
         return 10.0;  // a fresh breeze, Beaufort 5: where wind starts to matter for forecasts
     }
-    std::vector<float> values;
-    const std::vector<Product> available = products(field);
-    // A file whose first time is not written yet has no typical value: 0 then.
-    try {
-        if (std::find(available.begin(), available.end(), Product::Mean) != available.end()) {
-            values = meanValues(field, 0, levelIndex);
-        } else if (std::find(available.begin(), available.end(), Product::Member) != available.end()) {
-            values = memberValues(field, 0, 0, levelIndex);
-        }
-    } catch (const InputError&) {
-        values.clear();
-    }
-    std::erase_if(values, [](float value) { return !std::isfinite(value); });
+    std::vector<float> values = firstTimeValues(field, levelIndex);
     if (values.empty()) {
         return 0.0;
-    }
-    const FieldConvention shown = convention(field);
-    for (float& value : values) {
-        value = static_cast<float>(shown.display(value));
     }
     const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
     const double low = *lowest;

@@ -118,6 +118,9 @@ private:
     const ProbabilityVariable* storedProbability(const std::string& field, double threshold) const;
     ColourLimits limits(const std::string& field, Product product, int levelIndex);
     void requireField(const std::string& field) const;
+    // The first time's mean (or member 0 without statistics) in display units, finite values only;
+    // empty when that time is not written yet.
+    std::vector<float> firstTimeValues(const std::string& field, int levelIndex);
     // The overlays and products of ForecastQuantiles.cpp, added to content() by the new views.
     void addDerivedProduct(const ProductRequest& request, GlobeContent& content, std::string& productText);
     void addWindArrows(const ProductRequest& request, GlobeContent& content) const;

@@ -80,23 +80,7 @@ std::vector<float> ForecastProducts::probabilityBelowValues(const std::string& f
         throw InputError("'" + file_->path() + "' keeps no members of '" + field +
                          "' to count; the probability below a threshold is counted from stored members");
     }
-    const int members = static_cast<int>(file_->members().size());
-    std::vector<int> below(file_->pointCount(), 0);
-    std::vector<int> counted(file_->pointCount(), 0);
-    for (int m = 0; m < members; ++m) {
-        const std::vector<float> values = memberValues(field, timeIndex, m, levelIndex);
-        for (std::size_t k = 0; k < values.size(); ++k) {
-            if (std::isfinite(values[k])) {
-                ++counted[k];
-                below[k] += values[k] < threshold ? 1 : 0;
-            }
-        }
-    }
-    std::vector<float> probability(below.size());
-    for (std::size_t k = 0; k < below.size(); ++k) {
-        probability[k] = counted[k] > 0 ? static_cast<float>(nonExceedanceProbability(below[k], counted[k])) : NAN;
-    }
-    return probability;
+    return probabilityValues(field, timeIndex, threshold, levelIndex, true);
 }
 
 std::vector<double> ForecastProducts::contourLevels(const std::vector<float>& values)
