@@ -41,8 +41,8 @@ inline bool writeLevelFile(const std::string& path)
     nc_put_var_double(ncid, var, times);
     nc_def_var(ncid, "member", NC_INT, 1, &member, &var);
     putText(ncid, var, "standard_name", "realization");
-    const int members[3] = {0, 1, 2};
-    nc_put_var_int(ncid, var, members);
+    const int memberNumbers[3] = {0, 1, 2};
+    nc_put_var_int(ncid, var, memberNumbers);
     nc_def_var(ncid, "level", NC_INT, 1, &level, &var);
     putText(ncid, var, "units", "hPa");
     putText(ncid, var, "positive", "down");
