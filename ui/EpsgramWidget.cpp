@@ -7,7 +7,7 @@ namespace spreadcast {
 EpsgramWidget::EpsgramWidget(QWidget* parent) : QWidget(parent)
 {
     setObjectName("epsgram");
-    setMinimumSize(320, 180);
+    setMinimumSize(240, 120);  // as small as the plume it is tabbed with: small screens (1024 px) keep their layout
 }
 
 void EpsgramWidget::setEpsgram(std::optional<Epsgram> epsgram)

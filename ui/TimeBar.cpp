@@ -31,7 +31,7 @@ TimeBar::TimeBar(QWidget* parent) : QWidget(parent)
     label_ = new QLabel;
     label_->setObjectName("timeLabel");
     label_->setWordWrap(true);
-    label_->setMinimumWidth(140);
+    label_->setMinimumWidth(110);  // with the speed box, the central area fits beside the docks at 1024 px
     label_->setMaximumWidth(300);
     layout->addWidget(play_);
     layout->addWidget(slider_, 1);

@@ -686,7 +686,7 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
                 : " (" + std::string(status.empty() || status == "running" ? "not all written yet" : why) + ")";
     }
     // A probability's own text names the field already.
-    const std::string subject = request.product == Product::Probability
+    const std::string subject = request.product == Product::Probability || request.product == Product::ProbabilityBelow
                                     ? productText
                                     : fieldLabel + (productText.empty() ? "" : " — " + productText);
     content.title = subject + " — " + timeLabel(request.timeIndex);

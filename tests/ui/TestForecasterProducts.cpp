@@ -80,7 +80,7 @@ private slots:
         request.threshold = 10000.0;
         const GlobeContent content = products_->content(request);
         QCOMPARE(content.limits, (ColourLimits{0.0, 1.0}));
-        QVERIFY(content.title.find("probability of < 10000") != std::string::npos);
+        QVERIFY2(content.title.find("P(height < 10000 m)") != std::string::npos, content.title.c_str());
         for (std::size_t k = 0; k < content.values.size(); k += 53) {
             const std::array<double, 3> m = membersAt(0, k);
             const auto below =
