@@ -515,6 +515,7 @@ void MainWindow::beginRun(const RunSpec& spec, std::optional<RunManifest> resume
     runPanel_->setResumable(QString());
     runningOutput_ = output;
     newestCompletedTime_ = -1;
+    membersShown_ = 0;
     forecastLabel_->setText((resuming ? "Resuming " : "Running ") + runningOutput_);
 }
 
@@ -526,6 +527,12 @@ void MainWindow::showProgress(const RunProgress& progress)
         progressBar_->setValue(static_cast<int>(1000 * progress.memberStepsDone / progress.memberStepsTotal));
     }
     etaLabel_->setText(formatSeconds(progress.etaSeconds));
+    // A finished member is in the file at every time: show it before the first time is complete
+    // for all members (with more members than workers, that is late in the run).
+    if (!runningOutput_.isEmpty() && progress.membersDone > membersShown_) {
+        membersShown_ = progress.membersDone;
+        followRunningForecast(newestCompletedTime_);
+    }
 }
 
 void MainWindow::followRunningForecast(int timeIndex)
@@ -558,7 +565,7 @@ void MainWindow::followRunningForecast(int timeIndex)
                                 .arg(QFileInfo(runningOutput_).fileName())
                                 .arg(newestCompletedTime_ + 1)
                                 .arg(times.size()));
-    if (following && timeBar_->timeIndex() != newestCompletedTime_) {
+    if (following && newestCompletedTime_ >= 0 && timeBar_->timeIndex() != newestCompletedTime_) {
         timeBar_->setTimeIndex(newestCompletedTime_);  // updates the view
     } else {
         updateView();

@@ -158,6 +158,7 @@ private:
     QString lastError_;
     QString runningOutput_;         // the file a run is writing, empty when none
     int newestCompletedTime_ = -1;  // of the running forecast, from its output-time events
+    int membersShown_ = 0;          // finished members of the running forecast the view has read
     bool quietErrors_ = false;      // product errors to the status bar, not a dialog
     double lastUpdateMilliseconds_ = 0.0;
     MapWidget* mapWidget_ = nullptr;

@@ -189,6 +189,10 @@ void ProductPanel::updateLevels()
     const bool onLevels = products_ != nullptr && !field_->currentData().toString().isEmpty() &&
                           products_->hasLevels(field_->currentData().toString().toStdString());
     level_->setEnabled(onLevels && level_->count() > 0);
+    // A file without levels (the shallow-water model's) shows no Level row at all.
+    if (auto* form = qobject_cast<QFormLayout*>(layout())) {
+        form->setRowVisible(level_, level_->count() > 0);
+    }
 }
 
 int ProductPanel::levelIndex() const

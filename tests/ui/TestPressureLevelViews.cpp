@@ -1,3 +1,4 @@
+#include "ForecastFixture.h"
 #include "LevelForecastFixture.h"
 #include "ui/GlobeWidget.h"
 #include "ui/MainWindow.h"
@@ -99,6 +100,17 @@ private slots:
         QVERIFY(window_->exportImage(png, 640, 400));
         const QImage image(png);
         QCOMPARE(image.size(), QSize(640, 400));
+    }
+
+    void aFileWithoutLevelsShowsNoLevelRow()
+    {
+        const QString path = folder_.filePath("shallow-water.nc");
+        fixture::write(path.toStdString());
+        QVERIFY(window_->openForecast(path));
+        QVERIFY(!window_->productPanel()->levelBox()->isVisibleTo(window_->productPanel()));
+        const QString learned = folder_.filePath("learned.nc");
+        QVERIFY(window_->openForecast(learned));
+        QVERIFY(window_->productPanel()->levelBox()->isVisibleTo(window_->productPanel()));
     }
 
     void cleanupTestCase() { window_.reset(); }
