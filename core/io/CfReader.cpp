@@ -249,27 +249,8 @@ void CfReader::inspect()
     check(nc_inq_nvars(ncid_, &nvars), "list the variables");
     std::vector<int> variableIds(static_cast<std::size_t>(nvars));
     check(nc_inq_varids(ncid_, &nvars, variableIds.data()), "list the variables");
-    const auto rawText = [&](int varid, const char* attribute) -> std::string {
-        nc_type type = NC_NAT;
-        std::size_t length = 0;
-        if (nc_inq_att(ncid_, varid, attribute, &type, &length) != NC_NOERR) {
-            return {};
-        }
-        if (type == NC_CHAR) {
-            std::string value(length, '\0');
-            check(nc_get_att_text(ncid_, varid, attribute, value.data()),
-                  std::string("read attribute '") + attribute + "'");
-            return trimmed(value);
-        }
-        if (type == NC_STRING && length >= 1) {
-            std::vector<char*> values(length, nullptr);
-            check(nc_get_att_string(ncid_, varid, attribute, values.data()),
-                  std::string("read attribute '") + attribute + "'");
-            std::string value = values[0] != nullptr ? values[0] : "";
-            nc_free_string(length, values.data());
-            return trimmed(value);
-        }
-        return {};
+    const auto rawText = [&](int varid, const char* attribute) {
+        return attributeText(varid, attribute).value_or(std::string());
     };
     std::vector<std::string> axisAttributes;
     std::vector<bool> hasPositive;
@@ -471,8 +452,12 @@ std::string CfReader::where(const CfVariable& variable) const
 
 std::optional<std::string> CfReader::text(const CfVariable* variable, const char* attribute) const
 {
-    const int varid = variable == nullptr ? NC_GLOBAL : variable->id;
     std::lock_guard library(netcdfLibraryMutex());
+    return attributeText(variable == nullptr ? NC_GLOBAL : variable->id, attribute);
+}
+
+std::optional<std::string> CfReader::attributeText(int varid, const char* attribute) const
+{
     nc_type type = NC_NAT;
     std::size_t length = 0;
     if (nc_inq_att(ncid_, varid, attribute, &type, &length) != NC_NOERR) {

@@ -157,6 +157,9 @@ public:
 
 private:
     void inspect();
+    // A text attribute (varid NC_GLOBAL: global), trimmed; nullopt when absent or not text. The
+    // caller holds netcdfLibraryMutex().
+    std::optional<std::string> attributeText(int varid, const char* attribute) const;
     CfPacking packingOf(const CfVariable& variable) const;
     CfAxis axisOf(const CfDimension& dimension) const;
 
