@@ -377,16 +377,43 @@ void MainWindow::exportImageDialog()
     }
     settings.setValue("export/width", width->value());
     settings.setValue("export/height", height->value());
-    const QString folder = settings.value("directories/export", QDir::homePath()).toString();
-    QString path =
-        QFileDialog::getSaveFileName(this, "Export image", QDir(folder).filePath("globe.png"), "PNG images (*.png)");
-    if (path.isEmpty()) {
-        return;
+    const QString path = askExportPath("Export image", "globe.png", "PNG images (*.png)");
+    if (!path.isEmpty()) {
+        exportImage(path, width->value(), height->value());
     }
-    if (!path.endsWith(".png", Qt::CaseInsensitive)) {
-        path += ".png";
+}
+
+QString MainWindow::askExportPath(const QString& title, const QString& fileName, const QString& filter)
+{
+    const QString folder = QSettings().value("directories/export", QDir::homePath()).toString();
+    QString path = QFileDialog::getSaveFileName(this, title, QDir(folder).filePath(fileName), filter);
+    const QString suffix = "." + QFileInfo(fileName).suffix();
+    if (!path.isEmpty() && !path.endsWith(suffix, Qt::CaseInsensitive)) {
+        path += suffix;
     }
-    exportImage(path, width->value(), height->value());
+    return path;
+}
+
+std::optional<QSize> MainWindow::askExportSize(const QString& title, const QString& what, const QString& settingsKey,
+                                               const QString& defaultSize)
+{
+    QSettings settings;
+    bool ok = false;
+    const QString size = QInputDialog::getText(this, title, "Size in pixels (WIDTHxHEIGHT)", QLineEdit::Normal,
+                                               settings.value(settingsKey, defaultSize).toString(), &ok);
+    if (!ok) {
+        return std::nullopt;
+    }
+    const QStringList parts = size.trimmed().split('x');
+    const int width = parts.size() == 2 ? parts[0].toInt() : 0;
+    const int height = parts.size() == 2 ? parts[1].toInt() : 0;
+    if (width <= 0 || height <= 0) {
+        showError("Cannot export the " + what,
+                  "'" + size + "' is not a size: type WIDTHxHEIGHT, e.g. " + defaultSize + ".");
+        return std::nullopt;
+    }
+    settings.setValue(settingsKey, size.trimmed());
+    return QSize(width, height);
 }
 
 void MainWindow::exportPlumeDialog()
@@ -395,14 +422,9 @@ void MainWindow::exportPlumeDialog()
         showError("Nothing to export", "Click a point on the globe first: its plume is what is exported.");
         return;
     }
-    const QString folder = QSettings().value("directories/export", QDir::homePath()).toString();
-    QString path = QFileDialog::getSaveFileName(this, "Export plume (PNG and CSV)", QDir(folder).filePath("plume.png"),
-                                                "PNG images (*.png)");
+    const QString path = askExportPath("Export plume (PNG and CSV)", "plume.png", "PNG images (*.png)");
     if (path.isEmpty()) {
         return;
-    }
-    if (!path.endsWith(".png", Qt::CaseInsensitive)) {
-        path += ".png";
     }
     QSettings().setValue("directories/export", QFileInfo(path).absolutePath());
     exportPlume(path, 1200, 600);
@@ -440,16 +462,10 @@ void MainWindow::exportNetcdfDialog()
     if (!chosen) {
         return;
     }
-    const QString folder = QSettings().value("directories/export", QDir::homePath()).toString();
-    QString path = QFileDialog::getSaveFileName(this, "Export NetCDF", QDir(folder).filePath("forecast-export.nc"),
-                                                "NetCDF files (*.nc)");
-    if (path.isEmpty()) {
-        return;
+    const QString path = askExportPath("Export NetCDF", "forecast-export.nc", "NetCDF files (*.nc)");
+    if (!path.isEmpty()) {
+        exportNetcdf(path, choice == choices[1]);
     }
-    if (!path.endsWith(".nc", Qt::CaseInsensitive)) {
-        path += ".nc";
-    }
-    exportNetcdf(path, choice == choices[1]);
 }
 
 void MainWindow::startRun(const RunSpec& spec)

@@ -4,8 +4,11 @@
 #include "viz/ForecastProducts.h"
 
 #include <QMainWindow>
+#include <QSize>
 
+#include <QSize>
 #include <memory>
+
 #include <optional>
 
 class QDockWidget;
@@ -130,6 +133,13 @@ private:
     void addForecasterViewOptions(ProductRequest& request) const;
     void showInForecasterViews(const GlobeContent& content);
     void exportMapDialog();
+    // A file to export to, asked in the folder of the last export; the file name's suffix added
+    // when the person left it off. Empty when cancelled.
+    QString askExportPath(const QString& title, const QString& fileName, const QString& filter);
+    // A picture size typed as WIDTHxHEIGHT, remembered under settingsKey; nullopt when cancelled or
+    // not a size (the person is told).
+    std::optional<QSize> askExportSize(const QString& title, const QString& what, const QString& settingsKey,
+                                       const QString& defaultSize);
     void exportEpsgramDialog();
     void exportAnimationDialog();
 

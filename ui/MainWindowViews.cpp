@@ -322,63 +322,30 @@ bool MainWindow::exportAnimation(const QString& gifPath, int width, int height)
 
 void MainWindow::exportAnimationDialog()
 {
-    QSettings settings;
-    bool ok = false;
-    const QString size =
-        QInputDialog::getText(this, "Export animation", "Size in pixels (WIDTHxHEIGHT)", QLineEdit::Normal,
-                              settings.value("export/animationSize", "800x500").toString(), &ok);
-    if (!ok) {
+    const std::optional<QSize> size = askExportSize("Export animation", "animation", "export/animationSize", "800x500");
+    if (!size) {
         return;
     }
-    const QStringList parts = size.trimmed().split('x');
-    const int width = parts.size() == 2 ? parts[0].toInt() : 0;
-    const int height = parts.size() == 2 ? parts[1].toInt() : 0;
-    if (width <= 0 || height <= 0) {
-        showError("Cannot export the animation", "'" + size + "' is not a size: type WIDTHxHEIGHT, e.g. 800x500.");
-        return;
-    }
-    settings.setValue("export/animationSize", size.trimmed());
-    const QString folder = settings.value("directories/export", QDir::homePath()).toString();
-    QString path = QFileDialog::getSaveFileName(this, "Export animation", QDir(folder).filePath("animation.gif"),
-                                                "GIF animations (*.gif)");
+    const QString path = askExportPath("Export animation", "animation.gif", "GIF animations (*.gif)");
     if (path.isEmpty()) {
         return;
     }
-    if (!path.endsWith(".gif", Qt::CaseInsensitive)) {
-        path += ".gif";
-    }
-    settings.setValue("directories/export", QFileInfo(path).absolutePath());
-    exportAnimation(path, width, height);
+    QSettings().setValue("directories/export", QFileInfo(path).absolutePath());
+    exportAnimation(path, size->width(), size->height());
 }
 
 void MainWindow::exportMapDialog()
 {
-    QSettings settings;
-    bool ok = false;
-    const QString size = QInputDialog::getText(this, "Export map", "Size in pixels (WIDTHxHEIGHT)", QLineEdit::Normal,
-                                               settings.value("export/mapSize", "1600x1000").toString(), &ok);
-    if (!ok) {
+    const std::optional<QSize> size = askExportSize("Export map", "map", "export/mapSize", "1600x1000");
+    if (!size) {
         return;
     }
-    const QStringList parts = size.trimmed().split('x');
-    const int width = parts.size() == 2 ? parts[0].toInt() : 0;
-    const int height = parts.size() == 2 ? parts[1].toInt() : 0;
-    if (width <= 0 || height <= 0) {
-        showError("Cannot export the map", "'" + size + "' is not a size: type WIDTHxHEIGHT, e.g. 1600x1000.");
-        return;
-    }
-    settings.setValue("export/mapSize", size.trimmed());
-    const QString folder = settings.value("directories/export", QDir::homePath()).toString();
-    QString path =
-        QFileDialog::getSaveFileName(this, "Export map", QDir(folder).filePath("map.png"), "PNG images (*.png)");
+    const QString path = askExportPath("Export map", "map.png", "PNG images (*.png)");
     if (path.isEmpty()) {
         return;
     }
-    if (!path.endsWith(".png", Qt::CaseInsensitive)) {
-        path += ".png";
-    }
-    settings.setValue("directories/export", QFileInfo(path).absolutePath());
-    exportMap(path, width, height);
+    QSettings().setValue("directories/export", QFileInfo(path).absolutePath());
+    exportMap(path, size->width(), size->height());
 }
 
 void MainWindow::exportEpsgramDialog()
@@ -387,14 +354,9 @@ void MainWindow::exportEpsgramDialog()
         showError("Nothing to export", "Pick a point on the globe or map, or type one, first.");
         return;
     }
-    const QString folder = QSettings().value("directories/export", QDir::homePath()).toString();
-    QString path = QFileDialog::getSaveFileName(this, "Export EPSgram (PNG and CSV)",
-                                                QDir(folder).filePath("epsgram.png"), "PNG images (*.png)");
+    const QString path = askExportPath("Export EPSgram (PNG and CSV)", "epsgram.png", "PNG images (*.png)");
     if (path.isEmpty()) {
         return;
-    }
-    if (!path.endsWith(".png", Qt::CaseInsensitive)) {
-        path += ".png";
     }
     QSettings().setValue("directories/export", QFileInfo(path).absolutePath());
     exportEpsgram(path, 1200, 600);
