@@ -6,9 +6,7 @@
 #include <QMainWindow>
 #include <QSize>
 
-#include <QSize>
 #include <memory>
-
 #include <optional>
 
 class QDockWidget;
