@@ -7,64 +7,21 @@
 // netCDF-C 4.9.0 malloc 7.9 GB from a count in it, which libFuzzer reports as out-of-memory).
 // An InputError is the expected answer to bad input; anything else is a finding.
 
+#include "FuzzRecipe.h"
 #include "ic/CdsNetcdfSource.h"
 #include "run/InputError.h"
 
 #include <netcdf.h>
 
-#include <unistd.h>
-
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <mutex>
 #include <string>
 #include <vector>
 
-namespace spreadcast {
-// The readers hold netCDF-C's mutex; NetcdfWriter.cpp defines it in the application.
-std::mutex& netcdfLibraryMutex()
-{
-    static std::mutex mutex;
-    return mutex;
-}
-}  // namespace spreadcast
-
 namespace {
 
-class Recipe {
-public:
-    Recipe(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
-    std::uint8_t byte() { return offset_ < size_ ? data_[offset_++] : 0; }
-    double real()
-    {
-        std::uint64_t bits = 0;
-        for (int k = 0; k < 8; ++k) {
-            bits = bits << 8 | byte();
-        }
-        double value = 0;
-        std::memcpy(&value, &bits, sizeof value);
-        return value;
-    }
-    // Mostly a plausible number (a small integer step from a base), sometimes any bit pattern.
-    double coordinate(double base, double step, std::size_t index)
-    {
-        const std::uint8_t choice = byte();
-        return choice < 200 ? base + step * static_cast<double>(index) : choice < 230 ? real() : choice - 215.0;
-    }
-    template <std::size_t N>
-    const char* pick(const std::array<const char*, N>& choices)
-    {
-        return choices[byte() % N];
-    }
-
-private:
-    const std::uint8_t* data_;
-    std::size_t size_;
-    std::size_t offset_ = 0;
-};
+using spreadcast::fuzz::Recipe;
 
 const std::array<const char*, 16> variableNames = {"z",   "t",   "u",   "v",  "w",  "q",      "t2m",    "msl",
                                                    "u10", "v10", "lsm", "tp", "sp", "number", "expver", "d2m"};
@@ -192,13 +149,6 @@ void writeFromRecipe(Recipe& recipe, const std::string& path)
     nc_close(ncid);
 }
 
-const std::string& inputPath()
-{
-    static const std::string path =
-        (std::filesystem::temp_directory_path() / ("spreadcast-fuzz-cds-" + std::to_string(getpid()) + ".nc")).string();
-    return path;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -206,10 +156,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0) {
         return 0;
     }
+    const std::string& path = spreadcast::fuzz::inputPath("cds", ".nc");
     Recipe recipe(data, size);
-    writeFromRecipe(recipe, inputPath());
+    writeFromRecipe(recipe, path);
     try {
-        spreadcast::ic::readCdsNetcdfSource(inputPath());
+        spreadcast::ic::readCdsNetcdfSource(path);
     } catch (const spreadcast::InputError&) {
     }
     return 0;

@@ -6,64 +6,23 @@
 // An InputError is the expected answer to bad input; anything else (a crash, a sanitizer report,
 // another exception, a leak, an allocation beyond the RSS limit) is a finding.
 
+#include "FuzzRecipe.h"
 #include "ic/GribSource.h"
 #include "run/InputError.h"
 
 #include <eccodes.h>
 
-#include <unistd.h>
-
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <string>
 #include <vector>
 
-namespace spreadcast {
-// The readers hold netCDF-C's mutex; NetcdfWriter.cpp defines it in the application.
-std::mutex& netcdfLibraryMutex()
-{
-    static std::mutex mutex;
-    return mutex;
-}
-}  // namespace spreadcast
-
 namespace {
 
-// Reads the recipe's bytes in order; zeros once they run out.
-class Recipe {
-public:
-    Recipe(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
-    std::uint8_t byte() { return offset_ < size_ ? data_[offset_++] : 0; }
-    std::int32_t integer()
-    {
-        std::uint32_t value = 0;
-        for (int k = 0; k < 4; ++k) {
-            value = value << 8 | byte();
-        }
-        return static_cast<std::int32_t>(value);
-    }
-    double real()
-    {
-        std::uint64_t bits = 0;
-        for (int k = 0; k < 8; ++k) {
-            bits = bits << 8 | byte();
-        }
-        double value = 0;
-        std::memcpy(&value, &bits, sizeof value);
-        return value;
-    }
-    bool done() const { return offset_ >= size_; }
-
-private:
-    const std::uint8_t* data_;
-    std::size_t size_;
-    std::size_t offset_ = 0;
-};
+using spreadcast::fuzz::Recipe;
 
 const std::array<const char*, 16> shortNames = {"gh",  "z",   "t",   "u",  "v",   "w", "q",  "2t",
                                                 "msl", "10u", "10v", "tp", "lsm", "r", "sp", "2d"};
@@ -124,14 +83,6 @@ std::vector<char> messageFrom(Recipe& recipe)
     return bytes;
 }
 
-const std::string& inputPath()
-{
-    static const std::string path =
-        (std::filesystem::temp_directory_path() / ("spreadcast-fuzz-grib-" + std::to_string(getpid()) + ".grib"))
-            .string();
-    return path;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -139,6 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0) {
         return 0;
     }
+    const std::string& path = spreadcast::fuzz::inputPath("grib", ".grib");
     std::vector<char> file;
     if (data[0] % 2 == 0) {
         file.assign(reinterpret_cast<const char*>(data + 1), reinterpret_cast<const char*>(data + size));
@@ -149,10 +101,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             file.insert(file.end(), bytes.begin(), bytes.end());
         }
     }
-    std::ofstream(inputPath(), std::ios::binary | std::ios::trunc)
+    std::ofstream(path, std::ios::binary | std::ios::trunc)
         .write(file.data(), static_cast<std::streamsize>(file.size()));
     try {
-        spreadcast::ic::readGribSource(inputPath());
+        spreadcast::ic::readGribSource(path);
     } catch (const spreadcast::InputError&) {
     }
     return 0;
