@@ -1,8 +1,8 @@
+#include "../common/PythonGenerator.h"
 #include "graphcast/CheckpointReader.h"
 #include "graphcast/NpzArchive.h"
 #include "run/InputError.h"
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -193,14 +193,12 @@ private:
 void TestCheckpointReader::initTestCase()
 {
     QVERIFY(directory_.isValid());
-    QProcess python;
-    python.start("/usr/bin/python3", {"-c", generator, directory_.path()});
-    QVERIFY(python.waitForFinished(120000));
-    const QString output = python.readAllStandardOutput() + python.readAllStandardError();
-    if (output.contains("No module named 'numpy'")) {
+    const spreadcast::testing::GeneratorRun python =
+        spreadcast::testing::runPythonGenerator(generator, directory_.path());
+    if (python.missingModule) {
         QSKIP("/usr/bin/python3 with numpy is not installed (apt install python3-numpy)");
     }
-    QVERIFY2(python.exitCode() == 0 && output.contains("generated"), qPrintable(output));
+    QVERIFY2(python.succeeded, qPrintable(python.output));
 }
 
 void TestCheckpointReader::readsParametersAsFloat32WithTheirShapes()

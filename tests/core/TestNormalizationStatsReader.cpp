@@ -1,7 +1,7 @@
+#include "../common/PythonGenerator.h"
 #include "graphcast/NormalizationStatsReader.h"
 #include "run/InputError.h"
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -91,14 +91,12 @@ private:
 void TestNormalizationStatsReader::initTestCase()
 {
     QVERIFY(directory_.isValid());
-    QProcess python;
-    python.start("/usr/bin/python3", {"-c", generator, directory_.path()});
-    QVERIFY(python.waitForFinished(120000));
-    const QString output = python.readAllStandardOutput() + python.readAllStandardError();
-    if (output.contains("No module named")) {
+    const spreadcast::testing::GeneratorRun python =
+        spreadcast::testing::runPythonGenerator(generator, directory_.path());
+    if (python.missingModule) {
         QSKIP("/usr/bin/python3 with numpy and xarray is not installed (apt install python3-xarray python3-netcdf4)");
     }
-    QVERIFY2(python.exitCode() == 0 && output.contains("generated"), qPrintable(output));
+    QVERIFY2(python.succeeded, qPrintable(python.output));
 }
 
 void TestNormalizationStatsReader::readsPerLevelAndScalarValues()
