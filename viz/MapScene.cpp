@@ -225,6 +225,35 @@ QImage MapScene::render(QSize size) const
     return image;
 }
 
+namespace {
+
+// The colour bar's title along the bar, read upwards as on the globe, right of the tick labels
+// (or against the right edge when they leave no room), its font made smaller until the whole title
+// — field, level and units — fits the bar's length.
+void paintColourBarTitle(QPainter& painter, const QString& title, double left, double right, double top, double bottom)
+{
+    if (title.isEmpty()) {
+        return;
+    }
+    QFont font = painter.font();
+    QFontMetricsF metrics(font);
+    const double length = bottom - top;
+    while (metrics.horizontalAdvance(title) > length && font.pixelSize() > 7) {
+        font.setPixelSize(font.pixelSize() - 1);
+        metrics = QFontMetricsF(font);
+    }
+    const double thickness = metrics.height();
+    const double centreX = left + thickness <= right ? left + thickness / 2.0 : right - thickness / 2.0;
+    painter.save();
+    painter.setFont(font);
+    painter.translate(centreX, (top + bottom) / 2.0);
+    painter.rotate(-90.0);
+    painter.drawText(QRectF(-length / 2.0, -thickness / 2.0, length, thickness), Qt::AlignCenter, title);
+    painter.restore();
+}
+
+}  // namespace
+
 void MapScene::paint(QPainter& painter, const QRect& area) const
 {
     painter.fillRect(area, background);
@@ -293,16 +322,18 @@ void MapScene::paint(QPainter& painter, const QRect& area) const
         painter.setPen(textColour);
         painter.drawRect(QRectF(barLeft, top, barWidth, bottom - top));
         const ColourLimits& limits = content_.limits;
+        const double labelsLeft = barLeft + barWidth + 6.0;
+        double labelsRight = labelsLeft;
         for (const double tick : niceTicks(limits.low, limits.high)) {
             const double y = bottom - (tick - limits.low) / (limits.high - limits.low) * (bottom - top);
+            const QString label = formatTick(tick, limits);
             painter.drawLine(QPointF(barLeft + barWidth, y), QPointF(barLeft + barWidth + 4.0, y));
-            painter.drawText(
-                QRectF(barLeft + barWidth + 6.0, y - metrics.height() / 2.0, whole.right() - barLeft, metrics.height()),
-                Qt::AlignLeft | Qt::AlignVCenter, formatTick(tick, limits));
+            painter.drawText(QRectF(labelsLeft, y - metrics.height() / 2.0, whole.right() - barLeft, metrics.height()),
+                             Qt::AlignLeft | Qt::AlignVCenter, label);
+            labelsRight = std::max(labelsRight, labelsLeft + metrics.horizontalAdvance(label));
         }
-        painter.drawText(
-            QRectF(barLeft - whole.width() * 0.02, target.top(), whole.right() - barLeft, metrics.height() * 2.4),
-            Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, QString::fromStdString(content_.colourBarTitle));
+        paintColourBarTitle(painter, QString::fromStdString(content_.colourBarTitle), labelsRight + 4.0,
+                            whole.right() - 2.0, top, bottom);
     }
 }
 

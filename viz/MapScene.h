@@ -38,9 +38,10 @@ public:
     void paint(QPainter& painter, const QRect& area) const;
     // The point under a pixel of an area of this size, (latitude, longitude); nullopt off the map.
     std::optional<std::pair<double, double>> pick(double x, double y, QSize size) const;
+    // Where the map lies in an area: below the title, left of the colour bar, its aspect kept.
+    QRectF mapRect(const QRectF& area) const;
 
 private:
-    QRectF mapRect(const QRectF& area) const;
     void paintMap(QPainter& painter, const QRectF& target, const std::vector<float>& values, bool decorations) const;
 
     GlobeContent content_;

@@ -171,6 +171,42 @@ private slots:
         }
     }
 
+    // A long colour-bar title (field, level, product, units) stays whole: along the bar, right of
+    // the map, inside the picture (it once wrapped above the bar and lost its units off the top).
+    void aLongColourBarTitleStaysInsideThePicture()
+    {
+        const QSize size(1200, 700);
+        GlobeContent content = gridContent([](double latitude, double) { return latitude; });
+        content.colourBarTitle = "";
+        MapScene scene;
+        scene.show(content);
+        const QImage without = scene.render(size);
+        content.colourBarTitle = "geopotential height at 500 hPa spread (dam)";
+        scene.show(content);
+        const QImage with = scene.render(size);
+        int left = size.width(), right = -1, top = size.height(), bottom = -1;
+        for (int y = 0; y < size.height(); ++y) {
+            for (int x = 0; x < size.width(); ++x) {
+                if (with.pixel(x, y) != without.pixel(x, y)) {
+                    left = std::min(left, x);
+                    right = std::max(right, x);
+                    top = std::min(top, y);
+                    bottom = std::max(bottom, y);
+                }
+            }
+        }
+        QVERIFY2(right >= 0, "the title was not drawn");
+        // Right of the map and inside the picture, with a margin: nothing cut at an edge.
+        const QRectF map = scene.mapRect(QRectF(QPointF(0, 0), QSizeF(size)));
+        QVERIFY2(left > map.right(),
+                 qPrintable(QString("title starts at x %1, map ends at %2").arg(left).arg(map.right())));
+        QVERIFY(right < size.width() - 1);
+        QVERIFY(top > map.top() && bottom < size.height() - 1);
+        // Along the bar: taller than wide, as a word-wrapped block beside the bar would not be.
+        QVERIFY2(bottom - top > 4 * (right - left),
+                 qPrintable(QString("title box %1 × %2 px").arg(right - left).arg(bottom - top)));
+    }
+
     void pickAndReadoutNameThePointAndItsValue()
     {
         MapScene scene;
