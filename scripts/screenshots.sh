@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes the documentation's pictures (docs/images/*.png) from the real program, under Xvfb: a run
 # in progress with the devices dock, spread on the globe, spaghetti, postage stamps and a plume; and
-# the mean-and-spread chart, a percentile map and an EPSgram from the render command.
+# the mean-and-spread chart, a percentile map and an EPSgram from the render command; and a
+# GraphCast ensemble on pressure levels from a synthetic checkpoint (random weights: the pictures
+# show the views, not a forecast's skill).
 # Usage: scripts/screenshots.sh [build folder, default build/default]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -42,4 +44,23 @@ shoot plume "$work/jet.nc" --field height --product mean --time-index 8 --plume 
     --size 1200x700 --out "$images/p90-europe.png" >/dev/null
 "$cli" render "$work/jet.nc" --field height --product epsgram --lat 45 --lon 30 --size 1200x600 \
     --out "$images/epsgram.png" >/dev/null
+# GraphCast on pressure levels: the "demo" synthetic checkpoint (13 levels, 2°, a small network
+# with random weights) and a synthetic analysis in DeepMind's layout, from tests/graphcast.
+python=/usr/bin/python3
+if "$python" -c "import numpy, netCDF4" 2>/dev/null; then
+    echo "screenshots.sh: a GraphCast ensemble from a synthetic checkpoint (8 members, 2 days)…"
+    generators="$here/tests/graphcast"
+    "$python" "$generators/make_checkpoint.py" --preset demo --init haiku --out "$work/demo.npz" >/dev/null
+    "$python" "$generators/make_stats.py" --preset demo --out "$work/stats" >/dev/null
+    "$python" "$generators/make_dataset.py" --preset demo --steps 0 --out "$work/analysis.nc" >/dev/null
+    "$cli" run --model graphcast --checkpoint "$work/demo.npz" --stats "$work/stats" --ic "$work/analysis.nc" \
+        --members 8 --lead 2d --output-every 12h --out "$work/graphcast.nc" --quiet >/dev/null
+    shoot z500-mean "$work/graphcast.nc" --field geopotential --level 500 --product mean --time-index 4
+    shoot t850-spread "$work/graphcast.nc" --field temperature --level 850 --product spread --time-index 4 \
+        --plume 50,10
+    "$cli" render "$work/graphcast.nc" --field geopotential --level 500 --product mean-and-spread --time 48h \
+        --projection polar-north --size 1200x900 --out "$images/z500-mean-and-spread.png" >/dev/null
+else
+    echo "screenshots.sh: no /usr/bin/python3 with numpy and netCDF4: the GraphCast pictures are left as they are" >&2
+fi
 ls -l "$images"

@@ -95,6 +95,7 @@ struct CommandLine {
     QCommandLineOption field{"field", "the field to show first (height, u, v, vorticity, wind_speed, …)", "NAME"};
     QCommandLineOption product{"product",
                                QString::fromStdString("the product to show first (" + productNameList() + ")"), "NAME"};
+    QCommandLineOption level{"level", "the pressure level to show first, e.g. 500 (for a field on levels)", "HPA"};
     QCommandLineOption time{"time-index", "the output time to show first, counted from 0", "N"};
     QCommandLineOption plume{"plume", "show the plume of this point once the file is open", "LAT,LON"};
     QCommandLineOption startRun{"start-run", "press Run at start-up (the run panel holds the last run's settings)"};
@@ -108,7 +109,7 @@ struct CommandLine {
         parser.addVersionOption();
         parser.addPositionalArgument("FILE.nc", "a forecast file to open at start-up");
         for (const QCommandLineOption* option :
-             {&software, &screenshot, &benchmark, &field, &product, &time, &plume, &startRun, &delay}) {
+             {&software, &screenshot, &benchmark, &field, &level, &product, &time, &plume, &startRun, &delay}) {
             parser.addOption(*option);
         }
     }
@@ -164,6 +165,7 @@ int main(int argc, char** argv)
     const QCommandLineOption& screenshot = commandLine.screenshot;
     const QCommandLineOption& benchmark = commandLine.benchmark;
     const QCommandLineOption& field = commandLine.field;
+    const QCommandLineOption& level = commandLine.level;
     const QCommandLineOption& product = commandLine.product;
     const QCommandLineOption& time = commandLine.time;
     const QCommandLineOption& plume = commandLine.plume;
@@ -191,9 +193,10 @@ int main(int argc, char** argv)
     if (!parser.positionalArguments().isEmpty()) {
         const QString path = parser.positionalArguments().front();
         const QString fieldName = parser.value(field);
+        const QString levelText = parser.value(level);
         const QString productName = parser.value(product);
         const int timeIndex = parser.value(time).toInt();
-        QTimer::singleShot(0, &window, [&window, path, fieldName, productName, timeIndex] {
+        QTimer::singleShot(0, &window, [&window, path, fieldName, levelText, productName, timeIndex] {
             if (!window.openForecast(path)) {
                 return;
             }
@@ -203,6 +206,15 @@ int main(int argc, char** argv)
                     std::fprintf(stderr, "spreadcast: the file has no field '%s'\n", qPrintable(fieldName));
                 }
                 box->setCurrentIndex(std::max(0, box->findData(fieldName)));
+            }
+            if (!levelText.isEmpty()) {
+                QComboBox* box = window.productPanel()->levelBox();
+                const int index = box->findData(levelText.toDouble());
+                if (index < 0) {
+                    std::fprintf(stderr, "spreadcast: the file has no level %s\n", qPrintable(levelText));
+                } else {
+                    box->setCurrentIndex(index);
+                }
             }
             if (!productName.isEmpty()) {
                 QComboBox* box = window.productPanel()->productBox();
