@@ -237,6 +237,12 @@ bool MainWindow::openForecast(const QString& path)
                             (status.isEmpty() ? QString() : " · " + status));
     setWindowTitle(QFileInfo(path).fileName() + " — Spreadcast");
     runPanel_->setResumable(canResume(*file_) ? path : QString());
+    // The grid keeps the states and devices of the run that wrote this file; another file lists
+    // the members it keeps, each a click away from the globe.
+    if (!samePath(path, gridRunOutput_)) {
+        gridRunOutput_.clear();
+        memberGrid_->showStoredMembers(file_->members(), status == "complete" || !file_->isSpreadcastFile());
+    }
     updateView();
     refreshPlume();
     emit forecastOpened(path);
@@ -530,6 +536,7 @@ void MainWindow::beginRun(const RunSpec& spec, std::optional<RunManifest> resume
     setRunning(true);
     runPanel_->setResumable(QString());
     runningOutput_ = output;
+    gridRunOutput_ = output;
     newestCompletedTime_ = -1;
     membersShown_ = 0;
     forecastLabel_->setText((resuming ? "Resuming " : "Running ") + runningOutput_);

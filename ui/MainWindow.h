@@ -165,6 +165,7 @@ private:
     std::unique_ptr<ForecastProducts> products_;
     QString lastError_;
     QString runningOutput_;         // the file a run is writing, empty when none
+    QString gridRunOutput_;         // the file whose run the member grid shows, empty for none
     int newestCompletedTime_ = -1;  // of the running forecast, from its output-time events
     int membersShown_ = 0;          // finished members of the running forecast the view has read
     bool quietErrors_ = false;      // product errors to the status bar, not a dialog

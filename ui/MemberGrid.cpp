@@ -37,9 +37,9 @@ MemberGrid::MemberGrid(QWidget* parent) : QWidget(parent)
     table_->setMinimumHeight(72);  // two rows at least: a scroll bar, not a squashed grid, on small screens
     layout->addWidget(table_, 1);
     connect(table_, &QTableWidget::cellClicked, this, [this](int row, int column) {
-        const int member = row * columns + column;
-        if (member < memberCount()) {
-            emit memberActivated(member);
+        const int cell = row * columns + column;
+        if (cell < memberCount()) {
+            emit memberActivated(memberNumbers_.empty() ? cell : memberNumbers_[static_cast<std::size_t>(cell)]);
         }
     });
     auto* legend = new QLabel(legendText());
@@ -67,6 +67,29 @@ void MemberGrid::clear()
     table_->setRowCount(0);
     statuses_.clear();
     devices_.clear();
+    memberNumbers_.clear();
+}
+
+void MemberGrid::showStoredMembers(const std::vector<int>& members, bool complete)
+{
+    clear();
+    const int count = static_cast<int>(members.size());
+    table_->setRowCount((count + columns - 1) / columns);
+    for (int cell = 0; cell < count; ++cell) {
+        const int member = members[static_cast<std::size_t>(cell)];
+        statuses_ << (complete ? QString("done") : QString("stored"));
+        devices_ << QString();
+        auto* item = new QTableWidgetItem(QString::number(member));
+        item->setTextAlignment(Qt::AlignCenter);
+        item->setBackground(complete ? statusColour(MemberStatus::Done) : QColor(255, 255, 255));
+        item->setForeground(QColor(20, 20, 20));
+        item->setToolTip(
+            complete ? QString("member %1: done").arg(member)
+                     : QString("member %1: stored (the run did not complete: later times may be missing)").arg(member));
+        table_->setItem(cell / columns, cell % columns, item);
+    }
+    memberNumbers_ = members;
+    table_->resizeRowsToContents();
 }
 
 void MemberGrid::showProgress(const RunProgress& progress)
@@ -75,6 +98,7 @@ void MemberGrid::showProgress(const RunProgress& progress)
     table_->setRowCount((members + columns - 1) / columns);
     statuses_.clear();
     devices_.clear();
+    memberNumbers_.clear();
     for (int m = 0; m < members; ++m) {
         const MemberStatus status = progress.memberStatuses[static_cast<std::size_t>(m)];
         const int device = m < static_cast<int>(progress.memberDevice.size())
@@ -112,14 +136,14 @@ int MemberGrid::memberCount() const
     return static_cast<int>(statuses_.size());
 }
 
-QString MemberGrid::statusOf(int member) const
+QString MemberGrid::statusOf(int cell) const
 {
-    return member >= 0 && member < statuses_.size() ? statuses_[member] : QString();
+    return cell >= 0 && cell < statuses_.size() ? statuses_[cell] : QString();
 }
 
-QString MemberGrid::deviceOf(int member) const
+QString MemberGrid::deviceOf(int cell) const
 {
-    return member >= 0 && member < devices_.size() ? devices_[member] : QString();
+    return cell >= 0 && cell < devices_.size() ? devices_[cell] : QString();
 }
 
 }  // namespace spreadcast

@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <vector>
+
 class QTableWidget;
 
 namespace spreadcast {
@@ -17,11 +19,15 @@ class MemberGrid : public QWidget {
 public:
     explicit MemberGrid(QWidget* parent = nullptr);
     void showProgress(const RunProgress& progress);
+    // The members a forecast file keeps, by number (a file may keep only some, e.g. 0, 5, 10),
+    // "done" when the run that wrote it completed, "stored" otherwise (later times may be missing).
+    void showStoredMembers(const std::vector<int>& members, bool complete);
     void clear();
     int memberCount() const;
-    // "done", "running", … as core's memberStatusName says; empty for an unknown member.
-    QString statusOf(int member) const;
-    QString deviceOf(int member) const;
+    // Of the member in cell `cell` (the member's number during a run): "done", "running", … as
+    // core's memberStatusName says, or "stored"; empty for an unknown cell.
+    QString statusOf(int cell) const;
+    QString deviceOf(int cell) const;
     QTableWidget* table() const { return table_; }
     // The legend of the state colours, e.g. "■ queued ■ running …".
     QString legendText() const;
@@ -34,6 +40,7 @@ private:
     QTableWidget* table_ = nullptr;
     QStringList statuses_;
     QStringList devices_;
+    std::vector<int> memberNumbers_;  // per cell, for a file's stored members; empty during a run
     static constexpr int columns = 5;
 };
 

@@ -236,6 +236,29 @@ private slots:
                  window_->globe()->scene().content().title.c_str());
     }
 
+    // An opened file's members are listed in the grid by number, and a click shows that member:
+    // a file that keeps members 0 and 2 has two cells, the second showing member 2.
+    void anOpenedFileListsTheMembersItKeeps()
+    {
+        const QString someMembers = folder_.filePath("members-0-and-2.nc");
+        fixture::write(someMembers.toStdString(), {.storeMembers = "0,2"});
+        QVERIFY(window_->openForecast(someMembers));
+        MemberGrid* grid = window_->memberGrid();
+        QCOMPARE(grid->memberCount(), 2);
+        QTableWidget* table = grid->table();
+        QCOMPARE(table->item(0, 0)->text(), QString("0"));
+        QCOMPARE(table->item(0, 1)->text(), QString("2"));
+        QCOMPARE(grid->statusOf(1), QString("done"));
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualItemRect(table->item(0, 1)).center());
+        QCOMPARE(window_->productPanel()->productBox()->currentData().toString(), QString("member"));
+        QCOMPARE(window_->productPanel()->memberBox()->value(), 1);  // the file's second member
+        QVERIFY2(window_->globe()->scene().content().title.find("member 2") != std::string::npos,
+                 window_->globe()->scene().content().title.c_str());
+        // A file that keeps no members has none to list.
+        QVERIFY(window_->openForecast(statisticsOnly_));
+        QCOMPARE(grid->memberCount(), 0);
+    }
+
     void staleErrorsLeaveTheStatusBar()
     {
         QVERIFY(window_->openForecast(statisticsOnly_));
