@@ -224,6 +224,8 @@ private slots:
         writeCdsNetcdf(file("cds-pressure-levels.nc"), analysis, pressureLevels, true, decoded);
         writeCdsNetcdf(file("cds-single-levels.nc"), analysis, singleLevels, false, decoded);
         writeCdsNetcdf(file("cds-precipitation.nc"), hours, {{"tp", "m", "tp1"}}, false, decoded);
+        hours.steps.erase(std::find(hours.steps.begin(), hours.steps.end(), 9));
+        writeCdsNetcdf(file("cds-precipitation-without-09.nc"), hours, {{"tp", "m", "tp1"}}, false, decoded);
         std::vector<DeepMindVariable> variables = deepMindVariables;
         variables.push_back({"total_precipitation_6hr", "tp6", 1.0, DeepMindVariable::Surface});
         writeDeepMindNetcdf(file("deepmind.nc"), analysis, decoded, variables);
@@ -296,6 +298,21 @@ private slots:
         // GraphCast_small's 11 targets (6 on levels, 5 at the surface) and each member's checksum.
         QVERIFY2(fields.size() == 12 && fields.contains("checksum") && fields.contains("total_precipitation_6hr"),
                  qPrintable(fields.join(", ")));
+    }
+
+    // ERA5's hourly tp without the hour ending 09:00: GraphCast_small's input at 12:00 cannot be
+    // summed; the run is refused (exit 2) with the hour named, and nothing is written.
+    void aMissingHourOfPrecipitationIsNamed()
+    {
+        const QString out = path("without-09.nc");
+        const CliResult refused =
+            run(out, {"cds-pressure-levels.nc", "cds-single-levels.nc", "cds-precipitation-without-09.nc"}, 2);
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains("no 'total_precipitation_6hr' at 2024-01-01 12:00") &&
+                     refused.err.contains("tp for the hour ending 2024-01-01 09:00 UTC") &&
+                     !refused.err.contains("10:00 UTC"),
+                 qPrintable(refused.err));
+        QVERIFY(!QFile::exists(out));
     }
 };
 
