@@ -163,6 +163,9 @@ void readVariable(const CfReader& reader, const CfVariable& variable, DatasetAss
         return;
     }
     const std::vector<std::int64_t> times = validTimesOf(reader, reader.dimension(variable, *layout.time));
+    // ERA5's tp, the only precipitation the CDS delivers on valid_time, accumulates over the hour
+    // ending at each valid time; the assembly sums the six hours GraphCast needs.
+    const bool hourlyPrecipitation = name == "total_precipitation_6hr";
     std::vector<int> levels;
     if (layout.level) {
         levels = levelsOf(reader, reader.dimension(variable, *layout.level));
@@ -173,6 +176,10 @@ void readVariable(const CfReader& reader, const CfVariable& variable, DatasetAss
         std::vector<float> field =
             reorder(reader.read<double>(variable, slab), horizontal, fileLongitudes, fileLatitudes, factor, where);
         const std::string whereAtTime = where + " at " + utcText(times[time]);
+        if (hourlyPrecipitation) {
+            assembler.addPrecipitation(grid, times[time] - 3600, times[time], std::move(field), whereAtTime);
+            continue;
+        }
         switch (source->shape) {
         case VariableShape::Static: assembler.addStaticField(grid, name, std::move(field), whereAtTime); break;
         case VariableShape::SingleLevel:
@@ -209,7 +216,7 @@ bool hasCdsDimensions(const std::string& path)
     return cds;
 }
 
-graphcast::Dataset readCdsNetcdfSource(const std::string& path)
+graphcast::Dataset readCdsNetcdfSource(const std::string& path, std::vector<PrecipitationAccumulation>* precipitation)
 {
     const CfReader reader(path, fileKind);
     DatasetAssembler assembler("initial-condition file '" + path + "'");
@@ -223,7 +230,11 @@ graphcast::Dataset readCdsNetcdfSource(const std::string& path)
         }
         readVariable(reader, variable, assembler);
     }
-    return assembler.finish();
+    graphcast::Dataset dataset = assembler.finish();
+    if (precipitation != nullptr) {
+        *precipitation = assembler.takePrecipitation();
+    }
+    return dataset;
 }
 
 }  // namespace spreadcast::ic

@@ -141,6 +141,23 @@ void DatasetAssembler::addStaticField(const graphcast::LatLonGrid& grid, const s
     }
 }
 
+void DatasetAssembler::addPrecipitation(const graphcast::LatLonGrid& grid, std::int64_t start, std::int64_t end,
+                                        std::vector<float> values, const std::string& where)
+{
+    useGrid(grid, where);
+    if (values.size() != grid_.points()) {
+        throw InputError(where + " holds " + std::to_string(values.size()) + " values for tp, not the " +
+                         std::to_string(grid_.points()) + " points of its grid");
+    }
+    for (const PrecipitationAccumulation& known : precipitation_) {
+        if (known.start == start && known.end == end) {
+            throw InputError("tp accumulated from " + utcText(start) + " to " + utcText(end) + " is given twice, by " +
+                             known.where + " and by " + where + ": give each field once");
+        }
+    }
+    precipitation_.push_back({start, end, std::move(values), where});
+}
+
 void DatasetAssembler::addDataset(const graphcast::Dataset& dataset, const std::string& source)
 {
     const std::size_t points = dataset.grid.points();
@@ -172,7 +189,7 @@ void DatasetAssembler::addDataset(const graphcast::Dataset& dataset, const std::
 
 graphcast::Dataset DatasetAssembler::finish()
 {
-    if (fields_.empty() && statics_.empty()) {
+    if (fields_.empty() && statics_.empty() && precipitation_.empty()) {
         throw InputError(sources_ +
                          " holds none of the fields the learned models read (GRIB shortNames gh z t u v w q 2t msl "
                          "10u 10v tp lsm on a regular lat–lon grid; CDS NetCDF names z t u v w q t2m msl u10 v10 "

@@ -6,6 +6,7 @@
 // field that differs between its copies, an atmospheric variable missing a level that others have.
 
 #include "graphcast/GraphCastTypes.h"
+#include "ic/PrecipitationAccumulation.h"
 
 #include <cstdint>
 #include <map>
@@ -36,13 +37,20 @@ public:
                              std::vector<float> values, const std::string& where);
     void addStaticField(const graphcast::LatLonGrid& grid, const std::string& variable, std::vector<float> values,
                         const std::string& where);
+    // tp accumulated over (start, end], whatever the window: GraphCast's 6 hours follow from such
+    // windows once the times are known (precipitationOver).
+    void addPrecipitation(const graphcast::LatLonGrid& grid, std::int64_t start, std::int64_t end,
+                          std::vector<float> values, const std::string& where);
     // Every field of a dataset read from source (a file name, for messages).
     void addDataset(const graphcast::Dataset& dataset, const std::string& source);
 
     // The dataset: times ascending, levels ascending (hPa), atmospheric variables level-major.
     // Throws InputError when nothing was added or an atmospheric variable lacks a level at a time.
-    // The fields move into the dataset (a 0.25° analysis is gigabytes), so call it once, last.
+    // The fields move into the dataset (a 0.25° analysis is gigabytes), so call it once, last. A
+    // source of precipitation alone gives a dataset with its grid and no times.
     graphcast::Dataset finish();
+    // The precipitation added, on the dataset's grid; moved out, so call it once.
+    std::vector<PrecipitationAccumulation> takePrecipitation() { return std::move(precipitation_); }
 
 private:
     struct Piece {
@@ -60,6 +68,7 @@ private:
     std::string gridWhere_;
     std::map<std::tuple<std::int64_t, std::string, int>, Piece> fields_;  // (valid time, variable, level)
     std::map<std::string, Piece> statics_;
+    std::vector<PrecipitationAccumulation> precipitation_;
 };
 
 }  // namespace spreadcast::ic

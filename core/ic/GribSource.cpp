@@ -257,14 +257,21 @@ int levelOf(const Message& message, const std::string& typeOfLevel)
                  "; the learned models use whole hectopascals from 1 to 2000 hPa");
 }
 
-// Whether a tp message accumulates over exactly the 6 hours GraphCast's variable does.
-bool accumulatesSixHours(const Message& message)
+// The window (start, end] of a tp message, in seconds since 1970, from its validity and its
+// stepRange in hours; nothing for a message that is not an accumulation or accumulates over no
+// time (open data's step 0-0).
+std::optional<std::pair<std::int64_t, std::int64_t>> accumulationWindow(const Message& message)
 {
     if (message.text("stepType") != "accum") {
-        return false;
+        return std::nullopt;
     }
     message.set("stepUnits", "h");
-    return message.integer("endStep") - message.integer("startStep") == 6;
+    const long hours = message.integer("endStep") - message.integer("startStep");
+    if (hours <= 0 || hours > 24L * 366L * 100L) {
+        return std::nullopt;
+    }
+    const std::int64_t end = validTimeOf(message);
+    return std::make_pair(end - std::int64_t{3600} * hours, end);
 }
 
 void readMessage(const Message& message, DatasetAssembler& assembler)
@@ -272,8 +279,15 @@ void readMessage(const Message& message, DatasetAssembler& assembler)
     const std::string shortName = message.text("shortName");
     const std::string typeOfLevel = message.text("typeOfLevel");
     const SourceVariable* variable = gribVariable(shortName, typeOfLevel);
-    if (variable == nullptr || (shortName == "tp" && !accumulatesSixHours(message))) {
+    if (variable == nullptr) {
         return;
+    }
+    std::optional<std::pair<std::int64_t, std::int64_t>> window;
+    if (shortName == "tp") {
+        window = accumulationWindow(message);
+        if (!window) {
+            return;
+        }
     }
     const double factor =
         unitFactor(*variable, message.text("units"), message.where() + " ('" + shortName + "', " + typeOfLevel + ")");
@@ -304,6 +318,15 @@ void readMessage(const Message& message, DatasetAssembler& assembler)
         }
     }
     const std::string name(variable->graphcastName);
+    if (window) {
+        // Every window is kept for the assembly to combine; one of 6 hours is also GraphCast's
+        // variable as it stands.
+        if (window->second - window->first == 6 * 3600) {
+            assembler.addSingleLevelField(geometry.grid, window->second, name, field, message.where());
+        }
+        assembler.addPrecipitation(geometry.grid, window->first, window->second, std::move(field), message.where());
+        return;
+    }
     switch (variable->shape) {
     case VariableShape::PressureLevels:
         assembler.addLevelField(geometry.grid, validTimeOf(message), name, levelOf(message, typeOfLevel),
@@ -371,7 +394,7 @@ void checkDeclaredLength(std::FILE* file, std::uintmax_t fileSize, const std::st
 
 }  // namespace
 
-graphcast::Dataset readGribSource(const std::string& path)
+graphcast::Dataset readGribSource(const std::string& path, std::vector<PrecipitationAccumulation>* precipitation)
 {
     // This build of ecCodes (Debian's) is not built for concurrent use of its default context
     // from several threads; reading initial conditions is rare, so one file at a time.
@@ -410,7 +433,11 @@ graphcast::Dataset readGribSource(const std::string& path)
         }
         readMessage(Message(handle.get(), where), assembler);
     }
-    return assembler.finish();
+    graphcast::Dataset dataset = assembler.finish();
+    if (precipitation != nullptr) {
+        *precipitation = assembler.takePrecipitation();
+    }
+    return dataset;
 }
 
 }  // namespace spreadcast::ic

@@ -3,11 +3,14 @@
 #include "graphcast/ChannelLayout.h"
 #include "graphcast/GraphCastModel.h"
 #include "ic/InitialConditionSource.h"
+#include "ic/PrecipitationAccumulation.h"
 #include "run/InputError.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
+#include <limits>
 #include <map>
 #include <regex>
 #include <set>
@@ -22,6 +25,7 @@ namespace {
 
 constexpr std::int64_t stepSeconds = 6 * 3600;
 const std::string tisr = "toa_incident_solar_radiation";
+const std::string precipitation6h = "total_precipitation_6hr";
 
 // Where a forecaster gets these variables: ECMWF open data's parameters, and ERA5's CDS datasets
 // and names.
@@ -171,6 +175,31 @@ const std::vector<float>* findStatic(const Dataset& dataset, const std::string& 
     return nullptr;
 }
 
+// A file's tp accumulations on the checkpoint's grid, regridded as its fields are.
+std::vector<PrecipitationAccumulation> regridPrecipitation(std::vector<PrecipitationAccumulation> precipitation,
+                                                           const graphcast::LatLonGrid& fileGrid,
+                                                           const graphcast::LatLonGrid& grid, RegridMethod method,
+                                                           const std::string& file)
+{
+    if (precipitation.empty()) {
+        return precipitation;
+    }
+    Dataset carrier;
+    carrier.grid = fileGrid;
+    for (PrecipitationAccumulation& accumulation : precipitation) {
+        Fields fields;
+        fields.variables.emplace(precipitation6h, std::move(accumulation.values));
+        carrier.times.push_back(std::move(fields));
+        carrier.validTimes.push_back(accumulation.end);
+    }
+    std::string note;  // the file's fields already say how it was regridded
+    carrier = regridDataset(std::move(carrier), grid, method, file, note);
+    for (std::size_t k = 0; k < precipitation.size(); ++k) {
+        precipitation[k].values = std::move(carrier.times[k].variables.at(precipitation6h));
+    }
+    return precipitation;
+}
+
 }  // namespace
 
 std::int64_t parseUtcTime(const std::string& text)
@@ -207,9 +236,15 @@ AssembledInitialCondition assembleInitialCondition(const InitialConditionRequest
     assembled.sources = quotedList(request.files);
     std::map<std::int64_t, MergedTime> merged;
     std::vector<Dataset> datasets;
+    std::vector<PrecipitationAccumulation> precipitation;  // every file's tp, as the files accumulate it
     for (const std::string& file : request.files) {
         std::string note;
-        Dataset dataset = regridDataset(readInitialConditionSource(file), grid, request.regridding, file, note);
+        std::vector<PrecipitationAccumulation> filePrecipitation;
+        Dataset read = readInitialConditionSource(file, &filePrecipitation);
+        filePrecipitation =
+            regridPrecipitation(std::move(filePrecipitation), read.grid, grid, request.regridding, file);
+        std::move(filePrecipitation.begin(), filePrecipitation.end(), std::back_inserter(precipitation));
+        Dataset dataset = regridDataset(std::move(read), grid, request.regridding, file, note);
         if (!note.empty()) {
             assembled.notes.push_back(note);
         }
@@ -318,15 +353,55 @@ AssembledInitialCondition assembleInitialCondition(const InitialConditionRequest
                 needed.push_back(name);
             }
         }
+        // The initial time's targets are the forecast's lead 0 too. A target that is no input
+        // (GraphCast_operational's total_precipitation_6hr) is not needed to forecast.
+        std::vector<std::string> outputOnly;
         if (time == initialTime) {
             for (const std::string& name : task.targetVariables) {
                 if (std::find(needed.begin(), needed.end(), name) == needed.end()) {
-                    needed.push_back(name);
+                    outputOnly.push_back(name);
                 }
+            }
+        }
+        // total_precipitation_6hr from the files' accumulations (ERA5's hours, open data's
+        // steps from the forecast's start) where no file has the 6 hours as they are.
+        std::string precipitationMissing;
+        const bool wantsPrecipitation =
+            std::find(needed.begin(), needed.end(), precipitation6h) != needed.end() ||
+            std::find(outputOnly.begin(), outputOnly.end(), precipitation6h) != outputOnly.end();
+        if (wantsPrecipitation && !entry.fields.variables.contains(precipitation6h) && !precipitation.empty()) {
+            DerivedPrecipitation derived = precipitationOver(precipitation, time - stepSeconds, time);
+            if (!derived.values.empty()) {
+                entry.fields.variables.emplace(precipitation6h, std::move(derived.values));
+                assembled.notes.push_back(precipitation6h + " at " + shortTime(time) +
+                                          " (the 6 hours before it) from " + derived.how);
+            } else {
+                precipitationMissing = derived.missing;
+            }
+        }
+        for (const std::string& name : outputOnly) {
+            if (!entry.fields.variables.contains(name)) {
+                // Lead 0 of a variable the checkpoint only predicts: missing (NaN) in the output.
+                entry.fields.variables.emplace(
+                    name,
+                    std::vector<float>(dataset.grid.points() *
+                                           (graphcast::isAtmosphericVariable(name) ? task.pressureLevels.size() : 1),
+                                       std::numeric_limits<float>::quiet_NaN()));
+                assembled.notes.push_back(
+                    "no '" + name + "' at the initial time " + shortTime(time) + " in " + filesText +
+                    ": the checkpoint predicts it without taking it as an input, so the forecast does not need it; "
+                    "its lead 0 in the output is missing (NaN)");
             }
         }
         for (const std::string& name : needed) {
             if (entry.fields.variables.contains(name)) {
+                continue;
+            }
+            if (name == precipitation6h && !precipitationMissing.empty()) {
+                problems.push_back("no '" + precipitation6h + "' at " + shortTime(time) + " in " + filesText +
+                                   ", nor the tp accumulations to derive it (the 6 hours from " +
+                                   shortTime(time - stepSeconds) + "): missing " + precipitationMissing + "; " +
+                                   whereToGet(name));
                 continue;
             }
             Shortfall shortfall{quotedList(entry.files), {}, graphcast::isAtmosphericVariable(name)};

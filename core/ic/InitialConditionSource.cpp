@@ -46,12 +46,16 @@ SourceFormat detectSourceFormat(const std::string& path)
     return SourceFormat::Unknown;
 }
 
-graphcast::Dataset readInitialConditionSource(const std::string& path)
+graphcast::Dataset readInitialConditionSource(const std::string& path,
+                                              std::vector<PrecipitationAccumulation>* precipitation)
 {
+    if (precipitation != nullptr) {
+        precipitation->clear();
+    }
     switch (detectSourceFormat(path)) {
     case SourceFormat::DeepMindNetcdf: return graphcast::readDataset(path);
-    case SourceFormat::CdsNetcdf: return readCdsNetcdfSource(path);
-    case SourceFormat::Grib: return readGribSource(path);
+    case SourceFormat::CdsNetcdf: return readCdsNetcdfSource(path, precipitation);
+    case SourceFormat::Grib: return readGribSource(path, precipitation);
     case SourceFormat::Unknown: break;
     }
     throw InputError("initial condition '" + path +

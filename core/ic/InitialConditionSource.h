@@ -8,6 +8,7 @@
 // forecast started from.
 
 #include "graphcast/GraphCastTypes.h"
+#include "ic/PrecipitationAccumulation.h"
 
 #include <string>
 #include <vector>
@@ -25,7 +26,10 @@ SourceFormat detectSourceFormat(const std::string& path);
 
 // The file as a Dataset. Throws InputError naming the file and what is wrong (an unrecognised
 // format, a variable in units that cannot be converted, a malformed axis, a corrupt message).
-graphcast::Dataset readInitialConditionSource(const std::string& path);
+// precipitation, when given, receives the file's tp accumulations as they are (GRIB's windows,
+// the CDS's hours; none from DeepMind's layout, which holds total_precipitation_6hr itself).
+graphcast::Dataset readInitialConditionSource(const std::string& path,
+                                              std::vector<PrecipitationAccumulation>* precipitation = nullptr);
 
 // Several files as one Dataset, as forecasters download them (one file per time, or pressure
 // levels and surface fields apart): fields are merged by valid time, variable and level. Throws

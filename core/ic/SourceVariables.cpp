@@ -63,10 +63,12 @@ const std::array<NamedVariable, 6> cdsPressureLevelVariables = {{{"z", &geopoten
                                                                  {"v", &vWind},
                                                                  {"w", &verticalVelocity},
                                                                  {"q", &specificHumidity}}};
-const std::array<NamedVariable, 6> cdsSingleLevelVariables = {{{"t2m", &temperature2m},
+// tp: ERA5's, accumulated over the hour ending at valid_time (CdsNetcdfSource).
+const std::array<NamedVariable, 7> cdsSingleLevelVariables = {{{"t2m", &temperature2m},
                                                                {"msl", &meanSeaLevelPressure},
                                                                {"u10", &uWind10m},
                                                                {"v10", &vWind10m},
+                                                               {"tp", &precipitation6h},
                                                                {"lsm", &landSeaMask},
                                                                {"z", &surfaceGeopotential}}};
 
