@@ -26,7 +26,8 @@ std::array<double, 3> onSphere(double longitude, double latitude, double radius)
 }
 
 // Wind barbs (viz/WindBarbs.h) on a lattice about 24 × 12 round the globe, its columns thinned
-// towards the poles so the barbs stay about equally far apart; each staff 0.8 of a lattice step.
+// towards the poles so the barbs stay about equally far apart; each staff 0.6 of a lattice step,
+// leaving room for the barbs of the next.
 template <typename AddLine, typename AddTriangle>
 void addWindBarbs(const GlobeContent& content, AddLine& addLine, AddTriangle& addTriangle)
 {
@@ -34,7 +35,7 @@ void addWindBarbs(const GlobeContent& content, AddLine& addLine, AddTriangle& ad
     const std::size_t nlon = content.longitudes.size();
     const std::size_t columnStride = std::max<std::size_t>(1, nlon / 24);
     const std::size_t rowStride = std::max<std::size_t>(1, nlat / 12);
-    const double staff = 0.8 * 2.0 * std::numbers::pi / static_cast<double>(nlon) * static_cast<double>(columnStride);
+    const double staff = 0.6 * 2.0 * std::numbers::pi / static_cast<double>(nlon) * static_cast<double>(columnStride);
     const double knots = knotsPerUnit(content.windUnits).value_or(3600.0 / 1852.0);  // m s-1 unless said
     for (std::size_t j = rowStride / 2; j < nlat; j += rowStride) {
         const double latitude = content.latitudes[j];

@@ -137,7 +137,10 @@ void drawWindBarb(QPainter& painter, const WindBarbGlyph& glyph, QPointF at, QPo
     const auto place = [&](double x, double y) { return at + x * east + y * north; };
     if (glyph.calm) {
         const double radius = calmRadius * std::hypot(east.x(), east.y());
+        const QBrush brush = painter.brush();
+        painter.setBrush(Qt::NoBrush);  // calm is an open circle
         painter.drawEllipse(at, radius, radius);
+        painter.setBrush(brush);
         return;
     }
     for (const auto& line : glyph.lines) {
@@ -475,7 +478,7 @@ void MapScene::paintMap(QPainter& painter, const QRectF& target, const std::vect
             }
         }
         // Wind arrows on a regular pixel lattice, longest arrow one lattice step; or wind barbs
-        // (viz/WindBarbs.h) on a sparser one, the staff 0.8 of a step.
+        // (viz/WindBarbs.h) on a sparser one, the staff 0.7 of a step.
         if (!content_.windU.empty() && content_.windU.size() == content_.windV.size()) {
             const bool barbs = content_.windGlyph == WindGlyph::Barbs;
             const double spacing =
@@ -546,7 +549,7 @@ void MapScene::paintMap(QPainter& painter, const QRectF& target, const std::vect
                 painter.setBrush(Qt::black);
                 for (const Arrow& arrow : arrows) {
                     drawWindBarb(painter, windBarbGlyph(arrow.u, arrow.v, knots, arrow.south), arrow.at,
-                                 arrow.east * (0.8 * spacing), arrow.north * (0.8 * spacing));
+                                 arrow.east * (0.7 * spacing), arrow.north * (0.7 * spacing));
                 }
                 painter.setBrush(Qt::NoBrush);
                 // The key: barbs count knots.

@@ -69,10 +69,13 @@ void addRenderCommand(CLI::App& app)
             ->add_option("--wind", options->windGlyph,
                          "Overlay the wind from u and v (the member's for member products, else the mean's) as "
                          "arrows (the default) or barbs (knots: pennant 50, barb 10, half barb 5)")
-            ->expected(0, 1);
-    render->add_option("--minus", options->minus,
-                       "Another forecast file to subtract: this file's product minus the same product of that "
-                       "file at the same valid time, level and member (grids and fields must match)");
+            ->expected(0, 1)
+            ->type_name("[arrows|barbs]");
+    render
+        ->add_option("--minus", options->minus,
+                     "Another forecast file to subtract: this file's product minus the same product of that "
+                     "file at the same valid time, level and member (grids and fields must match)")
+        ->type_name("FILE");
     render->add_option("--lat", options->pointLatitude, "--product epsgram: latitude of the point, degrees north");
     render->add_option("--lon", options->pointLongitude, "--product epsgram: longitude of the point, degrees east");
     render->add_flag("--animate", options->animate,

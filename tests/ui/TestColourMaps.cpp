@@ -173,5 +173,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestColourMaps)
+QTEST_GUILESS_MAIN(TestColourMaps)
 #include "TestColourMaps.moc"
