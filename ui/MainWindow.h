@@ -88,6 +88,10 @@ public:
     // Every written time of the product shown, on the map when the Map dock is open and the
     // globe otherwise, into an animated GIF at the time bar's playing speed.
     bool exportAnimation(const QString& gifPath, int width, int height);
+    // Difference from another run (File ▸ Compare with run…): every product is shown minus the
+    // same product of that forecast at the same valid time, level and member; false (and what
+    // differs shown) when it cannot be read or does not match. An empty path stops comparing.
+    bool compareWith(const QString& path);
 
 signals:
     void forecastOpened(const QString& path);
@@ -178,6 +182,7 @@ private:
     QLabel* readoutLabel_ = nullptr;
     std::optional<std::pair<double, double>> epsgramPoint_;
     std::string epsgramField_;
+    std::shared_ptr<ForecastProducts> comparison_;  // the run subtracted, when comparing
 };
 
 }  // namespace spreadcast

@@ -13,6 +13,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
@@ -28,6 +29,7 @@
 #include <QStatusBar>
 #include <QToolBar>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <memory>
@@ -178,6 +180,34 @@ void MainWindow::createForecasterViews()
         view->addAction(epsgramDock_->toggleViewAction());
         view->addAction(pointBar->toggleViewAction());
     }
+    // File ▸ Compare with run…: the difference from another forecast file.
+    if (QMenu* file = findMenu(this, "&File"); file != nullptr && findMenu(this, "&Export") != nullptr) {
+        QAction* before = findMenu(this, "&Export")->menuAction();
+        auto* compare = new QAction("&Compare with run…", file);
+        compare->setObjectName("compareAction");
+        compare->setToolTip(
+            "Show every product minus the same product of another forecast file at the same valid time");
+        connect(compare, &QAction::triggered, this, [this] {
+            const QString path =
+                QFileDialog::getOpenFileName(this, "Compare with run: the forecast to subtract",
+                                             QSettings().value("directories/forecast", QDir::homePath()).toString(),
+                                             "NetCDF files (*.nc *.nc4 *.cdf);;All files (*)");
+            if (!path.isEmpty()) {
+                compareWith(path);
+            }
+        });
+        auto* stop = new QAction("Stop &comparing", file);
+        stop->setObjectName("stopComparingAction");
+        stop->setEnabled(false);
+        connect(stop, &QAction::triggered, this, [this] { compareWith(QString()); });
+        file->insertAction(before, compare);
+        file->insertAction(before, stop);
+    }
+    // Under the map: the wind is drawn as arrows or barbs, as the product panel says.
+    mapWidget_->windBox()->setText("Wind");
+    mapWidget_->windBox()->setToolTip("The wind over the product (also on the globe), drawn as the product panel's "
+                                      "\"Wind drawn as\" says: the member's wind for member products, otherwise the "
+                                      "ensemble mean wind");
     if (QMenu* exportMenu = findMenu(this, "&Export")) {
         exportMenu->addAction("&Map…", this, &MainWindow::exportMapDialog);
         exportMenu->addAction("EPS&gram…", this, &MainWindow::exportEpsgramDialog);
@@ -187,8 +217,47 @@ void MainWindow::createForecasterViews()
 
 void MainWindow::addForecasterViewOptions(ProductRequest& request) const
 {
-    request.windArrows = mapWidget_ != nullptr && mapWidget_->windArrows() && products_ &&
-                         products_->file().variable("u") != nullptr && products_->file().variable("v") != nullptr;
+    // Any wind the products know (the shallow-water u and v, a learned model's on levels or at 10 m).
+    const auto hasWind = [this] {
+        const std::vector<std::string> fields = products_->fields();
+        return std::any_of(fields.begin(), fields.end(), [](const std::string& field) {
+            return std::any_of(windComponentTable.begin(), windComponentTable.end(),
+                               [&field](const WindComponents& wind) { return wind.speed == field; });
+        });
+    };
+    request.windArrows = mapWidget_ != nullptr && mapWidget_->windArrows() && products_ && hasWind();
+    request.minus = comparison_;
+}
+
+bool MainWindow::compareWith(const QString& path)
+{
+    auto* stop = findChild<QAction*>("stopComparingAction");
+    if (path.isEmpty()) {
+        comparison_.reset();
+        if (stop != nullptr) {
+            stop->setEnabled(false);
+        }
+        updateView();
+        return true;
+    }
+    try {
+        auto other = std::make_shared<ForecastProducts>(std::make_shared<const ForecastFile>(path.toStdString()));
+        // What differs is said now, not at the next change of product.
+        if (std::optional<ProductRequest> request = productPanel_->request(); products_ && request) {
+            request->timeIndex = timeBar_->timeIndex();
+            addForecasterViewOptions(*request);
+            products_->matchingRequest(*other, *request);
+        }
+        comparison_ = std::move(other);
+    } catch (const std::exception& error) {
+        showError("Cannot compare with this forecast", QString::fromStdString(error.what()));
+        return false;
+    }
+    if (stop != nullptr) {
+        stop->setEnabled(true);
+    }
+    updateView();
+    return true;
 }
 
 void MainWindow::showInForecasterViews(const GlobeContent& content)

@@ -9,6 +9,7 @@
 #include <QSignalBlocker>
 #include <QSpinBox>
 
+#include <array>
 #include <cmath>
 #include <utility>
 
@@ -46,11 +47,38 @@ ProductPanel::ProductPanel(QWidget* parent) : QWidget(parent)
     colourMap_ = new QComboBox;
     colourMap_->setObjectName("colourMapBox");
     colourMap_->addItem("automatic", "automatic");
-    colourMap_->addItem("viridis", "viridis");
-    colourMap_->addItem("cool-warm (diverging)", "cool-warm");
-    colourMap_->setToolTip("Automatic: viridis for magnitudes, cool-warm around zero for signed fields");
+    // What each map is for, as the automatic choice uses it (FieldConventions.h).
+    const std::array<const char*, colourMapKinds.size()> uses{"pressure, geopotential",
+                                                              "signed fields, diverging",
+                                                              "temperature",
+                                                              "precipitation",
+                                                              "humidity",
+                                                              "wind speed",
+                                                              "spread",
+                                                              "probability",
+                                                              "differences, diverging"};
+    for (std::size_t k = 0; k < colourMapKinds.size(); ++k) {
+        const QString name = QString::fromUtf8(colourMapName(colourMapKinds[k]));
+        colourMap_->addItem(name + " (" + uses[k] + ")", name);
+    }
+    colourMap_->setToolTip("Automatic: the map forecasters expect for the field and product — thermal for "
+                           "temperature, rain for precipitation, tarn for humidity, speed for wind speed, viridis "
+                           "for pressure and geopotential, amp for spread, dense for probability, balance for "
+                           "differences, cool-warm for signed fields");
     colourMap_->setCurrentIndex(std::max(0, colourMap_->findData(QSettings().value("view/colourMap").toString())));
     form->addRow("Colour map", colourMap_);
+    windGlyph_ = new QComboBox;
+    windGlyph_->setObjectName("windGlyphBox");
+    windGlyph_->addItem("arrows", "arrows");
+    windGlyph_->addItem("barbs (knots)", "barbs");
+    windGlyph_->setToolTip("How the wind over the product is drawn (switched on under the map): arrows as long as "
+                           "the wind is fast, or barbs — pennant 50 kt, barb 10 kt, half barb 5 kt");
+    windGlyph_->setCurrentIndex(std::max(0, windGlyph_->findData(QSettings().value("view/windGlyph").toString())));
+    form->addRow("Wind drawn as", windGlyph_);
+    connect(windGlyph_, &QComboBox::currentIndexChanged, this, [this] {
+        QSettings().setValue("view/windGlyph", windGlyph_->currentData());
+        emit changed();
+    });
     connect(colourMap_, &QComboBox::currentIndexChanged, this, [this] {
         QSettings().setValue("view/colourMap", colourMap_->currentData());
         emit changed();
@@ -276,11 +304,8 @@ std::optional<ProductRequest> ProductPanel::request() const
         }
     }
     request.limitsFromThisTime = limitsFromThisTime_->isChecked();
-    if (colourMap_->currentData() == "viridis") {
-        request.colourMap = ColourMapKind::Viridis;
-    } else if (colourMap_->currentData() == "cool-warm") {
-        request.colourMap = ColourMapKind::CoolWarm;
-    }
+    request.colourMap = parseColourMap(colourMap_->currentData().toString().toStdString());
+    request.windGlyph = parseWindGlyph(windGlyph_->currentData().toString().toStdString()).value_or(WindGlyph::Arrows);
     return request;
 }
 

@@ -14,8 +14,8 @@ namespace spreadcast {
 
 // The ensemble dock's pickers: field, pressure level (for a field on levels), product, member,
 // the probability threshold or spaghetti
-// contour the user types, whether colour limits follow the shown time, and the colour map. The
-// field, product and colour map chosen last come back (QSettings).
+// contour the user types, whether colour limits follow the shown time, the colour map and how
+// wind is drawn. The field, product, colour map and wind glyph chosen last come back (QSettings).
 class ProductPanel : public QWidget {
     Q_OBJECT
 
@@ -35,6 +35,7 @@ public:
     QSpinBox* memberBox() const { return member_; }
     QLineEdit* valueEdit() const { return value_; }
     QComboBox* colourMapBox() const { return colourMap_; }
+    QComboBox* windGlyphBox() const { return windGlyph_; }  // arrows or barbs
 
     // A probability threshold as typed: "10", "> 10" or "< 5" (also ≥, ≤, >=, <=); nullopt
     // when it is not a number after the optional comparison.
@@ -65,6 +66,7 @@ private:
     QLabel* valueProblem_ = nullptr;
     QCheckBox* limitsFromThisTime_ = nullptr;
     QComboBox* colourMap_ = nullptr;
+    QComboBox* windGlyph_ = nullptr;
     bool updating_ = false;
     // The threshold and the contour level keep their own texts: switching product shows each.
     QString thresholdText_;

@@ -1,5 +1,7 @@
 #include "viz/ColourMap.h"
 
+#include "viz/CmoceanColourMaps.h"
+
 #include <vtkColorTransferFunction.h>
 #include <vtkLookupTable.h>
 
@@ -24,11 +26,48 @@ constexpr std::array<std::array<double, 3>, 9> viridisAnchors{{
     {253, 231, 37},
 }};
 
+template <std::size_t n>
+void interpolate(const std::array<std::array<double, 3>, n>& anchors, double t, double rgb[3], double scale)
+{
+    const double position = t * static_cast<double>(n - 1);
+    const std::size_t below = std::min(static_cast<std::size_t>(position), n - 2);
+    const double fraction = position - static_cast<double>(below);
+    for (std::size_t c = 0; c < 3; ++c) {
+        rgb[c] = ((1.0 - fraction) * anchors[below][c] + fraction * anchors[below + 1][c]) / scale;
+    }
+}
+
 }  // namespace
 
 std::string_view colourMapName(ColourMapKind kind)
 {
-    return kind == ColourMapKind::Viridis ? "viridis" : "cool-warm";
+    switch (kind) {
+    case ColourMapKind::Viridis: return "viridis";
+    case ColourMapKind::CoolWarm: return "cool-warm";
+    case ColourMapKind::Thermal: return "thermal";
+    case ColourMapKind::Rain: return "rain";
+    case ColourMapKind::Tarn: return "tarn";
+    case ColourMapKind::Speed: return "speed";
+    case ColourMapKind::Amp: return "amp";
+    case ColourMapKind::Dense: return "dense";
+    case ColourMapKind::Balance: return "balance";
+    }
+    return "viridis";
+}
+
+std::optional<ColourMapKind> parseColourMap(std::string_view name)
+{
+    for (const ColourMapKind kind : colourMapKinds) {
+        if (colourMapName(kind) == name) {
+            return kind;
+        }
+    }
+    return std::nullopt;
+}
+
+bool blanksLowestBin(ColourMapKind kind)
+{
+    return kind == ColourMapKind::Rain || kind == ColourMapKind::Dense;
 }
 
 ColourLimits limitsOf(std::span<const float> values, bool symmetric)
@@ -63,14 +102,16 @@ ColourLimits unite(const ColourLimits& a, const ColourLimits& b)
 void colourAt(ColourMapKind kind, double t, double rgb[3])
 {
     t = std::clamp(std::isfinite(t) ? t : 0.0, 0.0, 1.0);
-    if (kind == ColourMapKind::Viridis) {
-        const double position = t * static_cast<double>(viridisAnchors.size() - 1);
-        const std::size_t below = std::min(static_cast<std::size_t>(position), viridisAnchors.size() - 2);
-        const double fraction = position - static_cast<double>(below);
-        for (std::size_t c = 0; c < 3; ++c) {
-            rgb[c] = ((1.0 - fraction) * viridisAnchors[below][c] + fraction * viridisAnchors[below + 1][c]) / 255.0;
-        }
-        return;
+    switch (kind) {
+    case ColourMapKind::Viridis: interpolate(viridisAnchors, t, rgb, 255.0); return;
+    case ColourMapKind::Thermal: interpolate(cmocean::thermalAnchors, t, rgb, 1.0); return;
+    case ColourMapKind::Rain: interpolate(cmocean::rainAnchors, t, rgb, 1.0); return;
+    case ColourMapKind::Tarn: interpolate(cmocean::tarnAnchors, t, rgb, 1.0); return;
+    case ColourMapKind::Speed: interpolate(cmocean::speedAnchors, t, rgb, 1.0); return;
+    case ColourMapKind::Amp: interpolate(cmocean::ampAnchors, t, rgb, 1.0); return;
+    case ColourMapKind::Dense: interpolate(cmocean::denseAnchors, t, rgb, 1.0); return;
+    case ColourMapKind::Balance: interpolate(cmocean::balanceAnchors, t, rgb, 1.0); return;
+    case ColourMapKind::CoolWarm: break;
     }
     // Moreland's cool–warm diverging map (2009): blue to red through a near-white, interpolated
     // in Msh space by VTK.
@@ -94,6 +135,9 @@ vtkSmartPointer<vtkLookupTable> makeLookupTable(ColourMapKind kind, const Colour
         double rgb[3];
         colourAt(kind, static_cast<double>(i) / (entries - 1), rgb);
         table->SetTableValue(i, rgb[0], rgb[1], rgb[2], 1.0);
+    }
+    if (blanksLowestBin(kind)) {
+        table->SetTableValue(0, 1.0, 1.0, 1.0, 1.0);
     }
     // No Build(): it would replace the explicit entries with VTK's default rainbow.
     table->SetNanColor(0.55, 0.55, 0.55, 1.0);

@@ -2,6 +2,8 @@
 
 #include <vtkSmartPointer.h>
 
+#include <array>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -9,10 +11,21 @@ class vtkLookupTable;
 
 namespace spreadcast {
 
-// Sequential maps show magnitudes (height, wind speed, spread, probability); the diverging map
-// shows signed fields (u, v, vorticity) around a white zero.
-enum class ColourMapKind { Viridis, CoolWarm };
-std::string_view colourMapName(ColourMapKind kind);
+// Sequential maps show magnitudes, diverging maps signed values around a near-white zero. Which
+// field and product gets which map: viz/ProductColours.h. Viridis (geopotential, pressure and
+// fields without a map of their own) and cool-warm (signed fields: u, v, vorticity); from cmocean
+// (viz/CmoceanColourMaps.h): thermal (temperature), rain (precipitation), tarn (humidity, dry
+// brown to moist green), speed (wind speed), amp (spread), dense (probability) and balance
+// (differences).
+enum class ColourMapKind { Viridis, CoolWarm, Thermal, Rain, Tarn, Speed, Amp, Dense, Balance };
+inline constexpr std::array<ColourMapKind, 9> colourMapKinds{
+    ColourMapKind::Viridis, ColourMapKind::CoolWarm, ColourMapKind::Thermal, ColourMapKind::Rain,   ColourMapKind::Tarn,
+    ColourMapKind::Speed,   ColourMapKind::Amp,      ColourMapKind::Dense,   ColourMapKind::Balance};
+std::string_view colourMapName(ColourMapKind kind);  // "viridis", "cool-warm", "thermal", …
+std::optional<ColourMapKind> parseColourMap(std::string_view name);
+// Rain and dense start with a white bin: no precipitation and a zero probability stay blank,
+// so the eye goes to where something happens.
+bool blanksLowestBin(ColourMapKind kind);
 
 struct ColourLimits {
     double low = 0.0;
@@ -27,7 +40,8 @@ ColourLimits limitsOf(std::span<const float> values, bool symmetric);
 // The union of two limits.
 ColourLimits unite(const ColourLimits& a, const ColourLimits& b);
 
-// A 256-entry lookup table over the limits; NaN (a missing value) draws grey.
+// A 256-entry lookup table over the limits; NaN (a missing value) draws grey; the lowest entry is
+// white for a map that blanksLowestBin.
 vtkSmartPointer<vtkLookupTable> makeLookupTable(ColourMapKind kind, const ColourLimits& limits);
 
 // The map's colour at t ∈ [0, 1] as RGB in [0, 1].

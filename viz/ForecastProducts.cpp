@@ -109,12 +109,16 @@ FieldConvention ForecastProducts::convention(const std::string& field) const
     if (windComponents(field) != nullptr) {
         FieldConvention speed;
         speed.displayUnits = units(field);
+        speed.colourMap = ColourMapKind::Speed;
         return speed;
     }
     for (const std::string& name : {field, field + "_mean"}) {
         if (const ForecastVariable* variable = file_->variable(name)) {
             FieldConvention convention = fieldConvention(variable->standardName, variable->units);
             convention.isSigned = convention.isSigned || field == "u" || field == "v" || field == "vorticity";
+            if (convention.isSigned) {
+                convention.colourMap = ColourMapKind::CoolWarm;
+            }
             return convention;
         }
     }
@@ -530,6 +534,9 @@ std::string ForecastProducts::levelText(const std::string& field, int levelIndex
 
 GlobeContent ForecastProducts::content(const ProductRequest& request)
 {
+    if (request.minus) {
+        return differenceContent(request);
+    }
     requireField(request.field);
     const std::vector<Product> available = products(request.field);
     if (std::find(available.begin(), available.end(), request.product) == available.end()) {
@@ -660,8 +667,19 @@ GlobeContent ForecastProducts::content(const ProductRequest& request)
             content.limits = {0.0, 1.0};
         }
     }
+    // Every product's colour map from one table (FieldConventions.h), unless a person chose one.
+    content.colourMap = colourMapFor(shown, request.product);
     if (request.colourMap) {
         content.colourMap = *request.colourMap;
+    }
+    // Isobars and height contours over the shading of pressure and geopotential, as on the
+    // synoptic charts forecasters read.
+    const bool ownValues = request.product == Product::Member || request.product == Product::Mean ||
+                           request.product == Product::Median || request.product == Product::Percentile10 ||
+                           request.product == Product::Percentile90;
+    if (shown.contoured && ownValues && content.lineField.empty() && !content.values.empty()) {
+        content.lineField = content.values;
+        content.lineLevels = contourLevels(content.values);
     }
     // A running forecast has times whose statistics wait for the last member: say so.
     const auto written = [](const std::vector<float>& field) {

@@ -32,6 +32,8 @@ inline constexpr std::array<WindComponents, 3> windComponentTable{{
     {"10m_wind_speed", "10m_u_component_of_wind", "10m_v_component_of_wind"},
 }};
 
+class ForecastProducts;
+
 struct ProductRequest {
     std::string field = "height";  // a field variable of the file, or wind_speed
     Product product = Product::Mean;
@@ -43,7 +45,11 @@ struct ProductRequest {
     double contourLevel = 0.0;               // Spaghetti: in the field's display units
     bool limitsFromThisTime = false;         // otherwise the colour limits hold for every time
     std::optional<ColourMapKind> colourMap;  // otherwise viridis, or cool-warm for signed fields
-    bool windArrows = false;                 // overlay arrows of the same product's u and v
+    bool windArrows = false;                 // overlay the wind of the same product's u and v
+    WindGlyph windGlyph = WindGlyph::Arrows;  // … as arrows or barbs
+    // Another forecast to subtract (viz/RunDifference.cpp): the product minus the same product of
+    // that forecast at the same valid time, level and member number, on a diverging map.
+    std::shared_ptr<ForecastProducts> minus;
 };
 
 // Turns a forecast file into globe content. Statistics come from the file's <field>_mean,
@@ -81,6 +87,9 @@ public:
 
     // Throws InputError when the file cannot give what is asked, saying what it lacks.
     GlobeContent content(const ProductRequest& request);
+    // The request for other's same product at this request's valid time, level and member number;
+    // throws InputError naming what differs (grid, variable, units, level, valid time, member).
+    ProductRequest matchingRequest(const ForecastProducts& other, const ProductRequest& request) const;
 
     // Values as the file stores them; levelIndex is ignored for a field without levels.
     std::vector<float> memberValues(const std::string& field, int timeIndex, int memberIndex, int levelIndex = 0) const;
@@ -125,6 +134,7 @@ private:
     void addDerivedProduct(const ProductRequest& request, GlobeContent& content, std::string& productText);
     void addWindArrows(const ProductRequest& request, GlobeContent& content) const;
     ColourLimits differenceLimits(const std::string& field, int levelIndex);
+    GlobeContent differenceContent(const ProductRequest& request);
     // " at 850 hPa" for a field on levels, else empty.
     std::string levelText(const std::string& field, int levelIndex) const;
 

@@ -253,6 +253,11 @@ void ForecastProducts::addWindArrows(const ProductRequest& request, GlobeContent
         content.windV = meanValues(northward, request.timeIndex, level);
     }
     content.windUnits = units(eastward);
+    content.windGlyph = request.windGlyph;
+    if (request.windGlyph == WindGlyph::Barbs && !knotsPerUnit(content.windUnits)) {
+        throw InputError("wind barbs count knots, but the wind '" + eastward + "' of '" + file_->path() + "' is in '" +
+                         content.windUnits + "', not a speed unit (m s-1, knots, km h-1); draw arrows");
+    }
 }
 
 }  // namespace spreadcast

@@ -3,6 +3,7 @@
 #include "viz/ColourBar.h"
 #include "viz/ColourMap.h"
 #include "viz/ScreenText.h"
+#include "viz/WindBarbs.h"
 
 #include <vtkSmartPointer.h>
 
@@ -42,6 +43,7 @@ struct GlobeContent {
     std::vector<float> windU;  // both empty, or both the grid's size
     std::vector<float> windV;
     std::string windUnits;
+    WindGlyph windGlyph = WindGlyph::Arrows;  // arrows scaled by speed, or barbs in knots
     std::string units;  // of values, for a value readout; empty for probabilities
 };
 

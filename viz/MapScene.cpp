@@ -130,6 +130,29 @@ private:
     double step_;
 };
 
+// One barb glyph (x east, y north, staff length 1) at a point, east and north the pixel vectors of
+// the glyph's unit axes there.
+void drawWindBarb(QPainter& painter, const WindBarbGlyph& glyph, QPointF at, QPointF east, QPointF north)
+{
+    const auto place = [&](double x, double y) { return at + x * east + y * north; };
+    if (glyph.calm) {
+        const double radius = calmRadius * std::hypot(east.x(), east.y());
+        const QBrush brush = painter.brush();
+        painter.setBrush(Qt::NoBrush);  // calm is an open circle
+        painter.drawEllipse(at, radius, radius);
+        painter.setBrush(brush);
+        return;
+    }
+    for (const auto& line : glyph.lines) {
+        painter.drawLine(place(line[0], line[1]), place(line[2], line[3]));
+    }
+    for (const auto& pennant : glyph.pennants) {
+        const QPointF corners[3] = {place(pennant[0], pennant[1]), place(pennant[2], pennant[3]),
+                                    place(pennant[4], pennant[5])};
+        painter.drawPolygon(corners, 3);
+    }
+}
+
 std::array<QRgb, 256> colourTable(ColourMapKind kind)
 {
     std::array<QRgb, 256> table{};
@@ -138,6 +161,9 @@ std::array<QRgb, 256> colourTable(ColourMapKind kind)
         colourAt(kind, static_cast<double>(k) / 255.0, rgb);
         table[k] = qRgb(static_cast<int>(std::lround(rgb[0] * 255.0)), static_cast<int>(std::lround(rgb[1] * 255.0)),
                         static_cast<int>(std::lround(rgb[2] * 255.0)));
+    }
+    if (blanksLowestBin(kind)) {
+        table[0] = qRgb(255, 255, 255);
     }
     return table;
 }
@@ -482,13 +508,21 @@ void MapScene::paintMap(QPainter& painter, const QRectF& target, const std::vect
                 painter.drawText(box, Qt::AlignCenter, text);
             }
         }
-        // Wind arrows on a regular pixel lattice, longest arrow one lattice step.
+        // Wind arrows on a regular pixel lattice, longest arrow one lattice step; or wind barbs
+        // (viz/WindBarbs.h) on a sparser one, the staff 0.7 of a step.
         if (!content_.windU.empty() && content_.windU.size() == content_.windV.size()) {
-            const double spacing = std::max(18.0, target.width() / 32.0);
+            const bool barbs = content_.windGlyph == WindGlyph::Barbs;
+            const double spacing =
+                barbs ? std::max(30.0, target.width() / 22.0) : std::max(18.0, target.width() / 32.0);
             struct Arrow {
                 QPointF at;
                 QPointF direction;  // unit, pixels
                 double speed;
+                QPointF east;  // unit, pixels
+                QPointF north;
+                double u;
+                double v;
+                bool south;
             };
             std::vector<Arrow> arrows;
             double fastest = 0.0;
@@ -504,8 +538,8 @@ void MapScene::paintMap(QPainter& painter, const QRectF& target, const std::vect
                     const float u = sampler.sample(content_.windU, latitude, longitude);
                     const float v = sampler.sample(content_.windV, latitude, longitude);
                     const double speed = std::hypot(u, v);
-                    if (!std::isfinite(speed) || speed <= 0.0) {
-                        continue;
+                    if (!std::isfinite(speed) || (speed <= 0.0 && !barbs)) {
+                        continue;  // a calm barb is a circle; a calm arrow nothing
                     }
                     // The local east and north directions on the map, from nearby projected points.
                     const double d = 0.05;
@@ -522,12 +556,14 @@ void MapScene::paintMap(QPainter& painter, const QRectF& target, const std::vect
                     if (eLength <= 0.0 || nLength <= 0.0 || eLength > spacing || nLength > spacing) {
                         continue;
                     }
-                    const QPointF direction = (u * e / eLength + v * n / nLength) / speed;
-                    arrows.push_back({QPointF(px, py), direction, speed});
+                    const QPointF direction =
+                        speed > 0.0 ? (u * e / eLength + v * n / nLength) / speed : QPointF(1.0, 0.0);
+                    arrows.push_back(
+                        {QPointF(px, py), direction, speed, e / eLength, n / nLength, u, v, latitude < 0.0});
                     fastest = std::max(fastest, speed);
                 }
             }
-            const QPen arrowPen(Qt::black, std::max(1.0, spacing / 22.0));
+            const QPen arrowPen(Qt::black, std::max(1.0, spacing / (barbs ? 30.0 : 22.0)));
             auto drawArrow = [&](QPointF centre, QPointF direction, double length) {
                 const QPointF tail = centre - direction * length / 2.0;
                 const QPointF head = centre + direction * length / 2.0;
@@ -538,10 +574,30 @@ void MapScene::paintMap(QPainter& painter, const QRectF& target, const std::vect
                 painter.drawLine(head, head - direction * barb + side * barb * 0.5);
                 painter.drawLine(head, head - direction * barb - side * barb * 0.5);
             };
-            for (const Arrow& arrow : arrows) {
-                drawArrow(arrow.at, arrow.direction, 0.9 * spacing * arrow.speed / fastest);
+            if (barbs) {
+                const double knots = knotsPerUnit(content_.windUnits).value_or(3600.0 / 1852.0);
+                painter.setPen(arrowPen);
+                painter.setBrush(Qt::black);
+                for (const Arrow& arrow : arrows) {
+                    drawWindBarb(painter, windBarbGlyph(arrow.u, arrow.v, knots, arrow.south), arrow.at,
+                                 arrow.east * (0.7 * spacing), arrow.north * (0.7 * spacing));
+                }
+                painter.setBrush(Qt::NoBrush);
+                // The key: barbs count knots.
+                const QString text = "barbs in knots: pennant 50, barb 10, half 5";
+                const QFontMetricsF metrics(painter.font());
+                const QRectF box(target.left() + 4.0, target.bottom() - metrics.height() - 8.0,
+                                 metrics.horizontalAdvance(text) + 8.0, metrics.height() + 4.0);
+                painter.fillRect(box, QColor(255, 255, 255, 210));
+                painter.setPen(Qt::black);
+                painter.drawText(box, Qt::AlignCenter, text);
             }
-            if (fastest > 0.0) {
+            for (const Arrow& arrow : arrows) {
+                if (!barbs) {
+                    drawArrow(arrow.at, arrow.direction, 0.9 * spacing * arrow.speed / fastest);
+                }
+            }
+            if (fastest > 0.0 && !barbs) {
                 // The key: the longest arrow's speed.
                 const QString text =
                     QString("%1 %2").arg(fastest, 0, 'g', 3).arg(QString::fromStdString(content_.windUnits));

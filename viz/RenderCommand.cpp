@@ -132,6 +132,14 @@ int runRenderCommand(const RenderOptions& givenOptions, std::ostream& out, std::
         request.limitsFromThisTime = options.limitsFromThisTime;
         request.levelIndex = findLevel(*file, products, options.field, options.level);
         request.windArrows = options.windArrows;
+        const std::optional<WindGlyph> glyph = parseWindGlyph(options.windGlyph);
+        if (!glyph) {
+            throw InputError("--wind '" + options.windGlyph + "' is not arrows or barbs");
+        }
+        request.windGlyph = *glyph;
+        if (!options.minus.empty()) {
+            request.minus = std::make_shared<ForecastProducts>(std::make_shared<const ForecastFile>(options.minus));
+        }
         const ProductInput input = productInfo(*product).input;
         if (input == ProductInput::Threshold) {
             request.threshold =

@@ -28,7 +28,9 @@ struct RenderOptions {
     std::string projection = "globe";  // globe, or a name of mapProjectionTable
     std::string region = "global";     // a name of mapRegionTable
     std::string size;                  // "WIDTHxHEIGHT", instead of width and height
-    bool windArrows = false;
+    bool windArrows = false;           // the wind over the product …
+    std::string windGlyph = "arrows";  // … as "arrows" or "barbs"
+    std::string minus;                 // another forecast file to subtract (a difference between runs)
     std::optional<double> pointLatitude;
     std::optional<double> pointLongitude;
     bool animate = false;  // every written time into an animated GIF

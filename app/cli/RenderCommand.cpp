@@ -64,8 +64,18 @@ void addRenderCommand(CLI::App& app)
         ->capture_default_str();
     render->add_option("--size", options->size,
                        "Image size as WIDTHxHEIGHT, e.g. 1600x900 (instead of --width, --height)");
-    render->add_flag("--wind", options->windArrows,
-                     "Overlay wind arrows from u and v (the member's for member products, else the mean's)");
+    CLI::Option* wind =
+        render
+            ->add_option("--wind", options->windGlyph,
+                         "Overlay the wind from u and v (the member's for member products, else the mean's) as "
+                         "arrows (the default) or barbs (knots: pennant 50, barb 10, half barb 5)")
+            ->expected(0, 1)
+            ->type_name("[arrows|barbs]");
+    render
+        ->add_option("--minus", options->minus,
+                     "Another forecast file to subtract: this file's product minus the same product of that "
+                     "file at the same valid time, level and member (grids and fields must match)")
+        ->type_name("FILE");
     render->add_option("--lat", options->pointLatitude, "--product epsgram: latitude of the point, degrees north");
     render->add_option("--lon", options->pointLongitude, "--product epsgram: longitude of the point, degrees east");
     render->add_flag("--animate", options->animate,
@@ -73,7 +83,11 @@ void addRenderCommand(CLI::App& app)
     render->add_option("--frame-ms", options->frameMilliseconds, "--animate: milliseconds each time is shown")
         ->capture_default_str();
     render->add_option("-o,--out", options->out, "The PNG to write (a GIF with --animate)")->required();
-    render->callback([options] {
+    render->callback([options, wind] {
+        options->windArrows = wind->count() > 0;
+        if (options->windGlyph.empty()) {
+            options->windGlyph = "arrows";  // --wind without a value
+        }
         const int code = runRenderCommand(*options, std::cout, std::cerr);
         if (code != 0) {
             throw CLI::RuntimeError(code);

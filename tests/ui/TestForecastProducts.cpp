@@ -118,7 +118,7 @@ private slots:
         QCOMPARE(vorticity.colourMap, ColourMapKind::CoolWarm);
         QCOMPARE(vorticity.limits.low, -vorticity.limits.high);
         request.product = Product::Spread;
-        QCOMPARE(products.content(request).colourMap, ColourMapKind::Viridis);
+        QCOMPARE(products.content(request).colourMap, ColourMapKind::Amp);  // spread's own map
     }
 
     void titlesNameFieldProductAndValidTime()

@@ -106,7 +106,7 @@ private slots:
         for (const float value : content.values) {
             QVERIFY(std::abs(value - 40.0f) < 3e-3f);
         }
-        QCOMPARE(content.colourMap, ColourMapKind::CoolWarm);
+        QCOMPARE(content.colourMap, ColourMapKind::Balance);  // differences: balance, centred on zero
         QVERIFY(std::abs(content.limits.high - 40.0) < 3e-3 && content.limits.low == -content.limits.high);
         request.memberIndex = 7;
         QVERIFY_THROWS_EXCEPTION(InputError, products_->content(request));

@@ -7,6 +7,7 @@
 #include "ui/ProductPanel.h"
 #include "ui/TimeBar.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -18,6 +19,9 @@
 #include <QMouseEvent>
 #include <QStandardPaths>
 #include <QtTest/QtTest>
+
+#include <cmath>
+#include <numbers>
 
 using namespace spreadcast;
 
@@ -102,6 +106,14 @@ private slots:
         QVERIFY(!window_->mapWidget()->scene().content().windU.empty());
         QVERIFY(!window_->globe()->scene().content().windU.empty());
         QVERIFY(differingPixels(europe, window_->mapWidget()->shown()) > 300);
+        const QImage arrows = window_->mapWidget()->shown();
+        // Barbs instead, chosen in the product panel: on the map and the globe.
+        QComboBox* glyph = window_->productPanel()->windGlyphBox();
+        glyph->setCurrentIndex(glyph->findData("barbs"));
+        QCOMPARE(window_->mapWidget()->scene().content().windGlyph, WindGlyph::Barbs);
+        QCOMPARE(window_->globe()->scene().content().windGlyph, WindGlyph::Barbs);
+        QVERIFY(differingPixels(arrows, window_->mapWidget()->shown()) > 300);
+        glyph->setCurrentIndex(glyph->findData("arrows"));
         window_->mapWidget()->windBox()->setChecked(false);
         QVERIFY(window_->mapWidget()->scene().content().windU.empty());
     }
@@ -197,6 +209,41 @@ private slots:
                  qPrintable(menu->actions().front()->text()));
         QCOMPARE(QSettings().value("files/recent").toStringList().front(),
                  QFileInfo(folder_.filePath("forecast.nc")).absoluteFilePath());
+    }
+
+    // Last: the refused comparison leaves its message as the window's last error.
+    void compareWithRunShowsTheDifferenceOrWhatDiffers()
+    {
+        window_->mapWidget()->setView(MapProjection::PlateCarree, "global");
+        chooseProduct("mean");
+        const QImage mean = window_->mapWidget()->shown();
+        // Another run, its height 25 m × sin(latitude) higher: this minus that is −25 m × sin φ.
+        const QString other = folder_.filePath("other.nc");
+        fixture::Options shifted;
+        shifted.heightShift = 25.0;
+        fixture::write(other.toStdString(), shifted);
+        QVERIFY(window_->findChild<QAction*>("compareAction") != nullptr);
+        QVERIFY(window_->compareWith(other));
+        const GlobeContent& shown = window_->globe()->scene().content();
+        QVERIFY2(QString::fromStdString(shown.title).startsWith("forecast.nc − other.nc"),
+                 qPrintable(QString::fromStdString(shown.title)));
+        QCOMPARE(shown.colourMap, ColourMapKind::Balance);
+        const double northmost = std::sin(shown.latitudes.front() * std::numbers::pi / 180.0);
+        QVERIFY(std::abs(shown.values.front() + 25.0 * northmost) < 2e-3);
+        QVERIFY(differingPixels(mean, window_->mapWidget()->shown()) > 1000);
+        QVERIFY(window_->findChild<QAction*>("stopComparingAction")->isEnabled());
+        // Another grid: refused, saying so; the difference shown before stays.
+        const QString coarser = folder_.filePath("coarser.nc");
+        fixture::Options coarse;
+        coarse.truncation = 10;
+        fixture::write(coarser.toStdString(), coarse);
+        QVERIFY(!window_->compareWith(coarser));
+        QVERIFY2(window_->lastError().contains("grids differ"), qPrintable(window_->lastError()));
+        QVERIFY(QString::fromStdString(window_->globe()->scene().content().title).contains("other.nc"));
+        // Stop comparing: the mean again.
+        QVERIFY(window_->compareWith(QString()));
+        QVERIFY(!QString::fromStdString(window_->globe()->scene().content().title).contains("other.nc"));
+        QVERIFY(!window_->findChild<QAction*>("stopComparingAction")->isEnabled());
     }
 
     void cleanupTestCase() { window_.reset(); }

@@ -90,6 +90,15 @@ private slots:
         // The chart is the spread with the mean's contours over it; the arrows likewise.
         QVERIFY(differingPixels(spread, chart) > 300);
         QVERIFY(differingPixels(spread, wind) > 300);
+        // Wind barbs instead of arrows: other pixels again; a glyph that is neither is refused.
+        const QImage barbs = render(map + QStringList{"--product", "spread", "--wind", "barbs"}, "barbs.png");
+        QCOMPARE(barbs.size(), QSize(480, 270));
+        QVERIFY(differingPixels(spread, barbs) > 300);
+        QVERIFY(differingPixels(wind, barbs) > 300);
+        const CliResult sideways =
+            runCli(QStringList{"render", forecast_, "--out", folder_.filePath("x.png"), "--wind", "sideways"} + map);
+        QCOMPARE(sideways.exitCode, 2);
+        QVERIFY2(sideways.err.contains("not arrows or barbs"), qPrintable(sideways.err));
     }
 
     void globeDrawsTheOverlaysToo()
@@ -104,6 +113,9 @@ private slots:
         QVERIFY(!plain.isNull());
         QVERIFY(differingPixels(plain, chart) > 300);
         QVERIFY(differingPixels(plain, wind) > 300);
+        const QImage barbs = render(globe + QStringList{"--wind", "barbs"}, "globe-barbs.png");
+        QVERIFY(differingPixels(plain, barbs) > 300);
+        QVERIFY(differingPixels(wind, barbs) > 300);
     }
 
     void epsgramIsDrawnForAPoint()
