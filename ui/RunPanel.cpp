@@ -770,8 +770,13 @@ void RunPanel::revalidate()
     const std::optional<RunSpec> current = read(problems);
     if (current) {
         const bool graphCast = current->model == graphCastModel.toStdString();
+        const QStringList& hiddenFields = graphCast ? shallowWaterFields : graphCastFields;
         for (const std::string& sentence : validate(*current)) {
-            problems[fieldOfProblem(sentence, graphCast)] << withoutCommandLineFlags(sentence);
+            QString field = fieldOfProblem(sentence, graphCast);
+            if (hiddenFields.contains(field)) {
+                field = "general";  // never under a field that is not shown
+            }
+            problems[field] << withoutCommandLineFlags(sentence);
         }
         problems["outputPath"] << outputPathProblems(outputPath_->text().trimmed());
     }

@@ -5,6 +5,7 @@
 #include "ui/RunController.h"
 #include "ui/RunPanel.h"
 
+#include <eccodes.h>
 #include <netcdf.h>
 
 #include <QApplication>
@@ -25,7 +26,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstring>
+#include <fstream>
 #include <memory>
+#include <stdexcept>
 
 // Issue 13, part 3: GraphCast from the run panel — the model chosen at the top, the checkpoint's
 // licence shown once, the analysis files summarised, an 8-member ensemble with member 0 the
@@ -91,6 +94,56 @@ std::string textAttribute(const QString& path, const char* name)
     return text;
 }
 
+void check(int status, const char* what)
+{
+    if (status != CODES_SUCCESS) {
+        throw std::runtime_error(std::string(what) + ": " + codes_get_error_message(status));
+    }
+}
+
+// Temperature at 500 and 850 hPa, analysis time 2024-01-01 00 UTC steps 0 and 6 h, on a 30° grid
+// from ecCodes' GRIB2 pressure-level sample, as ECMWF open data lays it out (north to south).
+void writeGrib(const std::string& path)
+{
+    constexpr long rows = 7;
+    constexpr long columns = 12;
+    std::ofstream out(path, std::ios::binary);
+    for (long step : {0L, 6L}) {
+        for (long level : {500L, 850L}) {
+            codes_handle* handle = codes_grib_handle_new_from_samples(nullptr, "regular_ll_pl_grib2");
+            if (handle == nullptr) {
+                throw std::runtime_error("ecCodes has no sample regular_ll_pl_grib2 (install libeccodes-data)");
+            }
+            std::size_t length = 0;
+            check(codes_set_string(handle, "typeOfLevel", "isobaricInhPa", &length), "typeOfLevel");
+            check(codes_set_string(handle, "shortName", "t", &length), "shortName");
+            check(codes_set_long(handle, "level", level), "level");
+            check(codes_set_long(handle, "dataDate", 20240101), "dataDate");
+            check(codes_set_long(handle, "dataTime", 0), "dataTime");
+            check(codes_set_long(handle, "step", step), "step");
+            check(codes_set_long(handle, "Ni", columns), "Ni");
+            check(codes_set_long(handle, "Nj", rows), "Nj");
+            check(codes_set_double(handle, "latitudeOfFirstGridPointInDegrees", 90.0), "lat1");
+            check(codes_set_double(handle, "latitudeOfLastGridPointInDegrees", -90.0), "lat2");
+            check(codes_set_double(handle, "longitudeOfFirstGridPointInDegrees", 0.0), "lon1");
+            check(codes_set_double(handle, "longitudeOfLastGridPointInDegrees", 330.0), "lon2");
+            check(codes_set_double(handle, "iDirectionIncrementInDegrees", 30.0), "di");
+            check(codes_set_double(handle, "jDirectionIncrementInDegrees", 30.0), "dj");
+            check(codes_set_long(handle, "jScansPositively", 0), "jScansPositively");
+            std::vector<double> values(static_cast<std::size_t>(rows * columns));
+            for (std::size_t k = 0; k < values.size(); ++k) {
+                values[k] = 230.0 + 0.5 * static_cast<double>(k % columns) + static_cast<double>(level) / 20.0;
+            }
+            check(codes_set_double_array(handle, "values", values.data(), values.size()), "values");
+            const void* message = nullptr;
+            std::size_t size = 0;
+            check(codes_get_message(handle, &message, &size), "message");
+            out.write(static_cast<const char*>(message), static_cast<std::streamsize>(size));
+            codes_handle_delete(handle);
+        }
+    }
+}
+
 }  // namespace
 
 class TestGraphCastRunPanel : public QObject {
@@ -116,7 +169,8 @@ class TestGraphCastRunPanel : public QObject {
     {
         auto* model = child<QComboBox>(panel, "model");
         model->setCurrentIndex(model->findData("graphcast"));
-        QVERIFY(panel->chooseCheckpoint(path("checkpoint.npz")));  // accepted before: not asked
+        LicenceAnswerer accept(this, "acceptLicence");  // when this test runs alone
+        QVERIFY(panel->chooseCheckpoint(path("checkpoint.npz")));
         child<QLineEdit>(panel, "statistics")->setText(path("stats"));
         auto* files = child<QListWidget>(panel, "graphCastFiles");
         while (files->count() > 0) {
@@ -253,6 +307,18 @@ private slots:
         panel.removeGraphCastFile(0);
         QVERIFY(panel.graphCastSummary().isEmpty());
         QCOMPARE(times->count(), 1);
+
+        // ECMWF open data's GRIB2, recognised by its content whatever its name.
+        const QString grib = path("open-data.bin");
+        writeGrib(grib.toStdString());
+        QVERIFY(panel.addGraphCastFile(grib));
+        const QString gribSummary = panel.graphCastSummary();
+        for (const QString& expected :
+             {QString("ECMWF GRIB"), QString("Levels: 500, 850 hPa"), QString("temperature"),
+              QString("Times: 2024-01-01 00:00 … 2024-01-01 06:00 (2)"), QString("Grid: 30°, 7 × 12")}) {
+            QVERIFY2(gribSummary.contains(expected), qPrintable(expected + " not in:\n" + gribSummary));
+        }
+        QCOMPARE(times->count(), 3);
     }
 
     // The panel's spec runs an 8-member ensemble through the window: members 1… perturbed,
@@ -290,6 +356,25 @@ private slots:
             QVERIFY2(std::memcmp(perturbed, analysis.data(), slab * sizeof(double)) != 0,
                      qPrintable(QString("member %1 starts from the unperturbed analysis").arg(member)));
         }
+    }
+
+    // A new window starts from the GraphCast run above (its spec kept in QSettings), without
+    // asking for the licence again.
+    void theGraphCastSettingsComeBack()
+    {
+        LicenceAnswerer watch(this, "declineLicence");
+        MainWindow again(GlobeWidget::Backend::OffscreenImage);
+        RunPanel* panel = again.runPanel();
+        QCOMPARE(watch.asked(), 0);
+        QCOMPARE(child<QComboBox>(panel, "model")->currentData().toString(), QString("graphcast"));
+        QCOMPARE(child<QLineEdit>(panel, "checkpoint")->text(), path("checkpoint.npz"));
+        QCOMPARE(child<QListWidget>(panel, "graphCastFiles")->count(), 1);
+        QVERIFY(panel->graphCastSummary().contains("Levels: 500, 850, 1000 hPa"));
+        const std::optional<RunSpec> spec = panel->spec();
+        QVERIFY(spec.has_value());
+        QCOMPARE(spec->members, 8);
+        QCOMPARE(spec->graphcast.statistics, path("stats").toStdString());
+        QCOMPARE(spec->graphcast.perturbationScale, 0.1);
     }
 
     // A file with one time where GraphCast needs two: only the run finds out, and says so in a
