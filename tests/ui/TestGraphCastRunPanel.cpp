@@ -321,6 +321,31 @@ private slots:
         QCOMPARE(times->count(), 3);
     }
 
+    // The dock keeps its width with GraphCast's fields, a summary and long paths in them: they
+    // wrap or elide (TestWorkstationLayout lays the window out at 1024 × 700).
+    void theDockDoesNotGrowWider()
+    {
+        RunPanel panel;
+        panel.show();
+        const QSize shallowWater = panel.sizeHint();
+        const QSize shallowWaterMinimum = panel.minimumSizeHint();
+        auto* model = child<QComboBox>(&panel, "model");
+        model->setCurrentIndex(model->findData("graphcast"));
+        LicenceAnswerer accept(this, "acceptLicence");
+        QVERIFY(panel.chooseCheckpoint(path("checkpoint.npz")));
+        child<QLineEdit>(&panel, "statistics")->setText(path("stats") + QString(200, 'x'));
+        QVERIFY(panel.addGraphCastFile(path("dataset.nc")));
+        QVERIFY(!panel.addGraphCastFile(path("stats/mean_by_level.nc")));  // a long message under the list
+        QCoreApplication::processEvents();
+        QVERIFY2(panel.sizeHint().width() <= shallowWater.width() &&
+                     panel.minimumSizeHint().width() <= shallowWaterMinimum.width(),
+                 qPrintable(QString("GraphCast %1 (minimum %2) wide, shallow water %3 (%4)")
+                                .arg(panel.sizeHint().width())
+                                .arg(panel.minimumSizeHint().width())
+                                .arg(shallowWater.width())
+                                .arg(shallowWaterMinimum.width())));
+    }
+
     // The panel's spec runs an 8-member ensemble through the window: members 1… perturbed,
     // member 0 the control, i.e. the analysis itself at lead 0.
     void anEnsembleRunsFromThePanel()
