@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QToolButton>
@@ -179,7 +180,17 @@ QString defaultOutputPath()
 
 RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
 {
-    auto* outer = new QVBoxLayout(this);
+    // The fields scroll when the dock is too short for them (GraphCast's files, their summary and
+    // messages under fields at 1024 × 700) instead of being squeezed to nothing; Run stays in view.
+    auto* shell = new QVBoxLayout(this);
+    shell->setContentsMargins(0, 0, 0, 0);
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName("runFieldsScroll");
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* fields = new QWidget;
+    auto* outer = new QVBoxLayout(fields);
     form_ = new QFormLayout;
     form_->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     outer->addLayout(form_);
@@ -326,8 +337,12 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
     buttons->addStretch();
     buttons->addWidget(cancel_);
     buttons->addWidget(run_);
-    outer->addLayout(buttons);
     outer->addStretch();
+    scroll->setWidget(fields);
+    shell->addWidget(scroll, 1);
+    buttons->setContentsMargins(outer->contentsMargins().left(), 0, outer->contentsMargins().right(),
+                                outer->contentsMargins().bottom());
+    shell->addLayout(buttons);
 
     connect(run_, &QPushButton::clicked, this, [this] {
         revalidate();
@@ -467,19 +482,25 @@ void RunPanel::buildGraphCastFields()
              "Members 2k − 1 and 2k start from the control plus and minus the same perturbation");
 }
 
-void RunPanel::setRowVisible(const QString& key, bool visible)
-{
-    form_->setRowVisible(rows_.value(key), visible);
-}
-
 void RunPanel::showModelFields()
 {
+    // The rows of the other model are taken out of the form rather than hidden in it: Qt 6.4's
+    // QFormLayout gives as many shown rows no height as there are hidden ones once a wrapped
+    // message (height for width) is shown.
     const bool graphCast = model_->currentData().toString() == graphCastModel;
-    for (const QString& key : shallowWaterFields) {
-        setRowVisible(key, !graphCast);
+    const QStringList& otherModelFields = graphCast ? shallowWaterFields : graphCastFields;
+    while (form_->rowCount() > 0) {
+        const QFormLayout::TakeRowResult taken = form_->takeRow(0);
+        delete taken.labelItem;  // the layout items only; the widgets stay the panel's
+        delete taken.fieldItem;
     }
-    for (const QString& key : graphCastFields) {
-        setRowVisible(key, graphCast);
+    for (const FormRow& row : formRows_) {
+        const bool shown = !otherModelFields.contains(row.key);
+        row.label->setVisible(shown);
+        row.field->setVisible(shown);
+        if (shown) {
+            form_->addRow(row.label, row.field);
+        }
     }
 }
 
@@ -613,6 +634,7 @@ void RunPanel::addField(const QString& key, const QString& label, QWidget* field
     problemLabels_[key] = problem;
     rows_[key] = cell;
     form_->addRow(label, cell);
+    formRows_.push_back({key, form_->labelForField(cell), cell});
 }
 
 std::optional<RunSpec> RunPanel::read(QMap<QString, QStringList>& problems) const

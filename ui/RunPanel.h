@@ -69,7 +69,6 @@ private:
     void applyGraphCastSummary(const InitialConditionSummary& summary);
     void setGraphCastSettings(const GraphCastSettings& settings, const std::string& firstFile);
     QStringList graphCastFiles() const;
-    void setRowVisible(const QString& key, bool visible);
     // Lists the times of an initial-condition file (none for a built-in case).
     void listInitialConditionTimes();
     void addField(const QString& key, const QString& label, QWidget* field, const QString& tip);
@@ -82,6 +81,12 @@ private:
     QFormLayout* form_ = nullptr;
     QComboBox* model_ = nullptr;
     QMap<QString, QWidget*> rows_;  // per field key, the widget of its row (label beside it)
+    struct FormRow {
+        QString key;
+        QWidget* label;
+        QWidget* field;
+    };
+    QList<FormRow> formRows_;  // every row of both models, in the order shown
     QLineEdit* checkpoint_ = nullptr;
     QLabel* checkpointNote_ = nullptr;  // why a checkpoint was not chosen
     QLineEdit* statistics_ = nullptr;

@@ -12,6 +12,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
+#include <QFileDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -21,6 +22,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTimer>
+#include <QToolButton>
 #include <QtTest/QtTest>
 
 #include <nlohmann/json.hpp>
@@ -231,6 +233,18 @@ private slots:
         QVERIFY(child<QLabel>(&panel, "checkpointProblem")->isVisible());
         QVERIFY(child<QLabel>(&panel, "statisticsProblem")->isVisible());
         QVERIFY(child<QLabel>(&panel, "graphCastFilesProblem")->isVisible());
+        // Core's validate() and unreadable numbers, under the field they concern.
+        auto* scale = child<QLineEdit>(&panel, "perturbationScale");
+        scale->setText("20");
+        QVERIFY2(child<QLabel>(&panel, "perturbationScaleProblem")->text().contains("perturbation scale"),
+                 qPrintable(child<QLabel>(&panel, "perturbationScaleProblem")->text()));
+        scale->setText("a little");
+        QVERIFY(child<QLabel>(&panel, "perturbationScaleProblem")->text().contains("not a number"));
+        scale->setText("0.1");
+        QVERIFY(!child<QLabel>(&panel, "perturbationScaleProblem")->isVisible());
+        child<QLineEdit>(&panel, "outputInterval")->setText("3h");
+        QVERIFY(child<QLabel>(&panel, "outputIntervalProblem")->text().contains("6 hours"));
+        child<QLineEdit>(&panel, "outputInterval")->setText("6h");
         model->setCurrentIndex(model->findData("shallow-water"));
         QVERIFY(child<QSpinBox>(&panel, "truncation")->isVisible());
         QVERIFY(!child<QLineEdit>(&panel, "checkpoint")->isVisible());
@@ -273,6 +287,45 @@ private slots:
         QVERIFY(child<QLineEdit>(&another, "checkpoint")->text().isEmpty());
         QVERIFY2(child<QLabel>(&another, "checkpointNote")->text().contains("not-a-checkpoint.npz"),
                  qPrintable(child<QLabel>(&another, "checkpointNote")->text()));
+    }
+
+    // As a person does it: the checkpoint from its file dialog (its licence accepted before, so
+    // not asked), with every row laid out although messages are shown under several.
+    void filesAreChosenInFileDialogs()
+    {
+        RunPanel panel;
+        panel.show();
+        auto* model = child<QComboBox>(&panel, "model");
+        model->setCurrentIndex(model->findData("graphcast"));
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QCoreApplication::processEvents();  // lays out the rows just shown, so that their buttons can be hit
+        LicenceAnswerer watch(this, "declineLicence");
+        // Every row shown for GraphCast is laid out, none squeezed to nothing by the messages
+        // under the others.
+        for (const char* name :
+             {"checkpoint", "statistics", "staticsFile", "perturbationScale", "lead", "outputPath"}) {
+            QVERIFY2(child<QLineEdit>(&panel, name)->height() > 0, name);
+        }
+        QString filters;
+        auto* poll = new QTimer(&panel);
+        connect(poll, &QTimer::timeout, &panel, [&filters, poll, chosen = path("checkpoint.npz")] {
+            if (auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget())) {
+                poll->stop();
+                filters = dialog->nameFilters().join(";;");
+                dialog->selectFile(chosen);
+                QMetaObject::invokeMethod(dialog, "accept", Qt::QueuedConnection);
+            }
+        });
+        poll->start(20);
+        QTest::mouseClick(child<QToolButton>(&panel, "checkpointBrowse"), Qt::LeftButton);
+        delete poll;
+        QVERIFY2(filters.contains("*.npz"), qPrintable(filters));
+        QCOMPARE(watch.asked(), 0);
+        QCOMPARE(child<QLineEdit>(&panel, "checkpoint")->text(), path("checkpoint.npz"));
+        QVERIFY(panel.addGraphCastFile(path("dataset.nc")));
+        child<QLineEdit>(&panel, "statistics")->setText(path("stats"));
+        QVERIFY2(panel.problems().isEmpty(), qPrintable(panel.problems().join('\n')));
+        QVERIFY(child<QPushButton>(&panel, "runButton")->isEnabled());
     }
 
     // The files' format, variables, levels, times and grid are shown; their times are offered as
