@@ -25,6 +25,7 @@ class PointEntry;
 class PlumeWidget;
 class ProductPanel;
 class RunController;
+class RunHistoryPanel;
 class RunPanel;
 class TimeBar;
 struct RunManifest;
@@ -86,8 +87,14 @@ public:
     bool exportMap(const QString& path, int width, int height);
     bool exportEpsgram(const QString& pngPath, int width, int height);
     // Every written time of the product shown, on the map when the Map dock is open and the
-    // globe otherwise, into an animated GIF at the time bar's playing speed.
-    bool exportAnimation(const QString& gifPath, int width, int height);
+    // globe otherwise, into an animated GIF or an MP4 video (by the name's suffix) at the time
+    // bar's playing speed.
+    bool exportAnimation(const QString& path, int width, int height);
+
+    // The Run history dock (MainWindowHistory.cpp): the runs started here and the Spreadcast
+    // forecasts opened here, kept across sessions.
+    RunHistoryPanel* runHistoryPanel() const { return runHistoryPanel_; }
+    QDockWidget* runHistoryDock() const { return runHistoryDock_; }
 
 signals:
     void forecastOpened(const QString& path);
@@ -140,6 +147,12 @@ private:
                                        const QString& defaultSize);
     void exportEpsgramDialog();
     void exportAnimationDialog();
+    void addVideoExport();
+    void exportVideoDialog();
+    void createRunHistory();
+    void noteRunStarted(const RunSpec& spec);
+    void resumeFromHistory(const QString& path);
+    void useRunSettings(RunSpec spec);
 
     GlobeWidget* globe_ = nullptr;
     RunPanel* runPanel_ = nullptr;
@@ -177,6 +190,9 @@ private:
     QLabel* readoutLabel_ = nullptr;
     std::optional<std::pair<double, double>> epsgramPoint_;
     std::string epsgramField_;
+    RunHistoryPanel* runHistoryPanel_ = nullptr;
+    QDockWidget* runHistoryDock_ = nullptr;
+    QString runHistoryOutput_;  // the file of the run last started, for its record when it fails
 };
 
 }  // namespace spreadcast

@@ -31,7 +31,7 @@ struct RenderOptions {
     bool windArrows = false;
     std::optional<double> pointLatitude;
     std::optional<double> pointLongitude;
-    bool animate = false;  // every written time into an animated GIF
+    bool animate = false;  // every written time into an animated GIF or an MP4 video
     int frameMilliseconds = 500;
 };
 

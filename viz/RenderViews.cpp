@@ -5,7 +5,7 @@
 #include "run/InputError.h"
 #include "viz/Epsgram.h"
 #include "viz/ForecastProducts.h"
-#include "viz/GifAnimation.h"
+#include "viz/AnimationFile.h"
 #include "viz/MapScene.h"
 
 #include <QGuiApplication>
@@ -140,6 +140,7 @@ int renderAnimation(const RenderOptions& options, ForecastProducts& products, Pr
     const auto started = std::chrono::steady_clock::now();
     std::vector<QImage> frames;
     try {
+        checkAnimationPath(options.out);  // before the frames are drawn
         ensureGuiApplication();
         const std::vector<double>& leads = products.file().leadHours();
         std::unique_ptr<OffscreenGlobeRenderer> globe;
@@ -164,7 +165,7 @@ int renderAnimation(const RenderOptions& options, ForecastProducts& products, Pr
                 frames.push_back(map.render(QSize(options.width, options.height)));
             }
         }
-        writeGifAnimation(frames, options.frameMilliseconds, options.out);
+        writeAnimation(frames, options.frameMilliseconds, options.out);
     } catch (const InputError& problem) {
         error << "spreadcast-cli render: " << problem.what() << "\n";
         return 2;
