@@ -26,8 +26,8 @@ void MainWindow::addVideoExport()
     video->setObjectName("exportVideo");
     connect(video, &QAction::triggered, this, &MainWindow::exportVideoDialog);
     if (mp4AnimationAvailable()) {
-        video->setToolTip(QString("Every written time as a video, encoded %1")
-                              .arg(QString::fromStdString(mp4EncoderName())));
+        video->setToolTip(
+            QString("Every written time as a video, encoded %1").arg(QString::fromStdString(mp4EncoderName())));
     } else {
         video->setEnabled(false);
         video->setToolTip(QString::fromStdString(mp4AnimationUnavailableReason()));

@@ -12,10 +12,10 @@ namespace spreadcast {
 
 // One run the workstation knows of: started from it, or a Spreadcast forecast it opened.
 struct RunRecord {
-    QDateTime started;     // UTC; for an opened file, when it was opened
-    QString outputPath;    // absolute
-    QString status;        // as the run ended or the file says: "complete", "cancelled: …", "failed: …", "running"
-    QByteArray specJson;   // the run's spec as the output file records it (toJson: science only)
+    QDateTime started;    // UTC; for an opened file, when it was opened
+    QString outputPath;   // absolute
+    QString status;       // as the run ended or the file says: "complete", "cancelled: …", "failed: …", "running"
+    QByteArray specJson;  // the run's spec as the output file records it (toJson: science only)
     bool openedOnly = false;  // known from opening its file, not started here
 
     // The spec the JSON describes, with the output path; nullopt when the JSON cannot be read.

@@ -120,9 +120,9 @@ void RunHistoryPanel::refresh(const QString& runningOutput)
         const QString status = displayedStatus(record, record.outputPath == runningOutput_);
         item->setText(Status, status);
         item->setToolTip(Status, status == "file missing" ? record.outputPath + " is no longer there"
-                         : status == "interrupted"
-                             ? "The program that ran it ended before the run did: Resume continues it"
-                             : record.status);
+                                 : status == "interrupted"
+                                     ? "The program that ran it ended before the run did: Resume continues it"
+                                     : record.status);
         if (status == "file missing") {
             for (int column = 0; column < ColumnCount; ++column) {
                 item->setForeground(column, palette().brush(QPalette::Disabled, QPalette::Text));
@@ -159,7 +159,7 @@ bool RunHistoryPanel::select(const QString& outputPath)
 
 const RunRecord* RunHistoryPanel::selectedRecord() const
 {
-    const QTreeWidgetItem* item = list_->currentItem();
+    QTreeWidgetItem* item = list_->currentItem();
     if (item == nullptr || !item->isSelected()) {
         return nullptr;
     }

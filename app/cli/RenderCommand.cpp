@@ -68,9 +68,10 @@ void addRenderCommand(CLI::App& app)
                      "Overlay wind arrows from u and v (the member's for member products, else the mean's)");
     render->add_option("--lat", options->pointLatitude, "--product epsgram: latitude of the point, degrees north");
     render->add_option("--lon", options->pointLongitude, "--product epsgram: longitude of the point, degrees east");
-    render->add_flag("--animate", options->animate,
-                     "Every written time into an animated GIF (--out NAME.gif) or an MP4 video (--out NAME.mp4), on the globe or "
-                     "--projection's map");
+    render->add_flag(
+        "--animate", options->animate,
+        "Every written time into an animated GIF (--out NAME.gif) or an MP4 video (--out NAME.mp4), on the globe or "
+        "--projection's map");
     render->add_option("--frame-ms", options->frameMilliseconds, "--animate: milliseconds each time is shown")
         ->capture_default_str();
     render->add_option("-o,--out", options->out, "The PNG to write (a GIF or MP4 with --animate)")->required();
