@@ -11,6 +11,8 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include <cstddef>
+#include <cstring>
 #include <memory>
 #endif
 
@@ -110,6 +112,14 @@ public:
         frame_->width = width;
         frame_->height = height;
         check(av_frame_get_buffer(frame_.get(), 0), "out of memory for a frame");
+        rgbFrame_.reset(av_frame_alloc());
+        if (!rgbFrame_) {
+            fail("out of memory");
+        }
+        rgbFrame_->format = AV_PIX_FMT_RGB24;
+        rgbFrame_->width = width;
+        rgbFrame_->height = height;
+        check(av_frame_get_buffer(rgbFrame_.get(), 0), "out of memory for a frame");
         scale_.reset(sws_getContext(width, height, AV_PIX_FMT_RGB24, width, height, AV_PIX_FMT_YUV420P, SWS_BICUBIC,
                                     nullptr, nullptr, nullptr));
         if (!scale_) {
@@ -120,11 +130,16 @@ public:
     void add(const QImage& image)
     {
         const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
+        // Into FFmpeg's own padded buffer first: swscale's vector code reads past a row's end. The
+        // top-left width × height of the image: an odd side's last row or column is left out.
+        check(av_frame_make_writable(rgbFrame_.get()), "out of memory for a frame");
+        for (int row = 0; row < codec_->height; ++row) {
+            std::memcpy(rgbFrame_->data[0] + static_cast<std::ptrdiff_t>(row) * rgbFrame_->linesize[0],
+                        rgb.constScanLine(row), static_cast<std::size_t>(codec_->width) * 3);
+        }
         check(av_frame_make_writable(frame_.get()), "out of memory for a frame");
-        const uint8_t* source[1] = {rgb.constBits()};
-        const int stride[1] = {static_cast<int>(rgb.bytesPerLine())};
-        // The top-left width × height of the image: an odd side's last row or column is left out.
-        sws_scale(scale_.get(), source, stride, 0, codec_->height, frame_->data, frame_->linesize);
+        sws_scale(scale_.get(), rgbFrame_->data, rgbFrame_->linesize, 0, codec_->height, frame_->data,
+                  frame_->linesize);
         frame_->pts = frames_++;
         encode(frame_.get());
     }
@@ -167,6 +182,7 @@ private:
     std::unique_ptr<AVFormatContext, FormatContextDeleter> format_;
     std::unique_ptr<AVCodecContext, CodecContextDeleter> codec_;
     std::unique_ptr<AVFrame, FrameDeleter> frame_;
+    std::unique_ptr<AVFrame, FrameDeleter> rgbFrame_;
     std::unique_ptr<AVPacket, PacketDeleter> packet_;
     std::unique_ptr<SwsContext, ScaleDeleter> scale_;
     AVStream* stream_ = nullptr;  // owned by format_
@@ -222,6 +238,7 @@ void writeMp4Animation(const std::vector<QImage>& frames, int frameMilliseconds,
             throw std::runtime_error("cannot write the video '" + path + "': the frames differ in size");
         }
     }
+    av_log_set_level(AV_LOG_ERROR);  // not the encoder's settings and statistics on stderr
     Mp4Writer writer(path, width, height, frameMilliseconds);
     for (const QImage& frame : frames) {
         writer.add(frame);
