@@ -159,14 +159,14 @@ void RunHistory::clear()
 
 QString displayedStatus(const RunRecord& record, bool runningNow)
 {
+    if (runningNow) {
+        return "running";  // its file may not be created yet
+    }
     if (!QFileInfo::exists(record.outputPath)) {
         return "file missing";
     }
     const QString word = record.statusWord();
-    if (word == "running" && !runningNow) {
-        return "interrupted";
-    }
-    return word;
+    return word == "running" ? QString("interrupted") : word;
 }
 
 }  // namespace spreadcast

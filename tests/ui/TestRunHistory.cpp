@@ -22,6 +22,8 @@
 #include <QTreeWidget>
 #include <QtTest/QtTest>
 
+#include <memory>
+
 using namespace spreadcast;
 
 namespace {
@@ -95,14 +97,16 @@ class TestRunHistory : public QObject {
     {
         configure(window_->runPanel(), truncation, members, lead, "6h", output);
         QSignalSpy finished(window_.get(), &MainWindow::runFinished);
-        bool cancelling = false;
+        // Owned by the connection too: a failed check below returns before it is disconnected.
+        auto cancelling = std::make_shared<bool>(false);
         if (cancel) {
-            connect(window_->runController(), &RunController::progress, this, [&](const RunProgress& progress) {
-                if (!cancelling && progress.membersDone >= 1) {
-                    cancelling = true;
-                    QTest::mouseClick(child<QPushButton>(window_->runPanel(), "cancelButton"), Qt::LeftButton);
-                }
-            });
+            connect(window_->runController(), &RunController::progress, this,
+                    [this, cancelling](const RunProgress& progress) {
+                        if (!*cancelling && progress.membersDone >= 1) {
+                            *cancelling = true;
+                            QTest::mouseClick(child<QPushButton>(window_->runPanel(), "cancelButton"), Qt::LeftButton);
+                        }
+                    });
         }
         QTest::mouseClick(child<QPushButton>(window_->runPanel(), "runButton"), Qt::LeftButton);
         QVERIFY(window_->runController()->isRunning());
@@ -143,7 +147,13 @@ private slots:
         QCOMPARE(panel()->list()->topLevelItemCount(), 0);
 
         run(21, 2, "1d", complete_, false);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
         run(42, 6, "2d", cancelled_, true);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
 
         QTreeWidgetItem* first = panel()->list()->topLevelItem(0);  // newest first
         QTreeWidgetItem* second = panel()->list()->topLevelItem(1);
