@@ -1,9 +1,17 @@
 #include "../common/CliRunner.h"
+#include "ForecastFixture.h"
+#include "ui/GlobeWidget.h"
+#include "ui/MainWindow.h"
 #include "viz/AnimationFile.h"
 #include "viz/Mp4Animation.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QColor>
 #include <QImage>
+#include <QMenu>
+#include <QMenuBar>
+#include <QStandardPaths>
 #include <QtTest/QtTest>
 
 #if SPREADCAST_HAVE_FFMPEG
@@ -95,7 +103,6 @@ DecodedVideo decode(const QString& path)
     receive();
     return video;
 }
-#endif
 
 // The mean absolute difference of two images over their RGB channels, in 0 … 255 levels.
 double meanDifference(const QImage& a, const QImage& b)
@@ -132,6 +139,8 @@ int changedPixels(const QImage& a, const QImage& b)
     }
     return changed;
 }
+
+#endif
 
 // A smooth field (a colour ramp, as a colour map draws one) with a bright square at `x`.
 QImage frameWithSquareAt(int x, QSize size)
@@ -269,7 +278,49 @@ private slots:
         }
 #endif
     }
+
+    // File ▸ Export ▸ Animation (MP4), right after the GIF entry, writes the globe's frames.
+    void theWorkstationExportsAVideo()
+    {
+#if SPREADCAST_HAVE_FFMPEG
+        QStandardPaths::setTestModeEnabled(true);
+        MainWindow window(GlobeWidget::Backend::OffscreenImage);
+        auto* video = window.findChild<QAction*>("exportVideo");
+        QVERIFY(video != nullptr);
+        QVERIFY(video->isEnabled());
+        QVERIFY2(video->toolTip().contains(QString::fromStdString(mp4EncoderName())), qPrintable(video->toolTip()));
+        QMenu* exportMenu = nullptr;
+        for (QMenu* menu : window.menuBar()->findChildren<QMenu*>()) {
+            exportMenu = menu->title() == "&Export" ? menu : exportMenu;
+        }
+        QVERIFY(exportMenu != nullptr);
+        const QList<QAction*> actions = exportMenu->actions();
+        const qsizetype at = actions.indexOf(video);
+        QVERIFY(at > 0);
+        QVERIFY2(actions[at - 1]->text().contains("(GIF)"), qPrintable(actions[at - 1]->text()));
+
+        const QString forecast = folder_.filePath("fixture.nc");
+        fixture::write(forecast.toStdString());
+        QVERIFY(window.openForecast(forecast));
+        const QString path = folder_.filePath("globe.mp4");
+        QVERIFY(window.exportAnimation(path, 160, 100));
+        const DecodedVideo decoded = decode(path);
+        QCOMPARE(decoded.frames.size(), std::size_t(fixture::outputTimes.size()));
+        QCOMPARE(decoded.frames.front().size(), QSize(160, 100));
+        // The globe is drawn: far from one flat colour.
+        QImage background(decoded.frames.front().size(), QImage::Format_RGB888);
+        background.fill(decoded.frames.front().pixel(0, 0));
+        QVERIFY(changedPixels(decoded.frames.front(), background) > 1000);
+#endif
+    }
 };
 
-QTEST_GUILESS_MAIN(TestMp4Animation)
+int main(int argc, char** argv)
+{
+    QApplication application(argc, argv);
+    QApplication::setOrganizationName("SpreadcastTests");
+    QApplication::setApplicationName("TestMp4Animation");
+    TestMp4Animation test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "TestMp4Animation.moc"
