@@ -105,6 +105,9 @@ void RunHistoryPanel::refresh(const QString& runningOutput)
     for (const RunRecord& record : records_) {
         auto* item = new QTreeWidgetItem;
         item->setText(Started, record.started.isValid() ? record.started.toString("yyyy-MM-dd HH:mm") : "?");
+        if (record.openedOnly) {
+            item->setToolTip(Started, "When it was opened here: the run was not started from this workstation");
+        }
         if (const std::optional<RunSpec> spec = record.spec()) {
             item->setText(Model, QString::fromStdString(spec->model));
             item->setText(InitialCondition, initialConditionName(*spec));
