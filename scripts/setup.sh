@@ -23,6 +23,10 @@ packages=(
     gmt-gshhg-low libx11-dev
     # animated GIF export of the globe and maps (viz/GifAnimation.cpp)
     libgif-dev
+    # MP4 export of the animation (viz/Mp4Animation.cpp): FFmpeg's muxer, encoders (H.264 via libx264) and scaler
+    libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
+    # HDF5's headers, to turn off its stderr error stacks under netCDF (core/io/Hdf5Diagnostics.cpp)
+    libhdf5-dev
     # a display for GUI tests and software OpenGL (Mesa llvmpipe)
     xvfb xauth libgl1-mesa-dri libglx-mesa0
     # reading the output the way forecasters do

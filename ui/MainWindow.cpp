@@ -138,6 +138,8 @@ MainWindow::MainWindow(GlobeWidget::Backend backend, QWidget* parent) : QMainWin
 
     createMenus();
     createForecasterViews();
+    createRunHistory();
+    addVideoExport();
     resize(1400, 900);
     QSettings settings;
     // The last run's spec, as the output files record it (JSON), with its placement.
@@ -529,6 +531,7 @@ void MainWindow::beginRun(const RunSpec& spec, std::optional<RunManifest> resume
     plumeWidget_->setPlume(std::nullopt);
     plumeDock_->hide();
     const bool resuming = resume.has_value();
+    const RunSpec recorded = resume ? resumedSpec(*resume, spec) : spec;
     if (!runController_->start(spec, std::move(resume))) {
         showError("Run not started", "A run is going on already: wait for it or cancel it.");
         return;
@@ -537,6 +540,7 @@ void MainWindow::beginRun(const RunSpec& spec, std::optional<RunManifest> resume
     runPanel_->setResumable(QString());
     runningOutput_ = output;
     gridRunOutput_ = output;
+    noteRunStarted(recorded);
     newestCompletedTime_ = -1;
     membersShown_ = 0;
     forecastLabel_->setText((resuming ? "Resuming " : "Running ") + runningOutput_);

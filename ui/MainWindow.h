@@ -25,6 +25,7 @@ class PointEntry;
 class PlumeWidget;
 class ProductPanel;
 class RunController;
+class RunHistoryPanel;
 class RunPanel;
 class TimeBar;
 struct RunManifest;
@@ -86,8 +87,14 @@ public:
     bool exportMap(const QString& path, int width, int height);
     bool exportEpsgram(const QString& pngPath, int width, int height);
     // Every written time of the product shown, on the map when the Map dock is open and the
-    // globe otherwise, into an animated GIF at the time bar's playing speed.
-    bool exportAnimation(const QString& gifPath, int width, int height);
+    // globe otherwise, into an animated GIF or an MP4 video (by the name's suffix) at the time
+    // bar's playing speed.
+    bool exportAnimation(const QString& path, int width, int height);
+
+    // The Run history dock (MainWindowHistory.cpp): the runs started here and the Spreadcast
+    // forecasts opened here, kept across sessions.
+    RunHistoryPanel* runHistoryPanel() const { return runHistoryPanel_; }
+    QDockWidget* runHistoryDock() const { return runHistoryDock_; }
     // Difference from another run (File ▸ Compare with run…): every product is shown minus the
     // same product of that forecast at the same valid time, level and member; false (and what
     // differs shown) when it cannot be read or does not match. An empty path stops comparing.
@@ -144,6 +151,12 @@ private:
                                        const QString& defaultSize);
     void exportEpsgramDialog();
     void exportAnimationDialog();
+    void addVideoExport();
+    void exportVideoDialog();
+    void createRunHistory();
+    void noteRunStarted(const RunSpec& spec);
+    void resumeFromHistory(const QString& path);
+    void useRunSettings(RunSpec spec);
 
     GlobeWidget* globe_ = nullptr;
     RunPanel* runPanel_ = nullptr;
@@ -183,6 +196,9 @@ private:
     std::optional<std::pair<double, double>> epsgramPoint_;
     std::string epsgramField_;
     std::shared_ptr<ForecastProducts> comparison_;  // the run subtracted, when comparing
+    RunHistoryPanel* runHistoryPanel_ = nullptr;
+    QDockWidget* runHistoryDock_ = nullptr;
+    QString runHistoryOutput_;  // the file of the run last started, for its record when it fails
 };
 
 }  // namespace spreadcast

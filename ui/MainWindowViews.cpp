@@ -9,7 +9,7 @@
 #include "ui/PointEntry.h"
 #include "ui/ProductPanel.h"
 #include "ui/TimeBar.h"
-#include "viz/GifAnimation.h"
+#include "viz/AnimationFile.h"
 
 #include <QAction>
 #include <QApplication>
@@ -335,7 +335,7 @@ bool MainWindow::exportEpsgram(const QString& pngPath, int width, int height)
     return true;
 }
 
-bool MainWindow::exportAnimation(const QString& gifPath, int width, int height)
+bool MainWindow::exportAnimation(const QString& path, int width, int height)
 {
     std::optional<ProductRequest> request = productPanel_->request();
     if (!products_ || !request) {
@@ -351,6 +351,7 @@ bool MainWindow::exportAnimation(const QString& gifPath, int width, int height)
     QApplication::setOverrideCursor(Qt::WaitCursor);
     std::vector<QImage> frames;
     try {
+        checkAnimationPath(path.toStdString());  // before the frames are drawn
         const bool onMap = mapDock_->isVisible();
         MapScene map;
         map.setView(mapWidget_->scene().projection(), mapWidget_->scene().region());
@@ -377,7 +378,7 @@ bool MainWindow::exportAnimation(const QString& gifPath, int width, int height)
                                      .mirrored());  // OpenGL's rows run bottom to top
             }
         }
-        writeGifAnimation(frames, timeBar_->playIntervalMilliseconds(), gifPath.toStdString());
+        writeAnimation(frames, timeBar_->playIntervalMilliseconds(), path.toStdString());
     } catch (const std::exception& error) {
         QApplication::restoreOverrideCursor();
         showError("Cannot export the animation", QString::fromStdString(error.what()));
@@ -385,7 +386,7 @@ bool MainWindow::exportAnimation(const QString& gifPath, int width, int height)
     }
     QApplication::restoreOverrideCursor();
     statusBar()->showMessage(
-        QString("Wrote %1 (%2 frames, %3 × %4)").arg(gifPath).arg(frames.size()).arg(width).arg(height), 8000);
+        QString("Wrote %1 (%2 frames, %3 × %4)").arg(path).arg(frames.size()).arg(width).arg(height), 8000);
     return true;
 }
 

@@ -33,7 +33,7 @@ struct RenderOptions {
     std::string minus;                 // another forecast file to subtract (a difference between runs)
     std::optional<double> pointLatitude;
     std::optional<double> pointLongitude;
-    bool animate = false;  // every written time into an animated GIF
+    bool animate = false;  // every written time into an animated GIF or an MP4 video
     int frameMilliseconds = 500;
 };
 

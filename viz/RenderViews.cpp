@@ -3,9 +3,9 @@
 #include "viz/RenderCommand.h"
 
 #include "run/InputError.h"
+#include "viz/AnimationFile.h"
 #include "viz/Epsgram.h"
 #include "viz/ForecastProducts.h"
-#include "viz/GifAnimation.h"
 #include "viz/MapScene.h"
 
 #include <QGuiApplication>
@@ -73,15 +73,7 @@ void ensureGuiApplication()
 void applyViewOptions(RenderOptions& options)
 {
     if (options.animate) {
-        const std::string extension =
-            QString::fromStdString(std::filesystem::path(options.out).extension().string()).toLower().toStdString();
-        if (extension == ".mp4") {
-            throw InputError("--animate writes an animated GIF: give --out NAME.gif (for MP4, convert it with ffmpeg: "
-                             "ffmpeg -i NAME.gif NAME.mp4)");
-        }
-        if (extension != ".gif") {
-            throw InputError("--animate writes an animated GIF: give --out NAME.gif");
-        }
+        checkAnimationPath(options.out);  // NAME.gif or NAME.mp4
         if (options.frameMilliseconds < 10 || options.frameMilliseconds > 60000) {
             throw InputError("--frame-ms " + std::to_string(options.frameMilliseconds) + " is outside 10 … 60000");
         }
@@ -164,7 +156,7 @@ int renderAnimation(const RenderOptions& options, ForecastProducts& products, Pr
                 frames.push_back(map.render(QSize(options.width, options.height)));
             }
         }
-        writeGifAnimation(frames, options.frameMilliseconds, options.out);
+        writeAnimation(frames, options.frameMilliseconds, options.out);
     } catch (const InputError& problem) {
         error << "spreadcast-cli render: " << problem.what() << "\n";
         return 2;

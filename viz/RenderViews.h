@@ -22,7 +22,8 @@ void applyViewOptions(RenderOptions& options);
 int renderMap(const RenderOptions& options, const GlobeContent& content, std::chrono::steady_clock::time_point started,
               std::ostream& out, std::ostream& error);
 int renderEpsgram(const RenderOptions& options, std::ostream& out, std::ostream& error);
-// Every written time of the request's product, on the globe or a map, into an animated GIF.
+// Every written time of the request's product, on the globe or a map, into an animated GIF or an
+// MP4 video, as the name of options.out says.
 int renderAnimation(const RenderOptions& options, ForecastProducts& products, ProductRequest request, std::ostream& out,
                     std::ostream& error);
 

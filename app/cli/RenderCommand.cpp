@@ -78,11 +78,13 @@ void addRenderCommand(CLI::App& app)
         ->type_name("FILE");
     render->add_option("--lat", options->pointLatitude, "--product epsgram: latitude of the point, degrees north");
     render->add_option("--lon", options->pointLongitude, "--product epsgram: longitude of the point, degrees east");
-    render->add_flag("--animate", options->animate,
-                     "Every written time into an animated GIF (--out NAME.gif), on the globe or --projection's map");
+    render->add_flag(
+        "--animate", options->animate,
+        "Every written time into an animated GIF (--out NAME.gif) or an MP4 video (--out NAME.mp4), on the globe or "
+        "--projection's map");
     render->add_option("--frame-ms", options->frameMilliseconds, "--animate: milliseconds each time is shown")
         ->capture_default_str();
-    render->add_option("-o,--out", options->out, "The PNG to write (a GIF with --animate)")->required();
+    render->add_option("-o,--out", options->out, "The PNG to write (a GIF or MP4 with --animate)")->required();
     render->callback([options, wind] {
         options->windArrows = wind->count() > 0;
         if (options->windGlyph.empty()) {

@@ -1,6 +1,7 @@
 #include "Commands.h"
 
 #include "Version.h"
+#include "io/Hdf5Diagnostics.h"
 #include "spectral/BlasTuning.h"
 
 #include <exception>
@@ -48,6 +49,9 @@ const std::string& spreadcast::cli::commandLine()
 int main(int argc, char** argv)
 {
     spreadcast::reexecWithTunedBlas(argv);
+    // A file HDF5 cannot open is reported in one sentence, not HDF5's error stack on stderr (each
+    // worker thread is silenced too, by its first netCDF call).
+    spreadcast::silenceHdf5Diagnostics();
     for (int i = 0; i < argc; ++i) {
         typedCommandLine += (i ? " " : "") + std::string(i ? argv[i] : "spreadcast-cli");
     }

@@ -9,6 +9,7 @@
 #include "viz/Product.h"
 
 #include "Version.h"
+#include "io/Hdf5Diagnostics.h"
 #include "spectral/BlasTuning.h"
 
 #ifdef SPREADCAST_HAVE_CUDA
@@ -130,6 +131,8 @@ int main(int argc, char** argv)
     spreadcast::reexecWithTunedBlas(argv);
     // Before any netCDF call: a forecast shown here must not stop another program resuming it.
     spreadcast::leaveFilesUnlocked();
+    // A file HDF5 cannot open is reported in one sentence, not HDF5's error stack on stderr.
+    spreadcast::silenceHdf5Diagnostics();
     QElapsedTimer sinceStart;
     sinceStart.start();
     // VTK renders through GLX on this platform, offscreen too: without X there is no globe. Said

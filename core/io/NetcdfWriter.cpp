@@ -1,6 +1,7 @@
 #include "io/NetcdfWriter.h"
 
 #include "Version.h"
+#include "io/Hdf5Diagnostics.h"
 #include "run/InputError.h"
 
 #include <netcdf.h>
@@ -69,6 +70,7 @@ constexpr const char* advice = "check that the disk is not full and that no othe
 std::mutex& netcdfLibraryMutex()
 {
     static std::mutex mutex;
+    silenceHdf5Diagnostics();  // before this thread's first netCDF call; once per thread
     return mutex;
 }
 
