@@ -20,20 +20,26 @@ HostMemoryEstimate estimateHostMemory(const ForecastModel& model, const RunSpec&
     // A CPU device prefers one member at a time (Device.cpp); a requested batch is held whole.
     estimate.membersPerWorker = std::max(1, std::min(share, spec.batchSize > 0 ? spec.batchSize : 1));
     estimate.workspaceBytes = static_cast<long long>(model.workspaceBytes());
-    // As planBatchSizes counts them: a member in a batch has its state and its checkpoint.
-    estimate.memberBytes = 2 * static_cast<long long>(model.stateBytes());
+    estimate.memberBytes = static_cast<long long>(model.stateBytes());
     long long values = 0;
     const OutputSchema& schema = model.outputSchema();
     for (std::size_t k = 0; k < schema.variables.size(); ++k) {
         values += static_cast<long long>(schema.valueCount(k));
     }
     estimate.fieldsBytes = values * static_cast<long long>(sizeof(double));
-    const long long heldBytes = estimate.membersPerWorker * estimate.memberBytes + estimate.fieldsBytes;
-    estimate.perCpuWorkerBytes = estimate.workspaceBytes + heldBytes;
-    estimate.perGpuWorkerBytes = heldBytes;
+    // A worker at its largest: during a step its activations beside its batch's states; between
+    // steps one more copy of a member's state (its checkpoint, written or read) and the member's
+    // output fields. The two do not overlap.
+    const long long batchBytes = estimate.membersPerWorker * estimate.memberBytes;
+    estimate.betweenStepsBytes = estimate.memberBytes + estimate.fieldsBytes;
+    estimate.perCpuWorkerBytes = batchBytes + std::max(estimate.workspaceBytes, estimate.betweenStepsBytes);
+    estimate.perGpuWorkerBytes = batchBytes + estimate.betweenStepsBytes;
     if (members > 1) {
-        // StatisticsAccumulator: mean, M2, minimum and maximum in double for the time being
-        // accumulated, and the statistics of the previous time while they are written.
+        // StatisticsAccumulator: mean, M2, minimum and maximum in double per output time that
+        // some members have reached and others not. Members that all run at once keep one such
+        // time beside the steps (the faster members' next time); members that wait for a worker
+        // keep the time being finished and written as well.
+        estimate.accumulatedTimes = members > estimate.workers ? 2 : 1;
         long long exceedanceValues = 0;
         for (const ExceedanceThreshold& threshold : spec.thresholds) {
             const int variable = schema.variableIndex(threshold.variable);
@@ -41,7 +47,8 @@ HostMemoryEstimate estimateHostMemory(const ForecastModel& model, const RunSpec&
                 exceedanceValues += static_cast<long long>(schema.valueCount(static_cast<std::size_t>(variable)));
             }
         }
-        estimate.statisticsBytes = 2 * (4 * estimate.fieldsBytes + exceedanceValues * 12);
+        // An exceedance count (4 bytes) per value while accumulating, a probability (8) once finished.
+        estimate.statisticsBytes = estimate.accumulatedTimes * (4 * estimate.fieldsBytes + exceedanceValues * 12);
     }
     estimate.totalBytes =
         cpuWorkers * estimate.perCpuWorkerBytes + gpuWorkers * estimate.perGpuWorkerBytes + estimate.statisticsBytes;
@@ -73,10 +80,10 @@ void checkHostMemory(const HostMemoryEstimate& estimate, long long availableByte
     if (estimate.cpuWorkers > 0) {
         parts += std::to_string(estimate.cpuWorkers) + " CPU worker" + (estimate.cpuWorkers > 1 ? "s" : "") + " × " +
                  formatGibibytes(estimate.perCpuWorkerBytes) + " (activations " +
-                 formatGibibytes(estimate.workspaceBytes) + ", " + std::to_string(estimate.membersPerWorker) +
-                 " member state" + (estimate.membersPerWorker > 1 ? "s" : "") + " with checkpoint " +
-                 formatGibibytes(estimate.membersPerWorker * estimate.memberBytes) + ", output fields " +
-                 formatGibibytes(estimate.fieldsBytes) + ")";
+                 formatGibibytes(estimate.workspaceBytes) + " or between steps a checkpoint and output fields " +
+                 formatGibibytes(estimate.betweenStepsBytes) + ", beside " + std::to_string(estimate.membersPerWorker) +
+                 " member state" + (estimate.membersPerWorker > 1 ? "s " : " ") +
+                 formatGibibytes(estimate.membersPerWorker * estimate.memberBytes) + ")";
     }
     const int gpuWorkers = estimate.workers - estimate.cpuWorkers;
     if (gpuWorkers > 0) {
@@ -85,7 +92,8 @@ void checkHostMemory(const HostMemoryEstimate& estimate, long long availableByte
                  " of member states and fields on the host";
     }
     if (estimate.statisticsBytes > 0) {
-        parts += " + ensemble statistics " + formatGibibytes(estimate.statisticsBytes);
+        parts += " + ensemble statistics of " + std::to_string(estimate.accumulatedTimes) + " output time" +
+                 (estimate.accumulatedTimes > 1 ? "s " : " ") + formatGibibytes(estimate.statisticsBytes);
     }
     throw InputError("this " + modelName + " run needs about " + formatGibibytes(estimate.totalBytes) +
                      " of host memory beside the loaded model (" + parts + "), but only " +

@@ -19,13 +19,15 @@ struct RunSpec;
 struct HostMemoryEstimate {
     int workers = 0;
     int membersPerWorker = 0;         // held at once by one worker (its batch)
-    long long workspaceBytes = 0;     // one CPU worker's activations (ForecastModel::workspaceBytes)
-    long long memberBytes = 0;        // per member held: its state and its checkpoint
+    long long workspaceBytes = 0;     // one CPU worker's activations in a step (ForecastModel::workspaceBytes)
+    long long memberBytes = 0;        // one member's state (ForecastModel::stateBytes)
     long long fieldsBytes = 0;        // one member's output fields at one time, as doubles
-    long long perCpuWorkerBytes = 0;  // workspace + members + fields
-    long long perGpuWorkerBytes = 0;  // members + fields (the activations live on the GPU)
+    long long betweenStepsBytes = 0;  // a checkpoint (one more state) and output fields
+    long long perCpuWorkerBytes = 0;  // batch states + the larger of workspace and betweenSteps
+    long long perGpuWorkerBytes = 0;  // batch states + betweenSteps (the activations are on the GPU)
     int cpuWorkers = 0;
-    long long statisticsBytes = 0;  // accumulators of two output times and their exceedance counts
+    int accumulatedTimes = 0;       // output times whose statistics are held at once
+    long long statisticsBytes = 0;  // their accumulators and exceedance counts
     long long totalBytes = 0;
 };
 

@@ -60,9 +60,9 @@ private:
     OutputSchema schema_;
 };
 
-constexpr long long values = 3 * 20 + 20;                   // one member's output values at one time
-constexpr long long fieldsBytes = values * 8;               // as doubles
-constexpr long long statisticsBytes = 2 * 4 * fieldsBytes;  // mean, M2, min, max; two times
+constexpr long long values = 3 * 20 + 20;                // one member's output values at one time
+constexpr long long fieldsBytes = values * 8;            // as doubles
+constexpr long long accumulatorBytes = 4 * fieldsBytes;  // mean, M2, minimum, maximum of one time
 
 }  // namespace
 
@@ -78,11 +78,27 @@ private slots:
         const HostMemoryEstimate estimate = estimateHostMemory(model, spec, 2, 0);
         QCOMPARE(estimate.workers, 2);
         QCOMPARE(estimate.membersPerWorker, 1);
-        QCOMPARE(estimate.memberBytes, 2000LL);  // the state and its checkpoint
+        QCOMPARE(estimate.memberBytes, 1000LL);
         QCOMPARE(estimate.fieldsBytes, fieldsBytes);
-        QCOMPARE(estimate.perCpuWorkerBytes, 5000 + 2000 + fieldsBytes);
-        QCOMPARE(estimate.statisticsBytes, statisticsBytes);
-        QCOMPARE(estimate.totalBytes, 2 * (5000 + 2000 + fieldsBytes) + statisticsBytes);
+        // In a step the state and the workspace; between steps the state, its checkpoint and the
+        // fields, which are less here.
+        QCOMPARE(estimate.betweenStepsBytes, 1000 + fieldsBytes);
+        QCOMPARE(estimate.perCpuWorkerBytes, 1000 + 5000LL);
+        // 5 members on 2 workers wait for them: the time being finished and the next one.
+        QCOMPARE(estimate.accumulatedTimes, 2);
+        QCOMPARE(estimate.statisticsBytes, 2 * accumulatorBytes);
+        QCOMPARE(estimate.totalBytes, 2 * (1000 + 5000) + 2 * accumulatorBytes);
+
+        // Members that all run at once hold one time's statistics beside the steps.
+        spec.members = 2;
+        const HostMemoryEstimate together = estimateHostMemory(model, spec, 2, 0);
+        QCOMPARE(together.accumulatedTimes, 1);
+        QCOMPARE(together.totalBytes, 2 * (1000 + 5000) + accumulatorBytes);
+
+        // A small workspace: between steps is the larger.
+        const SizedModel light(1000, 10);
+        const HostMemoryEstimate lightEstimate = estimateHostMemory(light, spec, 2, 0);
+        QCOMPARE(lightEstimate.perCpuWorkerBytes, 1000 + 1000 + fieldsBytes);
     }
 
     void batchesThresholdsGpusAndSingleMembersCount()
@@ -95,10 +111,10 @@ private slots:
         const HostMemoryEstimate batched = estimateHostMemory(model, spec, 1, 1);
         QCOMPARE(batched.membersPerWorker, 2);
         // A probability per value of t: a 4-byte count while accumulating, a double once finished.
-        const long long statistics = statisticsBytes + 2 * 60 * 12;
+        const long long statistics = 2 * (accumulatorBytes + 60 * 12);
         QCOMPARE(batched.statisticsBytes, statistics);
         // The GPU worker's activations are on the GPU: only its members and fields are on the host.
-        QCOMPARE(batched.totalBytes, (5000 + 2 * 2000 + fieldsBytes) + (2 * 2000 + fieldsBytes) + statistics);
+        QCOMPARE(batched.totalBytes, (2 * 1000 + 5000) + (2 * 1000 + 1000 + fieldsBytes) + statistics);
 
         spec.members = 1;
         spec.batchSize = 0;
@@ -106,7 +122,7 @@ private slots:
         const HostMemoryEstimate single = estimateHostMemory(model, spec, 4, 0);
         QCOMPARE(single.statisticsBytes, 0LL);
         QCOMPARE(single.membersPerWorker, 1);
-        QCOMPARE(single.totalBytes, 4 * (5000 + 2000 + fieldsBytes));
+        QCOMPARE(single.totalBytes, 4 * (1000 + 5000LL));
     }
 
     void runThatDoesNotFitIsRefusedWithWhatToDo()
