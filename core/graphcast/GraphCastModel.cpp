@@ -222,13 +222,10 @@ GraphCastModel::GraphCastModel(GraphCastSetup setup)
                   config.resolution, config.meshSize, config.latentSize, config.gnnMsgSteps,
                   task.pressureLevels.size());
     description_ = text;
-    // The largest activations of one forward pass: latent vectors of every node and edge, a few
-    // at a time, and the stacked inputs and outputs.
-    const std::size_t nodes = static_cast<std::size_t>(setup.graphs.gridNodes + setup.graphs.meshNodes);
-    const std::size_t edges =
-        setup.graphs.grid2mesh.count() + setup.graphs.mesh.count() + setup.graphs.mesh2grid.count();
+    // A step at its largest: one forward pass of the network (its activations and scratch) with
+    // the stacked inputs and the outputs around it.
     workspaceBytes_ =
-        (4 * nodes + 2 * edges) * static_cast<std::size_t>(config.latentSize) * sizeof(float) +
+        predictor_->network().forwardBytes() +
         points *
             static_cast<std::size_t>(predictor_->layout().inputChannels() + predictor_->layout().outputChannels()) *
             sizeof(float);

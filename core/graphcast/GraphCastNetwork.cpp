@@ -19,6 +19,9 @@ namespace {
 // its peak, small enough that a block's activations stay in cache.
 constexpr int rowsPerBlock = 512;
 constexpr int edgesPerBlock = 512;
+// Edges whose static parts a streamed forward pass computes at a time: 128 row blocks, enough for
+// every thread, 128 MiB of rows at latent 512.
+constexpr std::int64_t edgesPerChunk = 65536;
 
 const std::string grid2mesh = "grid2mesh_gnn";
 const std::string mesh = "mesh_gnn";
@@ -74,7 +77,7 @@ struct GraphCastNetwork::Scratch {
 };
 
 GraphCastNetwork::GraphCastNetwork(const Checkpoint& checkpoint, const Graphs& graphs, int inputChannels,
-                                   int outputChannels, int threads)
+                                   int outputChannels, int threads, EdgeParts edgeParts)
     : config_(checkpoint.modelConfig),
       gridNodes_(graphs.gridNodes),
       meshNodes_(graphs.meshNodes),
@@ -128,6 +131,13 @@ GraphCastNetwork::GraphCastNetwork(const Checkpoint& checkpoint, const Graphs& g
     grid2meshBlocks_ = ReceiverBlocks(grid2meshReceivers_, meshNodes_, edgesPerBlock, rowsPerBlock);
     meshBlocks_ = ReceiverBlocks(meshReceivers_, meshNodes_, edgesPerBlock, rowsPerBlock);
     mesh2gridBlocks_ = ReceiverBlocks(mesh2gridReceivers_, gridNodes_, edgesPerBlock, rowsPerBlock);
+    const std::size_t edgePartsBytes =
+        (graphs.grid2mesh.count() + graphs.mesh2grid.count()) * static_cast<std::size_t>(hidden_) * sizeof(float);
+    storesEdgeParts_ = edgeParts == EdgeParts::Stored ||
+                       (edgeParts == EdgeParts::Automatic && edgePartsBytes <= storedEdgePartsLimitBytes);
+    for (const auto& entry : params) {
+        parameterFloats_ += entry.second.values.size();
+    }
     precomputeStaticParts(graphs);
 }
 
@@ -197,32 +207,17 @@ void GraphCastNetwork::precomputeStaticParts(const Graphs& graphs)
 
     // grid2mesh: edge·W_e + b + (embedded mesh receiver)·W_r, all static.
     const float* g2mWeights = grid2meshEdge_.firstLayer().weights.data();
-    std::vector<float> meshReceiverPart(static_cast<std::size_t>(meshNodes_) * H);
+    meshReceiverPart_.resize(static_cast<std::size_t>(meshNodes_) * H);
     forRowBlocks(meshNodes_, scratch, [&](Scratch&, int first, int rows) {
         multiplyRows(meshEmbedding_.data() + static_cast<std::int64_t>(first) * L, rows, L,
                      g2mWeights + static_cast<std::int64_t>(2) * L * H, H,
-                     meshReceiverPart.data() + static_cast<std::int64_t>(first) * H, false);
+                     meshReceiverPart_.data() + static_cast<std::int64_t>(first) * H, false);
     });
-    auto edgeFirstLayerPart = [&](const Edges& edges, const Mlp& embedder, const Mlp& edgeMlp, int first, int rows,
-                                  Scratch& s, float* out) {
-        embedder.apply(edges.features.data() + static_cast<std::int64_t>(first) * edges.featureSize, rows, s.b.data(),
-                       s.mlp.data());
-        const Linear& layer = edgeMlp.firstLayer();
-        for (int row = 0; row < rows; ++row) {
-            std::copy_n(layer.bias.data(), H, out + static_cast<std::int64_t>(row) * H);
-        }
-        multiplyRows(s.b.data(), rows, L, layer.weights.data(), H, out, true);
-    };
-    grid2meshFirstLayerPart_.resize(graphs.grid2mesh.count() * static_cast<std::size_t>(H));
-    const int g2mEdges = static_cast<int>(graphs.grid2mesh.count());
-    forRowBlocks(g2mEdges, scratch, [&](Scratch& s, int first, int rows) {
-        float* out = grid2meshFirstLayerPart_.data() + static_cast<std::int64_t>(first) * H;
-        edgeFirstLayerPart(graphs.grid2mesh, grid2meshEdgeEmbedder_, grid2meshEdge_, first, rows, s, out);
-        for (int row = 0; row < rows; ++row) {
-            addInPlace(out + static_cast<std::int64_t>(row) * H,
-                       meshReceiverPart.data() + static_cast<std::int64_t>(grid2meshReceivers_[first + row]) * H, H);
-        }
-    });
+    grid2meshEdges_.grid2mesh = true;
+    prepareEdgeSet(grid2meshEdges_, graphs.grid2mesh, grid2meshBlocks_, scratch);
+    if (storesEdgeParts_) {
+        meshReceiverPart_ = {};
+    }
 
     meshEdgeEmbedding_.resize(graphs.mesh.count() * static_cast<std::size_t>(L));
     forRowBlocks(static_cast<int>(graphs.mesh.count()), scratch, [&](Scratch& s, int first, int rows) {
@@ -231,11 +226,90 @@ void GraphCastNetwork::precomputeStaticParts(const Graphs& graphs)
                                 rows, meshEdgeEmbedding_.data() + static_cast<std::int64_t>(first) * L, s.mlp.data());
     });
 
-    mesh2gridFirstLayerPart_.resize(graphs.mesh2grid.count() * static_cast<std::size_t>(H));
-    forRowBlocks(static_cast<int>(graphs.mesh2grid.count()), scratch, [&](Scratch& s, int first, int rows) {
-        edgeFirstLayerPart(graphs.mesh2grid, mesh2gridEdgeEmbedder_, mesh2gridEdge_, first, rows, s,
-                           mesh2gridFirstLayerPart_.data() + static_cast<std::int64_t>(first) * H);
+    prepareEdgeSet(mesh2gridEdges_, graphs.mesh2grid, mesh2gridBlocks_, scratch);
+}
+
+void GraphCastNetwork::computeStaticRows(const EdgeSet& set, std::int64_t firstRowBlock, std::int64_t endRowBlock,
+                                         std::vector<Scratch>& scratch, float* out) const
+{
+    const int L = latent_;
+    const int H = hidden_;
+    const Mlp& embedder = set.grid2mesh ? grid2meshEdgeEmbedder_ : mesh2gridEdgeEmbedder_;
+    const Linear& layer = (set.grid2mesh ? grid2meshEdge_ : mesh2gridEdge_).firstLayer();
+    forEachMember(static_cast<int>(endRowBlock - firstRowBlock), threads_, [&](int worker, int k) {
+        Scratch& s = scratch[static_cast<std::size_t>(worker)];
+        const std::int64_t first = (firstRowBlock + k) * rowsPerBlock;
+        const int rows = static_cast<int>(std::min<std::int64_t>(rowsPerBlock, set.edges - first));
+        float* rowsOut = out + (first - firstRowBlock * rowsPerBlock) * H;
+        embedder.apply(set.features.data() + first * set.featureSize, rows, s.b.data(), s.mlp.data());
+        for (int row = 0; row < rows; ++row) {
+            std::copy_n(layer.bias.data(), H, rowsOut + static_cast<std::int64_t>(row) * H);
+        }
+        multiplyRows(s.b.data(), rows, L, layer.weights.data(), H, rowsOut, true);
+        if (set.grid2mesh) {
+            for (int row = 0; row < rows; ++row) {
+                const std::int64_t receiver = grid2meshReceivers_[static_cast<std::size_t>(first + row)];
+                addInPlace(rowsOut + static_cast<std::int64_t>(row) * H, meshReceiverPart_.data() + receiver * H, H);
+            }
+        }
     });
+}
+
+void GraphCastNetwork::prepareEdgeSet(EdgeSet& set, const Edges& edges, const ReceiverBlocks& blocks,
+                                      std::vector<Scratch>& scratch)
+{
+    set.features = edges.features;
+    set.featureSize = edges.featureSize;
+    set.edges = static_cast<std::int64_t>(edges.count());
+    const std::int64_t rowBlocks = (set.edges + rowsPerBlock - 1) / rowsPerBlock;
+    if (storesEdgeParts_) {
+        set.stored.resize(static_cast<std::size_t>(set.edges) * static_cast<std::size_t>(hidden_));
+        computeStaticRows(set, 0, rowBlocks, scratch, set.stored.data());
+        set.features = {};
+        return;
+    }
+    // Chunks of whole receiver blocks; a chunk's rows are the 512-edge row blocks that hold its
+    // edges, so a row block at a chunk's border is computed for both neighbours (same bits).
+    for (int block = 0; block < blocks.blockCount();) {
+        EdgeChunk chunk{block, block};
+        std::int64_t chunkEdges = 0;
+        while (chunk.endBlock < blocks.blockCount() && (chunkEdges < edgesPerChunk || chunk.endBlock == block)) {
+            chunkEdges += blocks.edgeCount(chunk.endBlock);
+            ++chunk.endBlock;
+        }
+        const std::int64_t firstEdge = blocks.firstEdge(chunk.firstBlock);
+        const std::int64_t endEdge = firstEdge + chunkEdges;
+        const std::int64_t rows =
+            ((endEdge + rowsPerBlock - 1) / rowsPerBlock - firstEdge / rowsPerBlock) * rowsPerBlock;
+        set.maxChunkRows = std::max(set.maxChunkRows, rows);
+        set.chunks.push_back(chunk);
+        block = chunk.endBlock;
+    }
+}
+
+template <class Work>
+void GraphCastNetwork::forEdgeBlocks(const EdgeSet& set, const ReceiverBlocks& blocks, std::vector<Scratch>& scratch,
+                                     std::vector<float>& chunkRows, const Work& work) const
+{
+    const std::int64_t H = hidden_;
+    if (storesEdgeParts_) {
+        forReceiverBlocks(blocks, scratch, [&](Scratch& s, int block) {
+            work(s, block, set.stored.data() + blocks.firstEdge(block) * H);
+        });
+        return;
+    }
+    chunkRows.resize(std::max(chunkRows.size(), static_cast<std::size_t>(set.maxChunkRows * H)));
+    for (const EdgeChunk& chunk : set.chunks) {
+        const std::int64_t firstEdge = blocks.firstEdge(chunk.firstBlock);
+        const std::int64_t endEdge = blocks.firstEdge(chunk.endBlock - 1) + blocks.edgeCount(chunk.endBlock - 1);
+        const std::int64_t firstRowBlock = firstEdge / rowsPerBlock;
+        computeStaticRows(set, firstRowBlock, (endEdge + rowsPerBlock - 1) / rowsPerBlock, scratch, chunkRows.data());
+        forEachMember(chunk.endBlock - chunk.firstBlock, threads_, [&](int worker, int k) {
+            const int block = chunk.firstBlock + k;
+            work(scratch[static_cast<std::size_t>(worker)], block,
+                 chunkRows.data() + (blocks.firstEdge(block) - firstRowBlock * rowsPerBlock) * H);
+        });
+    }
 }
 
 void GraphCastNetwork::forward(std::span<const float> gridInputs, std::span<float> gridOutputs) const
@@ -257,7 +331,9 @@ void GraphCastNetwork::forward(std::span<const float> gridInputs, std::span<floa
     // grid2mesh_gnn, grid nodes: embed [data, structure]; project for the grid2mesh edges; update
     // on the node alone (grid nodes receive no edges here) with a residual.
     std::vector<float> gridLatent(static_cast<std::size_t>(gridNodes_) * L);
-    std::vector<float> gridSenderPart(static_cast<std::size_t>(gridNodes_) * H);
+    // The grid senders' projection for grid2mesh, later the grid receivers' for mesh2grid.
+    std::vector<float> gridNodePart(static_cast<std::size_t>(gridNodes_) * H);
+    std::vector<float> chunkRows;  // static edge parts of one chunk, when they are not stored
     const float* g2mWeights = grid2meshEdge_.firstLayer().weights.data();
     forRowBlocks(gridNodes_, scratch, [&](Scratch& s, int first, int rows) {
         for (int r = 0; r < rows; ++r) {
@@ -267,7 +343,7 @@ void GraphCastNetwork::forward(std::span<const float> gridInputs, std::span<floa
         }
         gridEmbedder_.apply(s.a.data(), rows, s.b.data(), s.mlp.data());
         multiplyRows(s.b.data(), rows, L, g2mWeights + static_cast<std::int64_t>(L) * H, H,
-                     row(gridSenderPart.data(), first, H), false);
+                     row(gridNodePart.data(), first, H), false);
         grid2meshGridNode_.apply(s.b.data(), rows, s.c.data(), s.mlp.data());
         float* latent = row(gridLatent.data(), first, L);
         for (std::int64_t i = 0; i < static_cast<std::int64_t>(rows) * L; ++i) {
@@ -288,28 +364,29 @@ void GraphCastNetwork::forward(std::span<const float> gridInputs, std::span<floa
 
     // grid2mesh_gnn, edges and mesh nodes.
     std::vector<float> meshLatent(static_cast<std::size_t>(meshNodes_) * L);
-    forReceiverBlocks(grid2meshBlocks_, scratch, [&](Scratch& s, int block) {
-        const std::int64_t e0 = grid2meshBlocks_.firstEdge(block);
-        const int edges = grid2meshBlocks_.edgeCount(block);
-        for (int e = 0; e < edges; ++e) {
-            float* pre = row(s.a.data(), e, H);
-            const float* fixed = row(grid2meshFirstLayerPart_.data(), e0 + e, H);
-            const float* sender = row(gridSenderPart.data(), grid2meshSenders_[static_cast<std::size_t>(e0 + e)], H);
-            for (int i = 0; i < H; ++i) {
-                pre[i] = fixed[i] + sender[i];
+    forEdgeBlocks(
+        grid2meshEdges_, grid2meshBlocks_, scratch, chunkRows, [&](Scratch& s, int block, const float* fixedRows) {
+            const std::int64_t e0 = grid2meshBlocks_.firstEdge(block);
+            const int edges = grid2meshBlocks_.edgeCount(block);
+            for (int e = 0; e < edges; ++e) {
+                float* pre = row(s.a.data(), e, H);
+                const float* fixed = row(fixedRows, e, H);
+                const float* sender = row(gridNodePart.data(), grid2meshSenders_[static_cast<std::size_t>(e0 + e)], H);
+                for (int i = 0; i < H; ++i) {
+                    pre[i] = fixed[i] + sender[i];
+                }
             }
-        }
-        grid2meshEdge_.applyAfterFirstLayer(s.a.data(), edges, s.b.data(), s.mlp.data());
-        grid2meshBlocks_.sumBlock(block, s.b.data(), L, s.c.data());
-        const int first = grid2meshBlocks_.firstReceiver(block);
-        const int receivers = grid2meshBlocks_.receiverCount(block);
-        const float* embedding = row(meshEmbedding_.data(), first, L);
-        updateReceivers(s, grid2meshMeshNode_, embedding, receivers, s.c.data());
-        float* latent = row(meshLatent.data(), first, L);
-        for (std::int64_t i = 0; i < static_cast<std::int64_t>(receivers) * L; ++i) {
-            latent[i] = embedding[i] + s.a[static_cast<std::size_t>(i)];
-        }
-    });
+            grid2meshEdge_.applyAfterFirstLayer(s.a.data(), edges, s.b.data(), s.mlp.data());
+            grid2meshBlocks_.sumBlock(block, s.b.data(), L, s.c.data());
+            const int first = grid2meshBlocks_.firstReceiver(block);
+            const int receivers = grid2meshBlocks_.receiverCount(block);
+            const float* embedding = row(meshEmbedding_.data(), first, L);
+            updateReceivers(s, grid2meshMeshNode_, embedding, receivers, s.c.data());
+            float* latent = row(meshLatent.data(), first, L);
+            for (std::int64_t i = 0; i < static_cast<std::int64_t>(receivers) * L; ++i) {
+                latent[i] = embedding[i] + s.a[static_cast<std::size_t>(i)];
+            }
+        });
 
     // mesh_gnn: gnn_msg_steps interaction networks on the multimesh, residuals on edges and nodes.
     std::vector<float> edgeLatent = meshEdgeEmbedding_;
@@ -358,7 +435,7 @@ void GraphCastNetwork::forward(std::span<const float> gridInputs, std::span<floa
 
     // mesh2grid_gnn: edges from the processed mesh, grid node update, decoder.
     const Linear& m2gFirst = mesh2gridEdge_.firstLayer();
-    std::vector<float> gridReceiverPart(static_cast<std::size_t>(gridNodes_) * H);
+    std::vector<float>& gridReceiverPart = gridNodePart;
     forRowBlocks(meshNodes_, scratch, [&](Scratch&, int firstNode, int rows) {
         multiplyRows(row(meshLatent.data(), firstNode, L), rows, L,
                      m2gFirst.weights.data() + static_cast<std::int64_t>(L) * H, H,
@@ -369,28 +446,75 @@ void GraphCastNetwork::forward(std::span<const float> gridInputs, std::span<floa
                      m2gFirst.weights.data() + static_cast<std::int64_t>(2) * L * H, H,
                      row(gridReceiverPart.data(), firstNode, H), false);
     });
-    forReceiverBlocks(mesh2gridBlocks_, scratch, [&](Scratch& s, int block) {
-        const std::int64_t e0 = mesh2gridBlocks_.firstEdge(block);
-        const int edges = mesh2gridBlocks_.edgeCount(block);
-        for (int e = 0; e < edges; ++e) {
-            float* pre = row(s.a.data(), e, H);
-            const auto edge = static_cast<std::size_t>(e0 + e);
-            const float* fixed = row(mesh2gridFirstLayerPart_.data(), e0 + e, H);
-            const float* sender = row(senderPart.data(), mesh2gridSenders_[edge], H);
-            const float* receiver = row(gridReceiverPart.data(), mesh2gridReceivers_[edge], H);
-            for (int i = 0; i < H; ++i) {
-                pre[i] = fixed[i] + sender[i] + receiver[i];
-            }
-        }
-        mesh2gridEdge_.applyAfterFirstLayer(s.a.data(), edges, s.b.data(), s.mlp.data());
-        mesh2gridBlocks_.sumBlock(block, s.b.data(), L, s.c.data());
-        const int firstNode = mesh2gridBlocks_.firstReceiver(block);
-        const int receivers = mesh2gridBlocks_.receiverCount(block);
-        const float* latent = row(gridLatent.data(), firstNode, L);
-        updateReceivers(s, mesh2gridGridNode_, latent, receivers, s.c.data());
-        addInPlace(s.a.data(), latent, static_cast<std::int64_t>(receivers) * L);
-        decoder_.apply(s.a.data(), receivers, row(gridOutputs.data(), firstNode, out), s.mlp.data());
-    });
+    forEdgeBlocks(mesh2gridEdges_, mesh2gridBlocks_, scratch, chunkRows,
+                  [&](Scratch& s, int block, const float* fixedRows) {
+                      const std::int64_t e0 = mesh2gridBlocks_.firstEdge(block);
+                      const int edges = mesh2gridBlocks_.edgeCount(block);
+                      for (int e = 0; e < edges; ++e) {
+                          float* pre = row(s.a.data(), e, H);
+                          const auto edge = static_cast<std::size_t>(e0 + e);
+                          const float* fixed = row(fixedRows, e, H);
+                          const float* sender = row(senderPart.data(), mesh2gridSenders_[edge], H);
+                          const float* receiver = row(gridReceiverPart.data(), mesh2gridReceivers_[edge], H);
+                          for (int i = 0; i < H; ++i) {
+                              pre[i] = fixed[i] + sender[i] + receiver[i];
+                          }
+                      }
+                      mesh2gridEdge_.applyAfterFirstLayer(s.a.data(), edges, s.b.data(), s.mlp.data());
+                      mesh2gridBlocks_.sumBlock(block, s.b.data(), L, s.c.data());
+                      const int firstNode = mesh2gridBlocks_.firstReceiver(block);
+                      const int receivers = mesh2gridBlocks_.receiverCount(block);
+                      const float* latent = row(gridLatent.data(), firstNode, L);
+                      updateReceivers(s, mesh2gridGridNode_, latent, receivers, s.c.data());
+                      addInPlace(s.a.data(), latent, static_cast<std::int64_t>(receivers) * L);
+                      decoder_.apply(s.a.data(), receivers, row(gridOutputs.data(), firstNode, out), s.mlp.data());
+                  });
+}
+
+std::size_t GraphCastNetwork::scratchBytes() const
+{
+    int rows = rowsPerBlock;
+    for (const ReceiverBlocks* blocks : {&grid2meshBlocks_, &meshBlocks_, &mesh2gridBlocks_}) {
+        rows = std::max({rows, blocks->maxEdgesPerBlock(), blocks->maxReceiversPerBlock()});
+    }
+    const int width =
+        std::max({2 * latent_, hidden_, shape_.inputChannels + shape_.nodeFeatureSize, shape_.outputChannels,
+                  shape_.grid2meshEdgeFeatureSize, shape_.meshEdgeFeatureSize, shape_.mesh2gridEdgeFeatureSize});
+    // makeScratch(): a, b, c, d and mlp (twice the others) per thread.
+    return static_cast<std::size_t>(threads_) * 6 * static_cast<std::size_t>(rows) * static_cast<std::size_t>(width) *
+           sizeof(float);
+}
+
+std::size_t GraphCastNetwork::storedBytes() const
+{
+    auto bytes = [](const auto& vector) { return vector.size() * sizeof(vector[0]); };
+    std::size_t total = parameterFloats_ * sizeof(float) + bytes(gridNodeFeatures_);
+    for (const auto* indices : {&grid2meshSenders_, &grid2meshReceivers_, &meshSenders_, &meshReceivers_,
+                                &mesh2gridSenders_, &mesh2gridReceivers_}) {
+        total += bytes(*indices);
+    }
+    // ReceiverBlocks: an edge offset per receiver.
+    total += (2 * static_cast<std::size_t>(meshNodes_) + static_cast<std::size_t>(gridNodes_)) * sizeof(std::int64_t);
+    total += bytes(meshEmbedding_) + bytes(meshReceiverPart_) + bytes(meshEdgeEmbedding_);
+    for (const EdgeSet* set : {&grid2meshEdges_, &mesh2gridEdges_}) {
+        total += bytes(set->features) + bytes(set->stored);
+    }
+    return total;
+}
+
+std::size_t GraphCastNetwork::forwardBytes() const
+{
+    const auto G = static_cast<std::size_t>(gridNodes_);
+    const auto M = static_cast<std::size_t>(meshNodes_);
+    const auto L = static_cast<std::size_t>(latent_);
+    const auto H = static_cast<std::size_t>(hidden_);
+    const std::size_t meshEdges = meshSenders_.size();
+    // gridLatent, gridNodePart; meshLatent, edgeLatent, senderPart, receiverPart; chunk rows.
+    std::size_t floats = G * (L + H) + M * (L + 2 * H) + meshEdges * L;
+    if (!storesEdgeParts_) {
+        floats += static_cast<std::size_t>(std::max(grid2meshEdges_.maxChunkRows, mesh2gridEdges_.maxChunkRows)) * H;
+    }
+    return floats * sizeof(float) + scratchBytes();
 }
 
 double GraphCastNetwork::gemmFlopsPerForward() const
@@ -412,6 +536,13 @@ double GraphCastNetwork::gemmFlopsPerForward() const
     flops += 2.0 * M * L * H + 2.0 * G * L * H;
     flops += mesh2gridEdge_.flopsAfterFirstLayer(static_cast<std::int64_t>(mesh2gridSenders_.size())) +
              mesh2gridGridNode_.flops(gridNodes_) + decoder_.flops(gridNodes_);
+    if (!storesEdgeParts_) {
+        // The static edge parts computed again: the edge embedders and the edges' first layers.
+        for (const EdgeSet* set : {&grid2meshEdges_, &mesh2gridEdges_}) {
+            const Mlp& embedder = set->grid2mesh ? grid2meshEdgeEmbedder_ : mesh2gridEdgeEmbedder_;
+            flops += embedder.flops(set->edges) + 2.0 * static_cast<double>(set->edges) * L * H;
+        }
+    }
     return flops;
 }
 

@@ -5,6 +5,7 @@
 #include "run/Aggregator.h"
 #include "run/CheckpointStore.h"
 #include "run/DeviceLoop.h"
+#include "run/HostMemory.h"
 #include "run/InputError.h"
 #include "run/MemberPool.h"
 #include "run/Scheduler.h"
@@ -130,6 +131,9 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         devices = makeDevices(parseDeviceSelection(spec_.devices), model, spec_.members, spec_.threads, events);
     }
     shape.deviceCount = static_cast<int>(devices.size());
+    // Before anything big is made: a run that cannot fit is refused now, not killed by the kernel
+    // in the middle. The loaded model is resident already, so what is available excludes it.
+    checkHostMemory(estimateHostMemory(model, spec_, devices), availableHostMemoryBytes(), model.name());
     const std::vector<int> batchSizes = planBatchSizes(devices, model, spec_, events);
 
     std::unique_ptr<Telemetry> telemetry;  // made once the aggregator knows what a resumed run had finished

@@ -7,6 +7,7 @@
 
 #include <QtTest/QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -369,6 +370,73 @@ private slots:
         expected += 2 * (2 * 2 * M * LL + 2 * mesh * LL + 2 * mesh * LL + 2 * M * 3 * LL);
         expected += 2 * M * LL + 2 * G * LL + 2 * m2g * LL + 2 * G * 3 * LL + 2 * G * (LL + L * out);
         QCOMPARE(network.gemmFlopsPerForward(), expected);
+    }
+
+    // At 0.25° the static first-layer parts of the grid2mesh and mesh2grid edges (9.0 GiB) are
+    // not stored but computed again in chunks of 65,536 edges in every forward pass; with the same
+    // GEMMs on the same 512-edge row blocks they must give the stored ones' bits. Both edge sets
+    // here span two chunks, one border inside a row block.
+    void streamedEdgePartsGiveTheBitsOfStoredOnes()
+    {
+        const int channels = 5;
+        const int outputs = 3;
+        Graphs graphs = testing::randomGraphs(40000, 700, 23);  // 120,000 mesh→grid edges
+        std::mt19937_64 random(29);
+        graphs.grid2mesh = testing::randomEdges(graphs.gridNodes, graphs.meshNodes, 100, 140, random);
+        QVERIFY(graphs.grid2mesh.count() > 65536 && graphs.mesh2grid.count() > 65536);
+        const Checkpoint checkpoint = tinyCheckpoint(channels, outputs);
+        const GraphCastNetwork stored(checkpoint, graphs, channels, outputs, 1, EdgeParts::Stored);
+        GraphCastNetwork streamed(checkpoint, graphs, channels, outputs, 1, EdgeParts::Streamed);
+        QVERIFY(stored.storesEdgeParts());
+        QVERIFY(!streamed.storesEdgeParts());
+        QVERIFY(GraphCastNetwork(checkpoint, graphs, channels, outputs).storesEdgeParts());  // far below 1 GiB
+        const std::vector<float> inputs = randomInputs(static_cast<std::size_t>(graphs.gridNodes) * channels, 4);
+        std::vector<float> expected(static_cast<std::size_t>(graphs.gridNodes) * outputs);
+        stored.forward(inputs, expected);
+        for (int threads : {1, 3}) {
+            streamed.setThreads(threads);
+            std::vector<float> result(expected.size());
+            streamed.forward(inputs, result);
+            QVERIFY(std::memcmp(expected.data(), result.data(), expected.size() * sizeof(float)) == 0);
+        }
+        // Computing them again costs their embedder and first layer every pass.
+        const double L = 8;
+        const double g2m = static_cast<double>(graphs.grid2mesh.count());
+        const double m2g = static_cast<double>(graphs.mesh2grid.count());
+        const double again = 2 * (g2m + m2g) * (4 * L + L * L) + 2 * (g2m + m2g) * L * L;
+        QCOMPARE(streamed.gemmFlopsPerForward(), stored.gemmFlopsPerForward() + again);
+    }
+
+    void memoryFiguresFollowFromTheSizes()
+    {
+        const int C = 5, out = 3, threads = 2;
+        const std::size_t L = 8;
+        const Graphs graphs = testing::randomGraphs(40, 12, 19);
+        const Checkpoint checkpoint = tinyCheckpoint(C, out);
+        std::size_t parameters = 0;
+        for (const auto& entry : checkpoint.params) {
+            parameters += static_cast<std::size_t>(entry.second.size());
+        }
+        const auto G = static_cast<std::size_t>(graphs.gridNodes);
+        const auto M = static_cast<std::size_t>(graphs.meshNodes);
+        const std::size_t g2m = graphs.grid2mesh.count(), mesh = graphs.mesh.count(), m2g = graphs.mesh2grid.count();
+        const GraphCastNetwork stored(checkpoint, graphs, C, out, threads, EdgeParts::Stored);
+        const GraphCastNetwork streamed(checkpoint, graphs, C, out, threads, EdgeParts::Streamed);
+        // Both: parameters, grid node features, senders and receivers of the three graphs, an
+        // edge offset per receiver, the mesh node embeddings and the multimesh edge embeddings.
+        const std::size_t common =
+            4 * (parameters + 3 * G + M * L + mesh * L) + 4 * 2 * (g2m + mesh + m2g) + 8 * (2 * M + G);
+        // Stored: both edge sets' first-layer parts; streamed: their 4 features and the mesh
+        // receivers' projection instead.
+        QCOMPARE(stored.storedBytes(), common + 4 * (g2m + m2g) * L);
+        QCOMPARE(streamed.storedBytes(), common + 4 * (4 * (g2m + m2g) + M * L));
+        // A pass: grid latents and one grid projection, mesh latents and two projections,
+        // multimesh edge latents; scratch a, b, c, d and a double mlp per thread, each 512 rows
+        // (no block here is larger) × 2 latents; streamed, one chunk of 512-edge row blocks.
+        const std::size_t pass = 4 * (G * 2 * L + M * 3 * L + mesh * L) + threads * 6 * 512 * (2 * L) * 4;
+        QCOMPARE(stored.forwardBytes(), pass);
+        const std::size_t rows = (std::max(g2m, m2g) + 511) / 512 * 512;
+        QCOMPARE(streamed.forwardBytes(), pass + 4 * rows * L);
     }
 
     void badParameterShapesAreRefused()
