@@ -1,4 +1,5 @@
 #include "../common/NetcdfValues.h"
+#include "PanelChildren.h"
 #include "ui/GlobeWidget.h"
 #include "ui/MainWindow.h"
 #include "ui/OpenGLCheck.h"
@@ -38,18 +39,9 @@
 // The tiny synthetic case of tests/graphcast (10° grid, levels 500/850/1000) is written by
 // Debian's numpy at test time.
 using namespace spreadcast;
+using spreadcast::testing::child;
 
 namespace {
-
-template <typename T>
-T* child(QObject* parent, const char* name)
-{
-    T* found = parent->findChild<T*>(name);
-    if (found == nullptr) {
-        qFatal("no child '%s'", name);
-    }
-    return found;
-}
 
 // Answers every licence dialog that comes up while it lives by clicking `button`, counting them.
 class LicenceAnswerer {

@@ -1,3 +1,4 @@
+#include "PanelChildren.h"
 #include "ui/DeviceHistoryPlot.h"
 #include "ui/DevicesPanel.h"
 #include "ui/GlobeWidget.h"
@@ -30,6 +31,7 @@
 #include <set>
 
 using namespace spreadcast;
+using spreadcast::testing::child;
 
 namespace {
 
@@ -51,16 +53,6 @@ int distinctColours(const QImage& image, double x0, double x1, double y0, double
         }
     }
     return static_cast<int>(colours.size());
-}
-
-template <typename T>
-T* child(QObject* parent, const char* name)
-{
-    T* found = parent->findChild<T*>(name);
-    if (found == nullptr) {
-        qFatal("no child '%s'", name);
-    }
-    return found;
 }
 
 }  // namespace

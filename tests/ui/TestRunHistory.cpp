@@ -1,4 +1,5 @@
 #include "ForecastFixture.h"
+#include "PanelChildren.h"
 #include "io/ForecastFile.h"
 #include "ui/GlobeWidget.h"
 #include "ui/MainWindow.h"
@@ -25,32 +26,10 @@
 #include <memory>
 
 using namespace spreadcast;
+using spreadcast::testing::child;
+using spreadcast::testing::configureShallowWaterRun;
 
 namespace {
-
-template <typename T>
-T* child(QObject* parent, const char* name)
-{
-    T* found = parent->findChild<T*>(name);
-    if (found == nullptr) {
-        qFatal("no child '%s'", name);
-    }
-    return found;
-}
-
-void configure(RunPanel* panel, int truncation, int members, const QString& lead, const QString& every,
-               const QString& output)
-{
-    child<QComboBox>(panel, "initialCondition")->setCurrentText("galewsky");
-    child<QSpinBox>(panel, "truncation")->setValue(truncation);
-    child<QSpinBox>(panel, "members")->setValue(members);
-    child<QLineEdit>(panel, "lead")->setText(lead);
-    child<QLineEdit>(panel, "outputInterval")->setText(every);
-    child<QLineEdit>(panel, "probabilities")->clear();
-    child<QCheckBox>(panel, "cpu")->setChecked(true);
-    child<QSpinBox>(panel, "threads")->setValue(1);
-    child<QLineEdit>(panel, "outputPath")->setText(output);
-}
 
 // The row of the history list that shows `path`, or nullptr.
 QTreeWidgetItem* rowOf(const RunHistoryPanel* panel, const QString& path)
@@ -95,7 +74,7 @@ class TestRunHistory : public QObject {
 
     void run(int truncation, int members, const QString& lead, const QString& output, bool cancel)
     {
-        configure(window_->runPanel(), truncation, members, lead, "6h", output);
+        configureShallowWaterRun(window_->runPanel(), truncation, members, lead, "6h", output, 1);
         QSignalSpy finished(window_.get(), &MainWindow::runFinished);
         // Owned by the connection too: a failed check below returns before it is disconnected.
         auto cancelling = std::make_shared<bool>(false);
@@ -188,7 +167,7 @@ private slots:
 
     void aRunsSettingsGoBackToTheRunPanel()
     {
-        configure(window_->runPanel(), 63, 5, "3d", "12h", folder_.filePath("next.nc"));
+        configureShallowWaterRun(window_->runPanel(), 63, 5, "3d", "12h", folder_.filePath("next.nc"), 1);
         QVERIFY(panel()->select(cancelled_));
         QTest::mouseClick(child<QPushButton>(panel(), "useRunSettingsButton"), Qt::LeftButton);
         const std::optional<RunSpec> spec = window_->runPanel()->spec();

@@ -1,4 +1,5 @@
 #include "ForecastFixture.h"
+#include "PanelChildren.h"
 #include "io/ForecastFile.h"
 #include "ui/GlobeWidget.h"
 #include "ui/MainWindow.h"
@@ -31,32 +32,10 @@
 #include <cmath>
 
 using namespace spreadcast;
+using spreadcast::testing::child;
+using spreadcast::testing::configureShallowWaterRun;
 
 namespace {
-
-template <typename T>
-T* child(QObject* parent, const char* name)
-{
-    T* found = parent->findChild<T*>(name);
-    if (found == nullptr) {
-        qFatal("no child '%s'", name);
-    }
-    return found;
-}
-
-void configure(RunPanel* panel, int truncation, int members, const QString& lead, const QString& every,
-               const QString& output)
-{
-    child<QComboBox>(panel, "initialCondition")->setCurrentText("galewsky");
-    child<QSpinBox>(panel, "truncation")->setValue(truncation);
-    child<QSpinBox>(panel, "members")->setValue(members);
-    child<QLineEdit>(panel, "lead")->setText(lead);
-    child<QLineEdit>(panel, "outputInterval")->setText(every);
-    child<QLineEdit>(panel, "probabilities")->clear();
-    child<QCheckBox>(panel, "cpu")->setChecked(true);
-    child<QSpinBox>(panel, "threads")->setValue(2);
-    child<QLineEdit>(panel, "outputPath")->setText(output);
-}
 
 // Answers the next modal message box named `boxName` by clicking its button `buttonName`, as a
 // person would; `text` receives what the box said.
@@ -138,7 +117,7 @@ private slots:
     void followsARunningForecastFromItsOutputTimes()
     {
         const QString output = folder_.filePath("followed.nc");
-        configure(window_->runPanel(), 42, 3, "2d", "6h", output);
+        configureShallowWaterRun(window_->runPanel(), 42, 3, "2d", "6h", output, 2);
         int events = 0;
         int newest = -1;
         QStringList problems;
@@ -181,7 +160,7 @@ private slots:
         fixture::write(existing.toStdString());
         const qint64 bytes = QFileInfo(existing).size();
         QVERIFY(window_->openForecast(existing));
-        configure(window_->runPanel(), 21, 2, "1d", "12h", existing);
+        configureShallowWaterRun(window_->runPanel(), 21, 2, "1d", "12h", existing, 2);
 
         QString question;
         answerNextQuestion(this, "overwriteQuestion", "keepButton", &question);
@@ -202,7 +181,7 @@ private slots:
 
         // A name that is free is not asked about.
         const QString fresh = folder_.filePath("fresh.nc");
-        configure(window_->runPanel(), 21, 2, "1d", "12h", fresh);
+        configureShallowWaterRun(window_->runPanel(), 21, 2, "1d", "12h", fresh, 2);
         QTest::mouseClick(child<QPushButton>(window_->runPanel(), "runButton"), Qt::LeftButton);
         QVERIFY(window_->runController()->isRunning());
         QVERIFY(finished.wait(60000));
@@ -214,7 +193,7 @@ private slots:
     {
         const QString output = folder_.filePath("cancelled.nc");
         constexpr int members = 8;
-        configure(window_->runPanel(), 42, members, "2d", "6h", output);
+        configureShallowWaterRun(window_->runPanel(), 42, members, "2d", "6h", output, 2);
         child<QSpinBox>(window_->runPanel(), "threads")->setValue(1);
         QSignalSpy finished(window_.get(), &MainWindow::runFinished);
         bool cancelled = false;
@@ -345,7 +324,7 @@ private slots:
     void theCommandLineResumesARunTheWindowCancelled()
     {
         const QString output = folder_.filePath("cli-resume.nc");
-        configure(window_->runPanel(), 42, 6, "2d", "6h", output);
+        configureShallowWaterRun(window_->runPanel(), 42, 6, "2d", "6h", output, 2);
         child<QSpinBox>(window_->runPanel(), "threads")->setValue(1);
         QSignalSpy finished(window_.get(), &MainWindow::runFinished);
         bool cancelled = false;

@@ -1,4 +1,5 @@
 #include "ForecastFixture.h"
+#include "PanelChildren.h"
 #include "ui/GlobeWidget.h"
 #include "ui/MainWindow.h"
 #include "ui/OpenGLCheck.h"
@@ -21,18 +22,9 @@
 #include <fstream>
 
 using namespace spreadcast;
+using spreadcast::testing::child;
 
 namespace {
-
-template <typename T>
-T* child(QObject* parent, const char* name)
-{
-    T* found = parent->findChild<T*>(name);
-    if (found == nullptr) {
-        qFatal("no child '%s'", name);
-    }
-    return found;
-}
 
 // Types into a spin box as a person does: everything selected, then the keys.
 void typeInto(QSpinBox* box, const QString& text)
