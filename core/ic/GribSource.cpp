@@ -339,8 +339,8 @@ void readMessage(const Message& message, DatasetAssembler& assembler)
     }
 }
 
-// The length the next message (from the file's position on, where ecCodes will look for it)
-// declares in its section 0 — exact for GRIB 2 and GRIB 1, a lower bound for GRIB 1's "large"
+// The edition and length the next message (from the file's position on, where ecCodes will look
+// for it) declares in its section 0 — exact for GRIB 2 and GRIB 1, a lower bound for GRIB 1's "large"
 // messages (over 8 MiB, length in units of 120 bytes) — checked against what the file holds
 // before ecCodes allocates that many bytes: a damaged length otherwise becomes an allocation of
 // terabytes and a message about memory instead of about the file, or (too short) a buffer
@@ -376,7 +376,10 @@ void checkDeclaredLength(std::FILE* file, std::uintmax_t fileSize, const std::st
             length = length > 116u ? length - 116u : 0u;
         }
     } else {
-        return;  // an edition ecCodes refuses itself
+        // ecCodes 2.28 does not refuse every other edition: it read the fuzzer's "edition 3"
+        // message and asked for 1.2 EB of memory.
+        throw InputError(where + " is corrupt or not GRIB: it declares GRIB edition " + std::to_string(header[3]) +
+                         ", and only editions 1 and 2 exist; download the file again");
     }
     // Section 0, the fixed part of section 1 and "7777": 16 + 21 + 4 bytes in GRIB 2, 8 + 28 + 4 in
     // GRIB 1. ecCodes 2.28 copies section 0 into a buffer of the declared length unchecked.

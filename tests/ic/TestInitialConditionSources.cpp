@@ -362,6 +362,12 @@ void TestInitialConditionSources::refusesBadInputs_data()
     writeBytes("too-long.grib2", withLength(0, 0xf7ff0000000000b3u));
     QTest::newRow("GRIB length beyond the file")
         << QStringList{"too-long.grib2"} << QStringList{"message 1", "is truncated", "declares"};
+    // An edition that does not exist (the fuzzer's: ecCodes 2.28 then asked for 1.2 EB).
+    std::vector<char> edition3 = grib_.bytes;
+    edition3[grib_.messageOffsets[1] + 7] = 3;
+    writeBytes("edition-3.grib2", edition3);
+    QTest::newRow("GRIB edition 3") << QStringList{"edition-3.grib2"}
+                                    << QStringList{"message 2", "declares GRIB edition 3", "editions 1 and 2"};
 
     // A truncated file: the download stopped inside the fifth message.
     const std::vector<char> truncated(grib_.bytes.begin(),
