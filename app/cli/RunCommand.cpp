@@ -462,7 +462,8 @@ void addRunCommand(CLI::App& app)
                   "When the queue is empty, idle devices re-run copies of the stragglers; the first copy counts "
                   "and the second must agree bit for bit");
     run->add_option("--watchdog", options->watchdog,
-                    "Give up a device that stays inside one computation this long; its members go on elsewhere")
+                    "Give up a device that stays inside one computation this long (longer for a model whose "
+                    "steps a slow CPU needs longer for, e.g. 0.25° GraphCast); its members go on elsewhere")
         ->capture_default_str();
     run->add_option("--inject-fault", options->injectFault,
                     "Testing: make device D fail after N steps, e.g. device=1,after-steps=30 (or stop answering: "

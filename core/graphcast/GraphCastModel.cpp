@@ -381,6 +381,11 @@ std::size_t GraphCastModel::workspaceBytes() const
     return workspaceBytes_;
 }
 
+double GraphCastModel::flopsPerStep() const
+{
+    return predictor_->network().gemmFlopsPerForward();
+}
+
 std::vector<std::byte> GraphCastModel::serialize(const MemberState& member) const
 {
     const auto& state = dynamic_cast<const GraphCastState&>(member);

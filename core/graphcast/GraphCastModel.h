@@ -67,6 +67,8 @@ public:
     GridFields fields(const MemberState& member, ModelWorkspace& workspace) const override;
     std::size_t stateBytes() const override;
     std::size_t workspaceBytes() const override;
+    // The network's GEMM work of one forward pass (the rest of a step is small beside it).
+    double flopsPerStep() const override;
     std::vector<std::byte> serialize(const MemberState& member) const override;
     std::unique_ptr<MemberState> deserialize(std::span<const std::byte> bytes) const override;
 

@@ -71,6 +71,9 @@ public:
     // Memory of one member's state and of one workspace, bytes: batch sizing and telemetry.
     virtual std::size_t stateBytes() const = 0;
     virtual std::size_t workspaceBytes() const = 0;
+    // Arithmetic of one member's step, flops; 0 when not known. The watchdog waits at least as
+    // long as a slow CPU needs for it before it gives a device up (watchdogLimitSeconds).
+    virtual double flopsPerStep() const { return 0.0; }
     // A state as bytes and back, exactly (checkpoints on disk, states sent to other MPI ranks).
     // deserialize throws std::invalid_argument for bytes that are not a state of this model.
     virtual std::vector<std::byte> serialize(const MemberState& member) const = 0;

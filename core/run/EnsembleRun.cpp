@@ -151,10 +151,18 @@ RunResult EnsembleRun::execute(const Observer& observer, const std::atomic<bool>
         devices, batchSizes, spec_.members, aggregator.finishedMembers(), aggregator.failures(),
         static_cast<long long>(toRun.size()) * shape.stepsPerOutput * (shape.timeCount - 1), std::move(events));
     std::atomic<bool> stop{false};
-    Watchdog watchdog(spec_.watchdogSeconds, shape.deviceCount,
-                      [&](int d, double silent, const std::vector<int>& batch) {
-                          giveUpSilentDevice(*telemetry, scheduler.queue(), d, silent, batch);
-                      });
+    const int largestBatch = batchSizes.empty() ? 1 : *std::max_element(batchSizes.begin(), batchSizes.end());
+    const double watchdogSeconds =
+        watchdogLimitSeconds(spec_.watchdogSeconds, model.flopsPerStep(), shape.stepsPerOutput, largestBatch);
+    if (watchdogSeconds > spec_.watchdogSeconds) {
+        telemetry->event("watchdog: a device is given up after " + formatDuration(watchdogSeconds) +
+                         " in one computation, not " + formatDuration(spec_.watchdogSeconds) + ": " +
+                         std::to_string(shape.stepsPerOutput) + " step(s) of " + std::to_string(largestBatch) +
+                         " member(s) of this model can take that long on a slow CPU");
+    }
+    Watchdog watchdog(watchdogSeconds, shape.deviceCount, [&](int d, double silent, const std::vector<int>& batch) {
+        giveUpSilentDevice(*telemetry, scheduler.queue(), d, silent, batch);
+    });
     if (fault_ && fault_->device < shape.deviceCount) {
         const int d = fault_->device;
         auto& faulty = devices[static_cast<std::size_t>(d)];

@@ -1,8 +1,15 @@
 #include "run/Watchdog.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace spreadcast {
+
+double watchdogLimitSeconds(double configuredSeconds, double flopsPerStep, int steps, int batch)
+{
+    const double work = flopsPerStep * std::max(1, steps) * std::max(1, batch);
+    return std::max(configuredSeconds, work / slowestWorkerFlopsPerSecond);
+}
 
 Watchdog::Watchdog(double limitSeconds, int devices, GiveUp giveUp)
     : limit_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limitSeconds))),

@@ -14,6 +14,18 @@ namespace spreadcast {
 // fields call) longer than the limit: a hung GPU, a rank that stopped answering. Waiting for the
 // output is not computing, so a slow disk does not make healthy devices look hung. Its thread
 // sleeps until the earliest moment a device could overrun, not on a poll.
+// The slowest a worker may plausibly compute, flops per second: one core of an old or busy
+// machine sharing it with other workers (a 2-core machine running 2 GraphCast workers reached
+// about 43 GFLOP/s per CPU-second at 0.25°, BENCHMARKS.md), with a margin of about ten.
+inline constexpr double slowestWorkerFlopsPerSecond = 5e9;
+
+// How long a device may stay in one computation before it is given up: `configuredSeconds`
+// (--watchdog), or longer when the model's work says a healthy device can need more — a
+// computation of `steps` steps of `batch` members at slowestWorkerFlopsPerSecond. A 0.25°
+// GraphCast step (about 20 TFLOP) is then about 66 minutes, not the 10-minute default that gave
+// up healthy workers in the middle of their first step.
+double watchdogLimitSeconds(double configuredSeconds, double flopsPerStep, int steps, int batch);
+
 class Watchdog {
 public:
     using Clock = std::chrono::steady_clock;

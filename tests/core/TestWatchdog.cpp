@@ -53,6 +53,19 @@ class TestWatchdog : public QObject {
     Q_OBJECT
 
 private slots:
+    // The configured limit is a floor: a model whose step is heavy (0.25° GraphCast, about 20
+    // TFLOP) gets the time a slow CPU needs, 2e13 / 5e9 = 4000 s, per step and member of a
+    // computation; a model of unknown or light work keeps the configured limit.
+    void theLimitGrowsWithTheModelsWork()
+    {
+        QCOMPARE(watchdogLimitSeconds(600.0, 0.0, 4, 8), 600.0);
+        QCOMPARE(watchdogLimitSeconds(600.0, 1e12, 1, 1), 600.0);  // 200 s of work: the floor stays
+        QCOMPARE(watchdogLimitSeconds(600.0, 2e13, 1, 1), 4000.0);
+        QCOMPARE(watchdogLimitSeconds(600.0, 2e13, 2, 3), 24000.0);
+        QCOMPARE(watchdogLimitSeconds(7200.0, 2e13, 1, 1), 7200.0);  // a longer --watchdog wins
+        QCOMPARE(watchdogLimitSeconds(600.0, 2e13, 0, 0), 4000.0);   // at least one step of one member
+    }
+
     void aDeviceSilentPastTheLimitIsGivenUpOnceWithItsBatch()
     {
         Record record;
