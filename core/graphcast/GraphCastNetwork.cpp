@@ -146,7 +146,7 @@ void GraphCastNetwork::setThreads(int threads)
     threads_ = std::max(1, threads);
 }
 
-std::vector<GraphCastNetwork::Scratch> GraphCastNetwork::makeScratch() const
+std::size_t GraphCastNetwork::scratchFloats() const
 {
     int rows = rowsPerBlock;
     for (const ReceiverBlocks* blocks : {&grid2meshBlocks_, &meshBlocks_, &mesh2gridBlocks_}) {
@@ -155,7 +155,12 @@ std::vector<GraphCastNetwork::Scratch> GraphCastNetwork::makeScratch() const
     const int width =
         std::max({2 * latent_, hidden_, shape_.inputChannels + shape_.nodeFeatureSize, shape_.outputChannels,
                   shape_.grid2meshEdgeFeatureSize, shape_.meshEdgeFeatureSize, shape_.mesh2gridEdgeFeatureSize});
-    const auto floats = static_cast<std::size_t>(rows) * static_cast<std::size_t>(width);
+    return static_cast<std::size_t>(rows) * static_cast<std::size_t>(width);
+}
+
+std::vector<GraphCastNetwork::Scratch> GraphCastNetwork::makeScratch() const
+{
+    const std::size_t floats = scratchFloats();
     std::vector<Scratch> scratch(static_cast<std::size_t>(threads_));
     for (Scratch& s : scratch) {
         s.a.resize(floats);
@@ -473,16 +478,8 @@ void GraphCastNetwork::forward(std::span<const float> gridInputs, std::span<floa
 
 std::size_t GraphCastNetwork::scratchBytes() const
 {
-    int rows = rowsPerBlock;
-    for (const ReceiverBlocks* blocks : {&grid2meshBlocks_, &meshBlocks_, &mesh2gridBlocks_}) {
-        rows = std::max({rows, blocks->maxEdgesPerBlock(), blocks->maxReceiversPerBlock()});
-    }
-    const int width =
-        std::max({2 * latent_, hidden_, shape_.inputChannels + shape_.nodeFeatureSize, shape_.outputChannels,
-                  shape_.grid2meshEdgeFeatureSize, shape_.meshEdgeFeatureSize, shape_.mesh2gridEdgeFeatureSize});
     // makeScratch(): a, b, c, d and mlp (twice the others) per thread.
-    return static_cast<std::size_t>(threads_) * 6 * static_cast<std::size_t>(rows) * static_cast<std::size_t>(width) *
-           sizeof(float);
+    return static_cast<std::size_t>(threads_) * 6 * scratchFloats() * sizeof(float);
 }
 
 std::size_t GraphCastNetwork::storedBytes() const

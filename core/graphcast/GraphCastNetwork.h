@@ -99,6 +99,8 @@ private:
     void computeStaticRows(const EdgeSet& set, std::int64_t firstRowBlock, std::int64_t endRowBlock,
                            std::vector<Scratch>& scratch, float* out) const;
     void prepareEdgeSet(EdgeSet& set, const Edges& edges, const ReceiverBlocks& blocks, std::vector<Scratch>& scratch);
+    // Floats of each of a thread's scratch buffers a, b, c and d: the largest block times the widest row.
+    std::size_t scratchFloats() const;
     std::size_t scratchBytes() const;
     template <class Work>
     void forRowBlocks(int rows, std::vector<Scratch>& scratch, const Work& work) const;
