@@ -38,14 +38,14 @@ struct ProductRequest {
     std::string field = "height";  // a field variable of the file, or wind_speed
     Product product = Product::Mean;
     int timeIndex = 0;
-    int memberIndex = 0;                     // a position in the file's members()
-    int levelIndex = 0;                      // a position in the file's levels(), for fields on levels
-    double threshold = 0.0;                  // Probability: in the field's display units (FieldConventions)
-    bool below = false;                      // Probability: of values below the threshold, not above
-    double contourLevel = 0.0;               // Spaghetti: in the field's display units
-    bool limitsFromThisTime = false;         // otherwise the colour limits hold for every time
-    std::optional<ColourMapKind> colourMap;  // otherwise viridis, or cool-warm for signed fields
-    bool windArrows = false;                 // overlay the wind of the same product's u and v
+    int memberIndex = 0;                      // a position in the file's members()
+    int levelIndex = 0;                       // a position in the file's levels(), for fields on levels
+    double threshold = 0.0;                   // Probability: in the field's display units (FieldConventions)
+    bool below = false;                       // Probability: of values below the threshold, not above
+    double contourLevel = 0.0;                // Spaghetti: in the field's display units
+    bool limitsFromThisTime = false;          // otherwise the colour limits hold for every time
+    std::optional<ColourMapKind> colourMap;   // otherwise viridis, or cool-warm for signed fields
+    bool windArrows = false;                  // overlay the wind of the same product's u and v
     WindGlyph windGlyph = WindGlyph::Arrows;  // … as arrows or barbs
     // Another forecast to subtract (viz/RunDifference.cpp): the product minus the same product of
     // that forecast at the same valid time, level and member number, on a diverging map.

@@ -44,7 +44,7 @@ struct GlobeContent {
     std::vector<float> windV;
     std::string windUnits;
     WindGlyph windGlyph = WindGlyph::Arrows;  // arrows scaled by speed, or barbs in knots
-    std::string units;  // of values, for a value readout; empty for probabilities
+    std::string units;                        // of values, for a value readout; empty for probabilities
 };
 
 // Where the eye is: above a point of the globe at a distance in globe radii.
